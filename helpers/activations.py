@@ -1,0 +1,108 @@
+"""Activation functions a = f(z) and their derivatives da/dz.
+
+Each activation keeps its derivative right beside it, so the chain rule's local factor
+da/dz is always one line away from the function it belongs to.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import validate
+
+
+def _sigmoid(z):
+    # exp(-|z|) never overflows, so both branches stay finite even at |z| = 1e4.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _tanh_derivative(z):
+    return 1.0 - np.tanh(z) ** 2
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _relu_derivative(z):
+    # At exactly z = 0 the slope is undefined; like most libraries we use 0 there.
+    return (z > 0).astype(np.float64)
+
+
+def _linear(z):
+    return np.array(z, dtype=np.float64, copy=True)
+
+
+def _linear_derivative(z):
+    return np.ones_like(z, dtype=np.float64)
+
+
+def _softmax(z):
+    # Subtracting the row's largest logit changes nothing mathematically and keeps exp() finite.
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: its name, a = f(z), and its derivative da/dz.
+
+    `backward(z, a, dL_da)` returns dL/dz for a batch laid out as rows. For the element-wise
+    activations that is dL/da * f'(z); softmax mixes a row's outputs, so it has its own rule.
+    """
+
+    name: str
+    f: Callable
+    derivative: Callable
+
+    def __call__(self, z):
+        return self.f(z)
+
+    def backward(self, z, a, dL_da):
+        if self.name == "softmax":
+            return a * (dL_da - np.sum(dL_da * a, axis=-1, keepdims=True))
+        return dL_da * self.derivative(z)
+
+
+ACTIVATIONS = {
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_derivative),
+    "tanh": Activation("tanh", np.tanh, _tanh_derivative),
+    "relu": Activation("relu", _relu, _relu_derivative),
+    "linear": Activation("linear", _linear, _linear_derivative),
+    "softmax": Activation("softmax", _softmax, None),
+}
+
+
+def get_activation(name):
+    """Return the Activation called `name` ('sigmoid', 'tanh', 'relu', 'linear' or 'softmax')."""
+    if isinstance(name, Activation):
+        return name
+    return ACTIVATIONS[validate.choice(name, "activation", tuple(ACTIVATIONS))]
+
+
+def _public(fn, doc):
+    def wrapper(z):
+        return fn(validate.as_array(z, "z"))
+
+    wrapper.__name__ = fn.__name__.lstrip("_")
+    wrapper.__doc__ = doc
+    return wrapper
+
+
+sigmoid = _public(_sigmoid, "σ(z) = 1 / (1 + e^(−z)), squashing any z into (0, 1). Same shape as z.")
+sigmoid_derivative = _public(_sigmoid_derivative, "σ′(z) = σ(z)(1 − σ(z)); at most 0.25, at z = 0.")
+tanh = _public(np.tanh, "tanh(z), squashing any z into (−1, 1). Same shape as z.")
+tanh_derivative = _public(_tanh_derivative, "tanh′(z) = 1 − tanh(z)²; at most 1, at z = 0.")
+relu = _public(_relu, "ReLU(z) = max(0, z). Same shape as z.")
+relu_derivative = _public(_relu_derivative, "ReLU′(z): 1 where z > 0, else 0.")
+linear = _public(_linear, "The identity a = z, used for an output that can be any number.")
+linear_derivative = _public(_linear_derivative, "The identity's slope: 1 everywhere.")
+softmax = _public(_softmax, "Softmax over the last axis: positive outputs that add up to 1 in each row.")

@@ -1,0 +1,180 @@
+"""Loss functions L(ŷ, y) and their gradients ∂L/∂ŷ.
+
+Shapes: `y_hat` is one sample's outputs (1-D, or a plain number) or a batch of N samples as rows
+(N, K). Every loss sums over a sample's K outputs (MSE averages them) and averages over the N
+samples, so the gradient of a batch carries a factor 1/N.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import validate
+
+# Probabilities are kept this far from 0 and 1 before taking a log, so log(0) never happens.
+EPS = 1e-12
+
+
+def _as_batch(y_hat, y, name_y_hat="y_hat", name_y="y"):
+    y_hat = validate.as_array(y_hat, name_y_hat, ndim=(0, 1, 2))
+    y = validate.as_array(y, name_y, ndim=(0, 1, 2))
+    if y_hat.shape != y.shape:
+        raise ValueError(f"{name_y} has shape {y.shape} but {name_y_hat} has shape {y_hat.shape}; they must match")
+    return np.atleast_2d(y_hat), np.atleast_2d(y), y_hat.shape
+
+
+def _check_probabilities(y_hat, y, loss_name):
+    if np.any((y_hat < 0) | (y_hat > 1)):
+        raise ValueError(f"{loss_name} needs y_hat to be probabilities between 0 and 1, but got values "
+                         f"from {y_hat.min():g} to {y_hat.max():g}")
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError(f"{loss_name} needs targets y between 0 and 1, but got values from {y.min():g} to {y.max():g}")
+
+
+def squared_error(y_hat, y):
+    """(ŷ − y)², summed over a sample's outputs and averaged over samples. squared_error(0.7, 1.0) = 0.09."""
+    y_hat, y, _ = _as_batch(y_hat, y)
+    return float(np.mean(np.sum((y_hat - y) ** 2, axis=1)))
+
+
+def squared_error_gradient(y_hat, y):
+    """∂L/∂ŷ = 2(ŷ − y) / N, the same shape as y_hat."""
+    y_hat2, y2, shape = _as_batch(y_hat, y)
+    return (2.0 * (y_hat2 - y2) / y_hat2.shape[0]).reshape(shape)
+
+
+def half_squared_error(y_hat, y):
+    """½(ŷ − y)²: the ½ cancels the 2 that differentiating brings down, so ∂L/∂ŷ = ŷ − y."""
+    return 0.5 * squared_error(y_hat, y)
+
+
+def half_squared_error_gradient(y_hat, y):
+    """∂L/∂ŷ = (ŷ − y) / N, the same shape as y_hat."""
+    return 0.5 * squared_error_gradient(y_hat, y)
+
+
+def mse(y_hat, y):
+    """Mean squared error: (ŷ − y)² averaged over every output of every sample."""
+    y_hat, y, _ = _as_batch(y_hat, y)
+    return float(np.mean((y_hat - y) ** 2))
+
+
+def mse_gradient(y_hat, y):
+    """∂L/∂ŷ = 2(ŷ − y) / (N·K), the same shape as y_hat."""
+    y_hat2, y2, shape = _as_batch(y_hat, y)
+    return (2.0 * (y_hat2 - y2) / y_hat2.size).reshape(shape)
+
+
+def binary_cross_entropy(y_hat, y):
+    """−[y·log ŷ + (1 − y)·log(1 − ŷ)] for probabilities ŷ; huge when a confident guess is wrong."""
+    y_hat, y, _ = _as_batch(y_hat, y)
+    _check_probabilities(y_hat, y, "binary_cross_entropy")
+    p = np.clip(y_hat, EPS, 1 - EPS)
+    return float(np.mean(np.sum(-(y * np.log(p) + (1 - y) * np.log(1 - p)), axis=1)))
+
+
+def binary_cross_entropy_gradient(y_hat, y):
+    """∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)) / N, the same shape as y_hat."""
+    y_hat2, y2, shape = _as_batch(y_hat, y)
+    _check_probabilities(y_hat2, y2, "binary_cross_entropy")
+    p = np.clip(y_hat2, EPS, 1 - EPS)
+    return ((p - y2) / (p * (1 - p)) / y_hat2.shape[0]).reshape(shape)
+
+
+def cross_entropy(y_hat, y):
+    """−Σ y·log ŷ over classes, for probabilities ŷ (rows that add to 1) and one-hot targets y."""
+    y_hat, y, _ = _as_batch(y_hat, y)
+    _check_probabilities(y_hat, y, "cross_entropy")
+    return float(np.mean(np.sum(-y * np.log(np.clip(y_hat, EPS, 1.0)), axis=1)))
+
+
+def cross_entropy_gradient(y_hat, y):
+    """∂L/∂ŷ = −y / ŷ / N, the same shape as y_hat."""
+    y_hat2, y2, shape = _as_batch(y_hat, y)
+    _check_probabilities(y_hat2, y2, "cross_entropy")
+    return (-y2 / np.clip(y_hat2, EPS, 1.0) / y_hat2.shape[0]).reshape(shape)
+
+
+def one_hot(labels, num_classes):
+    """Turn integer labels of shape (N,) into one-hot rows of shape (N, num_classes)."""
+    labels = validate.as_array(labels, "labels", ndim=1)
+    num_classes = validate.positive_int(num_classes, "num_classes")
+    if np.any(labels != np.round(labels)):
+        raise ValueError("labels must be whole numbers (class indices), but some have a fractional part")
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(f"labels must be between 0 and {num_classes - 1} for {num_classes} classes, "
+                         f"but got labels from {int(labels.min())} to {int(labels.max())}")
+    out = np.zeros((labels.size, num_classes))
+    out[np.arange(labels.size), labels.astype(int)] = 1.0
+    return out
+
+
+def log_softmax(logits):
+    """log(softmax(z)) computed without overflow: z − max(z) − log Σ e^(z − max(z)), per row."""
+    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def softmax_cross_entropy(logits, y):
+    """Cross-entropy of softmax(logits) against labels, stable for very large logits.
+
+    `logits` is (N, K) or one sample's (K,); `y` is integer labels (N,) or one-hot rows (N, K).
+    """
+    logits = validate.as_array(logits, "logits", ndim=(1, 2))
+    y2 = _targets_for_classes(y, logits)
+    return float(np.mean(-np.sum(y2 * log_softmax(np.atleast_2d(logits)), axis=1)))
+
+
+def softmax_cross_entropy_gradient(logits, y):
+    """∂L/∂z = (softmax(z) − y) / N, the same shape as logits."""
+    logits = validate.as_array(logits, "logits", ndim=(1, 2))
+    logits2 = np.atleast_2d(logits)
+    y2 = _targets_for_classes(y, logits)
+    probs = np.exp(log_softmax(logits2))
+    return ((probs - y2) / logits2.shape[0]).reshape(logits.shape)
+
+
+def _targets_for_classes(y, logits):
+    """Labels or one-hot targets for `logits`, returned as one-hot rows of shape (N, K).
+
+    For a batch (N, K) of logits, y is N integer labels or (N, K) one-hot rows; for one sample's
+    logits (K,), y is a single label or one one-hot row (K,).
+    """
+    y = validate.as_array(y, "y", ndim=(0, 1, 2))
+    logits2 = np.atleast_2d(logits)
+    n, k = logits2.shape
+    one_sample = logits.ndim == 1
+    if (one_sample and y.ndim == 1) or (not one_sample and y.ndim == 2):
+        if y.shape != logits.shape:
+            raise ValueError(f"y has shape {y.shape} but the logits have shape {logits.shape}; they must match")
+        return np.atleast_2d(y)
+    labels = np.atleast_1d(y)
+    if labels.ndim != 1 or labels.size != n:
+        raise ValueError(f"y must hold one label per sample ({n}), but it has shape {y.shape}")
+    return one_hot(labels, k)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss by name: `value(y_hat, y)` is L, and `gradient(y_hat, y)` is ∂L/∂ŷ."""
+
+    name: str
+    value: Callable
+    gradient: Callable
+
+
+LOSSES = {
+    "squared_error": Loss("squared_error", squared_error, squared_error_gradient),
+    "half_squared_error": Loss("half_squared_error", half_squared_error, half_squared_error_gradient),
+    "mse": Loss("mse", mse, mse_gradient),
+    "binary_cross_entropy": Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_gradient),
+    "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_gradient),
+}
+
+
+def get_loss(name):
+    """Return the Loss called `name` (see LOSSES for the names)."""
+    if isinstance(name, Loss):
+        return name
+    return LOSSES[validate.choice(name, "loss", tuple(LOSSES))]

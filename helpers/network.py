@@ -1,0 +1,308 @@
+"""A fully connected network of any layer sizes, with its forward and backward passes.
+
+Notation (as in every notebook): layers count from the input, so layer 1 is the first hidden layer
+and layer L the output. For layer l,
+
+    z[l] = a[l-1] · W[l]ᵀ + b[l]      (one row per sample; for one sample this is z = W·a + b)
+    a[l] = f_l(z[l])
+
+with a[0] = X. W[l] has shape (neurons in layer l, neurons in layer l-1): row j holds the weights
+coming into neuron j. The backward pass runs the same layers in reverse:
+
+    δ[L]   = ∂L/∂a[L] ⊙ f_L′(z[L])
+    δ[l]   = (δ[l+1] · W[l+1]) ⊙ f_l′(z[l])        each layer reuses the δ of the layer above
+    ∂L/∂W[l] = δ[l]ᵀ · a[l-1]      ∂L/∂b[l] = Σ over samples of δ[l]
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import validate
+from .activations import get_activation
+from .losses import get_loss, log_softmax, one_hot
+
+# Output activation and loss pairs whose combined derivative is simply (a − y) / N. Using it
+# directly avoids dividing by probabilities that have rounded to 0 or 1.
+_FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")}
+
+
+@dataclass
+class ForwardPass:
+    """Everything the forward pass computed: z[l] and a[l] for l = 1..L, and a[0] = X.
+
+    Each is a dict keyed by layer number; arrays have one row per sample.
+    """
+
+    z: dict = field(default_factory=dict)
+    a: dict = field(default_factory=dict)
+
+    @property
+    def y_hat(self):
+        """The network's output a[L], shape (N, outputs)."""
+        return self.a[max(self.a)]
+
+
+@dataclass
+class Gradients:
+    """The backward pass's results, each a dict keyed by layer number l = 1..L.
+
+    dL_dW[l] has the shape of W[l], dL_db[l] the shape of b[l], and delta[l] = ∂L/∂z[l] has one
+    row per sample.
+    """
+
+    dL_dW: dict = field(default_factory=dict)
+    dL_db: dict = field(default_factory=dict)
+    delta: dict = field(default_factory=dict)
+
+
+class Network:
+    """A fully connected network with an activation per layer and a loss.
+
+    sizes: neurons per layer, input first, e.g. [3, 4, 4, 1] for 3 inputs, two hidden layers of 4
+        and one output.
+    activations: one name for every layer, or a list with one name per layer after the input
+        ('sigmoid', 'tanh', 'relu', 'linear'; 'softmax' for the output layer only).
+    loss: 'squared_error', 'half_squared_error', 'mse', 'binary_cross_entropy' (needs a sigmoid
+        output) or 'cross_entropy' (needs a softmax output; targets may be integer labels).
+    seed: the random weights are drawn from this seed, so the same seed gives the same network.
+    weight_scale: standard deviation of the starting weights; by default 1/√(inputs to the layer).
+
+    Attributes W and b are dicts keyed by layer number: W[1] is the first hidden layer's weights.
+    """
+
+    def __init__(self, sizes, activations="sigmoid", loss="half_squared_error", *, seed=0, weight_scale=None):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+            raise TypeError(f"sizes must be a list of layer sizes such as [2, 3, 1], but got {sizes!r}")
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output size, such as [2, 1], but got {list(sizes)}")
+        self.sizes = [validate.positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
+        depth = len(self.sizes) - 1
+        if isinstance(activations, str):
+            activations = [activations] * depth
+        activations = list(activations)
+        if len(activations) != depth:
+            raise ValueError(f"activations must name one activation per layer ({depth} for sizes {self.sizes}), "
+                             f"but got {len(activations)}: {activations}")
+        self.activations = {l: get_activation(name) for l, name in enumerate(activations, start=1)}
+        for l, act in self.activations.items():
+            if act.name == "softmax" and l != depth:
+                raise ValueError(f"softmax can only be the output layer's activation, but layer {l} of {depth} uses it")
+        if self.activations[depth].name == "softmax" and self.sizes[-1] < 2:
+            raise ValueError("a softmax output needs at least 2 output neurons, but the output layer has 1")
+        self.loss = get_loss(loss)
+        out = self.activations[depth].name
+        if self.loss.name == "binary_cross_entropy" and out != "sigmoid":
+            raise ValueError(f"loss 'binary_cross_entropy' needs a 'sigmoid' output layer, but layer {depth} uses {out!r}")
+        if self.loss.name == "cross_entropy" and out != "softmax":
+            raise ValueError(f"loss 'cross_entropy' needs a 'softmax' output layer, but layer {depth} uses {out!r}")
+        if weight_scale is not None:
+            weight_scale = validate.as_number(weight_scale, "weight_scale")
+            if weight_scale <= 0:
+                raise ValueError(f"weight_scale must be a positive number, but got {weight_scale}")
+        self.seed = seed
+        rng = np.random.default_rng(seed)
+        self.W, self.b = {}, {}
+        for l in range(1, depth + 1):
+            n_in, n_out = self.sizes[l - 1], self.sizes[l]
+            std = weight_scale if weight_scale is not None else 1.0 / np.sqrt(n_in)
+            self.W[l] = rng.normal(0.0, std, size=(n_out, n_in))
+            self.b[l] = np.zeros(n_out)
+
+    @classmethod
+    def from_weights(cls, W, b, activations="sigmoid", loss="half_squared_error"):
+        """Build a network with the given weights: W and b are lists (layer 1 first) or dicts keyed 1..L."""
+        W = list(W.values()) if isinstance(W, dict) else list(W)
+        b = list(b.values()) if isinstance(b, dict) else list(b)
+        if not W:
+            raise ValueError("W must hold at least one layer's weights")
+        first = validate.as_array(W[0], "W1", ndim=2)
+        sizes = [first.shape[1]] + [np.shape(w)[0] for w in W]
+        net = cls(sizes, activations, loss)
+        net.set_weights(W, b)
+        return net
+
+    @property
+    def depth(self):
+        """L, the number of layers after the input."""
+        return len(self.sizes) - 1
+
+    def __repr__(self):
+        acts = ", ".join(a.name for a in self.activations.values())
+        return f"Network(sizes={self.sizes}, activations=[{acts}], loss={self.loss.name!r})"
+
+    def set_weights(self, W, b):
+        """Replace every W[l] and b[l], checking each shape against the layer sizes."""
+        W = list(W.values()) if isinstance(W, dict) else list(W)
+        b = list(b.values()) if isinstance(b, dict) else list(b)
+        for name, given in (("W", W), ("b", b)):
+            if len(given) != self.depth:
+                raise ValueError(f"{name} must hold {self.depth} layers for sizes {self.sizes}, but it holds {len(given)}")
+        new_W, new_b = {}, {}
+        for l in range(1, self.depth + 1):
+            n_in, n_out = self.sizes[l - 1], self.sizes[l]
+            w = validate.as_array(W[l - 1], f"W{l}", ndim=2)
+            if w.shape != (n_out, n_in):
+                raise ValueError(f"W{l} has shape {w.shape} but layer {l} needs ({n_out}, {n_in}): "
+                                 f"{n_out} neurons, each taking the {n_in} outputs of layer {l - 1}")
+            bias = validate.as_array(b[l - 1], f"b{l}", ndim=1)
+            if bias.shape != (n_out,):
+                raise ValueError(f"b{l} has shape {bias.shape} but layer {l} has {n_out} neurons, so it needs ({n_out},)")
+            new_W[l], new_b[l] = w.copy(), bias.copy()
+        self.W, self.b = new_W, new_b
+
+    def copy(self):
+        """An independent copy: training the copy leaves this network unchanged."""
+        twin = Network.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin.sizes = list(self.sizes)
+        twin.activations = dict(self.activations)
+        twin.W = {l: w.copy() for l, w in self.W.items()}
+        twin.b = {l: v.copy() for l, v in self.b.items()}
+        return twin
+
+    def _check_weights(self):
+        for l in range(1, self.depth + 1):
+            n_in, n_out = self.sizes[l - 1], self.sizes[l]
+            if np.shape(self.W[l]) != (n_out, n_in):
+                raise ValueError(f"W{l} has shape {np.shape(self.W[l])} but layer {l} needs ({n_out}, {n_in})")
+            if np.shape(self.b[l]) != (n_out,):
+                raise ValueError(f"b{l} has shape {np.shape(self.b[l])} but layer {l} needs ({n_out},)")
+            for name, value in ((f"W{l}", self.W[l]), (f"b{l}", self.b[l])):
+                if not np.all(np.isfinite(value)):
+                    raise ValueError(f"{name} contains NaN or inf; training has diverged, so rebuild the network "
+                                     "or lower the learning rate")
+
+    def check_inputs(self, X):
+        """X as a float64 batch of shape (N, inputs); one sample of shape (inputs,) becomes (1, inputs)."""
+        X = validate.as_array(X, "X", ndim=(1, 2))
+        X = np.atleast_2d(X)
+        if X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X has {X.shape[1]} features per sample (shape {X.shape}) but the network "
+                             f"expects {self.sizes[0]} inputs")
+        return X
+
+    def check_targets(self, y, n_samples):
+        """Targets as rows matching the output layer, shape (N, outputs).
+
+        For 'cross_entropy', integer labels of shape (N,) are turned into one-hot rows; for one
+        output, y of shape (N,) is accepted as a column.
+        """
+        n_out = self.sizes[-1]
+        y = validate.as_array(y, "y", ndim=(0, 1, 2))
+        if self.loss.name == "cross_entropy" and y.ndim <= 1:
+            labels = np.atleast_1d(y)
+            if labels.shape != (n_samples,):
+                raise ValueError(f"y holds {labels.size} labels but X holds {n_samples} samples")
+            return one_hot(labels, n_out)
+        if y.ndim == 0 or (y.ndim == 1 and n_out == 1 and y.size == n_samples):
+            y = y.reshape(n_samples, 1) if y.size == n_samples else y.reshape(1, -1)
+        elif y.ndim == 1 and n_samples == 1:
+            y = y.reshape(1, -1)
+        if y.shape != (n_samples, n_out):
+            raise ValueError(f"y has shape {y.shape} but the network gives {n_out} outputs for each of "
+                             f"{n_samples} samples, so y needs shape ({n_samples}, {n_out})")
+        if self.loss.name in ("binary_cross_entropy", "cross_entropy") and np.any((y < 0) | (y > 1)):
+            raise ValueError(f"loss {self.loss.name!r} needs targets between 0 and 1, but y holds values from "
+                             f"{y.min():g} to {y.max():g}")
+        return y
+
+    def _forward(self, X):
+        """The forward pass without input checks (X already a clean (N, inputs) array)."""
+        fp = ForwardPass()
+        fp.a[0] = X
+        for l in range(1, self.depth + 1):
+            fp.z[l] = fp.a[l - 1] @ self.W[l].T + self.b[l]
+            fp.a[l] = self.activations[l](fp.z[l])
+        return fp
+
+    def forward(self, X):
+        """Run the forward pass on X (N, inputs) and return a ForwardPass with every z[l] and a[l]."""
+        self._check_weights()
+        return self._forward(self.check_inputs(X))
+
+    def predict(self, X):
+        """The network's output ŷ: shape (N, outputs), or (outputs,) for one sample given as 1-D."""
+        y_hat = self.forward(X).y_hat
+        return y_hat[0] if np.ndim(X) == 1 else y_hat
+
+    def _loss_value(self, fp, Y):
+        L = self.depth
+        pair = (self.activations[L].name, self.loss.name)
+        if pair == ("sigmoid", "binary_cross_entropy"):
+            # −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y·z, finite for any z.
+            z = fp.z[L]
+            return float(np.mean(np.sum(np.logaddexp(0.0, z) - Y * z, axis=1)))
+        if pair == ("softmax", "cross_entropy"):
+            return float(np.mean(-np.sum(Y * log_softmax(fp.z[L]), axis=1)))
+        return self.loss.value(fp.y_hat, Y)
+
+    def _backward(self, fp, Y):
+        L = self.depth
+        grads = Gradients()
+        n = Y.shape[0]
+        if (self.activations[L].name, self.loss.name) in _FUSED:
+            grads.delta[L] = (fp.a[L] - Y) / n
+        else:
+            dL_da = self.loss.gradient(fp.a[L], Y)
+            grads.delta[L] = self.activations[L].backward(fp.z[L], fp.a[L], dL_da)
+        for l in range(L, 0, -1):
+            grads.dL_dW[l] = grads.delta[l].T @ fp.a[l - 1]
+            grads.dL_db[l] = grads.delta[l].sum(axis=0)
+            if l > 1:
+                dL_da_below = grads.delta[l] @ self.W[l]
+                grads.delta[l - 1] = self.activations[l - 1].backward(fp.z[l - 1], fp.a[l - 1], dL_da_below)
+        return grads
+
+    def loss_value(self, X, y):
+        """The loss L on the batch (X, y): one number, averaged over the samples."""
+        X = self.check_inputs(X)
+        self._check_weights()
+        return self._loss_value(self._forward(X), self.check_targets(y, X.shape[0]))
+
+    def backward(self, fp, y):
+        """The backward pass for a ForwardPass `fp` and targets y: returns Gradients (∂L/∂W, ∂L/∂b, δ)."""
+        n = fp.a[0].shape[0]
+        return self._backward(fp, self.check_targets(y, n))
+
+    def gradients(self, X, y):
+        """Forward then backward on (X, y). Returns (loss, Gradients)."""
+        X = self.check_inputs(X)
+        self._check_weights()
+        Y = self.check_targets(y, X.shape[0])
+        fp = self._forward(X)
+        return self._loss_value(fp, Y), self._backward(fp, Y)
+
+    def step(self, grads, eta):
+        """One gradient-descent update of every weight and bias: W_new = W_old − η ∂L/∂W."""
+        eta = validate.learning_rate(eta)
+        for l in range(1, self.depth + 1):
+            self.W[l] = self.W[l] - eta * grads.dL_dW[l]
+            self.b[l] = self.b[l] - eta * grads.dL_db[l]
+
+    def parameters(self):
+        """Every weight and bias in one flat vector: W[1], b[1], W[2], b[2], ..."""
+        return np.concatenate([np.concatenate([self.W[l].ravel(), self.b[l]]) for l in range(1, self.depth + 1)])
+
+    def set_parameters(self, theta):
+        """Load a flat vector laid out as `parameters()` returns it."""
+        theta = validate.as_array(theta, "theta", ndim=1)
+        if theta.size != self.num_parameters:
+            raise ValueError(f"theta has {theta.size} values but the network has {self.num_parameters} parameters")
+        i = 0
+        for l in range(1, self.depth + 1):
+            n = self.W[l].size
+            self.W[l] = theta[i:i + n].reshape(self.W[l].shape).copy()
+            i += n
+            self.b[l] = theta[i:i + self.b[l].size].copy()
+            i += self.b[l].size
+
+    @property
+    def num_parameters(self):
+        """How many weights and biases the network has."""
+        return sum(self.W[l].size + self.b[l].size for l in range(1, self.depth + 1))
+
+    def flat_gradients(self, grads):
+        """A Gradients object as one flat vector in the same order as `parameters()`."""
+        return np.concatenate([np.concatenate([grads.dL_dW[l].ravel(), grads.dL_db[l]])
+                               for l in range(1, self.depth + 1)])

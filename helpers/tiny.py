@@ -1,0 +1,156 @@
+"""The 2-2-1 network of the worked example, small enough to follow every number by hand.
+
+Two inputs, two hidden neurons, one output, four weights and no biases:
+
+    h1 = σ(w1·x1)        h2 = σ(w2·x2)        (each hidden neuron listens to one input)
+    ŷ  = w3·h1 + w4·h2                        (a linear output)
+    L  = (ŷ − y)²
+
+Every factor of every chain-rule product has its own name, so a learner can check each line of
+the backward pass against the maths.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import validate
+from .activations import _sigmoid
+from .network import Network
+
+# The worked example's numbers: with these, ŷ = 0.70 against y = 1.0 (loss 0.09), and one step
+# of gradient descent with η = 0.5 lifts ŷ to 0.85 (both to two decimals).
+EXAMPLE_INPUTS = (1.0, 0.5)
+EXAMPLE_TARGET = 1.0
+EXAMPLE_WEIGHTS = {"w1": -0.5, "w2": 0.3, "w3": 1.0, "w4": 0.6}
+EXAMPLE_ETA = 0.5
+
+WEIGHT_NAMES = ("w1", "w2", "w3", "w4")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Every quantity of one forward and backward pass through the 2-2-1 network.
+
+    Forward: z1, z2 (weighted sums), h1, h2 (hidden activations), y_hat, loss.
+    Local factors: dL_dy_hat = 2(ŷ − y); dy_hat_dw3 = h1; dy_hat_dw4 = h2; dy_hat_dh1 = w3;
+    dy_hat_dh2 = w4; dh1_dz1 = σ′(z1); dh2_dz2 = σ′(z2); dz1_dw1 = x1; dz2_dw2 = x2.
+    Gradients: dL_dw3 = dL_dy_hat · dy_hat_dw3 (two factors) and
+    dL_dw1 = dL_dy_hat · dy_hat_dh1 · dh1_dw1, with dh1_dw1 = dh1_dz1 · dz1_dw1 (three factors).
+    """
+
+    x1: float
+    x2: float
+    y: float
+    z1: float
+    z2: float
+    h1: float
+    h2: float
+    y_hat: float
+    loss: float
+    dL_dy_hat: float
+    dy_hat_dw3: float
+    dy_hat_dw4: float
+    dy_hat_dh1: float
+    dy_hat_dh2: float
+    dh1_dz1: float
+    dh2_dz2: float
+    dz1_dw1: float
+    dz2_dw2: float
+
+    @property
+    def dh1_dw1(self):
+        """∂h1/∂w1 = σ′(z1)·x1."""
+        return self.dh1_dz1 * self.dz1_dw1
+
+    @property
+    def dh2_dw2(self):
+        """∂h2/∂w2 = σ′(z2)·x2."""
+        return self.dh2_dz2 * self.dz2_dw2
+
+    @property
+    def dL_dw3(self):
+        """Two factors: ∂L/∂ŷ · ∂ŷ/∂w3."""
+        return self.dL_dy_hat * self.dy_hat_dw3
+
+    @property
+    def dL_dw4(self):
+        """Two factors: ∂L/∂ŷ · ∂ŷ/∂w4."""
+        return self.dL_dy_hat * self.dy_hat_dw4
+
+    @property
+    def dL_dw1(self):
+        """Three factors: ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂w1, reusing ∂L/∂ŷ from the output weights."""
+        return self.dL_dy_hat * self.dy_hat_dh1 * self.dh1_dw1
+
+    @property
+    def dL_dw2(self):
+        """Three factors: ∂L/∂ŷ · ∂ŷ/∂h2 · ∂h2/∂w2."""
+        return self.dL_dy_hat * self.dy_hat_dh2 * self.dh2_dw2
+
+    @property
+    def gradients(self):
+        """The four gradients as a dict {'w1': ∂L/∂w1, ..., 'w4': ∂L/∂w4}."""
+        return {"w1": self.dL_dw1, "w2": self.dL_dw2, "w3": self.dL_dw3, "w4": self.dL_dw4}
+
+
+@dataclass(frozen=True)
+class TwoTwoOne:
+    """The 2-2-1 network's four weights. Immutable: `step` returns a new network."""
+
+    w1: float = EXAMPLE_WEIGHTS["w1"]
+    w2: float = EXAMPLE_WEIGHTS["w2"]
+    w3: float = EXAMPLE_WEIGHTS["w3"]
+    w4: float = EXAMPLE_WEIGHTS["w4"]
+
+    def __post_init__(self):
+        for name in WEIGHT_NAMES:
+            object.__setattr__(self, name, validate.as_number(getattr(self, name), name))
+
+    @property
+    def weights(self):
+        """The weights as a dict {'w1': ..., 'w4': ...}."""
+        return {name: getattr(self, name) for name in WEIGHT_NAMES}
+
+    def forward(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1]):
+        """ŷ for the inputs (x1, x2)."""
+        return self.chain(x1, x2, EXAMPLE_TARGET).y_hat
+
+    def chain(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """The forward pass and every chain-rule factor for one sample, as a Chain."""
+        x1, x2, y = (validate.as_number(v, n) for v, n in ((x1, "x1"), (x2, "x2"), (y, "y")))
+        z1, z2 = self.w1 * x1, self.w2 * x2
+        h1, h2 = float(_sigmoid(z1)), float(_sigmoid(z2))
+        y_hat = self.w3 * h1 + self.w4 * h2
+        return Chain(
+            x1=x1, x2=x2, y=y, z1=z1, z2=z2, h1=h1, h2=h2, y_hat=y_hat, loss=(y_hat - y) ** 2,
+            dL_dy_hat=2.0 * (y_hat - y),
+            dy_hat_dw3=h1, dy_hat_dw4=h2,
+            dy_hat_dh1=self.w3, dy_hat_dh2=self.w4,
+            dh1_dz1=h1 * (1.0 - h1), dh2_dz2=h2 * (1.0 - h2),
+            dz1_dw1=x1, dz2_dw2=x2,
+        )
+
+    def loss(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """The squared error (ŷ − y)² for one sample."""
+        return self.chain(x1, x2, y).loss
+
+    def gradients(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """{'w1': ∂L/∂w1, ..., 'w4': ∂L/∂w4} for one sample."""
+        return self.chain(x1, x2, y).gradients
+
+    def step(self, eta=EXAMPLE_ETA, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """One gradient-descent update, w_new = w_old − η ∂L/∂w, as a new TwoTwoOne."""
+        eta = validate.learning_rate(eta)
+        grads = self.gradients(x1, x2, y)
+        return replace(self, **{name: getattr(self, name) - eta * grads[name] for name in WEIGHT_NAMES})
+
+    def as_network(self):
+        """The same network as a general `Network`: W1 = diag(w1, w2), W2 = [w3, w4], zero biases.
+
+        Its loss is the squared error, so its gradients for these four weights equal this object's.
+        """
+        W1 = np.array([[self.w1, 0.0], [0.0, self.w2]])
+        W2 = np.array([[self.w3, self.w4]])
+        return Network.from_weights([W1, W2], [np.zeros(2), np.zeros(1)],
+                                    activations=["sigmoid", "linear"], loss="squared_error")

@@ -1,0 +1,161 @@
+"""Training loops: forward → loss → backward → update → repeat.
+
+Every run is replayable: the same network, data, learning rate, epochs, batch size and seed give
+the same history, number for number.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import validate
+from .network import Network
+from .tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
+
+# A loss above this is treated as diverged: the numbers are about to overflow.
+DIVERGED_LOSS = 1e12
+
+
+@dataclass
+class History:
+    """What happened during training.
+
+    loss[i] is the training loss after i epochs (loss[0] before any update); accuracy likewise
+    for classifiers (else an empty list); test_loss and test_accuracy when test data was given.
+    diverged is True when the loss stopped being a finite number, and training stopped there.
+    """
+
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    diverged: bool = False
+
+    @property
+    def epochs(self):
+        """How many epochs actually ran."""
+        return len(self.loss) - 1
+
+
+def is_classifier(net):
+    """True when net's loss is a classification loss (binary or categorical cross-entropy)."""
+    return net.loss.name in ("binary_cross_entropy", "cross_entropy")
+
+
+def predict_labels(net, X):
+    """Class labels (N,) from a classifier: the most probable class, or ŷ > 0.5 for one output."""
+    y_hat = net.forward(X).y_hat
+    if y_hat.shape[1] == 1:
+        return (y_hat[:, 0] > 0.5).astype(np.int64)
+    return np.argmax(y_hat, axis=1).astype(np.int64)
+
+
+def accuracy(net, X, y):
+    """The fraction of samples whose predicted label equals y (labels (N,) or one-hot (N, K))."""
+    X = net.check_inputs(X)
+    y = validate.as_array(y, "y", ndim=(1, 2))
+    labels = np.argmax(y, axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+    if labels.shape[0] != X.shape[0]:
+        raise ValueError(f"y holds {labels.shape[0]} labels but X holds {X.shape[0]} samples")
+    return float(np.mean(predict_labels(net, X) == labels))
+
+
+def _finite_network(net):
+    return all(np.all(np.isfinite(net.W[l])) and np.all(np.isfinite(net.b[l])) for l in net.W)
+
+
+def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None):
+    """Train `net` in place by mini-batch gradient descent and return its History.
+
+    X (N, inputs) and y: the training data. eta: the learning rate. epochs: passes over the data.
+    batch_size: samples per update (None: the whole set, one update per epoch). seed: the order
+    in which samples are shuffled each epoch. X_test, y_test: optional data to score after each
+    epoch. callback(epoch, history): called after each epoch, e.g. to redraw a figure.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers Network, but got {type(net).__name__}")
+    X = net.check_inputs(X)
+    Y = net.check_targets(y, X.shape[0])
+    eta = validate.learning_rate(eta)
+    epochs = validate.positive_int(epochs, "epochs", minimum=0)
+    n = X.shape[0]
+    batch_size = n if batch_size is None else validate.positive_int(batch_size, "batch_size")
+    scored = X_test is not None or y_test is not None
+    if scored:
+        if X_test is None or y_test is None:
+            raise ValueError("give both X_test and y_test, or neither")
+        X_test = net.check_inputs(X_test)
+        Y_test = net.check_targets(y_test, X_test.shape[0])
+    net._check_weights()
+    rng = np.random.default_rng(seed)
+    history = History()
+    classifier = is_classifier(net)
+
+    def record():
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss = net._loss_value(net._forward(X), Y)
+        if not np.isfinite(loss) or loss > DIVERGED_LOSS or not _finite_network(net):
+            history.diverged = True
+            return False
+        history.loss.append(loss)
+        if classifier:
+            history.accuracy.append(accuracy(net, X, Y))
+        if scored:
+            history.test_loss.append(net._loss_value(net._forward(X_test), Y_test))
+            if classifier:
+                history.test_accuracy.append(accuracy(net, X_test, Y_test))
+        return True
+
+    if not record():
+        return history
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, n, batch_size):
+                batch = order[start:start + batch_size]
+                fp = net._forward(X[batch])
+                net.step(net._backward(fp, Y[batch]), eta)
+        if not record():
+            break
+        if callback is not None:
+            callback(epoch, history)
+    return history
+
+
+@dataclass
+class TinyPath:
+    """A gradient-descent run of the 2-2-1 network on its one sample.
+
+    weights has shape (steps + 1, 4), columns w1..w4, row 0 the start; loss and y_hat have
+    shape (steps + 1,). diverged is True when the numbers blew up (the run stops there).
+    """
+
+    weights: np.ndarray
+    loss: np.ndarray
+    y_hat: np.ndarray
+    diverged: bool
+
+
+def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+    """Run `steps` updates of gradient descent on the 2-2-1 network; return a TinyPath."""
+    if not isinstance(net, TwoTwoOne):
+        raise TypeError(f"net must be a TwoTwoOne, but got {type(net).__name__}")
+    eta = validate.learning_rate(eta)
+    steps = validate.positive_int(steps, "steps", minimum=0)
+    weights, losses, y_hats = [], [], []
+    diverged = False
+    current = net
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(steps + 1):
+            chain = current.chain(x1, x2, y)
+            weights.append([current.w1, current.w2, current.w3, current.w4])
+            losses.append(chain.loss)
+            y_hats.append(chain.y_hat)
+            if i == steps:
+                break
+            new = {name: getattr(current, name) - eta * g for name, g in chain.gradients.items()}
+            if not all(np.isfinite(v) and abs(v) < 1e6 for v in new.values()) or chain.loss > DIVERGED_LOSS:
+                diverged = True
+                break
+            current = TwoTwoOne(**{name: new[name] for name in WEIGHT_NAMES})
+    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)

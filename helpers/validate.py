@@ -1,0 +1,87 @@
+"""Checks at the public boundary of `helpers`.
+
+Every function here either returns a clean value or raises an error that names the argument,
+what was expected and what came, so a learner never sees a crash from deep inside NumPy.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def _describe(value):
+    """A short, readable description of what a caller passed."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def as_array(value, name, *, ndim=None, allow_empty=False):
+    """Return `value` as a float64 NumPy array, or raise a clear error.
+
+    Rejects strings, non-numeric and complex arrays (TypeError), and empty arrays, NaN, inf and
+    arrays of the wrong number of dimensions (ValueError). `ndim` may be an int or a tuple of
+    allowed ints.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number or an array of numbers, but got the text {value!r}")
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # ragged lists and other shapes NumPy cannot make an array of
+        raise TypeError(f"{name} must be a number or an array of numbers, but got {_describe(value)}") from exc
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, but it holds values of type {array.dtype}")
+    if np.iscomplexobj(array):
+        raise TypeError(f"{name} must hold real numbers, but it holds complex numbers")
+    array = array.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if array.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be a {wanted} array, but it has shape {array.shape} ({array.ndim}-D)")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {array.shape}); expected at least one value")
+    if not np.all(np.isfinite(array)):
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = f" at index {tuple(int(i) for i in bad)}" if array.ndim else ""
+        what = "NaN" if np.isnan(array[tuple(bad)]) else "inf"
+        raise ValueError(f"{name} contains {what}{where}; every value must be a finite number")
+    return array
+
+
+def as_number(value, name):
+    """Return `value` as a finite float, or raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            return as_number(value.item(), name)
+        raise TypeError(f"{name} must be a real number, but got {_describe(value)}")
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, but got {number}")
+    return number
+
+
+def learning_rate(eta, name="eta"):
+    """Return the learning rate as a float: a positive, finite number."""
+    eta = as_number(eta, name)
+    if eta <= 0:
+        raise ValueError(f"{name} (the learning rate) must be a positive number, but got {eta}")
+    return eta
+
+
+def positive_int(value, name, *, minimum=1):
+    """Return `value` as an int that is at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be a whole number, but got {_describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, but got {value}")
+    return int(value)
+
+
+def choice(value, name, options):
+    """Return `value` if it is one of `options`, else raise a ValueError listing them."""
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {listed}, but got {value!r}")
+    return value
