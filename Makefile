@@ -1,0 +1,55 @@
+# The course's commands. `make lab` opens the course; `make test` checks all of it.
+# Both create .venv on first use (and again whenever pyproject.toml changes).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FIRST_NOTEBOOK := notebooks/00_welcome.ipynb
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
+# Plots are drawn off-screen and widgets are rendered as text, so runs are the same everywhere.
+export MPLBACKEND := module://matplotlib_inline.backend_inline
+export PYTHONHASHSEED := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help lab test unit notebooks check bench clean
+
+help:
+	@echo "make lab        open the course in JupyterLab (installs on first use)"
+	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser"
+	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
+	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
+	@echo "make bench      measure how fast the course runs"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed, found " + sys.version.split()[0]'
+	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
+		echo "Creating $(VENV) ..."; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" >/dev/null
+	@# Build matplotlib's font cache now, so no notebook ever prints the one-time notice.
+	$(BIN)/python -c "import matplotlib.pyplot" >/dev/null 2>&1
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(FIRST_NOTEBOOK)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -p no:cacheprovider
+
+check: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) $(NB) -p no:cacheprovider
+
+notebooks: $(STAMP)
+	$(BIN)/python -m helpers.execute $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
