@@ -1,0 +1,142 @@
+"""The project's own set-up: the two install routes agree, the lab is safe, re-running is stable."""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.execute import execute
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _normalise(requirement):
+    name = re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0]
+    return name.lower().replace("_", "-")
+
+
+def _pyproject_packages():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10 has no tomllib; the installed metadata is made from the same file
+        tomllib = None
+    if tomllib is None:
+        from importlib.metadata import requires
+
+        return {_normalise(r) for r in requires("backprop-course-helpers")}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {_normalise(r) for r in project["dependencies"]}
+    for extra in project.get("optional-dependencies", {}).values():
+        names |= {_normalise(r) for r in extra}
+    return names
+
+
+def _conda_packages():
+    names = set()
+    in_pip = in_dependencies = False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        stripped = line.split("#", 1)[0].rstrip()
+        if re.match(r"^\S", stripped):
+            in_dependencies = stripped.startswith("dependencies:")
+            continue
+        if not in_dependencies:
+            continue
+        if re.match(r"^\s*-\s*pip:\s*$", stripped):
+            in_pip = True
+            continue
+        match = re.match(r"^(\s*)-\s+(\S.*)$", stripped)
+        if not match:
+            continue
+        if in_pip and len(match.group(1)) > 2:
+            continue  # the pip section installs the local package itself
+        in_pip = False
+        names.add(_normalise(match.group(2)))
+    return names - {"python", "pip"}
+
+
+def test_environment_yml_and_pyproject_name_the_same_packages():
+    assert _conda_packages() == _pyproject_packages()
+
+
+def test_environment_yml_uses_conda_forge_and_installs_the_local_package():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"channels:\s*\n\s*-\s*conda-forge", text)
+    assert re.search(r"-\s*pip:\s*\n\s*-\s*-e \.", text)
+
+
+def _recipe(target):
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    body = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        body.append(line)
+    return "\n".join(body)
+
+
+def test_make_lab_binds_to_localhost_and_keeps_token_authentication():
+    recipe = _recipe("lab")
+    assert "jupyter lab" in recipe
+    assert "--ServerApp.ip=127.0.0.1" in recipe
+    for weakening in ("token=", "IdentityProvider.token", "password=", "disable_check_xsrf", "0.0.0.0", "allow_origin"):
+        assert weakening not in recipe
+
+
+def test_make_test_runs_nbval_in_strict_mode_over_the_notebooks():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--nbval-lax" not in makefile
+    assert re.search(r"^NBVAL := --nbval ", makefile, re.M)
+    assert "$(NBVAL) $(NOTEBOOKS)" in _recipe("test")
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme
+    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
+
+
+def test_notebooks_are_numbered_and_linked_from_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks, "the course has no notebooks"
+    for nb in notebooks:
+        assert f"notebooks/{nb.name}" in readme, f"{nb.name} is missing from the README's list"
+    for linked in re.findall(r"\(notebooks/([^)]+\.ipynb)\)", readme):
+        assert (ROOT / "notebooks" / linked).exists(), f"the README links to {linked}, which does not exist"
+
+
+def _demo_notebook():
+    cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nrng = np.random.default_rng(0)\nprint(f'{rng.normal():.6f}')"),
+        nbformat.v4.new_code_cell("from helpers.widgets._base import CourseWidget\nimport ipywidgets as w\n"
+                                  "box = CourseWidget([w.FloatSlider(value=0.5)])\nbox"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def test_executing_a_notebook_twice_gives_identical_files(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(_demo_notebook(), path)
+    execute(path)
+    first = path.read_bytes()
+    execute(path)
+    assert path.read_bytes() == first
+    nb = nbformat.reads(first.decode(), as_version=4)
+    widget_view = nb.cells[1].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+    assert widget_view["model_id"] == f"{1:032x}"
+    assert all("execution" not in cell.metadata for cell in nb.cells)
+
+
+def test_execute_reports_a_failing_cell(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(Exception, match="ZeroDivisionError"):
+        execute(path)
