@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(FIRST_NOTEBOOK)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/.jupyter" $(FIRST_NOTEBOOK)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
@@ -49,7 +49,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m helpers.execute $(NOTEBOOKS)
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python tests/bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
