@@ -27,6 +27,13 @@ from .losses import get_loss, log_softmax, one_hot
 _FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")}
 
 
+def _by_layer(value):
+    """Per-layer arrays as a list, layer 1 first: from a list, or a dict keyed by layer number."""
+    if isinstance(value, dict):
+        return [value[l] for l in sorted(value)]
+    return list(value)
+
+
 @dataclass
 class ForwardPass:
     """Everything the forward pass computed: z[l] and a[l] for l = 1..L, and a[0] = X.
@@ -80,6 +87,9 @@ class Network:
         depth = len(self.sizes) - 1
         if isinstance(activations, str):
             activations = [activations] * depth
+        if not isinstance(activations, (list, tuple)):
+            raise TypeError(f"activations must be a name such as 'sigmoid' or a list with one name per layer, "
+                            f"but got {activations!r}")
         activations = list(activations)
         if len(activations) != depth:
             raise ValueError(f"activations must name one activation per layer ({depth} for sizes {self.sizes}), "
@@ -100,6 +110,8 @@ class Network:
             weight_scale = validate.as_number(weight_scale, "weight_scale")
             if weight_scale <= 0:
                 raise ValueError(f"weight_scale must be a positive number, but got {weight_scale}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise TypeError(f"seed must be a whole number of at least 0, but got {seed!r}")
         self.seed = seed
         rng = np.random.default_rng(seed)
         self.W, self.b = {}, {}
@@ -112,12 +124,11 @@ class Network:
     @classmethod
     def from_weights(cls, W, b, activations="sigmoid", loss="half_squared_error"):
         """Build a network with the given weights: W and b are lists (layer 1 first) or dicts keyed 1..L."""
-        W = list(W.values()) if isinstance(W, dict) else list(W)
-        b = list(b.values()) if isinstance(b, dict) else list(b)
+        W, b = _by_layer(W), _by_layer(b)
         if not W:
             raise ValueError("W must hold at least one layer's weights")
-        first = validate.as_array(W[0], "W1", ndim=2)
-        sizes = [first.shape[1]] + [np.shape(w)[0] for w in W]
+        W = [validate.as_array(w, f"W{l}", ndim=2) for l, w in enumerate(W, start=1)]
+        sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
         net = cls(sizes, activations, loss)
         net.set_weights(W, b)
         return net
@@ -133,8 +144,7 @@ class Network:
 
     def set_weights(self, W, b):
         """Replace every W[l] and b[l], checking each shape against the layer sizes."""
-        W = list(W.values()) if isinstance(W, dict) else list(W)
-        b = list(b.values()) if isinstance(b, dict) else list(b)
+        W, b = _by_layer(W), _by_layer(b)
         for name, given in (("W", W), ("b", b)):
             if len(given) != self.depth:
                 raise ValueError(f"{name} must hold {self.depth} layers for sizes {self.sizes}, but it holds {len(given)}")
@@ -173,38 +183,51 @@ class Network:
                     raise ValueError(f"{name} contains NaN or inf; training has diverged, so rebuild the network "
                                      "or lower the learning rate")
 
-    def check_inputs(self, X):
+    def check_inputs(self, X, name="X"):
         """X as a float64 batch of shape (N, inputs); one sample of shape (inputs,) becomes (1, inputs)."""
-        X = validate.as_array(X, "X", ndim=(1, 2))
+        X = validate.as_array(X, name, ndim=(1, 2))
         X = np.atleast_2d(X)
         if X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X has {X.shape[1]} features per sample (shape {X.shape}) but the network "
+            raise ValueError(f"{name} has {X.shape[1]} features per sample (shape {X.shape}) but the network "
                              f"expects {self.sizes[0]} inputs")
         return X
 
-    def check_targets(self, y, n_samples):
+    def check_targets(self, y, n_samples, name="y"):
         """Targets as rows matching the output layer, shape (N, outputs).
 
         For 'cross_entropy', integer labels of shape (N,) are turned into one-hot rows; for one
         output, y of shape (N,) is accepted as a column.
         """
         n_out = self.sizes[-1]
-        y = validate.as_array(y, "y", ndim=(0, 1, 2))
+        y = validate.as_array(y, name, ndim=(0, 1, 2))
         if self.loss.name == "cross_entropy" and y.ndim <= 1:
             labels = np.atleast_1d(y)
             if labels.shape != (n_samples,):
-                raise ValueError(f"y holds {labels.size} labels but X holds {n_samples} samples")
+                raise ValueError(f"{name} holds {labels.size} labels but X holds {n_samples} samples")
+            fractional = labels[labels != np.round(labels)]
+            if fractional.size:
+                raise ValueError(f"{name} must hold whole-number class labels, but it holds {fractional[0]:g}")
+            if labels.min() < 0 or labels.max() >= n_out:
+                raise ValueError(f"{name} must hold class labels 0 to {n_out - 1} (one per output neuron), but it holds "
+                                 f"values from {labels.min():g} to {labels.max():g}")
             return one_hot(labels, n_out)
         if y.ndim == 0 or (y.ndim == 1 and n_out == 1 and y.size == n_samples):
             y = y.reshape(n_samples, 1) if y.size == n_samples else y.reshape(1, -1)
         elif y.ndim == 1 and n_samples == 1:
             y = y.reshape(1, -1)
         if y.shape != (n_samples, n_out):
-            raise ValueError(f"y has shape {y.shape} but the network gives {n_out} outputs for each of "
+            raise ValueError(f"{name} has shape {y.shape} but the network gives {n_out} outputs for each of "
                              f"{n_samples} samples, so y needs shape ({n_samples}, {n_out})")
         if self.loss.name in ("binary_cross_entropy", "cross_entropy") and np.any((y < 0) | (y > 1)):
-            raise ValueError(f"loss {self.loss.name!r} needs targets between 0 and 1, but y holds values from "
+            raise ValueError(f"loss {self.loss.name!r} needs targets between 0 and 1, but {name} holds values from "
                              f"{y.min():g} to {y.max():g}")
+        if self.loss.name == "cross_entropy":
+            # The softmax shortcut δ = (a − y) / N holds only when each row of y adds up to 1.
+            sums = y.sum(axis=1)
+            bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+            if bad.size:
+                raise ValueError(f"loss 'cross_entropy' needs each row of {name} to add up to 1 (one-hot or "
+                                 f"probabilities), but row {bad[0]} adds up to {sums[bad[0]]:g}")
         return y
 
     def _forward(self, X):
@@ -276,6 +299,11 @@ class Network:
     def step(self, grads, eta):
         """One gradient-descent update of every weight and bias: W_new = W_old − η ∂L/∂W."""
         eta = validate.learning_rate(eta)
+        for l in range(1, self.depth + 1):
+            for name, grad, param in ((f"dL_dW[{l}]", grads.dL_dW.get(l), self.W[l]), (f"dL_db[{l}]", grads.dL_db.get(l), self.b[l])):
+                if np.shape(grad) != param.shape:
+                    raise ValueError(f"{name} has shape {np.shape(grad)} but the parameter it updates has shape "
+                                     f"{param.shape}; were these gradients computed for another network?")
         for l in range(1, self.depth + 1):
             self.W[l] = self.W[l] - eta * grads.dL_dW[l]
             self.b[l] = self.b[l] - eta * grads.dL_db[l]

@@ -64,6 +64,12 @@ def _finite_network(net):
     return all(np.all(np.isfinite(net.W[l])) and np.all(np.isfinite(net.b[l])) for l in net.W)
 
 
+def _loss_or_inf(net, X, Y):
+    """net's loss on (X, Y), or inf once its outputs have overflowed (the loss would refuse them)."""
+    fp = net._forward(X)
+    return net._loss_value(fp, Y) if np.all(np.isfinite(fp.y_hat)) else np.inf
+
+
 def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None):
     """Train `net` in place by mini-batch gradient descent and return its History.
 
@@ -84,26 +90,27 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     if scored:
         if X_test is None or y_test is None:
             raise ValueError("give both X_test and y_test, or neither")
-        X_test = net.check_inputs(X_test)
-        Y_test = net.check_targets(y_test, X_test.shape[0])
+        X_test = net.check_inputs(X_test, "X_test")
+        Y_test = net.check_targets(y_test, X_test.shape[0], "y_test")
     net._check_weights()
     rng = np.random.default_rng(seed)
     history = History()
     classifier = is_classifier(net)
 
     def record():
+        # Blown-up weights or outputs end the run as "diverged": no exception, no warning.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss = net._loss_value(net._forward(X), Y)
-        if not np.isfinite(loss) or loss > DIVERGED_LOSS or not _finite_network(net):
-            history.diverged = True
-            return False
-        history.loss.append(loss)
-        if classifier:
-            history.accuracy.append(accuracy(net, X, Y))
-        if scored:
-            history.test_loss.append(net._loss_value(net._forward(X_test), Y_test))
+            loss = _loss_or_inf(net, X, Y) if _finite_network(net) else np.inf
+            if not np.isfinite(loss) or loss > DIVERGED_LOSS:
+                history.diverged = True
+                return False
+            history.loss.append(loss)
             if classifier:
-                history.test_accuracy.append(accuracy(net, X_test, Y_test))
+                history.accuracy.append(accuracy(net, X, Y))
+            if scored:
+                history.test_loss.append(_loss_or_inf(net, X_test, Y_test))
+                if classifier:
+                    history.test_accuracy.append(accuracy(net, X_test, Y_test))
         return True
 
     if not record():
@@ -114,8 +121,11 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
             for start in range(0, n, batch_size):
                 batch = order[start:start + batch_size]
                 fp = net._forward(X[batch])
+                if not np.all(np.isfinite(fp.y_hat)):
+                    history.diverged = True  # the outputs overflowed mid-epoch
+                    break
                 net.step(net._backward(fp, Y[batch]), eta)
-        if not record():
+        if history.diverged or not record():
             break
         if callback is not None:
             callback(epoch, history)

@@ -1,0 +1,167 @@
+"""The worked 2-2-1 example, number by number, as the course prints it.
+
+x = (1.0, 0.5), y = 1.0, w = (−0.5, 0.3, 1.0, 0.6), η = 0.5:
+    z1 = −0.5·1.0 = −0.5     h1 = σ(−0.5) ≈ 0.3775
+    z2 = 0.3·0.5 = 0.15      h2 = σ(0.15) ≈ 0.5374
+    ŷ = 1.0·0.3775 + 0.6·0.5374 ≈ 0.70,   L = (0.70 − 1.0)² ≈ 0.09
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from helpers.activations import sigmoid
+from helpers.gradcheck import AGREE, numerical_derivative, relative_error
+from helpers.network import Network
+from helpers.tiny import (
+    EXAMPLE_ETA,
+    EXAMPLE_INPUTS,
+    EXAMPLE_TARGET,
+    EXAMPLE_WEIGHTS,
+    WEIGHT_NAMES,
+    TwoTwoOne,
+)
+
+
+@pytest.fixture
+def chain():
+    return TwoTwoOne().chain()
+
+
+def test_the_defaults_are_the_worked_example():
+    assert EXAMPLE_INPUTS == (1.0, 0.5)
+    assert EXAMPLE_TARGET == 1.0
+    assert EXAMPLE_WEIGHTS == {"w1": -0.5, "w2": 0.3, "w3": 1.0, "w4": 0.6}
+    assert EXAMPLE_ETA == 0.5
+    assert TwoTwoOne().weights == EXAMPLE_WEIGHTS
+
+
+def test_forward_pass_gives_y_hat_0_70_and_loss_0_09(chain):
+    assert round(chain.y_hat, 2) == 0.70
+    assert round(chain.loss, 2) == 0.09
+    assert TwoTwoOne().forward() == chain.y_hat
+    assert TwoTwoOne().loss() == chain.loss
+
+
+def test_forward_pass_step_by_step(chain):
+    assert chain.z1 == -0.5
+    assert chain.z2 == pytest.approx(0.15, abs=1e-15)
+    assert chain.h1 == pytest.approx(0.3775, abs=5e-5)
+    assert chain.h2 == pytest.approx(0.5374, abs=5e-5)
+    assert chain.h1 == sigmoid(chain.z1)
+    assert chain.y_hat == pytest.approx(1.0 * chain.h1 + 0.6 * chain.h2, abs=1e-15)
+    assert chain.loss == pytest.approx((chain.y_hat - 1.0) ** 2, abs=1e-15)
+
+
+def test_one_step_with_eta_0_5_lifts_y_hat_to_0_85():
+    stepped = TwoTwoOne().step(0.5)
+    assert round(stepped.forward(), 2) == 0.85
+    assert stepped.loss() < TwoTwoOne().loss()
+    # The default step is the worked example's η = 0.5.
+    assert TwoTwoOne().step() == stepped
+
+
+def test_step_is_w_new_equals_w_old_minus_eta_times_gradient():
+    net = TwoTwoOne()
+    grads = net.gradients()
+    stepped = net.step(0.5)
+    for name in WEIGHT_NAMES:
+        assert getattr(stepped, name) == getattr(net, name) - 0.5 * grads[name]
+    # By hand: w3 = 1.0 − 0.5·(−0.2265) ≈ 1.1133, w1 = −0.5 − 0.5·(−0.1410) ≈ −0.4295.
+    assert stepped.w3 == pytest.approx(1.1133, abs=5e-5)
+    assert stepped.w1 == pytest.approx(-0.4295, abs=5e-5)
+    # The original is unchanged: step returns a new network.
+    assert net.weights == EXAMPLE_WEIGHTS
+
+
+def test_every_chain_factor_equals_its_definition(chain):
+    h1, h2 = chain.h1, chain.h2
+    assert chain.dL_dy_hat == 2 * (chain.y_hat - chain.y)
+    assert chain.dy_hat_dw3 == h1
+    assert chain.dy_hat_dw4 == h2
+    assert chain.dy_hat_dh1 == 1.0  # = w3
+    assert chain.dy_hat_dh2 == 0.6  # = w4
+    assert chain.dh1_dz1 == h1 * (1 - h1)
+    assert chain.dh2_dz2 == h2 * (1 - h2)
+    assert chain.dz1_dw1 == 1.0  # = x1
+    assert chain.dz2_dw2 == 0.5  # = x2
+    assert chain.dh1_dw1 == chain.dh1_dz1 * chain.dz1_dw1
+    assert chain.dh2_dw2 == chain.dh2_dz2 * chain.dz2_dw2
+
+
+def test_the_factors_in_numbers_a_reader_can_check(chain):
+    # ∂L/∂ŷ = 2(0.70 − 1.0) = −0.60; σ′(−0.5) = 0.3775·0.6225 ≈ 0.2350; σ′(0.15) ≈ 0.2486.
+    assert chain.dL_dy_hat == pytest.approx(-0.60, abs=5e-5)
+    assert chain.dh1_dz1 == pytest.approx(0.2350, abs=5e-5)
+    assert chain.dh2_dz2 == pytest.approx(0.2486, abs=5e-5)
+
+
+def test_output_weight_gradient_is_a_two_factor_chain(chain):
+    assert chain.dL_dw3 == chain.dL_dy_hat * chain.dy_hat_dw3
+    assert chain.dL_dw4 == chain.dL_dy_hat * chain.dy_hat_dw4
+    # −0.60 · 0.3775 ≈ −0.2265 and −0.60 · 0.5374 ≈ −0.3225
+    assert chain.dL_dw3 == pytest.approx(-0.2265, abs=5e-5)
+    assert chain.dL_dw4 == pytest.approx(-0.3225, abs=5e-5)
+
+
+def test_hidden_weight_gradient_is_a_three_factor_chain_reusing_dL_dy_hat(chain):
+    assert chain.dL_dw1 == chain.dL_dy_hat * chain.dy_hat_dh1 * chain.dh1_dw1
+    assert chain.dL_dw2 == chain.dL_dy_hat * chain.dy_hat_dh2 * chain.dh2_dw2
+    # Written out: ∂L/∂ŷ · w3 · σ′(z1) · x1 = −0.60 · 1.0 · 0.2350 · 1.0 ≈ −0.1410
+    assert chain.dL_dw1 == pytest.approx(-0.1410, abs=5e-5)
+    # ∂L/∂ŷ · w4 · σ′(z2) · x2 = −0.60 · 0.6 · 0.2486 · 0.5 ≈ −0.0447
+    assert chain.dL_dw2 == pytest.approx(-0.0447, abs=5e-5)
+    # The factor ∂L/∂ŷ is the same number the output weights used, not a new one.
+    assert chain.dL_dw1 / (chain.dy_hat_dh1 * chain.dh1_dw1) == pytest.approx(chain.dL_dw3 / chain.dy_hat_dw3,
+                                                                             rel=1e-14)
+
+
+def test_gradients_dict_names_each_weight(chain):
+    assert chain.gradients == {"w1": chain.dL_dw1, "w2": chain.dL_dw2, "w3": chain.dL_dw3, "w4": chain.dL_dw4}
+    assert TwoTwoOne().gradients() == chain.gradients
+
+
+@pytest.mark.parametrize("weights, inputs", [
+    (EXAMPLE_WEIGHTS, (1.0, 0.5, 1.0)),
+    ({"w1": 2.0, "w2": -1.5, "w3": -0.7, "w4": 1.3}, (0.4, -2.0, -0.5)),
+    ({"w1": 0.1, "w2": 0.2, "w3": 3.0, "w4": -3.0}, (-1.0, 1.0, 2.0)),
+])
+def test_all_four_gradients_match_finite_differences(weights, inputs):
+    x1, x2, y = inputs
+    net = TwoTwoOne(**weights)
+    exact = net.gradients(x1, x2, y)
+    for name in WEIGHT_NAMES:
+        def loss_at(w, name=name):
+            return dataclasses.replace(net, **{name: w}).loss(x1, x2, y)
+        numerical = numerical_derivative(loss_at, weights[name])
+        assert relative_error(exact[name], numerical) < AGREE, name
+
+
+def test_as_network_gives_the_same_forward_pass_and_gradients():
+    for weights in (EXAMPLE_WEIGHTS, {"w1": 2.0, "w2": -1.5, "w3": -0.7, "w4": 1.3}):
+        tiny = TwoTwoOne(**weights)
+        net = tiny.as_network()
+        assert isinstance(net, Network)
+        assert net.sizes == [2, 2, 1]
+        X, y = np.array([[1.0, 0.5]]), np.array([[1.0]])
+        loss, grads = net.gradients(X, y)
+        chain = tiny.chain()
+        assert net.predict(X)[0, 0] == pytest.approx(chain.y_hat, abs=1e-15)
+        assert loss == pytest.approx(chain.loss, abs=1e-15)
+        # w1 and w2 are the diagonal of W1 (each hidden neuron listens to one input); w3, w4 are W2.
+        assert grads.dL_dW[1][0, 0] == pytest.approx(chain.dL_dw1, abs=1e-15)
+        assert grads.dL_dW[1][1, 1] == pytest.approx(chain.dL_dw2, abs=1e-15)
+        np.testing.assert_allclose(grads.dL_dW[2], [[chain.dL_dw3, chain.dL_dw4]], atol=1e-15)
+        np.testing.assert_array_equal(net.W[1], [[weights["w1"], 0.0], [0.0, weights["w2"]]])
+
+
+def test_weights_are_checked_when_the_network_is_built():
+    with pytest.raises(ValueError, match=r"w3 must be a finite number, but got nan"):
+        TwoTwoOne(w3=float("nan"))
+    with pytest.raises(TypeError, match=r"w1 must be a real number, but got '0.5' \(str\)"):
+        TwoTwoOne(w1="0.5")
+    with pytest.raises(ValueError, match=r"eta \(the learning rate\) must be a positive number, but got -0.5"):
+        TwoTwoOne().step(-0.5)
+    with pytest.raises(ValueError, match=r"x2 must be a finite number, but got inf"):
+        TwoTwoOne().chain(1.0, float("inf"), 1.0)
