@@ -67,7 +67,11 @@ def mse_gradient(y_hat, y):
 
 
 def binary_cross_entropy(y_hat, y):
-    """−[y·log ŷ + (1 − y)·log(1 − ŷ)] for probabilities ŷ; huge when a confident guess is wrong."""
+    """−[y·log ŷ + (1 − y)·log(1 − ŷ)] for probabilities ŷ; huge when a confident guess is wrong.
+
+    ŷ is kept within EPS of 0 and 1 before the log, so a guess that is certain and wrong costs
+    −log(1e-12) ≈ 27.6 rather than infinity.
+    """
     y_hat, y, _ = _as_batch(y_hat, y)
     _check_probabilities(y_hat, y, "binary_cross_entropy")
     p = np.clip(y_hat, EPS, 1 - EPS)

@@ -8,12 +8,13 @@ import importlib
 
 # widget function -> the module that defines it
 _WIDGETS = {
-    "weight_explorer": "weight_explorer",
+    "weight_explorer": "weights",
     "gradient_descent_playground": "gradient_descent",
     "neuron_explorer": "neuron",
     "chain_rule_nudger": "chain_rule",
     "depth_explorer": "depth",
     "training_dashboard": "dashboard",
+    "loss_explorer": "loss",
 }
 
 __all__ = sorted(_WIDGETS)
@@ -22,7 +23,9 @@ __all__ = sorted(_WIDGETS)
 def __getattr__(name):
     if name in _WIDGETS:
         module = importlib.import_module(f".{_WIDGETS[name]}", __name__)
-        return getattr(module, name)
+        function = getattr(module, name)
+        globals()[name] = function  # later look-ups skip this function
+        return function
     raise AttributeError(f"module 'helpers.widgets' has no attribute {name!r}")
 
 

@@ -70,3 +70,45 @@ class CourseWidget(widgets.VBox):
 
     def __repr__(self):
         return f"<{self.title}: interactive in JupyterLab; run the cell to use it>"
+
+
+class BlitView(FigureView):
+    """A FigureView that draws the figure's still parts once and, on each render, only the moving artists.
+
+    moving: the artists a callback changes (and any drawn on top of them), redrawn in z-order over
+    a saved copy of the rest. They are marked animated, so a plain `fig.savefig` leaves them out:
+    use `view.png()` or `view.image.value` for a picture of the whole figure.
+    """
+
+    def __init__(self, fig, moving):
+        self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
+        self._background = None
+        for artist in self.moving:
+            artist.set_animated(True)
+        super().__init__(fig)
+
+    def invalidate(self, relayout=False):
+        """Draw everything on the next render: call after changing a still part (limits, ticks, a curve).
+
+        relayout: also work the layout out again, for changes that make tick labels wider or narrower.
+        """
+        self._background = None
+        self._relayout = relayout
+
+    def png(self):
+        canvas = self.fig.canvas
+        if self._background is None:
+            if getattr(self, "_relayout", False):
+                self.fig.set_layout_engine("constrained")
+                canvas.draw()
+                self.fig.set_layout_engine("none")
+                self._relayout = False
+            canvas.draw()  # the first draw also settles the layout, which stays fixed from then on
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()

@@ -1,0 +1,206 @@
+"""The chain rule, nudged: move x a little and compare the loss's change with the product of the links.
+
+The chain is one neuron and its error, y = f(g(h(x))) with concrete pieces:
+
+    z = h(x) = w·x          a weighted sum         dz/dx = w
+    a = g(z) = σ(z)         the sigmoid            da/dz = σ(z)(1 − σ(z))
+    L = f(a) = (a − y)²     the squared error      dL/da = 2(a − y)
+
+The chain rule says dL/dx = dL/da · da/dz · dz/dx. The widget sets that product beside the
+measured change ΔL/Δx = (L(x + Δx) − L(x)) / Δx: the two agree better and better as Δx shrinks.
+
+    chain_rule_nudger()          # a slider for x, one for the nudge Δx
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import style, validate
+from ..activations import sigmoid, sigmoid_derivative
+from ..losses import squared_error, squared_error_gradient
+from ._base import CourseWidget, FigureView, fmt, new_figure
+
+W = 2.0
+"""The fixed weight w in z = w·x."""
+Y = 1.0
+"""The fixed target y in L = (a − y)²."""
+
+X_RANGE = (-3.0, 3.0)
+NUDGE_EXPONENTS = (-6, 0)  # Δx runs from 10⁻⁶ to 10⁰ = 1 on a log scale
+TANGENT_HALF_WIDTH = 1.2   # how far either side of x the tangent line is drawn
+
+
+@dataclass(frozen=True)
+class ChainLinks:
+    """One pass along x → z → a → L and the local derivative of each link at that x.
+
+    x, z, a, L: the values along the chain. dz_dx, da_dz, dL_da: the three local factors.
+    dL_dx: their product, the chain rule's answer.
+    """
+
+    x: float
+    z: float
+    a: float
+    L: float
+    dz_dx: float
+    da_dz: float
+    dL_da: float
+
+    @property
+    def dL_dx(self):
+        """dL/dx = dL/da · da/dz · dz/dx."""
+        return self.dL_da * self.da_dz * self.dz_dx
+
+
+def chain_links(x, w=W, y=Y):
+    """The forward values and local derivatives of the chain at x; returns a ChainLinks."""
+    x = validate.as_number(x, "x")
+    w = validate.as_number(w, "w")
+    y = validate.as_number(y, "y")
+    z = w * x
+    a = float(sigmoid(z))
+    return ChainLinks(
+        x=x, z=z, a=a, L=squared_error(a, y),
+        dz_dx=w,
+        da_dz=float(sigmoid_derivative(z)),
+        dL_da=float(squared_error_gradient(a, y)),
+    )
+
+
+def chain_loss(x, w=W, y=Y):
+    """L(x) = (σ(w·x) − y)² for a number or, point by point, for an array of x (same shape back)."""
+    x = validate.as_array(x, "x")
+    return (sigmoid(w * x) - y) ** 2
+
+
+def measured_slope(x, dx, w=W, y=Y):
+    """The forward difference ΔL/Δx = (L(x + Δx) − L(x)) / Δx: the slope of the secant over the nudge."""
+    x = validate.as_number(x, "x")
+    dx = validate.as_number(dx, "dx")
+    if dx == 0:
+        raise ValueError("dx (the nudge) must not be 0: the measured slope divides by it")
+    return float((chain_loss(x + dx, w, y) - chain_loss(x, w, y)) / dx)
+
+
+def number(value):
+    """A number for a label: 4 decimals, or 3 significant digits in e-notation when it is tiny."""
+    value = float(value)
+    if not np.isfinite(value) or abs(value) > 1e12:
+        return fmt(value)
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.3e}"
+    return f"{value:.4f}"
+
+
+class ChainRuleNudger(CourseWidget):
+    """Sliders for x and the nudge Δx; labels for each link, the chain-rule product and the measured slope.
+
+    Controls: `x_slider`, `nudge_slider` (log scale, 10⁻⁶..1). Labels (HTML): `forward_label`
+    (x → z → a → L), `links_label` (the three factors and their product), `measured_label`
+    (ΔL/Δx), `gap_label` (how far apart the two are). State: `links` (a ChainLinks), `measured`.
+    Artists: `curve`, `point`, `tangent`, `secant`, `nudged_point`, `run_line`, `rise_line`.
+    """
+
+    title = "Chain-rule nudger"
+
+    def __init__(self, x=0.5, nudge=0.5):
+        self.x_slider = widgets.FloatSlider(
+            value=x, min=X_RANGE[0], max=X_RANGE[1], step=0.01, description="x",
+            continuous_update=True, readout_format=".2f",
+        )
+        self.nudge_slider = widgets.FloatLogSlider(
+            value=nudge, base=10, min=NUDGE_EXPONENTS[0], max=NUDGE_EXPONENTS[1], step=0.1,
+            description="nudge Δx", continuous_update=True, readout_format=".1e",
+            style={"description_width": "initial"},
+        )
+        self.forward_label = widgets.HTML()
+        self.links_label = widgets.HTML()
+        self.measured_label = widgets.HTML()
+        self.gap_label = widgets.HTML()
+
+        self.fig = new_figure(style.FIGSIZE)
+        self.ax = self.fig.add_subplot()
+        self._draw_static()
+        self.links = None
+        self.measured = None
+        self._update_artists()
+        self.view = FigureView(self.fig)
+
+        self.x_slider.observe(self._on_change, names="value")
+        self.nudge_slider.observe(self._on_change, names="value")
+        super().__init__([
+            widgets.HBox([self.x_slider, self.nudge_slider]),
+            self.forward_label, self.links_label, self.measured_label, self.gap_label,
+            self.view.image,
+        ])
+
+    def _draw_static(self):
+        ax = self.ax
+        xs = np.linspace(X_RANGE[0] - 0.2, X_RANGE[1] + 1.2, 400)
+        (self.curve,) = ax.plot(xs, chain_loss(xs), color=style.LOSS, lw=2.5,
+                                label=f"L(x) = (σ({W:g}·x) − {Y:g})²")
+        (self.tangent,) = ax.plot([], [], color=style.PALETTE["blue"], lw=2,
+                                  label="tangent: slope dL/dx (chain rule)")
+        (self.secant,) = ax.plot([], [], color=style.PALETTE["vermillion"], lw=1.8, ls="--",
+                                 label="secant: slope ΔL/Δx (measured)")
+        (self.run_line,) = ax.plot([], [], color=style.PALETTE["grey"], lw=1.2, ls=":")
+        (self.rise_line,) = ax.plot([], [], color=style.PALETTE["grey"], lw=1.2, ls=":")
+        (self.point,) = ax.plot([], [], "o", color=style.PATH, ms=7, zorder=5)
+        (self.nudged_point,) = ax.plot([], [], "s", color=style.PALETTE["vermillion"], ms=6, zorder=5)
+        ax.set_xlim(xs[0], xs[-1])
+        ax.set_ylim(-0.15, 1.15)
+        ax.set_xlabel("x")
+        ax.set_ylabel("loss L")
+        ax.set_title("Tangent (chain rule) against secant (a real nudge)")
+        ax.legend(loc="upper right", fontsize=9, frameon=False)
+
+    def _update_artists(self):
+        x = self.x_slider.value
+        dx = self.nudge_slider.value
+        with np.errstate(all="ignore"):
+            links = chain_links(x)
+            measured = measured_slope(x, dx)
+            L_nudged = float(chain_loss(x + dx))
+        self.links, self.measured = links, measured
+        slope = links.dL_dx
+
+        ts = np.array([x - TANGENT_HALF_WIDTH, x + TANGENT_HALF_WIDTH])
+        self.tangent.set_data(ts, links.L + slope * (ts - x))
+        # The secant runs through both points and a little beyond, so its slope is easy to see.
+        span = max(dx, 0.6)
+        ss = np.array([x - 0.3 * span, x + 1.3 * span])
+        self.secant.set_data(ss, links.L + measured * (ss - x))
+        self.point.set_data([x], [links.L])
+        self.nudged_point.set_data([x + dx], [L_nudged])
+        self.run_line.set_data([x, x + dx], [links.L, links.L])
+        self.rise_line.set_data([x + dx, x + dx], [links.L, L_nudged])
+
+        self.forward_label.value = (
+            f"x = {x:.2f} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
+            f"→ L = (a − {Y:g})² = {number(links.L)} &nbsp; (w = {W:g})"
+        )
+        self.links_label.value = (
+            f"<b>chain rule:</b> dL/da = 2(a − y) = {number(links.dL_da)} "
+            f"× da/dz = σ(z)(1 − σ(z)) = {number(links.da_dz)} "
+            f"× dz/dx = w = {number(links.dz_dx)} "
+            f"= <b>dL/dx = {number(slope)}</b>"
+        )
+        self.measured_label.value = (
+            f"<b>measured:</b> ΔL/Δx = (L(x + Δx) − L(x)) / Δx with Δx = {dx:.1e}: "
+            f"<b>{number(measured)}</b>"
+        )
+        gap = abs(measured - slope)
+        self.gap_label.value = (
+            f"gap |ΔL/Δx − dL/dx| = {gap:.2e} &nbsp; (it shrinks roughly in step with Δx)"
+        )
+
+    def _on_change(self, change=None):
+        self._update_artists()
+        self.view.render()
+
+
+def chain_rule_nudger(x=0.5, nudge=0.5):
+    """Show the chain-rule nudger: sliders for x and the nudge Δx. Returns a ChainRuleNudger."""
+    return ChainRuleNudger(x=x, nudge=nudge)

@@ -1,0 +1,244 @@
+"""Cat or dog, trained while you watch: learning rate, hidden units and epochs in; curves and boundary out.
+
+The network is 2 → hidden (tanh) → 2 (softmax) with cross-entropy loss, trained by full-batch
+gradient descent on the standardised training set; the test set is scored after every epoch.
+Training takes a moment, so it runs when Train is pressed, not on every slider move.
+
+    training_dashboard()     # sliders for η, hidden units and epochs; a Train button
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import style, validate
+from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
+from ..network import Network
+from ..plots import decision_boundary, loss_curve
+from ..training import train
+from ._base import CourseWidget, FigureView, fmt, new_figure
+
+ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
+HIDDEN_RANGE = (1, 16)
+EPOCH_RANGE = (10, 500)
+TEST_COLOUR = style.PALETTE["blue"]
+
+
+@dataclass
+class CatDogData:
+    """The cat-or-dog set split with seed 0 and standardised with the training set's numbers.
+
+    X_train (225, 2), X_test (75, 2): standardised features; y_train, y_test: labels 0 (cat) / 1 (dog);
+    scaler: the fitted Standardizer.
+    """
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    scaler: Standardizer
+
+
+def cat_dog_data():
+    """Load, split (seed 0) and standardise the cat-or-dog data set; returns a CatDogData."""
+    X, y = load_cat_dog()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, seed=0)
+    scaler = Standardizer().fit(X_train)
+    return CatDogData(scaler.transform(X_train), scaler.transform(X_test), y_train, y_test, scaler)
+
+
+def cat_dog_network(hidden):
+    """The dashboard's classifier: Network([2, hidden, 2], ['tanh', 'softmax'], 'cross_entropy', seed=0)."""
+    hidden = validate.positive_int(hidden, "hidden")
+    return Network([2, hidden, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+
+
+def run_diverged(history):
+    """True when a run blew up: training stopped on a non-finite loss, or the loss ended above its start.
+
+    Cross-entropy with a softmax output rarely overflows, so a learning rate that is far too high
+    shows itself as a loss that jumps about and finishes higher than it began.
+    """
+    if history.diverged:
+        return True
+    first, last = history.loss[0], history.loss[-1]
+    return not np.isfinite(last) or last > first
+
+
+def loss_spike(history):
+    """The highest training loss of a run divided by its starting loss (1.0 when it never rose)."""
+    losses = np.asarray(history.loss, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return float(np.max(losses) / losses[0])
+
+
+UNSTABLE_SPIKE = 10.0
+"""A run whose loss rose above this many times its start along the way is called unstable."""
+
+
+def train_cat_dog(data, eta, hidden, epochs):
+    """Train a fresh cat_dog_network(hidden) full-batch on data's training set. Returns (net, History).
+
+    The test set is scored after every epoch (History.test_loss, test_accuracy).
+    """
+    net = cat_dog_network(hidden)
+    history = train(net, data.X_train, data.y_train, eta=eta, epochs=epochs,
+                    X_test=data.X_test, y_test=data.y_test)
+    return net, history
+
+
+class TrainingDashboard(CourseWidget):
+    """Sliders for η, hidden units and epochs, a Train button, loss and accuracy curves and the boundary.
+
+    Controls: `eta_slider` (log scale, 0.001..100), `hidden_slider` (1..16), `epochs_slider`
+    (10..500), `train_button`. Moving a slider only updates `plan_label` (what Train will run);
+    pressing Train trains a fresh network (seed 0) and redraws once. Labels (HTML): `plan_label`,
+    `result_label` (final train and test accuracy, or 'diverged'). State: `data` (a CatDogData),
+    `net`, `history`, `diverged`, `runs` (how many times Train ran). Artists: `loss_curves` and
+    `accuracy_curves` (dicts 'train'/'test' of plots.LossCurve), `boundary` (a
+    plots.DecisionBoundary), on axes `loss_ax`, `accuracy_ax`, `boundary_ax`.
+    """
+
+    title = "Cat-or-dog training dashboard"
+
+    def __init__(self, eta=0.5, hidden=8, epochs=200):
+        self.data = cat_dog_data()
+        self.eta_slider = widgets.FloatLogSlider(
+            value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1], step=0.1,
+            description="η (eta)", continuous_update=True, readout_format=".3g",
+        )
+        self.hidden_slider = widgets.IntSlider(
+            value=hidden, min=HIDDEN_RANGE[0], max=HIDDEN_RANGE[1], description="hidden units",
+            continuous_update=True, style={"description_width": "initial"},
+        )
+        self.epochs_slider = widgets.IntSlider(
+            value=epochs, min=EPOCH_RANGE[0], max=EPOCH_RANGE[1], step=10, description="epochs",
+            continuous_update=True,
+        )
+        self.train_button = widgets.Button(description="Train", button_style="primary", icon="play",
+                                           tooltip="train a fresh network with these settings")
+        self.plan_label = widgets.HTML()
+        self.result_label = widgets.HTML()
+        self.runs = 0
+
+        # Before the first press the figure shows the untrained network: zero epochs of training.
+        self.net, self.history = train_cat_dog(self.data, eta, hidden, 0)
+        self.diverged = False
+        self.fig = new_figure((11.0, 5.2))
+        grid = self.fig.add_gridspec(2, 2, width_ratios=(1.0, 1.25))
+        self.loss_ax = self.fig.add_subplot(grid[0, 0])
+        self.accuracy_ax = self.fig.add_subplot(grid[1, 0], sharex=self.loss_ax)
+        self.boundary_ax = self.fig.add_subplot(grid[:, 1])
+        self._draw_static()
+        self._update_artists()
+        self.view = FigureView(self.fig)
+        self._update_plan()
+
+        for slider in (self.eta_slider, self.hidden_slider, self.epochs_slider):
+            slider.observe(self._update_plan, names="value")
+        self.train_button.on_click(self._on_train)
+        super().__init__([
+            widgets.HBox([self.eta_slider, self.hidden_slider, self.epochs_slider]),
+            widgets.HBox([self.train_button, self.plan_label]),
+            self.result_label,
+            self.view.image,
+        ])
+
+    def _draw_static(self):
+        h = self.history
+        self.loss_curves = {
+            "train": loss_curve(h.loss, self.loss_ax, label="training set", xlabel="",
+                                ylabel="loss L", title="Loss (cross-entropy)"),
+            "test": loss_curve(h.test_loss, self.loss_ax, label="test set", colour=TEST_COLOUR, xlabel="",
+                               ylabel="loss L", title="Loss (cross-entropy)"),
+        }
+        self.accuracy_curves = {
+            "train": loss_curve(h.accuracy, self.accuracy_ax, label="training set", xlabel="epoch",
+                                ylabel="accuracy", title="Accuracy"),
+            "test": loss_curve(h.test_accuracy, self.accuracy_ax, label="test set", colour=TEST_COLOUR,
+                               xlabel="epoch", ylabel="accuracy", title="Accuracy"),
+        }
+        for curves, where in ((self.loss_curves, "upper right"), (self.accuracy_curves, "lower right")):
+            curves["test"].line.set_linestyle("--")
+            curves["test"].ax.legend(loc=where, fontsize=9, frameon=False)
+        X_all = np.concatenate([self.data.X_train, self.data.X_test])
+        y_all = np.concatenate([self.data.y_train, self.data.y_test])
+        self.boundary = decision_boundary(
+            self.net, X_all, y_all, self.boundary_ax, class_names=CLASS_NAMES,
+            xlabel="weight (standardised)", ylabel="ear length (standardised)",
+            title="Where the network says cat or dog",
+        )
+
+    def _update_artists(self):
+        h = self.history
+        for curves, train_values, test_values in ((self.loss_curves, h.loss, h.test_loss),
+                                                  (self.accuracy_curves, h.accuracy, h.test_accuracy)):
+            for name, values in (("train", train_values), ("test", test_values)):
+                curves[name].update(values)
+                # A run of 0 epochs is a single point, which only shows with a marker.
+                curves[name].line.set_marker("o" if len(values) == 1 else "None")
+        # Each curve rescales its axes to itself; the loss axes must fit both, accuracy runs 0..1.
+        losses = np.array(h.loss + h.test_loss, dtype=np.float64)
+        losses = losses[np.isfinite(losses)]
+        if losses.size:
+            top = float(losses.max())
+            self.loss_ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
+        self.accuracy_ax.set_ylim(0.0, 1.03)
+        self.loss_ax.set_xlim(0, max(h.epochs, 1))
+        with np.errstate(all="ignore"):
+            self.boundary.update(self.net)
+
+        if self.runs == 0:
+            self.result_label.value = (
+                f"Untrained network: train accuracy {fmt(h.accuracy[-1], 3)}, "
+                f"test accuracy {fmt(h.test_accuracy[-1], 3)}. Press Train."
+            )
+        elif self.diverged:
+            start = fmt(h.loss[0], 3)
+            end = fmt(h.loss[-1], 3) if not h.diverged else "diverged"
+            self.result_label.value = (
+                f"<b>diverged</b>: the loss went from {start} to {end} (as high as {fmt(max(h.loss), 3)} "
+                f"on the way); the steps overshoot, so lower the learning rate."
+            )
+        else:
+            self.result_label.value = (
+                f"After {h.epochs} epochs: <b>train accuracy {fmt(h.accuracy[-1], 3)}</b>, "
+                f"<b>test accuracy {fmt(h.test_accuracy[-1], 3)}</b> "
+                f"(loss {fmt(h.loss[-1], 3)} on the training set, {fmt(h.test_loss[-1], 3)} on the test set)"
+            )
+            spike = loss_spike(h)
+            if spike > UNSTABLE_SPIKE:
+                self.result_label.value += (
+                    f"<br><b>unstable</b>: on the way the loss jumped to {fmt(max(h.loss), 3)}, "
+                    f"{spike:.0f} times its start; η is close to too high."
+                )
+
+    def _settings(self):
+        return self.eta_slider.value, self.hidden_slider.value, self.epochs_slider.value
+
+    def _update_plan(self, change=None):
+        eta, hidden, epochs = self._settings()
+        self.plan_label.value = (
+            f"Train runs {epochs} epochs of full-batch gradient descent with η = {eta:.3g} "
+            f"on a 2-{hidden}-2 network, from fresh random weights."
+        )
+
+    def _on_train(self, button=None):
+        eta, hidden, epochs = self._settings()
+        self.train_button.disabled = True
+        self.train_button.description = "Training…"
+        try:
+            self.net, self.history = train_cat_dog(self.data, eta, hidden, epochs)
+            self.diverged = run_diverged(self.history)
+            self.runs += 1
+            self._update_artists()
+            self.view.render()
+        finally:
+            self.train_button.disabled = False
+            self.train_button.description = "Train"
+
+
+def training_dashboard(eta=0.5, hidden=8, epochs=200):
+    """Show the cat-or-dog training dashboard. Returns a TrainingDashboard."""
+    return TrainingDashboard(eta=eta, hidden=hidden, epochs=epochs)

@@ -1,0 +1,212 @@
+"""Gradient descent on the 2-2-1 example's output weights: choose η, the steps and the start; watch the path.
+
+    gradient_descent_playground()
+
+Only w3 and w4 learn here; w1 and w2 stay at the worked example's values, so the hidden
+activations h1, h2 are fixed and the loss over (w3, w4) can be drawn as a map. Because
+ŷ = w3·h1 + w4·h2 is linear in these two weights, the map is a straight valley: every point on
+its floor gives ŷ = y exactly. Each step, w ← w − η·∂L/∂w, walks straight downhill, across the
+valley. The valley's steepness across sets the learning rates that matter:
+
+    λ = 2(h1² + h2²) ≈ 0.86     η < 1/λ ≈ 1.16: ŷ approaches y from one side
+                                1/λ < η < 2/λ ≈ 2.32: each step jumps past the floor (zig-zag)
+                                η > 2/λ: each jump lands higher than the last, until the numbers blow up
+"""
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.gridspec import GridSpec
+
+from .. import style, validate
+from ..plots import loss_curve, loss_landscape
+from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
+from ..training import DIVERGED_LOSS, TinyPath
+from ._base import CourseWidget, fmt, new_figure
+from ._base import BlitView
+
+PAIR = ("w3", "w4")
+"""The two weights that learn (the output weights); the others stay at the example's values."""
+W3_RANGE = (-2.0, 4.0)
+W4_RANGE = (-2.0, 4.0)
+START = {"w3": -1.5, "w4": -1.5}
+ETA_EXPONENTS = (-2.0, 1.0)  # η from 0.01 to 10 on a log scale
+STEPS_RANGE = (1, 200)
+DIVERGED_WEIGHT = 1e6        # as in helpers.training.descend_tiny
+
+CONVERGING = "converging"
+CRAWLING = "crawling (learning rate too low)"
+OVERSHOOTING = "overshooting (learning rate too high)"
+DIVERGED = "diverged"
+AT_THE_BOTTOM = "already at the bottom"
+# Crawling: on average each step removes less than 10% of the loss.
+CRAWL_RATIO_PER_STEP = 0.9
+# ŷ counts as jumping past y only while it is clearly apart from it (not rounding noise at the floor).
+CLEAR_ERROR = 1e-6
+
+
+def descend_output_weights(w3, w4, eta, steps, fixed=EXAMPLE_WEIGHTS):
+    """Gradient descent on w3 and w4 only, with w1, w2 held at `fixed`; returns a TinyPath.
+
+    The path's weights have shape (steps + 1, 4), columns w1..w4 (w1, w2 constant); loss and
+    y_hat have shape (steps + 1,). The run stops early, with diverged=True, once a weight passes
+    1e6 or the loss passes 1e12.
+    """
+    eta = validate.learning_rate(eta)
+    steps = validate.positive_int(steps, "steps", minimum=0)
+    current = {**{n: validate.as_number(fixed[n], n) for n in WEIGHT_NAMES},
+               "w3": validate.as_number(w3, "w3"), "w4": validate.as_number(w4, "w4")}
+    weights, losses, y_hats = [], [], []
+    diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(steps + 1):
+            chain = TwoTwoOne(**current).chain()
+            weights.append([current[n] for n in WEIGHT_NAMES])
+            losses.append(chain.loss)
+            y_hats.append(chain.y_hat)
+            if i == steps:
+                break
+            grads = chain.gradients
+            new = {**current, **{n: current[n] - eta * grads[n] for n in PAIR}}
+            if chain.loss > DIVERGED_LOSS or not all(np.isfinite(new[n]) and abs(new[n]) < DIVERGED_WEIGHT
+                                                     for n in PAIR):
+                diverged = True
+                break
+            current = new
+    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+
+
+def verdict(path, y=EXAMPLE_TARGET):
+    """One phrase for a run: 'converging', 'crawling (...)', 'overshooting (...)', 'diverged' or 'already at the bottom'."""
+    loss = path.loss
+    if path.diverged or not np.all(np.isfinite(loss)):
+        return DIVERGED
+    steps = len(loss) - 1
+    if loss[0] < 1e-12:
+        return AT_THE_BOTTOM
+    error = path.y_hat - y
+    clear = np.abs(error) > CLEAR_ERROR
+    jumps_past = np.count_nonzero((np.sign(error[1:]) != np.sign(error[:-1])) & clear[1:] & clear[:-1])
+    if jumps_past >= 1 or loss[-1] > loss[0]:
+        return OVERSHOOTING
+    if steps > 0 and (loss[-1] / loss[0]) ** (1.0 / steps) > CRAWL_RATIO_PER_STEP:
+        return CRAWLING
+    return CONVERGING
+
+
+def number(value):
+    """A number for a label: 4 decimals, e-notation when it is tiny, or 'diverged'."""
+    value = float(value)
+    if np.isfinite(value) and value != 0 and abs(value) < 1e-3:
+        return f"{value:.2e}"
+    return fmt(value)
+
+
+def _output_weight_loss(w3, w4):
+    return TwoTwoOne(EXAMPLE_WEIGHTS["w1"], EXAMPLE_WEIGHTS["w2"], w3, w4).loss()
+
+
+class GradientDescentPlayground(CourseWidget):
+    """Learning rate, steps and starting point of gradient descent on w3, w4; the path, loss and ŷ.
+
+    Controls: `eta` (FloatLogSlider 0.01..10), `steps` (IntSlider 1..200), `start_sliders`
+    (dict 'w3', 'w4' of FloatSlider). Labels (HTML): `final_loss_label`, `final_y_hat_label`,
+    `verdict_label`. State: `path` (the last TinyPath), `verdict` (its phrase).
+    Figure: `fig`, `view`, `landscape` (plots.LossLandscape, contours drawn once), `loss_plot`
+    (plots.LossCurve, log scale), `y_hat_ax`, `y_hat_line` (ŷ per step), `target_line`,
+    `diverged_note` (a Text shown on the map when the run blew up).
+    """
+
+    title = "Gradient-descent playground"
+
+    def __init__(self, eta=0.3, steps=30, start=None):
+        start = dict(START if start is None else start)
+        self.eta = widgets.FloatLogSlider(value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1],
+                                          step=0.01, description="η (eta)", continuous_update=True,
+                                          readout_format=".3g")
+        self.steps = widgets.IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
+                                       continuous_update=True)
+        self.start_sliders = {
+            name: widgets.FloatSlider(value=start[name], min=rng[0], max=rng[1], step=0.05,
+                                      description=f"start {name}", continuous_update=True, readout_format=".2f",
+                                      style={"description_width": "initial"})
+            for name, rng in (("w3", W3_RANGE), ("w4", W4_RANGE))
+        }
+        self.final_loss_label = widgets.HTML()
+        self.final_y_hat_label = widgets.HTML()
+        self.verdict_label = widgets.HTML()
+
+        self.fig = new_figure(style.WIDE_FIGSIZE)
+        grid = GridSpec(2, 2, figure=self.fig, width_ratios=(1.25, 1.0))
+        land_ax = self.fig.add_subplot(grid[:, 0])
+        loss_ax = self.fig.add_subplot(grid[0, 1])
+        self.y_hat_ax = self.fig.add_subplot(grid[1, 1])
+        w1, w2 = EXAMPLE_WEIGHTS["w1"], EXAMPLE_WEIGHTS["w2"]
+        self.landscape = loss_landscape(_output_weight_loss, W3_RANGE, W4_RANGE, ax=land_ax, resolution=61,
+                                        xlabel="$w_3$", ylabel="$w_4$",
+                                        title=f"Loss over w3, w4 (w1 = {w1:g}, w2 = {w2:g} fixed)")
+        self.loss_plot = loss_curve([1.0], ax=loss_ax, label=None, log=True, xlabel="", title="Loss L per step")
+        loss_ax.tick_params(labelbottom=False)
+        (self.y_hat_line,) = self.y_hat_ax.plot([], [], color=style.PREDICTION, marker="o", markersize=2.5)
+        self.target_line = self.y_hat_ax.axhline(EXAMPLE_TARGET, color=style.PALETTE["grey"], linestyle="--",
+                                                 linewidth=1.5)
+        self.y_hat_ax.set_xlabel("step")
+        self.y_hat_ax.set_ylabel("ŷ (dashed: y)")
+        self.y_hat_ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))  # short labels when ŷ blows up
+        self.diverged_note = land_ax.text(0.5, 0.5, "diverged:\nthe path left the map", transform=land_ax.transAxes,
+                                          ha="center", va="center", fontsize=14, visible=False, zorder=6,
+                                          bbox=dict(boxstyle="round", facecolor="white", edgecolor=style.NEGATIVE))
+        self.path = None
+        self.verdict = None
+        self._update()
+        # The contours never change: only the path and the two right-hand plots are redrawn.
+        land = self.landscape
+        self.view = BlitView(self.fig, [land.path_line, land.start_marker, land.end_marker, self.diverged_note,
+                                        loss_ax, self.y_hat_ax])
+
+        for control in (self.eta, self.steps, *self.start_sliders.values()):
+            control.observe(self._on_change, names="value")
+        controls = widgets.VBox([self.eta, self.steps, *self.start_sliders.values()])
+        readouts = widgets.VBox([self.verdict_label, self.final_loss_label, self.final_y_hat_label])
+        super().__init__([widgets.HBox([controls, readouts]), self.view.image])
+
+    def _on_change(self, change):
+        self._update()
+        self.view.render()
+
+    def _update(self):
+        start = {n: float(s.value) for n, s in self.start_sliders.items()}
+        self.path = descend_output_weights(start["w3"], start["w4"], self.eta.value, int(self.steps.value))
+        self.verdict = verdict(self.path)
+        path = self.path
+        self.diverged_note.set_visible(path.diverged)
+        self.landscape.update(path.weights[:, [WEIGHT_NAMES.index(n) for n in PAIR]])
+        self.loss_plot.update(path.loss)
+        steps = np.arange(len(path.y_hat))
+        self.y_hat_line.set_data(steps, path.y_hat)
+        for ax in (self.loss_plot.ax, self.y_hat_ax):  # the same steps axis (not shared: sharing slows each draw)
+            ax.set_xlim(0, max(int(self.steps.value), 1))
+        finite = path.y_hat[np.isfinite(path.y_hat)]
+        lo, hi = min(finite.min(), EXAMPLE_TARGET), max(finite.max(), EXAMPLE_TARGET)
+        pad = 0.08 * (hi - lo) or 0.1
+        self.y_hat_ax.set_ylim(lo - pad, hi + pad)
+
+        ran = len(path.loss) - 1
+        if path.diverged:
+            final_loss = final_y_hat = float("nan")
+            stop = f" (stopped after {ran} of {self.steps.value} steps: the weights blew up)"
+        else:
+            final_loss, final_y_hat = path.loss[-1], path.y_hat[-1]
+            stop = ": each jump lands higher up the valley wall" if path.loss[-1] > path.loss[0] else ""
+        self.final_loss_label.value = f"final loss L = <b>{number(final_loss)}</b> (start {number(path.loss[0])})"
+        self.final_y_hat_label.value = f"final ŷ = <b>{number(final_y_hat)}</b> (target y = {EXAMPLE_TARGET:g})"
+        self.verdict_label.value = f"verdict: <b>{self.verdict}</b>{stop}"
+
+
+def gradient_descent_playground(eta=0.3, steps=30, start=None):
+    """Gradient descent on the 2-2-1 example's output weights, with sliders for η, steps and the start.
+
+    eta: starting learning rate; steps: how many updates; start: {'w3': ..., 'w4': ...} where the
+    walk begins (default w3 = w4 = −1.5, far enough from the valley floor to see the path).
+    Returns a GradientDescentPlayground.
+    """
+    return GradientDescentPlayground(eta=eta, steps=steps, start=start)

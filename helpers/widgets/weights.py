@@ -1,0 +1,201 @@
+"""The 2-2-1 worked example with a slider per weight: watch ŷ, the loss and each weight's blame.
+
+    weight_explorer()        # sliders w1..w4 and η; Step applies one update, Reset goes back
+
+Each weight's gradient ∂L/∂w is its "blame": how much the loss would rise per unit increase of
+that weight. One step of gradient descent moves every weight by −η·∂L/∂w, against its blame.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import style
+from ..plots import network_diagram
+from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
+from ._base import DIVERGED, BlitView, CourseWidget, fmt, new_figure
+
+WEIGHT_RANGE = (-3.0, 3.0)
+ETA_EXPONENTS = (-2.0, np.log10(5.0))  # η from 0.01 to 5 on a log scale
+# Weights beyond this (or NaN) mean the updates have blown up, as in helpers.training.descend_tiny.
+DIVERGED_WEIGHT = 1e6
+
+
+def signed(value, digits=4):
+    """A number with its sign always written ('+0.1410', '-0.1410'), or 'diverged'."""
+    text = fmt(value, digits)
+    return text if text == DIVERGED or text.startswith("-") else "+" + text
+
+
+def _finite(weights):
+    return all(np.isfinite(w) and abs(w) < DIVERGED_WEIGHT for w in weights.values())
+
+
+class WeightExplorer(CourseWidget):
+    """Sliders for the 2-2-1 network's weights and the learning rate, with live numbers and a diagram.
+
+    Controls: `sliders` (dict 'w1'..'w4' of FloatSlider, −3..3), `eta` (FloatLogSlider, 0.01..5),
+    `step_button` (one gradient-descent step; the sliders move), `reset_button` (back to the
+    example's weights and η). Labels (HTML): `y_hat_label`, `loss_label`, `gradient_labels`
+    (dict 'w1'..'w4': ∂L/∂w with its sign and the update −η·∂L/∂w), `next_y_hat_label` (ŷ after
+    one step), `status_label`. Figure: `fig`, `ax`, `diagram` (a plots.NetworkDiagram), `view`.
+
+    `weights` holds the current weights; a Step can carry a weight beyond the sliders' range, and
+    the labels then use the true value while the slider rests at its end.
+    """
+
+    title = "Weight explorer (2-2-1 network)"
+
+    def __init__(self, weights=None, eta=EXAMPLE_ETA):
+        start = dict(EXAMPLE_WEIGHTS if weights is None else TwoTwoOne(**weights).weights)
+        self.start_weights, self.start_eta = start, float(eta)
+        self.weights = dict(start)
+        self._moving_sliders = False
+
+        self.sliders = {
+            name: widgets.FloatSlider(value=start[name], min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.01,
+                                      description=name, continuous_update=True, readout_format=".2f")
+            for name in WEIGHT_NAMES
+        }
+        self.eta = widgets.FloatLogSlider(value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1],
+                                          step=0.01, description="η (eta)", continuous_update=True,
+                                          readout_format=".3g")
+        self.step_button = widgets.Button(description="Step", tooltip="one gradient-descent step: w ← w − η·∂L/∂w",
+                                          button_style="primary", icon="arrow-down")
+        self.reset_button = widgets.Button(description="Reset", tooltip="back to the worked example's weights",
+                                           icon="undo")
+        self.y_hat_label = widgets.HTML()
+        self.loss_label = widgets.HTML()
+        self.gradient_labels = {name: widgets.HTML() for name in WEIGHT_NAMES}
+        self.next_y_hat_label = widgets.HTML()
+        self.status_label = widgets.HTML()
+        self.chain = None
+
+        self.fig = new_figure(style.FIGSIZE)
+        self.ax = self.fig.add_subplot()
+        net = TwoTwoOne(**start)
+        # The figure carries the weights and node values; the four blames are in the labels beside
+        # it, which keeps each redraw light enough to follow a dragged slider.
+        self.diagram = network_diagram(net, values=net.chain(), ax=self.ax, label_boxes=False,
+                                       title=f"x = ({EXAMPLE_INPUTS[0]:g}, {EXAMPLE_INPUTS[1]:g}), target y = "
+                                             f"{EXAMPLE_TARGET:g}; line width ∝ |w|, dashed if w < 0")
+        self._update()
+        d = self.diagram
+        # x1 and x2 never change here, so their numbers stay in the saved background.
+        moving = [*d.edges.values(), d.nodes, *d.node_labels.values(), *d.weight_labels.values(),
+                  *(d.value_labels[k] for k in ("h1", "h2", "y_hat"))]
+        self.view = BlitView(self.fig, moving)
+
+        for name, slider in self.sliders.items():
+            slider.observe(self._on_weight, names="value")
+        self.eta.observe(self._on_eta, names="value")
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
+
+        controls = widgets.VBox([*self.sliders.values(), self.eta,
+                                 widgets.HBox([self.step_button, self.reset_button])])
+        readouts = widgets.VBox([self.y_hat_label, self.loss_label, *self.gradient_labels.values(),
+                                 self.next_y_hat_label, self.status_label])
+        super().__init__([widgets.HBox([controls, readouts]), self.view.image])
+
+
+    def _on_weight(self, change):
+        if self._moving_sliders:
+            return
+        name = change["owner"].description
+        self.weights[name] = float(change["new"])
+        self.refresh()
+
+    def _on_eta(self, change):
+        # η only changes what a step would do: the labels change, the drawn network does not.
+        self._update()
+
+    def refresh(self):
+        """Recompute every number for the current weights and η, update the artists, render once."""
+        self._update()
+        self.view.render()
+
+    def step(self):
+        """One gradient-descent step, w ← w − η·∂L/∂w for all four weights; the sliders follow."""
+        if _finite(self.weights):
+            with np.errstate(all="ignore"):
+                grads = TwoTwoOne(**self.weights).gradients()
+                self.weights = {n: self.weights[n] - self.eta.value * grads[n] for n in WEIGHT_NAMES}
+            self._move_sliders()
+        self.refresh()
+
+    def reset(self):
+        """Back to the starting weights and learning rate."""
+        self.weights = dict(self.start_weights)
+        self._move_sliders()
+        self._moving_sliders = True
+        try:
+            self.eta.value = self.start_eta
+        finally:
+            self._moving_sliders = False
+        self.refresh()
+
+    def _move_sliders(self):
+        # Sliders show the new weights (clamped to their range); their callbacks stay quiet, so the
+        # figure is rendered once, by the caller.
+        self._moving_sliders = True
+        try:
+            for name, slider in self.sliders.items():
+                w = self.weights[name]
+                if np.isfinite(w):
+                    slider.value = float(np.clip(w, slider.min, slider.max))
+        finally:
+            self._moving_sliders = False
+
+
+    def state(self):
+        """The current numbers as a dict: weights, eta, y_hat, loss, gradients, next_y_hat, diverged."""
+        eta = float(self.eta.value)
+        if not _finite(self.weights):
+            nan = float("nan")
+            return {"weights": dict(self.weights), "eta": eta, "y_hat": nan, "loss": nan,
+                    "gradients": {n: nan for n in WEIGHT_NAMES}, "next_y_hat": nan, "diverged": True,
+                    "chain": None}
+        with np.errstate(all="ignore"):
+            net = TwoTwoOne(**self.weights)
+            chain = net.chain()
+            grads = chain.gradients
+            after = {n: self.weights[n] - eta * grads[n] for n in WEIGHT_NAMES}
+            next_y_hat = TwoTwoOne(**after).forward() if _finite(after) else float("nan")
+        diverged = not (np.isfinite(chain.loss) and abs(chain.loss) < 1e12)
+        return {"weights": dict(self.weights), "eta": eta, "y_hat": chain.y_hat, "loss": chain.loss,
+                "gradients": grads, "next_y_hat": next_y_hat, "diverged": diverged, "chain": chain}
+
+    def _update(self):
+        s = self.state()
+        self.chain = s["chain"]
+        eta = s["eta"]
+        self.y_hat_label.value = f"prediction ŷ = <b>{fmt(s['y_hat'])}</b> (target y = {EXAMPLE_TARGET:g})"
+        self.loss_label.value = f"loss L = (ŷ − y)² = <b>{fmt(s['loss'])}</b>"
+        for name in WEIGHT_NAMES:
+            g = s["gradients"][name]
+            self.gradient_labels[name].value = (
+                f"blame ∂L/∂{name} = <b>{signed(g)}</b>, so a step moves {name} by {signed(-eta * g)}")
+        self.next_y_hat_label.value = f"ŷ after one step with η = {eta:.3g}: <b>{fmt(s['next_y_hat'])}</b>"
+        if s["diverged"]:
+            self.status_label.value = "<b>diverged</b>: the steps blew the weights up. Press Reset."
+        else:
+            beyond = [n for n in WEIGHT_NAMES if abs(self.weights[n]) > WEIGHT_RANGE[1]]
+            self.status_label.value = (
+                f"{', '.join(f'{n} = {fmt(self.weights[n], 2)}' for n in beyond)} beyond the sliders' range"
+                if beyond else "")
+        if s["chain"] is not None:
+            self.diagram.update(weights=self.weights, values=s["chain"])
+        else:
+            nan = float("nan")
+            self.diagram.update(weights=self.weights,
+                                values={"x1": EXAMPLE_INPUTS[0], "x2": EXAMPLE_INPUTS[1], "h1": nan, "h2": nan,
+                                        "y_hat": nan})
+
+
+def weight_explorer(weights=None, eta=EXAMPLE_ETA):
+    """The 2-2-1 network with a slider per weight and one for η, live ŷ, loss and blame, and a Step button.
+
+    weights: starting weights as a dict {'w1': ..., 'w4': ...} (default: the worked example's).
+    eta: the starting learning rate (default 0.5). Returns a WeightExplorer.
+    """
+    return WeightExplorer(weights=weights, eta=eta)

@@ -1,0 +1,236 @@
+"""The course's figures: each returns its artists, and `update` changes those same artists in place."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plots, style  # noqa: E402
+from helpers.activations import relu, sigmoid, sigmoid_derivative  # noqa: E402
+from helpers.data import Standardizer, load_cat_dog  # noqa: E402
+from helpers.network import Network  # noqa: E402
+from helpers.tiny import TwoTwoOne  # noqa: E402
+from helpers.training import descend_tiny, train  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def is_dashed(line):
+    return line.get_linestyle() == "--"
+
+
+def draw(fig):
+    fig.canvas.draw()
+
+
+def test_the_2_2_1_diagram_has_one_line_per_weight_between_the_right_nodes():
+    d = plots.network_diagram(TwoTwoOne())
+    assert set(d.edges) == {"w1", "w2", "w3", "w4"}
+    ends = {name: (tuple(line.get_xdata()), tuple(line.get_ydata())) for name, line in d.edges.items()}
+    x1, x2, h1, h2, y_hat = (d.positions[k] for k in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)])
+    assert ends["w1"] == ((x1[0], h1[0]), (x1[1], h1[1]))  # x1 → h1
+    assert ends["w2"] == ((x2[0], h2[0]), (x2[1], h2[1]))  # x2 → h2
+    assert ends["w3"] == ((h1[0], y_hat[0]), (h1[1], y_hat[1]))  # h1 → ŷ
+    assert ends["w4"] == ((h2[0], y_hat[0]), (h2[1], y_hat[1]))  # h2 → ŷ
+    assert d.fig.get_size_inches() == pytest.approx(style.FIGSIZE)
+    draw(d.fig)
+
+
+def test_negative_weights_are_dashed_vermillion_and_positive_ones_solid_blue():
+    d = plots.network_diagram(TwoTwoOne())  # w1 = −0.5, the others positive
+    assert is_dashed(d.edges["w1"]) and d.edges["w1"].get_color() == style.NEGATIVE
+    for name in ("w2", "w3", "w4"):
+        assert d.edges[name].get_linestyle() == "-"
+        assert d.edges[name].get_color() == style.POSITIVE
+
+
+def test_line_width_grows_with_the_size_of_the_weight():
+    d = plots.network_diagram(TwoTwoOne())  # |w2| = 0.3 < |w1| = 0.5 < |w4| = 0.6 < |w3| = 1.0
+    widths = {name: line.get_linewidth() for name, line in d.edges.items()}
+    assert widths["w2"] < widths["w1"] < widths["w4"] < widths["w3"]
+
+
+def test_nodes_show_the_worked_example_numbers_and_edges_their_blame():
+    net = TwoTwoOne()
+    d = plots.network_diagram(net, gradients=net.chain())
+    assert d.value_labels["y_hat"].get_text() == "0.700"
+    assert d.value_labels["x2"].get_text() == "0.500"
+    assert d.weight_labels["w1"].get_text() == "w1 = −0.50"
+    assert d.gradient_labels["w1"].get_text() == f"∂L/∂w1 = −{abs(net.chain().dL_dw1):.3f}"
+    draw(d.fig)
+
+
+def test_update_restyles_the_same_lines_in_place():
+    d = plots.network_diagram(TwoTwoOne())
+    lines = dict(d.edges)
+    labels = dict(d.value_labels)
+    new = TwoTwoOne(w1=0.2, w2=-1.5)
+    d.update(new, gradients=new.chain())
+    assert d.edges == lines and all(d.edges[n] is lines[n] for n in lines)
+    assert all(d.value_labels[k] is labels[k] for k in labels)
+    assert not is_dashed(d.edges["w1"]) and is_dashed(d.edges["w2"])
+    assert d.edges["w2"].get_linewidth() > d.edges["w1"].get_linewidth()
+    assert d.value_labels["y_hat"].get_text() == f"{new.chain().y_hat:.3f}"
+    assert d.gradient_labels["w3"].get_text().startswith("∂L/∂w3 = ")
+    draw(d.fig)
+
+
+def test_a_general_network_has_one_line_per_entry_of_each_W():
+    net = Network([3, 4, 4, 1], seed=1)
+    d = plots.network_diagram(net)
+    assert len(d.edges) == 3 * 4 + 4 * 4 + 4 * 1
+    for l, W in net.W.items():
+        for j in range(W.shape[0]):
+            for i in range(W.shape[1]):
+                assert is_dashed(d.edges[f"W{l}[{j},{i}]"]) == (W[j, i] < 0)
+    assert d.weight_labels == {}  # too many lines to print each weight by default
+    net.W[1] = -net.W[1]
+    line = d.edges["W1[0,0]"]
+    d.update(net)
+    assert d.edges["W1[0,0]"] is line and is_dashed(line) == (net.W[1][0, 0] < 0)
+    draw(d.fig)
+
+
+def test_values_and_gradients_of_a_general_network_are_printed():
+    net = Network([2, 2, 1], seed=0)
+    X, y = np.array([[1.0, 0.5]]), np.array([[1.0]])
+    fp = net.forward(X)
+    d = plots.network_diagram(net, values=fp, gradients=net.backward(fp, y))
+    assert d.value_labels[(2, 0)].get_text() == f"{fp.y_hat[0, 0]:.3f}"
+    assert d.gradient_labels["W2[0,1]"].get_text().startswith("∂L/∂w = ")
+
+
+def test_a_diagram_from_sizes_alone_has_neutral_lines():
+    d = plots.network_diagram([2, 3, 1])
+    assert len(d.edges) == 2 * 3 + 3 * 1
+    assert all(line.get_color() == plots.NEUTRAL_EDGE for line in d.edges.values())
+
+
+def test_blown_up_weights_are_drawn_and_labelled_diverged():
+    d = plots.network_diagram(TwoTwoOne())
+    d.update({"w1": np.nan, "w2": 1e300, "w3": 1.0, "w4": 0.6}, values={"y_hat": np.inf})
+    assert d.weight_labels["w1"].get_text() == "w1 = diverged"
+    assert d.weight_labels["w2"].get_text() == "w2 = diverged"
+    assert d.value_labels["y_hat"].get_text() == "diverged"
+    draw(d.fig)
+
+
+def test_bad_input_to_the_diagram_names_the_problem():
+    with pytest.raises(TypeError, match="network_diagram needs"):
+        plots.network_diagram("2-2-1")
+    with pytest.raises(ValueError, match="W2 has shape"):
+        plots.network_diagram([np.ones((3, 2)), np.ones((1, 4))])
+    d = plots.network_diagram(TwoTwoOne())
+    with pytest.raises(ValueError, match="this diagram shows sizes"):
+        d.update(Network([3, 1]))
+
+
+def test_loss_curve_draws_one_point_per_step_and_updates_the_same_line():
+    path = descend_tiny(TwoTwoOne(), 0.5, 20)
+    curve = plots.loss_curve(path.loss)
+    line = curve.line
+    assert list(line.get_xdata()) == list(range(21))
+    np.testing.assert_allclose(line.get_ydata(), path.loss)
+    curve.update([0.5, 0.4, 0.3])
+    assert curve.line is line
+    np.testing.assert_allclose(line.get_ydata(), [0.5, 0.4, 0.3])
+    assert curve.ax.get_xlabel() == "step" and curve.ax.get_ylabel() == "loss L"
+    draw(curve.fig)
+
+
+def test_log_loss_curve_leaves_gaps_for_zero_and_blown_up_losses():
+    curve = plots.loss_curve([1.0, 0.1, 0.0, np.inf, 1e300], log=True)
+    assert curve.ax.get_yscale() == "log"
+    y = curve.line.get_ydata()
+    assert y[:2] == pytest.approx([1.0, 0.1]) and np.all(np.isnan(y[2:]))
+    lo, hi = curve.ax.get_ylim()
+    assert lo <= 0.1 and hi >= 1.0
+    draw(curve.fig)
+
+
+def _loss_over_w3_w4(w3, w4):
+    return TwoTwoOne(-0.5, 0.3, w3, w4).loss()
+
+
+def test_loss_landscape_draws_contours_once_and_moves_only_the_path():
+    path = descend_tiny(TwoTwoOne(), 0.5, 10).weights[:, 2:]
+    land = plots.loss_landscape(_loss_over_w3_w4, (-1, 3), (-1, 3), path=path, resolution=21)
+    assert land.L.shape == (21, 21)
+    assert land.L[0, 0] == pytest.approx(_loss_over_w3_w4(-1.0, -1.0))
+    np.testing.assert_allclose(land.path_line.get_xydata(), path)
+    assert land.start_marker.get_xydata().tolist() == [path[0].tolist()]
+    assert land.end_marker.get_xydata().tolist() == [path[-1].tolist()]
+    contour, line = land.contour, land.path_line
+    land.update([[0.0, 0.0], [1.0, 1.0]])
+    assert land.contour is contour and land.path_line is line
+    assert line.get_xydata().tolist() == [[0.0, 0.0], [1.0, 1.0]]
+    assert land.end_marker.get_xydata().tolist() == [[1.0, 1.0]]
+    draw(land.fig)
+
+
+def test_loss_landscape_takes_functions_of_arrays_too():
+    land = plots.loss_landscape(lambda a, b: a ** 2 + 3 * b ** 2, (-1, 1), (-1, 1), resolution=11)
+    assert land.L[5, 5] == pytest.approx(0.0) and land.L[0, 0] == pytest.approx(4.0)
+    assert land.path_line.get_xydata().size == 0
+    draw(land.fig)
+
+
+def test_activation_plot_draws_the_function_and_its_slope_and_switches_in_place():
+    plot = plots.activation_plot("sigmoid")
+    np.testing.assert_allclose(plot.curve.get_ydata(), sigmoid(plot.z))
+    np.testing.assert_allclose(plot.derivative_curve.get_ydata(), sigmoid_derivative(plot.z))
+    curve = plot.curve
+    plot.update("relu")
+    assert plot.curve is curve
+    np.testing.assert_allclose(curve.get_ydata(), relu(plot.z))
+    assert plot.ax.get_ylim()[1] >= plot.z.max()
+    with pytest.raises(ValueError, match="name must be one of"):
+        plot.update("softplus")
+    draw(plot.fig)
+
+
+def test_decision_boundary_shows_both_classes_and_recomputes_in_place():
+    X, y = load_cat_dog()
+    X = Standardizer().fit_transform(X)
+    net = Network([2, 4, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=0)
+    db = plots.decision_boundary(net, X, y, grid=40)
+    assert db.image.get_array().shape == (40, 40)
+    assert [p.get_offsets().shape[0] for p in db.points] == [np.sum(y == 0), np.sum(y == 1)]
+    assert [p.get_facecolor()[0][:3].tolist() for p in db.points] == [
+        list(matplotlib.colors.to_rgb(c)) for c in style.CLASS_COLOURS]
+    before = np.array(db.image.get_array())
+    image = db.image
+    train(net, X, y, eta=1.0, epochs=50)
+    db.update(net)
+    assert db.image is image
+    assert not np.allclose(before, db.image.get_array())
+    p = net.predict(np.column_stack([db.grid_x.ravel(), db.grid_y.ravel()]))[:, 0].reshape(40, 40)
+    np.testing.assert_allclose(db.image.get_array(), p)
+    assert db.boundary is not None
+    draw(db.fig)
+
+
+def test_a_diverged_classifier_leaves_an_empty_picture_not_an_error():
+    X, y = load_cat_dog()
+    net = Network([2, 3, 2], ["relu", "softmax"], "cross_entropy", seed=0)
+    db = plots.decision_boundary(net, X[:50], y[:50], grid=10)
+    net.W[1][0, 0] = np.nan
+    db.update(net)
+    assert np.all(np.isnan(db.probability)) and db.boundary is None
+    assert np.ma.getmaskarray(db.image.get_array()).all()  # nothing is shaded
+    draw(db.fig)
+
+
+def test_returned_plots_print_without_memory_addresses():
+    # A notebook cell that ends with a plot call shows this text: it must be the same on every run.
+    for plot in (plots.network_diagram(TwoTwoOne()), plots.loss_curve([1.0, 0.5]), plots.activation_plot("tanh")):
+        assert " at 0x" not in repr(plot) and repr(plot).startswith(f"<{type(plot).__name__}: ")

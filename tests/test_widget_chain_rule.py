@@ -1,0 +1,138 @@
+"""The chain-rule nudger: each link's derivative, their product, and the measured change, headless."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from helpers.widgets import chain_rule_nudger
+from helpers.widgets.chain_rule import W, X_RANGE, Y, ChainRuleNudger, chain_links, number
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def _sigma(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _loss(x):
+    return (_sigma(W * x) - Y) ** 2
+
+
+def _exact_dL_dx(x):
+    """d/dx (σ(w·x) − y)², worked out on paper: 2(σ − y) · σ(1 − σ) · w."""
+    s = _sigma(W * x)
+    return 2.0 * (s - Y) * s * (1.0 - s) * W
+
+
+@pytest.fixture
+def nudger():
+    return chain_rule_nudger()
+
+
+def test_the_function_builds_the_widget_with_a_short_repr(nudger):
+    assert isinstance(nudger, ChainRuleNudger)
+    assert repr(nudger) == "<Chain-rule nudger: interactive in JupyterLab; run the cell to use it>"
+
+
+def test_the_start_is_x_one_half_so_z_is_one(nudger):
+    assert nudger.links.z == pytest.approx(1.0)
+    assert "z = w·x = 1.0000" in nudger.forward_label.value
+    assert "a = σ(z) = 0.7311" in nudger.forward_label.value
+    assert "L = (a − 1)² = 0.0723" in nudger.forward_label.value
+
+
+@pytest.mark.parametrize("x", [-2.5, -0.4, 0.0, 0.5, 1.7])
+def test_product_of_the_links_is_the_derivative_of_the_composite(nudger, x):
+    nudger.x_slider.value = x
+    links = nudger.links
+    s = _sigma(W * x)
+    assert links.dz_dx == pytest.approx(W)
+    assert links.da_dz == pytest.approx(s * (1 - s))
+    assert links.dL_da == pytest.approx(2 * (s - Y))
+    assert links.dL_dx == pytest.approx(_exact_dL_dx(x), rel=1e-12)
+    label = nudger.links_label.value
+    assert f"dL/da = 2(a − y) = {number(2 * (s - Y))}" in label
+    assert f"da/dz = σ(z)(1 − σ(z)) = {number(s * (1 - s))}" in label
+    assert f"dz/dx = w = {number(W)}" in label
+    assert f"dL/dx = {number(_exact_dL_dx(x))}" in label
+
+
+@pytest.mark.parametrize("x, dx", [(0.5, 0.5), (-1.0, 1e-2), (2.0, 1e-4), (0.3, 1.0)])
+def test_measured_change_is_the_forward_difference(nudger, x, dx):
+    nudger.x_slider.value = x
+    nudger.nudge_slider.value = dx
+    dx = nudger.nudge_slider.value  # the slider's own rounding of the exponent
+    expected = (_loss(x + dx) - _loss(x)) / dx
+    assert nudger.measured == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert f"<b>{number(expected)}</b>" in nudger.measured_label.value
+    assert f"Δx = {dx:.1e}" in nudger.measured_label.value
+    gap = abs(expected - _exact_dL_dx(x))
+    assert f"= {gap:.2e}" in nudger.gap_label.value
+
+
+def test_gap_between_measured_and_chain_rule_shrinks_with_the_nudge(nudger):
+    nudger.x_slider.value = -0.5
+    gaps = []
+    for dx in (1.0, 1e-1, 1e-2, 1e-3, 1e-4):
+        nudger.nudge_slider.value = dx
+        gaps.append(abs(nudger.measured - nudger.links.dL_dx))
+    assert all(later < earlier for earlier, later in zip(gaps, gaps[1:]))
+    # A forward difference is off by about Δx · L''/2, so each tenfold cut cuts the gap about tenfold.
+    assert gaps[-1] < 2e-3 * gaps[1]  # Δx fell 1000-fold
+
+
+def test_at_the_smallest_nudge_the_two_slopes_agree_closely(nudger):
+    nudger.nudge_slider.value = 10.0 ** nudger.nudge_slider.min
+    assert nudger.nudge_slider.value == pytest.approx(1e-6)
+    assert abs(nudger.measured - nudger.links.dL_dx) < 1e-5
+
+
+def test_moving_x_moves_the_tangent_and_the_point_and_renders_once(nudger):
+    before_tangent = np.array(nudger.tangent.get_xydata())
+    before_point = np.array(nudger.point.get_xydata())
+    renders = nudger.view.renders
+    nudger.x_slider.value = -1.2
+    assert nudger.view.renders == renders + 1
+    assert not np.allclose(nudger.tangent.get_xydata(), before_tangent)
+    assert not np.allclose(nudger.point.get_xydata(), before_point)
+    assert nudger.point.get_xydata()[0] == pytest.approx([-1.2, _loss(-1.2)])
+    # The tangent's slope is the chain rule's product.
+    (x0, y0), (x1, y1) = nudger.tangent.get_xydata()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(_exact_dL_dx(-1.2))
+
+
+def test_moving_the_nudge_moves_the_secant_and_renders_once(nudger):
+    before = np.array(nudger.secant.get_xydata())
+    renders = nudger.view.renders
+    nudger.nudge_slider.value = 1.0
+    assert nudger.view.renders == renders + 1
+    assert not np.allclose(nudger.secant.get_xydata(), before)
+    (x0, y0), (x1, y1) = nudger.secant.get_xydata()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(nudger.measured)
+    assert nudger.nudged_point.get_xydata()[0] == pytest.approx([0.5 + 1.0, _loss(1.5)])
+
+
+def test_every_control_at_its_minimum_middle_and_maximum_works(nudger):
+    xs = (X_RANGE[0], 0.0, X_RANGE[1])
+    exponents = (nudger.nudge_slider.min, -3, nudger.nudge_slider.max)
+    for x, e in itertools.product(xs, exponents):
+        nudger.x_slider.value = x
+        nudger.nudge_slider.value = 10.0 ** e
+        for label in (nudger.forward_label, nudger.links_label, nudger.measured_label, nudger.gap_label):
+            assert "nan" not in label.value and "inf" not in label.value
+        assert nudger.links.dL_dx == pytest.approx(_exact_dL_dx(x), rel=1e-9)
+
+
+def test_two_nudgers_share_nothing():
+    first, second = chain_rule_nudger(), chain_rule_nudger()
+    first.x_slider.value = -2.0
+    assert second.x_slider.value == 0.5
+    assert second.links.x == 0.5
+    assert first.fig is not second.fig
+
+
+def test_chain_links_rejects_a_non_number():
+    with pytest.raises(TypeError, match="x must be a real number"):
+        chain_links("one")

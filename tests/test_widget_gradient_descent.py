@@ -1,0 +1,120 @@
+"""The gradient-descent playground, driven without a browser: η, steps and start in; path, loss and verdict out."""
+
+import numpy as np
+import pytest
+
+from helpers.tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, TwoTwoOne
+from helpers.widgets import gradient_descent_playground
+from helpers.widgets.gradient_descent import (
+    CONVERGING,
+    CRAWLING,
+    DIVERGED,
+    OVERSHOOTING,
+    descend_output_weights,
+    number,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def test_one_step_moves_only_w3_and_w4_against_their_gradients():
+    path = descend_output_weights(1.0, 0.6, eta=0.5, steps=1)
+    g = TwoTwoOne().gradients()
+    w1, w2, w3, w4 = path.weights[1]
+    assert (w1, w2) == (EXAMPLE_WEIGHTS["w1"], EXAMPLE_WEIGHTS["w2"])
+    assert w3 == pytest.approx(1.0 - 0.5 * g["w3"]) and w4 == pytest.approx(0.6 - 0.5 * g["w4"])
+    assert path.loss[0] == pytest.approx(0.09, abs=1e-5) and path.loss[1] < path.loss[0]
+
+
+def test_labels_show_the_final_numbers_of_the_run_helpers_computes():
+    p = gradient_descent_playground()
+    p.eta.value = 0.2
+    p.steps.value = 15
+    p.start_sliders["w3"].value = 0.5
+    p.start_sliders["w4"].value = -1.0
+    path = descend_output_weights(0.5, -1.0, 0.2, 15)
+    assert f"<b>{number(path.loss[-1])}</b>" in p.final_loss_label.value
+    assert f"<b>{number(path.y_hat[-1])}</b>" in p.final_y_hat_label.value
+    np.testing.assert_allclose(p.landscape.path_line.get_xydata(), path.weights[:, 2:])
+    np.testing.assert_allclose(p.loss_plot.line.get_ydata(), path.loss)
+    np.testing.assert_allclose(p.y_hat_line.get_ydata(), path.y_hat)
+
+
+def test_a_move_redraws_the_path_once_and_never_the_contours():
+    p = gradient_descent_playground()
+    contour, losses = p.landscape.contour, p.landscape.L.copy()
+    path_before = p.landscape.path_line.get_xydata().copy()
+    renders, image = p.view.renders, p.view.image.value
+    p.start_sliders["w3"].value = 2.0
+    assert p.view.renders == renders + 1 and p.view.image.value != image
+    assert p.landscape.contour is contour
+    np.testing.assert_array_equal(p.landscape.L, losses)
+    assert not np.array_equal(p.landscape.path_line.get_xydata(), path_before)
+    assert p.landscape.start_marker.get_xydata().tolist() == [[2.0, p.start_sliders["w4"].value]]
+
+
+def test_a_moderate_learning_rate_converges_to_the_target():
+    p = gradient_descent_playground(eta=0.5, steps=60)
+    assert p.verdict == CONVERGING and CONVERGING in p.verdict_label.value
+    assert p.path.y_hat[-1] == pytest.approx(EXAMPLE_TARGET, abs=1e-6)
+    assert np.all(np.diff(p.path.loss) <= 0)
+
+
+def test_the_lowest_learning_rate_visibly_crawls():
+    p = gradient_descent_playground(steps=50)
+    p.eta.value = 10 ** p.eta.min  # η = 0.01
+    assert p.verdict == CRAWLING and "too low" in p.verdict_label.value
+    # Fifty steps cover less than half the way down to the valley floor (where ŷ = y) ...
+    error = p.path.y_hat - EXAMPLE_TARGET
+    assert abs(error[-1]) > 0.5 * abs(error[0])
+    assert p.path.loss[-1] > 0.3 * p.path.loss[0]
+    # ... while η = 0.3 gets there in thirty.
+    p.eta.value = 0.3
+    p.steps.value = 30
+    assert p.verdict == CONVERGING and abs(p.path.y_hat[-1] - EXAMPLE_TARGET) < 0.01 * abs(error[0])
+
+
+def test_a_high_learning_rate_visibly_overshoots_in_a_zig_zag():
+    p = gradient_descent_playground(eta=1.8, steps=20)
+    assert p.verdict == OVERSHOOTING and "too high" in p.verdict_label.value
+    error = p.y_hat_line.get_ydata()[:6] - EXAMPLE_TARGET
+    assert np.all(np.sign(error[1:]) == -np.sign(error[:-1]))  # ŷ lands on the other side of y each step
+
+
+def test_just_above_the_limit_each_jump_lands_higher():
+    p = gradient_descent_playground(eta=2.5, steps=20)
+    assert p.verdict == OVERSHOOTING and p.path.loss[-1] > p.path.loss[0]
+    assert "each jump lands higher" in p.verdict_label.value
+
+
+def test_the_highest_learning_rate_diverges_and_says_so():
+    p = gradient_descent_playground(steps=50)
+    p.start_sliders["w3"].value = p.start_sliders["w3"].max
+    p.start_sliders["w4"].value = p.start_sliders["w4"].max
+    p.eta.value = 10 ** p.eta.max  # η = 10
+    assert p.path.diverged and p.verdict == DIVERGED
+    assert "<b>diverged</b>" in p.verdict_label.value
+    assert "<b>diverged</b>" in p.final_loss_label.value and "<b>diverged</b>" in p.final_y_hat_label.value
+    assert "nan" not in p.final_loss_label.value + p.final_y_hat_label.value
+
+
+@pytest.mark.parametrize("where", ["min", "middle", "max"])
+def test_every_control_survives_its_extremes(where):
+    p = gradient_descent_playground()
+    for control in [p.eta, p.steps, *p.start_sliders.values()]:
+        lo, hi = control.min, control.max
+        value = {"min": lo, "middle": (lo + hi) / 2, "max": hi}[where]
+        if control is p.eta:
+            value = 10 ** value
+        elif control is p.steps:
+            value = int(round(value))
+        control.value = value
+        assert "nan" not in p.final_loss_label.value + p.final_y_hat_label.value
+        assert p.verdict in (CONVERGING, CRAWLING, OVERSHOOTING, DIVERGED, "already at the bottom")
+
+
+def test_two_playgrounds_share_nothing():
+    a, b = gradient_descent_playground(), gradient_descent_playground()
+    a.eta.value = 5.0
+    assert b.eta.value == pytest.approx(0.3) and b.verdict == CONVERGING
+    assert a.fig is not b.fig
