@@ -1,0 +1,87 @@
+"""Exercise checks for notebook 03 · Partial derivatives and the chain rule.
+
+    from helpers.exercises import nb03 as check
+    check.partial_derivative(12)
+"""
+
+from ..activations import sigmoid, sigmoid_derivative
+from ..checks import check_number
+
+# Exercise 1: g(w, b) = w²·b + 4·b at w = 3, b = 2; the partial derivative with respect to w.
+PARTIAL_W = 3.0
+PARTIAL_B = 2.0
+
+
+def _g(w, b):
+    return w ** 2 * b + 4 * b
+
+
+def partial_derivative(answer):
+    """∂g/∂w for g(w, b) = w²·b + 4b at (w, b) = (3, 2): hold b fixed, so ∂g/∂w = 2w·b = 12."""
+    w, b = PARTIAL_W, PARTIAL_B
+    expected = 2 * w * b
+    return check_number(
+        answer, expected, what="∂g/∂w", tol=1e-3,
+        hints=[
+            (w ** 2 + 4, f"{w ** 2 + 4:g} is ∂g/∂b, the slope when b moves. This exercise nudges w "
+                         "and holds b fixed."),
+            (2 * w, f"{2 * w:g} is the slope of w² alone. b is held fixed, but it still multiplies: "
+                    "the slope of w²·b is 2w·b."),
+            (2 * w * b + 4, "The term 4b does not change when only w moves, so its partial derivative "
+                            "with respect to w is 0, not 4."),
+            (_g(w, b), f"{_g(w, b):g} is the value g(3, 2) itself. The question asks how fast g changes "
+                       "when w is nudged."),
+            (w ** 2 * b, f"{w ** 2 * b:g} is the value of the term w²·b. Differentiate it with respect to w "
+                         "(b stays a constant factor)."),
+            (-expected, "Right size, wrong sign: every term of ∂g/∂w = 2w·b is positive here."),
+        ],
+        praise=f"Hold b = {b:g} fixed: g = {b:g}·w² + a constant, so ∂g/∂w = 2w·b = 2 × {w:g} × {b:g} = "
+               f"{expected:g}. The 4b term is a constant while only w moves.",
+    )
+
+
+# Exercise 2: a three-link chain w → z → a → L with the local derivatives given.
+DL_DA = -0.8
+DA_DZ = 0.2
+DZ_DW = 1.5
+
+
+def chain_product(answer):
+    """dL/dw = dL/da · da/dz · dz/dw = (−0.8)(0.2)(1.5) = −0.24."""
+    expected = DL_DA * DA_DZ * DZ_DW
+    return check_number(
+        answer, expected, what="dL/dw", tol=1e-3,
+        hints=[
+            (DL_DA + DA_DZ + DZ_DW, "You added the links. The chain rule multiplies them, like gear ratios: "
+                                    "dL/da × da/dz × dz/dw."),
+            (-expected, "Right size, wrong sign. dL/da is negative, so the product is negative: "
+                        "here increasing w lowers the loss."),
+            (DL_DA * DA_DZ, "That is dL/da × da/dz = dL/dz. One link is missing: multiply by dz/dw too."),
+            (DL_DA * DZ_DW, "A link is missing: you skipped da/dz, the activation's slope."),
+            (DA_DZ * DZ_DW, "A link is missing: you left out dL/da, the first link from the loss."),
+        ],
+        praise=f"dL/dw = ({DL_DA:g}) × {DA_DZ:g} × {DZ_DW:g} = {expected:.2f}: three links, one product.",
+    )
+
+
+# Exercise 3: the sigmoid's slope at z = 0.
+
+def sigmoid_slope_at_zero(answer):
+    """σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25."""
+    s = float(sigmoid(0.0))
+    expected = float(sigmoid_derivative(0.0))
+    return check_number(
+        answer, expected, what="σ′(0)", tol=1e-3,
+        hints=[
+            (s, "0.5 is σ(0), the sigmoid's value at 0. Its slope there is σ(0)(1 − σ(0))."),
+            (s * (1 + s), "Use 1 − σ(0), not 1 + σ(0): σ′(z) = σ(z)(1 − σ(z))."),
+            (1.0, "A slope of 1 belongs to the linear activation a = z. The sigmoid is flatter: "
+                  "σ′(z) = σ(z)(1 − σ(z))."),
+            (0.0, "The sigmoid is not flat at z = 0: that is where it is steepest. Work out σ(0)(1 − σ(0))."),
+            (-expected, "The sigmoid only ever rises, so its slope is positive everywhere."),
+            (float(sigmoid_derivative(1.0)), "That is σ′(1). The question asks for the slope at z = 0, "
+                                             "where σ(0) = 0.5."),
+        ],
+        praise="σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25, the sigmoid's steepest slope. Every sigmoid "
+               "link in a chain multiplies the signal by 0.25 at most.",
+    )

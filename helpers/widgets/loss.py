@@ -1,0 +1,208 @@
+"""Three ways to score one prediction: slide ŷ and y, watch each loss and its slope change.
+
+    squared error          L = (ŷ − y)²                            slope ∂L/∂ŷ = 2(ŷ − y)
+    ½ squared error        L = ½(ŷ − y)²                           slope ∂L/∂ŷ = ŷ − y
+    cross-entropy          L = −[y·log ŷ + (1 − y)·log(1 − ŷ)]     slope ∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ))
+
+All three are lowest where ŷ = y. They differ in how hard they punish a miss: the squared error of
+a probability never exceeds 1, while cross-entropy grows without limit as a confident guess turns
+out wrong. ŷ stays between 0.01 and 0.99, so every loss on the screen is a finite number.
+
+    loss_explorer()          # a slider for the prediction ŷ, one for the target y
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import style, validate
+from ..losses import EPS, get_loss
+from ._base import CourseWidget, FigureView, fmt, new_figure
+
+LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
+"""The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
+
+SHORT_NAMES = {
+    "squared_error": "squared error",
+    "half_squared_error": "½ squared error",
+    "binary_cross_entropy": "cross-entropy",
+}
+FORMULAS = {
+    "squared_error": "(ŷ − y)²",
+    "half_squared_error": "½(ŷ − y)²",
+    "binary_cross_entropy": "−[y·log ŷ + (1 − y)·log(1 − ŷ)]",
+}
+SLOPE_FORMULAS = {
+    "squared_error": "2(ŷ − y)",
+    "half_squared_error": "ŷ − y",
+    "binary_cross_entropy": "(ŷ − y) / (ŷ(1 − ŷ))",
+}
+# Colour and line style together, so the three curves differ by more than colour.
+LINE_STYLES = {
+    "squared_error": (style.LOSS, "-"),
+    "half_squared_error": (style.PALETTE["sky"], "--"),
+    "binary_cross_entropy": (style.PALETTE["purple"], "-."),
+}
+MARKERS = {"squared_error": "o", "half_squared_error": "s", "binary_cross_entropy": "D"}
+
+Y_HAT_RANGE = (0.01, 0.99)
+"""ŷ is a probability kept off 0 and 1: at exactly 0 or 1 a wrong guess would cost infinitely much."""
+Y_RANGE = (0.0, 1.0)
+GRID = np.linspace(Y_HAT_RANGE[0], Y_HAT_RANGE[1], 197)
+LOSS_AXIS_TOP = 5.0  # above −log(0.01) ≈ 4.61, the largest loss the sliders can reach
+
+
+@dataclass(frozen=True)
+class LossReading:
+    """The three losses and their slopes ∂L/∂ŷ for one prediction ŷ against one target y.
+
+    values, slopes: dicts keyed by the names in LOSS_NAMES, computed by helpers.losses.
+    """
+
+    y_hat: float
+    y: float
+    values: dict
+    slopes: dict
+
+
+def loss_reading(y_hat, y):
+    """Every loss of LOSS_NAMES and its slope at (ŷ, y), via helpers.losses. Returns a LossReading."""
+    y_hat = validate.as_number(y_hat, "y_hat")
+    y = validate.as_number(y, "y")
+    losses = {name: get_loss(name) for name in LOSS_NAMES}
+    return LossReading(
+        y_hat=y_hat, y=y,
+        values={name: float(loss.value(y_hat, y)) for name, loss in losses.items()},
+        slopes={name: float(loss.gradient(y_hat, y)) for name, loss in losses.items()},
+    )
+
+
+def loss_curves(y, y_hat=GRID):
+    """Each loss of LOSS_NAMES at every point of the array y_hat, for one target y.
+
+    The same formulas as helpers.losses, applied point by point (those functions sum over the
+    outputs of a sample, so they return one number for an array). Returns {name: array}.
+    """
+    y = validate.as_number(y, "y")
+    y_hat = validate.as_array(y_hat, "y_hat", ndim=1)
+    p = np.clip(y_hat, EPS, 1 - EPS)
+    squared = (y_hat - y) ** 2
+    return {
+        "squared_error": squared,
+        "half_squared_error": 0.5 * squared,
+        "binary_cross_entropy": -(y * np.log(p) + (1 - y) * np.log(1 - p)),
+    }
+
+
+class LossExplorer(CourseWidget):
+    """Sliders for the prediction ŷ and the target y; three loss curves with a marker on each.
+
+    Controls: `sliders["y_hat"]`, `sliders["y"]`. Labels (HTML): `gap_label` (ŷ − y in words),
+    `table_label` (each loss's value and slope). State: `reading` (a LossReading).
+    Artists: `curves[name]` and `markers[name]` for each name in LOSS_NAMES, `target_line`
+    (vertical, at ŷ = y), `prediction_line` (vertical, at the current ŷ).
+    """
+
+    title = "Loss explorer"
+
+    def __init__(self, y_hat=0.7, y=1.0):
+        self.sliders = {
+            "y_hat": widgets.FloatSlider(
+                value=y_hat, min=Y_HAT_RANGE[0], max=Y_HAT_RANGE[1], step=0.01,
+                description="prediction ŷ", continuous_update=True, readout_format=".2f",
+                style={"description_width": "initial"},
+            ),
+            "y": widgets.FloatSlider(
+                value=y, min=Y_RANGE[0], max=Y_RANGE[1], step=0.05,
+                description="target y", continuous_update=True, readout_format=".2f",
+                style={"description_width": "initial"},
+            ),
+        }
+        self.gap_label = widgets.HTML()
+        self.table_label = widgets.HTML()
+
+        self.fig = new_figure(style.FIGSIZE)
+        self.ax = self.fig.add_subplot()
+        self._draw_static()
+        self.reading = None
+        self._update_curves()
+        self._update_prediction()
+        self.view = FigureView(self.fig)
+
+        self.sliders["y_hat"].observe(self._on_prediction, names="value")
+        self.sliders["y"].observe(self._on_target, names="value")
+        super().__init__([
+            widgets.HBox(list(self.sliders.values())),
+            self.gap_label, self.table_label, self.view.image,
+        ])
+
+    def _draw_static(self):
+        ax = self.ax
+        self.curves, self.markers = {}, {}
+        for name in LOSS_NAMES:
+            colour, linestyle = LINE_STYLES[name]
+            (self.curves[name],) = ax.plot(GRID, np.zeros_like(GRID), color=colour, linestyle=linestyle,
+                                           lw=2.5, label=f"{SHORT_NAMES[name]}  {FORMULAS[name]}")
+            (self.markers[name],) = ax.plot([], [], MARKERS[name], color=colour, ms=9,
+                                            markeredgecolor="black", zorder=5)
+        self.target_line = ax.axvline(0.0, color=style.PALETTE["grey"], lw=1.5, ls=":", zorder=0)
+        self.prediction_line = ax.axvline(0.0, color=style.PREDICTION, lw=1.2, zorder=0)
+        ax.set_xlim(0.0, 1.0)
+        ax.set_ylim(0.0, LOSS_AXIS_TOP)
+        ax.set_xlabel("prediction ŷ   (dotted line: the target y)")
+        ax.set_ylabel("loss L")
+        ax.set_title("Three ways to score one prediction")
+        ax.legend(loc="upper center", fontsize=9, frameon=False)
+
+    def _update_curves(self):
+        y = self.sliders["y"].value
+        with np.errstate(all="ignore"):
+            curves = loss_curves(y)
+        for name in LOSS_NAMES:
+            self.curves[name].set_ydata(curves[name])
+        self.target_line.set_xdata([y, y])
+
+    def _update_prediction(self):
+        y_hat, y = self.sliders["y_hat"].value, self.sliders["y"].value
+        with np.errstate(all="ignore"):
+            reading = loss_reading(y_hat, y)
+        self.reading = reading
+        for name in LOSS_NAMES:
+            self.markers[name].set_data([y_hat], [reading.values[name]])
+        self.prediction_line.set_xdata([y_hat, y_hat])
+
+        gap = y_hat - y
+        if abs(gap) < 1e-9:
+            where = "ŷ = y: the prediction hits the target"
+        else:
+            where = f"ŷ is {abs(gap):.2f} {'below' if gap < 0 else 'above'} the target"
+        floor = ""
+        if 0.0 < y < 1.0:
+            floor = (f"; with a target between 0 and 1, cross-entropy's lowest point is still at ŷ = y, "
+                     f"but its value there is {fmt(loss_reading(y, y).values['binary_cross_entropy'])}, not 0")
+        self.gap_label.value = f"ŷ = {y_hat:.2f}, y = {y:.2f}: ŷ − y = {gap:+.2f} ({where}){floor}"
+        rows = "".join(
+            f"<tr><td>{SHORT_NAMES[name]}</td><td>{FORMULAS[name]}</td>"
+            f"<td><b>{fmt(reading.values[name])}</b></td>"
+            f"<td>{SLOPE_FORMULAS[name]} = {fmt(reading.slopes[name])}</td></tr>"
+            for name in LOSS_NAMES
+        )
+        self.table_label.value = (
+            "<table><tr><th>loss</th><th>formula</th><th>value L</th><th>slope ∂L/∂ŷ</th></tr>"
+            f"{rows}</table>"
+        )
+
+    def _on_prediction(self, change=None):
+        self._update_prediction()
+        self.view.render()
+
+    def _on_target(self, change=None):
+        self._update_curves()
+        self._update_prediction()
+        self.view.render()
+
+
+def loss_explorer(y_hat=0.7, y=1.0):
+    """Show the loss explorer: sliders for the prediction ŷ and the target y. Returns a LossExplorer."""
+    return LossExplorer(y_hat=y_hat, y=y)

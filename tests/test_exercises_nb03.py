@@ -1,0 +1,97 @@
+"""Notebook 03's exercise checks: the worked solutions pass, each typical slip gets its own hint."""
+
+import math
+
+import pytest
+
+from helpers.checks import CORRECT, UNANSWERED, WRONG
+from helpers.exercises import nb03 as check
+
+EXERCISES = [check.partial_derivative, check.chain_product, check.sigmoid_slope_at_zero]
+
+
+def _wrong_with(feedback, *words):
+    assert feedback.status == WRONG, feedback
+    for word in words:
+        assert word in feedback.message, (word, feedback.message)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_an_unanswered_exercise_says_so_without_an_error(exercise):
+    feedback = exercise(None)
+    assert feedback.status == UNANSWERED
+    assert "Not answered yet" in repr(feedback)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_text_and_lists_are_wrong_answers_not_errors(exercise):
+    assert exercise("12").status == WRONG
+    assert exercise([0.5, 0.5]).status == WRONG
+
+
+# Exercise 1: ∂g/∂w for g(w, b) = w²·b + 4b at w = 3, b = 2
+
+def test_partial_derivative_holds_b_fixed():
+    w, b = 3.0, 2.0
+    assert check.partial_derivative(2 * w * b).status == CORRECT       # 12
+    assert "12" in check.partial_derivative(12).message
+
+
+def test_partial_derivative_with_respect_to_the_other_variable_gets_its_hint():
+    _wrong_with(check.partial_derivative(3.0 ** 2 + 4), "∂g/∂b", "holds b fixed")
+
+
+def test_dropping_the_fixed_factor_gets_its_hint():
+    _wrong_with(check.partial_derivative(2 * 3.0), "still multiplies")
+
+
+def test_differentiating_the_constant_term_gets_its_hint():
+    _wrong_with(check.partial_derivative(12 + 4), "4b does not change", "0, not 4")
+
+
+def test_other_partial_derivative_slips():
+    _wrong_with(check.partial_derivative(26), "value g(3, 2)")
+    _wrong_with(check.partial_derivative(18), "value of the term w²·b")
+    _wrong_with(check.partial_derivative(-12), "wrong sign")
+
+
+# Exercise 2: dL/dw = (−0.8)(0.2)(1.5)
+
+def test_chain_rule_multiplies_the_three_links():
+    assert check.chain_product(-0.8 * 0.2 * 1.5).status == CORRECT     # −0.24
+    assert check.chain_product(-0.24).status == CORRECT
+
+
+def test_adding_the_links_instead_of_multiplying_gets_its_hint():
+    _wrong_with(check.chain_product(-0.8 + 0.2 + 1.5), "added the links", "multiplies")
+
+
+def test_a_missing_link_is_named():
+    _wrong_with(check.chain_product(-0.8 * 0.2), "multiply by dz/dw")
+    _wrong_with(check.chain_product(-0.8 * 1.5), "skipped da/dz")
+    _wrong_with(check.chain_product(0.2 * 1.5), "left out dL/da")
+
+
+def test_chain_product_with_the_wrong_sign_gets_its_hint():
+    _wrong_with(check.chain_product(0.24), "wrong sign")
+
+
+# Exercise 3: σ′(0) = 0.25
+
+def test_sigmoid_slope_at_zero_is_a_quarter():
+    s = 1 / (1 + math.exp(-0.0))
+    assert check.sigmoid_slope_at_zero(s * (1 - s)).status == CORRECT
+    assert check.sigmoid_slope_at_zero(0.25).status == CORRECT
+
+
+def test_the_sigmoids_value_instead_of_its_slope_gets_its_hint():
+    _wrong_with(check.sigmoid_slope_at_zero(0.5), "σ(0), the sigmoid's value")
+
+
+def test_other_sigmoid_slope_slips():
+    _wrong_with(check.sigmoid_slope_at_zero(0.75), "1 − σ(0), not 1 + σ(0)")
+    _wrong_with(check.sigmoid_slope_at_zero(1.0), "linear activation")
+    _wrong_with(check.sigmoid_slope_at_zero(0.0), "steepest")
+    _wrong_with(check.sigmoid_slope_at_zero(-0.25), "positive everywhere")
+    s1 = 1 / (1 + math.exp(-1.0))
+    _wrong_with(check.sigmoid_slope_at_zero(round(s1 * (1 - s1), 3)), "σ′(1)")
