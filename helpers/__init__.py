@@ -10,7 +10,7 @@ from .activations import (
     linear_derivative, get_activation,
 )
 from .gradcheck import (
-    check_network_gradients, network_numerical_gradient, numerical_derivative, numerical_gradient,
+    check_network_gradients, gradient_costs, network_numerical_gradient, numerical_derivative, numerical_gradient,
     relative_error,
 )
 from .losses import (
@@ -23,7 +23,7 @@ from .training import History, accuracy, descend_tiny, predict_labels, train
 
 __all__ = [
     "Chain", "ForwardPass", "Gradients", "History", "Network", "TwoTwoOne",
-    "accuracy", "binary_cross_entropy", "check_network_gradients", "cross_entropy", "descend_tiny",
+    "accuracy", "binary_cross_entropy", "check_network_gradients", "cross_entropy", "descend_tiny", "gradient_costs",
     "get_activation", "get_loss", "half_squared_error", "linear", "linear_derivative", "mse",
     "network_numerical_gradient", "numerical_derivative", "numerical_gradient", "one_hot",
     "predict_labels", "relative_error", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative",

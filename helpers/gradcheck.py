@@ -81,3 +81,18 @@ def check_network_gradients(net, X, y, h=1e-5):
     """Relative error between the backward pass and centred differences for net on (X, y)."""
     _, grads = net.gradients(X, y)
     return relative_error(net.flat_gradients(grads), network_numerical_gradient(net, X, y, h))
+
+
+def gradient_costs(net, n_samples):
+    """Multiply-adds spent on one full gradient for a batch of n_samples, both ways.
+
+    A layer's matrix product costs (neurons in) × (neurons out) multiply-adds per sample. The
+    forward pass pays it once per layer; the backward pass pays it for ∂L/∂W and again to send δ
+    down (except below layer 1). Finite differences run two forward passes per parameter.
+    Returns {'backprop': ..., 'finite_differences': ...}.
+    """
+    n_samples = validate.positive_int(n_samples, "n_samples")
+    products = [net.sizes[l - 1] * net.sizes[l] for l in range(1, net.depth + 1)]
+    forward = n_samples * sum(products)
+    backward = n_samples * (sum(products) + sum(products[1:]))
+    return {"backprop": forward + backward, "finite_differences": 2 * net.num_parameters * forward}

@@ -163,7 +163,7 @@ class Network:
 
     def copy(self):
         """An independent copy: training the copy leaves this network unchanged."""
-        twin = Network.__new__(Network)
+        twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin.sizes = list(self.sizes)
         twin.activations = dict(self.activations)

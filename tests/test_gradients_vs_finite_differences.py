@@ -190,3 +190,14 @@ def test_network_numerical_gradient_leaves_the_network_unchanged():
     assert numerical.shape == before.shape
     np.testing.assert_array_equal(net.parameters(), before)
 
+
+
+def test_gradient_costs_count_the_multiply_adds_of_each_way():
+    from helpers.gradcheck import gradient_costs
+    from helpers.network import Network
+
+    # A 2-3-1 network on one sample: the products cost 2·3 = 6 and 3·1 = 3 multiply-adds, so a
+    # forward pass costs 9; backprop adds 9 for ∂L/∂W and 3 to send δ down; 13 parameters.
+    costs = gradient_costs(Network([2, 3, 1]), n_samples=1)
+    assert costs == {"backprop": 9 + 9 + 3, "finite_differences": 2 * 13 * 9}
+    assert gradient_costs(Network([2, 3, 1]), n_samples=4)["backprop"] == 4 * 21

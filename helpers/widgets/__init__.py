@@ -15,6 +15,7 @@ _WIDGETS = {
     "depth_explorer": "depth",
     "training_dashboard": "dashboard",
     "loss_explorer": "loss",
+    "bug_explorer": "bugs",
 }
 
 __all__ = sorted(_WIDGETS)

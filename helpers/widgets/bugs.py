@@ -1,0 +1,187 @@
+"""Pick a planted bug and watch the symptoms it leaves: follow loss → gradients → updates.
+
+Each bug of `helpers.bugs` is planted in the same cat-or-dog classifier. The widget trains the
+job with the bug and without it, and shows what a debugger would look at: the two loss curves,
+the gradient check against finite differences, the gradient's size at every layer, the share of
+dead units, a trial step with a tiny learning rate, and the diagnosis those checks lead to.
+
+    bug_explorer()       # a dropdown of the six bugs
+"""
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from .. import bugs, style
+from ._base import CourseWidget, FigureView, new_figure
+
+MAX_LAYERS = max(len(bugs.SIZES), len(bugs.DEEP_SIZES)) - 1
+"""The most layers any job has: one bar position for each."""
+BUGGY_COLOUR = style.PALETTE["vermillion"]
+HEALTHY_COLOUR = style.PALETTE["blue"]
+CHECKS = ("loss", "gradient check", "gradient sizes", "dead units", "trial step")
+"""The rows of `bugs.report_items`, in the order of the chain, each shown in its own label."""
+LOG_LOSS_ABOVE = 30.0
+"""The loss axis turns logarithmic when the largest loss shown is this many times the smallest."""
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def tick_label(value, _position=None):
+    """A log-axis tick as plain text: '0.5', '20', or '10¹²' (no mathtext, which is slow to draw)."""
+    if value <= 0 or not np.isfinite(value):
+        return ""
+    if 1e-3 <= value <= 1e3:
+        return f"{value:g}"
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) < 1e-9:
+        return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+    return f"{value:.0e}"
+
+
+def _row(name, text):
+    return f"<b>{html.escape(name)}:</b> {html.escape(text)}"
+
+
+class BugExplorer(CourseWidget):
+    """A dropdown of planted bugs; the symptoms of the chosen one, measured by `helpers.bugs.symptoms`.
+
+    Control: `bug_dropdown` (values are the kinds in bugs.KINDS). Labels (HTML): `mistake_label`
+    (what was planted), `check_labels` (a dict with one label per row of CHECKS), `diagnosis_label`
+    (what the checks point to, and the fix). State: `kind`, `buggy` and `healthy` (the Symptoms
+    with and without the bug). Artists: `buggy_line`, `healthy_line` (loss per epoch, log scale),
+    `diverged_marker` and `diverged_text` (where a diverged run stopped), `buggy_bars`, `healthy_bars` (MAX_LAYERS
+    rectangles each: ‖∂L/∂W[l]‖ per layer at the start, the unused ones hidden), on axes
+    `loss_ax` and `sizes_ax`.
+    """
+
+    title = "Bug explorer"
+
+    def __init__(self, kind=bugs.KINDS[0]):
+        self._measured = {}
+        self.bug_dropdown = widgets.Dropdown(
+            options=[(bugs.BUGS[k].title, k) for k in bugs.KINDS], value=kind, description="planted bug",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="360px"),
+        )
+        self.mistake_label = widgets.HTML()
+        self.check_labels = {name: widgets.HTML() for name in CHECKS}
+        self.diagnosis_label = widgets.HTML()
+
+        self.fig = new_figure(style.WIDE_FIGSIZE)
+        # Fixed margins with room for the widest tick labels: the axes change scale from bug to bug.
+        self.fig.set_layout_engine("none")
+        grid = self.fig.add_gridspec(1, 2, left=0.08, right=0.985, bottom=0.13, top=0.92, wspace=0.32)
+        self.loss_ax = self.fig.add_subplot(grid[0, 0])
+        self.sizes_ax = self.fig.add_subplot(grid[0, 1])
+        self._draw_static()
+        self._update_artists()
+        self.view = FigureView(self.fig)
+
+        self.bug_dropdown.observe(self._on_change, names="value")
+        super().__init__([
+            self.bug_dropdown, self.mistake_label, *self.check_labels.values(), self.diagnosis_label,
+            self.view.image,
+        ])
+
+    def _symptoms(self, kind, buggy):
+        """Symptoms of one job, measured once per widget (switching back is instant)."""
+        key = (kind, buggy)
+        if key not in self._measured:
+            self._measured[key] = bugs.symptoms(kind, buggy=buggy)
+        return self._measured[key]
+
+    def _draw_static(self):
+        ax = self.loss_ax
+        (self.healthy_line,) = ax.plot([], [], color=HEALTHY_COLOUR, lw=2.2, label="without the bug")
+        (self.buggy_line,) = ax.plot([], [], color=BUGGY_COLOUR, lw=2.2, ls="--", label="with the bug")
+        (self.diverged_marker,) = ax.plot([], [], ls="none", marker="X", ms=11, color=BUGGY_COLOUR,
+                                          markeredgecolor="white")
+        self.diverged_text = ax.annotate("diverged", (0, 1), xytext=(-8, 0), textcoords="offset points",
+                                         ha="right", va="center", color=BUGGY_COLOUR, fontweight="bold",
+                                         visible=False)
+        ax.set_xlim(0, bugs.EPOCHS)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("training loss L")
+        ax.set_title("Loss with and without the bug")
+        ax.legend(loc="best", fontsize=9, framealpha=0.9)
+
+        ax = self.sizes_ax
+        positions = np.arange(1, MAX_LAYERS + 1)
+        width = 0.38
+        self.healthy_bars = list(ax.bar(positions - width / 2, np.ones(MAX_LAYERS), width, bottom=1e-300,
+                                        color=HEALTHY_COLOUR, edgecolor="black", linewidth=0.5,
+                                        label="without the bug"))
+        self.buggy_bars = list(ax.bar(positions + width / 2, np.ones(MAX_LAYERS), width, bottom=1e-300,
+                                      color=BUGGY_COLOUR, edgecolor="black", linewidth=0.5, hatch="//",
+                                      label="with the bug"))
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(tick_label))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("layer l (1 = nearest the input)")
+        ax.set_ylabel("‖∂L/∂W[l]‖ at the start (log scale)")
+        ax.set_title("Gradient size per layer")
+        ax.legend(loc="upper left", fontsize=9, frameon=False)
+
+    def _update_artists(self):
+        self.kind = kind = self.bug_dropdown.value
+        self.buggy = buggy = self._symptoms(kind, True)
+        self.healthy = healthy = self._symptoms(kind, False)
+        bug = bugs.BUGS[kind]
+
+        for line, s in ((self.healthy_line, healthy), (self.buggy_line, buggy)):
+            line.set_data(np.arange(len(s.loss)), s.loss)
+        if buggy.diverged:
+            where = (len(buggy.loss) - 1, buggy.loss[-1])
+            self.diverged_marker.set_data([where[0]], [where[1]])
+            self.diverged_text.xy = where
+        else:
+            self.diverged_marker.set_data([], [])
+        self.diverged_text.set_visible(buggy.diverged)
+        self._scale_loss_axis(np.concatenate([healthy.loss, buggy.loss]))
+
+        depth = len(buggy.layer_gradients)
+        shown = []
+        for bars, s in ((self.healthy_bars, healthy), (self.buggy_bars, buggy)):
+            for i, bar in enumerate(bars):
+                size = s.layer_gradients[i] if i < len(s.layer_gradients) else 0.0
+                visible = bool(np.isfinite(size) and size > 0)
+                bar.set_visible(visible)
+                bar.set_height(size if visible else 1.0)
+                if visible:
+                    shown.append(size)
+        self.sizes_ax.set_xlim(0.4, depth + 0.6)
+        self.sizes_ax.set_xticks(range(1, depth + 1))
+        self.sizes_ax.set_ylim(min(shown) / 10.0, max(shown) * 10.0 ** 1.5)
+
+        items = bugs.report_items(buggy)
+        self.mistake_label.value = _row("planted", bug.mistake)
+        for name, label in self.check_labels.items():
+            label.value = _row(name, items[name])
+        self.diagnosis_label.value = (f"<b>diagnosis:</b> <b>{html.escape(items['diagnosis'])}</b>. "
+                                      f"{html.escape(bug.check)} <b>Fix:</b> {html.escape(bug.fix)}")
+
+    def _scale_loss_axis(self, losses):
+        """Linear when the losses are of one size; logarithmic when a run blows up, so both curves show."""
+        ax = self.loss_ax
+        losses = losses[np.isfinite(losses) & (losses > 0)]
+        low, high = float(losses.min()), float(losses.max())
+        if high > LOG_LOSS_ABOVE * low:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(FuncFormatter(tick_label))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set_ylim(low / 1.5, high * 10.0)
+            ax.set_ylabel("training loss L (log scale)")
+        else:
+            ax.set_yscale("linear")
+            ax.set_ylim(0.0, high * 1.15)
+            ax.set_ylabel("training loss L")
+
+    def _on_change(self, change=None):
+        self._update_artists()
+        self.view.render()
+
+
+def bug_explorer(kind=bugs.KINDS[0]):
+    """Show the bug explorer, starting with bug `kind` (one of helpers.bugs.KINDS). Returns a BugExplorer."""
+    return BugExplorer(kind=kind)

@@ -1,0 +1,178 @@
+"""Each planted bug leaves the symptom the course claims, and the checks of loss → gradients → updates find it."""
+
+import numpy as np
+import pytest
+
+from helpers import Network
+from helpers.bugs import (
+    BUGS, DEAD_FRACTION, HEALTHY, KINDS, VANISHING_RATIO, ForgottenBiasNetwork, MissingDerivativeNetwork,
+    WrongSignNetwork, buggy_network, dead_units, demo_data, diagnose, gradient_check, gradcheck_verdict, report,
+    report_items, setup, symptoms,
+)
+from helpers.gradcheck import AGREE, SUSPICIOUS
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+_MEASURED = {}
+
+
+def measured(kind, buggy=True):
+    """symptoms(kind, buggy=...), computed once for the whole module (training takes a moment)."""
+    if (kind, buggy) not in _MEASURED:
+        _MEASURED[kind, buggy] = symptoms(kind, buggy=buggy)
+    return _MEASURED[kind, buggy]
+
+
+# The healthy job: every check passes
+
+def test_the_healthy_job_learns_and_passes_every_check():
+    s = measured(HEALTHY)
+    assert s.loss[-1] < 0.25 * s.loss[0]
+    assert not s.diverged
+    assert s.gradcheck.all < AGREE
+    assert s.dead == 0
+    assert s.tiny_step_change < 0 and s.step_change < 0
+    assert diagnose(s) == s.diagnosis == HEALTHY
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_without_its_bug_every_job_is_diagnosed_healthy(kind):
+    s = measured(kind, buggy=False)
+    assert s.diagnosis == HEALTHY
+    assert s.loss_trend == "falls"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_checks_point_to_the_planted_bug(kind):
+    assert measured(kind).diagnosis == kind
+
+
+# One test per bug: the symptom it leaves
+
+def test_wrong_sign_makes_the_loss_rise_while_the_gradient_check_passes():
+    s = measured("wrong_sign")
+    assert s.loss[1] > s.loss[0]
+    assert np.all(np.diff(s.loss) > 0)                 # it climbs at every epoch
+    assert s.gradcheck.all < AGREE                     # the gradient itself is right
+    assert s.tiny_step_change > 0                      # even a tiny step goes uphill: the update is wrong
+
+
+def test_missing_derivative_fails_the_gradient_check_far_above_suspicious():
+    s = measured("missing_derivative")
+    assert s.gradcheck.all > SUSPICIOUS
+    assert s.gradcheck.weights > SUSPICIOUS
+    assert s.loss[-1] > measured("missing_derivative", buggy=False).loss[-1]
+
+
+def test_forgotten_bias_gradient_fails_for_biases_while_weights_pass():
+    s = measured("forgotten_bias_gradient")
+    assert s.gradcheck.weights < AGREE
+    assert s.gradcheck.biases == pytest.approx(1.0)    # 0 against a non-zero gradient
+    assert s.gradcheck.all > SUSPICIOUS
+    assert s.loss[-1] > 1.2 * measured("forgotten_bias_gradient", buggy=False).loss[-1]
+
+
+def test_a_learning_rate_too_high_diverges_though_a_tiny_step_goes_downhill():
+    s = measured("learning_rate_too_high")
+    assert s.diverged
+    assert len(s.loss) - 1 < 20
+    assert s.gradcheck.all < AGREE
+    assert s.tiny_step_change < 0 < s.step_change
+
+
+def test_dead_relus_are_most_of_the_hidden_layer_and_the_loss_stalls():
+    s = measured("dead_relu")
+    assert s.dead_fraction >= DEAD_FRACTION
+    assert (s.dead, s.hidden_units) == (7, 8)
+    assert s.loss_trend == "stalls"
+    assert s.loss[0] == pytest.approx(np.log(2), abs=0.01)    # all but one unit silent: a 50 : 50 guess
+
+
+def test_vanishing_gradients_leave_the_first_layer_a_tiny_gradient_next_to_the_last():
+    s = measured("vanishing_gradients")
+    assert s.gradient_ratio < VANISHING_RATIO
+    assert s.gradient_ratio < 1e-4
+    assert np.all(np.diff(s.layer_gradients) > 0)      # it shrinks at every layer on the way back
+    assert s.gradcheck.all < AGREE                     # a correct gradient, just a tiny one
+    assert s.loss_trend == "stalls"
+
+
+# The planted networks themselves
+
+def test_each_code_bug_lives_in_its_own_network_class():
+    assert isinstance(buggy_network("wrong_sign"), WrongSignNetwork)
+    assert isinstance(buggy_network("missing_derivative"), MissingDerivativeNetwork)
+    assert isinstance(buggy_network("forgotten_bias_gradient"), ForgottenBiasNetwork)
+    for kind in ("learning_rate_too_high", "dead_relu", "vanishing_gradients"):
+        assert type(buggy_network(kind)) is Network
+
+
+def test_a_copy_of_a_buggy_network_keeps_its_bug():
+    net = buggy_network("forgotten_bias_gradient")
+    twin = net.copy()
+    assert type(twin) is ForgottenBiasNetwork
+    X, y = demo_data()
+    _, grads = twin.gradients(X[:10], y[:10])
+    assert all(np.all(g == 0) for g in grads.dL_db.values())
+
+
+def test_the_wrong_sign_update_is_the_right_update_reversed():
+    X, y = demo_data()
+    right, wrong = setup("wrong_sign", buggy=False).net, buggy_network("wrong_sign")
+    _, grads = right.gradients(X, y)
+    start = right.parameters()
+    right.step(grads, 0.1)
+    wrong.step(grads, 0.1)
+    np.testing.assert_allclose(wrong.parameters() - start, -(right.parameters() - start))
+
+
+def test_the_missing_derivative_network_only_differs_below_the_output():
+    X, y = demo_data()
+    right, buggy = setup("missing_derivative", buggy=False).net, buggy_network("missing_derivative")
+    _, good = right.gradients(X, y)
+    _, bad = buggy.gradients(X, y)
+    np.testing.assert_allclose(bad.dL_dW[2], good.dL_dW[2])
+    assert not np.allclose(bad.dL_dW[1], good.dL_dW[1])
+
+
+def test_gradient_check_splits_weights_from_biases():
+    X, y = demo_data()
+    check = gradient_check(buggy_network("forgotten_bias_gradient"), X[:20], y[:20])
+    assert check.weights < AGREE < SUSPICIOUS < check.biases
+
+
+def test_dead_units_counts_units_silent_on_every_sample():
+    X, _ = demo_data()
+    net = Network([2, 3, 2], ["relu", "softmax"], "cross_entropy", seed=0)
+    assert dead_units(net, X) == (0, 3)
+    net.b[1] = np.array([-100.0, 0.0, -100.0])
+    assert dead_units(net, X) == (2, 3)
+    assert dead_units(Network([2, 3, 2], ["sigmoid", "softmax"], "cross_entropy"), X) == (0, 3)
+
+
+# The report: words that match the numbers, and no machine-dependent noise
+
+def test_gradcheck_verdicts_use_the_course_thresholds():
+    assert gradcheck_verdict(1e-9) == "agree"
+    assert gradcheck_verdict(1e-6) == "suspicious"
+    assert gradcheck_verdict(0.2) == "bug"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_report_names_the_diagnosis_and_gives_rounding_noise_as_a_bound(kind):
+    s = measured(kind)
+    items = report_items(s)
+    assert list(items) == ["loss", "gradient check", "gradient sizes", "dead units", "trial step", "diagnosis"]
+    assert BUGS[kind].title in items["diagnosis"]
+    if s.gradcheck.all < AGREE:
+        assert f"below {AGREE:g}" in items["gradient check"]
+    assert ("diverged" in items["loss"]) == s.diverged
+    assert f"{s.dead} of {s.hidden_units}" in items["dead units"]
+    text = report(s)
+    assert text.count("\n") == 5
+    assert "nan" not in text and "inf" not in text
+
+
+def test_unknown_kinds_are_refused_with_the_list_of_kinds():
+    with pytest.raises(ValueError, match="kind must be one of 'wrong_sign'"):
+        symptoms("typo")

@@ -1,0 +1,76 @@
+"""Notebook 07's classifier really learns: its test accuracy stays above a stated floor.
+
+The training below is the notebook's, step for step, through the same helpers: split with seed 0,
+standardise with the training set's numbers, Network([2, 8, 2]) with tanh and softmax, 100 epochs
+of mini-batches of 25 with η = 0.5. The notebook printed 0.96 (72 of 75) when this was written;
+the floor leaves room for small changes in helpers without letting the classifier quietly break.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import Network, accuracy, train
+from helpers.data import Standardizer, load_cat_dog, train_test_split
+
+FLOOR = 0.90
+"""The test accuracy the notebook's classifier must reach (a straight line gets about 0.81)."""
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_cat_or_dog.ipynb"
+
+
+def _train_as_the_notebook_does(hidden=8):
+    X, y = load_cat_dog()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25, seed=0)
+    scaler = Standardizer().fit(X_train)
+    X_train_s, X_test_s = scaler.transform(X_train), scaler.transform(X_test)
+    sizes = [2, hidden, 2] if hidden else [2, 2]
+    activations = ["tanh", "softmax"] if hidden else "softmax"
+    net = Network(sizes, activations, "cross_entropy", seed=0)
+    history = train(net, X_train_s, y_train, eta=0.5, epochs=100, batch_size=25, seed=0,
+                    X_test=X_test_s, y_test=y_test)
+    return net, history, accuracy(net, X_test_s, y_test)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return _train_as_the_notebook_does()
+
+
+def _printed(pattern):
+    """The first match of `pattern` in the saved notebook's printed output."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            match = re.search(pattern, output.get("text", ""))
+            if match:
+                return match
+    raise AssertionError(f"the saved notebook prints nothing matching {pattern!r}")
+
+
+def test_the_classifier_beats_the_floor_on_animals_it_never_saw(trained):
+    _, history, test_accuracy = trained
+    assert not history.diverged
+    assert test_accuracy >= FLOOR
+    assert history.test_accuracy[-1] == test_accuracy
+
+
+def test_training_lowers_the_loss_and_fits_the_training_set(trained):
+    _, history, _ = trained
+    assert history.loss[-1] < 0.25 * history.loss[0]
+    assert history.accuracy[-1] >= FLOOR
+
+
+def test_the_hidden_layer_is_what_gets_it_above_the_floor():
+    *_, straight = _train_as_the_notebook_does(hidden=0)
+    assert straight < FLOOR
+
+
+def test_the_saved_notebook_prints_the_same_test_accuracy(trained):
+    _, _, test_accuracy = trained
+    match = _printed(r"test accuracy: (\d\.\d\d)  \((\d+) of (\d+) test animals right\)")
+    assert match.group(1) == f"{test_accuracy:.2f}"
+    assert int(match.group(2)) == round(test_accuracy * int(match.group(3)))
+    assert float(match.group(1)) >= FLOOR

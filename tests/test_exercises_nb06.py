@@ -1,0 +1,119 @@
+"""Notebook 06's exercise checks: the worked solutions pass, each typical slip gets its own hint."""
+
+import numpy as np
+import pytest
+
+from helpers import Network, sigmoid_derivative
+from helpers.checks import CORRECT, UNANSWERED, WRONG
+from helpers.exercises import nb06 as check
+
+EXERCISES = [check.gradient_shape, check.delta_1, check.vanishing_bound, check.finite_difference_evaluations]
+
+
+def _wrong_with(feedback, *words):
+    assert feedback.status == WRONG, feedback
+    for word in words:
+        assert word in feedback.message, (word, feedback.message)
+
+
+@pytest.fixture(scope="module")
+def notebook_batch():
+    """The network and batch exactly as the notebook builds them, with its forward and backward pass."""
+    net = Network([3, 4, 4, 1], seed=0)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(5, 3))
+    y = rng.uniform(size=(5, 1))
+    fp = net.forward(X)
+    return net, fp, net.backward(fp, y)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_an_unanswered_exercise_says_so_without_an_error(exercise):
+    feedback = exercise(None)
+    assert feedback.status == UNANSWERED
+    assert "Not answered yet" in repr(feedback)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_text_is_a_wrong_answer_not_an_error(exercise):
+    assert exercise("0.3").status == WRONG
+
+
+def test_the_checks_rebuild_the_notebooks_network_and_batch(notebook_batch):
+    net, fp, _ = notebook_batch
+    twin, X, _ = check.example()
+    np.testing.assert_array_equal(fp.a[0], X)
+    for l in (1, 2, 3):
+        np.testing.assert_array_equal(twin.W[l], net.W[l])
+
+
+# Exercise 1: the shape of ∂L/∂W[2] for a batch of 32
+
+def test_a_gradient_has_the_shape_of_its_weights_whatever_the_batch():
+    assert check.gradient_shape((4, 4)).status == CORRECT
+    assert check.gradient_shape([4, 4]).status == CORRECT
+    assert check.gradient_shape(np.array([4, 4])).status == CORRECT
+    assert "summed away" in check.gradient_shape((4, 4)).message
+
+
+def test_gradient_shape_slips_get_their_hints():
+    _wrong_with(check.gradient_shape((32, 4)), "shape of δ[2]")
+    _wrong_with(check.gradient_shape((4, 32)), "δ[2]ᵀ alone")
+    _wrong_with(check.gradient_shape((32, 4, 4)), "sums over the batch")
+    _wrong_with(check.gradient_shape((3, 4)), "shape of W[2]")
+    _wrong_with(check.gradient_shape((4.5, 4)), "whole numbers")
+
+
+# Exercise 2: δ[1] from δ[2]
+
+def test_delta_1_is_the_recursion_applied_once(notebook_batch):
+    net, fp, grads = notebook_batch
+    answer = (grads.delta[2] @ net.W[2]) * sigmoid_derivative(fp.z[1])
+    assert check.delta_1(answer).status == CORRECT
+    assert check.delta_1((grads.delta[2] @ net.W[2]) * fp.a[1] * (1 - fp.a[1])).status == CORRECT
+    np.testing.assert_allclose(answer, grads.delta[1], rtol=1e-12)
+
+
+def test_delta_1_slips_get_their_hints(notebook_batch):
+    net, fp, grads = notebook_batch
+    passed_back = grads.delta[2] @ net.W[2]
+    right = passed_back * sigmoid_derivative(fp.z[1])
+    _wrong_with(check.delta_1(passed_back), "did not multiply by the sigmoid's slope")
+    _wrong_with(check.delta_1((grads.delta[2] @ net.W[2].T) * sigmoid_derivative(fp.z[1])), "not W[2].T")
+    _wrong_with(check.delta_1(passed_back * sigmoid_derivative(fp.z[2])), "fp.z[1], not fp.z[2]")
+    _wrong_with(check.delta_1(passed_back * fp.a[1]), "a(1 − a)")
+    _wrong_with(check.delta_1(-right), "wrong sign")
+    _wrong_with(check.delta_1(right.T), "transposed")
+    _wrong_with(check.delta_1(right[:, :3]), "shape")
+
+
+# Exercise 3: the best case through ten sigmoid layers
+
+def test_ten_sigmoid_slopes_multiply_to_at_most_a_millionth():
+    assert check.vanishing_bound(0.25 ** 10).status == CORRECT
+    assert check.vanishing_bound(9.537e-7).status == CORRECT
+    assert "9.54e-07" in check.vanishing_bound(0.25 ** 10).message
+
+
+def test_vanishing_bound_slips_get_their_hints():
+    _wrong_with(check.vanishing_bound(0.25 * 10), "multiplied 0.25 by 10")
+    _wrong_with(check.vanishing_bound(0.25 ** 9), "One factor short")
+    _wrong_with(check.vanishing_bound(0.25 ** 11), "One factor too many")
+    _wrong_with(check.vanishing_bound(0.5 ** 10), "0.25 per layer")
+    _wrong_with(check.vanishing_bound(1.0), "tanh's or ReLU's")
+    _wrong_with(check.vanishing_bound(0.25), "one layer's slope")
+
+
+# Exercise 4: the work of finite differences
+
+def test_finite_differences_need_two_loss_evaluations_per_parameter():
+    assert check.finite_difference_evaluations(82).status == CORRECT
+    assert check.finite_difference_evaluations(2 * 41).status == CORRECT
+
+
+def test_finite_difference_count_slips_get_their_hints():
+    _wrong_with(check.finite_difference_evaluations(41), "twice")
+    _wrong_with(check.finite_difference_evaluations(64), "not the 9 biases")
+    _wrong_with(check.finite_difference_evaluations(32), "weights alone")
+    _wrong_with(check.finite_difference_evaluations(2), "cost of backprop")
+    _wrong_with(check.finite_difference_evaluations(42), "one-sided")

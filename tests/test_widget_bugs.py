@@ -1,0 +1,103 @@
+"""The bug explorer, headless: every bug in the dropdown shows the symptoms helpers.bugs measures."""
+
+import html
+
+import numpy as np
+import pytest
+
+from helpers import bugs
+from helpers.widgets.bugs import CHECKS, MAX_LAYERS, BugExplorer, bug_explorer, tick_label
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+_MEASURED = {}
+
+
+def measured(kind, buggy=True):
+    if (kind, buggy) not in _MEASURED:
+        _MEASURED[kind, buggy] = bugs.symptoms(kind, buggy=buggy)
+    return _MEASURED[kind, buggy]
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return bug_explorer()
+
+
+def test_the_function_builds_the_widget_with_a_short_repr(explorer):
+    assert isinstance(explorer, BugExplorer)
+    assert repr(explorer) == "<Bug explorer: interactive in JupyterLab; run the cell to use it>"
+
+
+def test_the_dropdown_offers_every_bug_by_its_title(explorer):
+    assert [value for _, value in explorer.bug_dropdown.options] == list(bugs.KINDS)
+    assert [title for title, _ in explorer.bug_dropdown.options] == [bugs.BUGS[k].title for k in bugs.KINDS]
+
+
+@pytest.mark.parametrize("kind", bugs.KINDS)
+def test_each_option_shows_the_symptoms_helpers_measures(explorer, kind):
+    explorer.bug_dropdown.value = kind
+    s, healthy = measured(kind), measured(kind, buggy=False)
+    items = bugs.report_items(s)
+    for name in CHECKS:
+        assert items[name] in html.unescape(explorer.check_labels[name].value)
+    assert bugs.BUGS[kind].mistake in html.unescape(explorer.mistake_label.value)
+    assert items["diagnosis"] in html.unescape(explorer.diagnosis_label.value)
+    assert bugs.BUGS[kind].fix in html.unescape(explorer.diagnosis_label.value)
+
+    np.testing.assert_allclose(explorer.buggy_line.get_ydata(), s.loss)
+    np.testing.assert_allclose(explorer.healthy_line.get_ydata(), healthy.loss)
+    heights = [bar.get_height() for bar in explorer.buggy_bars if bar.get_visible()]
+    np.testing.assert_allclose(heights, s.layer_gradients[s.layer_gradients > 0])
+    healthy_heights = [bar.get_height() for bar in explorer.healthy_bars if bar.get_visible()]
+    np.testing.assert_allclose(healthy_heights, healthy.layer_gradients[healthy.layer_gradients > 0])
+    assert explorer.diverged_text.get_visible() == s.diverged
+    assert len(explorer.diverged_marker.get_xdata()) == int(s.diverged)
+    for label in (explorer.mistake_label, explorer.diagnosis_label, *explorer.check_labels.values()):
+        assert "nan" not in label.value and "inf" not in label.value
+
+
+def test_a_diverged_run_gets_a_log_loss_axis_and_a_marker_where_it_stopped(explorer):
+    explorer.bug_dropdown.value = "learning_rate_too_high"
+    s = measured("learning_rate_too_high")
+    assert explorer.loss_ax.get_yscale() == "log"
+    assert explorer.diverged_marker.get_xdata()[0] == len(s.loss) - 1
+    explorer.bug_dropdown.value = "forgotten_bias_gradient"
+    assert explorer.loss_ax.get_yscale() == "linear"
+
+
+def test_every_change_updates_the_figure_and_renders_once(explorer):
+    for kind in ("dead_relu", "vanishing_gradients", "wrong_sign", "missing_derivative"):
+        before = (explorer.buggy_line.get_ydata().copy(), [bar.get_height() for bar in explorer.buggy_bars],
+                  explorer.check_labels["loss"].value)
+        renders = explorer.view.renders
+        explorer.bug_dropdown.value = kind
+        assert explorer.view.renders == renders + 1
+        after = (explorer.buggy_line.get_ydata(), [bar.get_height() for bar in explorer.buggy_bars],
+                 explorer.check_labels["loss"].value)
+        assert len(before[0]) != len(after[0]) or not np.allclose(before[0], after[0]) or before[1] != after[1]
+        assert before[2] != after[2]
+
+
+def test_one_bar_per_layer_of_the_chosen_job(explorer):
+    explorer.bug_dropdown.value = "vanishing_gradients"
+    assert sum(bar.get_visible() for bar in explorer.healthy_bars) == MAX_LAYERS == 9
+    explorer.bug_dropdown.value = "wrong_sign"
+    assert sum(bar.get_visible() for bar in explorer.healthy_bars) == 2
+    assert list(explorer.sizes_ax.get_xticks()) == [1, 2]
+
+
+def test_two_explorers_share_nothing():
+    first, second = bug_explorer("dead_relu"), bug_explorer()
+    first.bug_dropdown.value = "wrong_sign"
+    assert second.bug_dropdown.value == "wrong_sign" and second.kind == "wrong_sign"
+    second.bug_dropdown.value = "missing_derivative"
+    assert first.kind == "wrong_sign"
+    assert first.fig is not second.fig
+
+
+def test_log_ticks_are_plain_text():
+    assert tick_label(0.5) == "0.5"
+    assert tick_label(1e12) == "10¹²"
+    assert tick_label(1e-6) == "10⁻⁶"
+    assert tick_label(0.0) == ""
