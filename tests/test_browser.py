@@ -5,6 +5,7 @@ every code cell ran, nothing shows an error and every widget rendered. Screensho
 screenshots/ (ignored by git) for a person to look at.
 """
 
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from helpers.tiny import EXAMPLE_WEIGHTS, TwoTwoOne
+from helpers.widgets._base import fmt
+from helpers.widgets.gradient_descent import descend_output_weights, number
 from lab_server import ROOT, LabServer
 
 pytestmark = pytest.mark.browser
@@ -60,31 +64,90 @@ def page(browser, lab):
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
+    shut_down_kernels(page)
     context.close()
 
 
+def shut_down_kernels(page):
+    """Stop every kernel this page started, through the server's API, as JupyterLab itself would."""
+    page.evaluate("""async () => {
+        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+        const kernels = await (await fetch('/api/kernels')).json();
+        for (const k of kernels) {
+            await fetch('/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
+        }
+    }""")
+
+
 def open_notebook(page, lab, name):
-    page.goto(f"{lab.url}/lab/tree/{name}")
+    # A workspace of its own, reset, so tabs from an earlier test do not reopen beside it.
+    page.goto(f"{lab.url}/lab/workspaces/{Path(name).stem}/tree/{name}?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     wait_idle(page)
 
 
 def wait_idle(page, timeout=90_000):
+    """Wait until the notebook's kernel is connected and idle (the status bar says so)."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
-
-
-def run_all(page):
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    # Wait until every code cell shows an execution count, then for the kernel to settle.
     page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=180_000,
-    )
+        """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))""",
+        timeout=timeout)
+
+
+def menu(page, top, item):
+    """Choose `item` from the menu bar's `top` menu, as a person would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    entry = page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$"))
+    entry.wait_for(state="visible")
+    entry.click()
+    page.locator(".lm-Menu").wait_for(state="detached")
+
+
+def run_all(page, name):
+    """Clear the saved outputs, Run All Cells from the menu, and wait until every output is back.
+
+    The saved notebook already shows execution counts, so the sign that the run has finished is
+    that every cell which has outputs in the saved copy shows outputs again, with the kernel idle.
+    """
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-OutputArea-child').length === 0")
+    menu(page, "Run", "Run All Cells")
+    started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                     .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    try:
+        page.wait_for_function(started, timeout=20_000)
+    except Exception:  # the kernel was not ready for the first request: ask once more
+        wait_idle(page)
+        menu(page, "Run", "Run All Cells")
+    try:
+        page.wait_for_function(
+            """(expected) => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+                .filter(cell => cell.querySelector('.jp-OutputArea-child')).length >= expected""",
+            arg=saved_cells_with_outputs(name), timeout=180_000)
+    except Exception as exc:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"FAILED-{Path(name).stem}.png"), full_page=True)
+        state = page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(c =>
+            c.querySelector('.jp-InputPrompt').textContent + (c.querySelector('.jp-OutputArea-child') ? 'out' : '')
+            + ([...c.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+               .map(e => ' ERROR ' + e.textContent.slice(0, 500)).join('')))""")
+        raise AssertionError(f"Run All did not finish in {name}; code cells: {state}") from exc
     wait_idle(page)
+
+
+def saved_notebook(name):
+    return json.loads((ROOT / "notebooks" / name).read_text())
+
+
+def saved_cells_with_outputs(name):
+    return sum(1 for cell in saved_notebook(name)["cells"] if cell["cell_type"] == "code" and cell.get("outputs"))
+
+
+def saved_widget_count(name):
+    """How many widget views the saved notebook displays."""
+    nb = saved_notebook(name)
+    return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for cell in nb["cells"] if cell["cell_type"] == "code" for out in cell.get("outputs", []))
 
 
 def requests_off_localhost(page, lab):
@@ -96,7 +159,7 @@ def requests_off_localhost(page, lab):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     open_notebook(page, lab, name)
-    run_all(page)
+    run_all(page, name)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
 
@@ -105,7 +168,93 @@ def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()[:2000]
     assert page.get_by_text("Error displaying widget").count() == 0
-    widget_outputs = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json']")
-    for i in range(widget_outputs.count()):
-        assert widget_outputs.nth(i).locator(".jupyter-widgets").count() > 0, f"widget {i} did not render"
+    expected = saved_widget_count(name)
+    # Widget views render a moment after their cell's output arrives.
+    page.wait_for_function(
+        """(n) => [...document.querySelectorAll('.jp-OutputArea-output')]
+                  .filter(o => o.querySelector('.jupyter-widgets')).length >= n""", arg=expected, timeout=60_000)
+    rendered = page.locator(".jp-OutputArea-output", has=page.locator(".jupyter-widgets"))
+    assert rendered.count() == expected
     assert requests_off_localhost(page, lab) == []
+
+
+def slider(page, description):
+    label = page.locator(".widget-label", has_text=re.compile(f"^{re.escape(description)}$"))
+    return page.locator(".widget-slider", has=label).first
+
+
+def readout_value(slider_locator):
+    return float(slider_locator.locator(".widget-readout").inner_text().replace("\u2212", "-"))
+
+
+def type_into_readout(slider_locator, text):
+    readout = slider_locator.locator(".widget-readout")
+    readout.click()
+    readout.press("Control+a")
+    readout.type(text)
+    readout.press("Enter")
+
+
+def bold_number(page, prefix):
+    """The bold number in the label that starts with `prefix`."""
+    label = page.locator(".widget-html-content", has_text=prefix).first
+    return label.locator("b").first.inner_text()
+
+
+def wait_for_label(page, prefix, expected):
+    page.wait_for_function(
+        """([prefix, expected]) => [...document.querySelectorAll('.widget-html-content')]
+            .some(el => el.textContent.startsWith(prefix) && el.querySelector('b')
+                        && el.querySelector('b').textContent === expected)""",
+        arg=[prefix, expected], timeout=20_000)
+
+
+def test_weight_explorer_answers_typing_dragging_and_step(page, lab):
+    open_notebook(page, lab, "04_backprop_by_hand.ipynb")
+    run_all(page, "04_backprop_by_hand.ipynb")
+    w1, w2 = slider(page, "w1"), slider(page, "w2")
+    w1.scroll_into_view_if_needed()
+    assert bold_number(page, "prediction ŷ =") == fmt(TwoTwoOne().chain().y_hat)
+
+    type_into_readout(w1, "0.2")
+    weights = dict(EXAMPLE_WEIGHTS, w1=0.2)
+    wait_for_label(page, "prediction ŷ =", fmt(TwoTwoOne(**weights).chain().y_hat))
+    wait_for_label(page, "loss L =", fmt(TwoTwoOne(**weights).chain().loss))
+
+    handle = w2.locator(".noUi-handle")
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=6)
+    page.mouse.up()
+    weights["w2"] = readout_value(w2)
+    assert weights["w2"] > EXAMPLE_WEIGHTS["w2"], "dragging right should raise w2"
+    wait_for_label(page, "prediction ŷ =", fmt(TwoTwoOne(**weights).chain().y_hat))
+
+    loss_before = float(bold_number(page, "loss L ="))
+    page.get_by_role("button", name="Step").click()
+    stepped = TwoTwoOne(**weights).step(0.5)
+    wait_for_label(page, "loss L =", fmt(stepped.chain().loss))
+    assert float(bold_number(page, "loss L =")) < loss_before
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "04_weight_explorer.png"))
+
+
+def test_gradient_descent_playground_redraws_when_the_learning_rate_changes(page, lab):
+    open_notebook(page, lab, "05_gradient_descent.ipynb")
+    run_all(page, "05_gradient_descent.ipynb")
+    eta = slider(page, "η (eta)")
+    eta.scroll_into_view_if_needed()
+    steps = int(readout_value(slider(page, "steps")))
+    w3, w4 = readout_value(slider(page, "start w3")), readout_value(slider(page, "start w4"))
+    widget = page.locator(".widget-vbox", has=eta).first  # the outermost box: the whole widget
+    picture = widget.locator("img").first
+    before = picture.get_attribute("src")
+
+    type_into_readout(eta, "0.1")  # 10 to the power −1: exact on the log slider's grid
+    path = descend_output_weights(w3, w4, 0.1, steps)
+    wait_for_label(page, "final loss L =", number(path.loss[-1]))
+    page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                           arg=[picture.element_handle(), before], timeout=20_000)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "05_gradient_descent_playground.png"))
