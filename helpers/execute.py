@@ -3,8 +3,9 @@
     python -m helpers.execute notebooks/01_forward_pass.ipynb ...
 
 Each notebook runs in a fresh kernel whose working directory is the notebook's folder. Timing
-metadata is not recorded, and the random ids that widgets get are renumbered in order of
-appearance, so executing twice gives byte-identical files.
+metadata is not recorded, printed text split into pieces by timing is joined again, and the
+random ids that widgets get are renumbered in order of appearance, so executing twice gives
+byte-identical files.
 """
 
 import re
@@ -27,6 +28,18 @@ def _renumber_widget_ids(nb):
     return nbformat.reads(text, as_version=4)
 
 
+def _coalesce_streams(cell):
+    """Join consecutive stdout (or stderr) pieces: how printed text is split depends on timing."""
+    merged = []
+    for out in cell.get("outputs", []):
+        if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name):
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    cell.outputs = merged
+
+
 def execute(path, timeout=600):
     """Execute the notebook at `path` in place. Raises if any cell fails."""
     path = Path(path).resolve()
@@ -37,6 +50,8 @@ def execute(path, timeout=600):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            _coalesce_streams(cell)
     nb = _renumber_widget_ids(nb)
     nbformat.write(nb, path)
 

@@ -133,6 +133,17 @@ def test_executing_a_notebook_twice_gives_identical_files(tmp_path):
     assert all("execution" not in cell.metadata for cell in nb.cells)
 
 
+def test_printed_text_is_saved_as_one_piece_however_the_kernel_flushed_it(tmp_path):
+    source = "import sys\nfor i in range(3):\n    print(i, end='')\n    sys.stdout.flush()\n    time.sleep(0.3)\nprint()"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\n" + source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "pieces.ipynb"
+    nbformat.write(nb, path)
+    execute(path)
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert len(outputs) == 1 and outputs[0].text == "012\n"
+
+
 def test_execute_reports_a_failing_cell(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
