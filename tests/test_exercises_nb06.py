@@ -3,17 +3,14 @@
 import numpy as np
 import pytest
 
+from feedback import wrong_with
+
 from helpers import Network, sigmoid_derivative
-from helpers.checks import CORRECT, UNANSWERED, WRONG
+from helpers.checks import CORRECT, WRONG
 from helpers.exercises import nb06 as check
 
 EXERCISES = [check.gradient_shape, check.delta_1, check.vanishing_bound, check.finite_difference_evaluations]
 
-
-def _wrong_with(feedback, *words):
-    assert feedback.status == WRONG, feedback
-    for word in words:
-        assert word in feedback.message, (word, feedback.message)
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +24,6 @@ def notebook_batch():
     return net, fp, net.backward(fp, y)
 
 
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_an_unanswered_exercise_says_so_without_an_error(exercise):
-    feedback = exercise(None)
-    assert feedback.status == UNANSWERED
-    assert "Not answered yet" in repr(feedback)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
@@ -57,11 +49,11 @@ def test_a_gradient_has_the_shape_of_its_weights_whatever_the_batch():
 
 
 def test_gradient_shape_slips_get_their_hints():
-    _wrong_with(check.gradient_shape((32, 4)), "shape of δ[2]")
-    _wrong_with(check.gradient_shape((4, 32)), "δ[2]ᵀ alone")
-    _wrong_with(check.gradient_shape((32, 4, 4)), "sums over the batch")
-    _wrong_with(check.gradient_shape((3, 4)), "shape of W[2]")
-    _wrong_with(check.gradient_shape((4.5, 4)), "whole numbers")
+    wrong_with(check.gradient_shape((32, 4)), "shape of δ[2]")
+    wrong_with(check.gradient_shape((4, 32)), "δ[2]ᵀ alone")
+    wrong_with(check.gradient_shape((32, 4, 4)), "sums over the batch")
+    wrong_with(check.gradient_shape((3, 4)), "shape of W[2]")
+    wrong_with(check.gradient_shape((4.5, 4)), "whole numbers")
 
 
 # Exercise 2: δ[1] from δ[2]
@@ -78,13 +70,13 @@ def test_delta_1_slips_get_their_hints(notebook_batch):
     net, fp, grads = notebook_batch
     passed_back = grads.delta[2] @ net.W[2]
     right = passed_back * sigmoid_derivative(fp.z[1])
-    _wrong_with(check.delta_1(passed_back), "did not multiply by the sigmoid's slope")
-    _wrong_with(check.delta_1((grads.delta[2] @ net.W[2].T) * sigmoid_derivative(fp.z[1])), "not W[2].T")
-    _wrong_with(check.delta_1(passed_back * sigmoid_derivative(fp.z[2])), "fp.z[1], not fp.z[2]")
-    _wrong_with(check.delta_1(passed_back * fp.a[1]), "a(1 − a)")
-    _wrong_with(check.delta_1(-right), "wrong sign")
-    _wrong_with(check.delta_1(right.T), "transposed")
-    _wrong_with(check.delta_1(right[:, :3]), "shape")
+    wrong_with(check.delta_1(passed_back), "did not multiply by the sigmoid's slope")
+    wrong_with(check.delta_1((grads.delta[2] @ net.W[2].T) * sigmoid_derivative(fp.z[1])), "not W[2].T")
+    wrong_with(check.delta_1(passed_back * sigmoid_derivative(fp.z[2])), "fp.z[1], not fp.z[2]")
+    wrong_with(check.delta_1(passed_back * fp.a[1]), "a(1 − a)")
+    wrong_with(check.delta_1(-right), "wrong sign")
+    wrong_with(check.delta_1(right.T), "transposed")
+    wrong_with(check.delta_1(right[:, :3]), "shape")
 
 
 # Exercise 3: the best case through ten sigmoid layers
@@ -96,12 +88,12 @@ def test_ten_sigmoid_slopes_multiply_to_at_most_a_millionth():
 
 
 def test_vanishing_bound_slips_get_their_hints():
-    _wrong_with(check.vanishing_bound(0.25 * 10), "multiplied 0.25 by 10")
-    _wrong_with(check.vanishing_bound(0.25 ** 9), "One factor short")
-    _wrong_with(check.vanishing_bound(0.25 ** 11), "One factor too many")
-    _wrong_with(check.vanishing_bound(0.5 ** 10), "0.25 per layer")
-    _wrong_with(check.vanishing_bound(1.0), "tanh's or ReLU's")
-    _wrong_with(check.vanishing_bound(0.25), "one layer's slope")
+    wrong_with(check.vanishing_bound(0.25 * 10), "multiplied 0.25 by 10")
+    wrong_with(check.vanishing_bound(0.25 ** 9), "One factor short")
+    wrong_with(check.vanishing_bound(0.25 ** 11), "One factor too many")
+    wrong_with(check.vanishing_bound(0.5 ** 10), "0.25 per layer")
+    wrong_with(check.vanishing_bound(1.0), "tanh's or ReLU's")
+    wrong_with(check.vanishing_bound(0.25), "one layer's slope")
 
 
 # Exercise 4: the work of finite differences
@@ -112,8 +104,8 @@ def test_finite_differences_need_two_loss_evaluations_per_parameter():
 
 
 def test_finite_difference_count_slips_get_their_hints():
-    _wrong_with(check.finite_difference_evaluations(41), "twice")
-    _wrong_with(check.finite_difference_evaluations(64), "not the 9 biases")
-    _wrong_with(check.finite_difference_evaluations(32), "weights alone")
-    _wrong_with(check.finite_difference_evaluations(2), "cost of backprop")
-    _wrong_with(check.finite_difference_evaluations(42), "one-sided")
+    wrong_with(check.finite_difference_evaluations(41), "twice")
+    wrong_with(check.finite_difference_evaluations(64), "not the 9 biases")
+    wrong_with(check.finite_difference_evaluations(32), "weights alone")
+    wrong_with(check.finite_difference_evaluations(2), "cost of backprop")
+    wrong_with(check.finite_difference_evaluations(42), "one-sided")
