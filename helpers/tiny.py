@@ -10,12 +10,12 @@ Every factor of every chain-rule product has its own name, so a learner can chec
 the backward pass against the maths.
 """
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import validate
-from .activations import _sigmoid
 from .network import Network
 
 # The worked example's numbers: with these, ŷ = 0.70 against y = 1.0 (loss 0.09), and one step
@@ -26,6 +26,12 @@ EXAMPLE_WEIGHTS = {"w1": -0.5, "w2": 0.3, "w3": 1.0, "w4": 0.6}
 EXAMPLE_ETA = 0.5
 
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4")
+
+
+def _sigmoid_number(z):
+    """σ(z) for one plain number: the same values as activations.sigmoid, without array overhead."""
+    e = math.exp(-abs(z))  # the same steps as activations.sigmoid, so the same float comes out
+    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class TwoTwoOne:
         """The forward pass and every chain-rule factor for one sample, as a Chain."""
         x1, x2, y = (validate.as_number(v, n) for v, n in ((x1, "x1"), (x2, "x2"), (y, "y")))
         z1, z2 = self.w1 * x1, self.w2 * x2
-        h1, h2 = float(_sigmoid(z1)), float(_sigmoid(z2))
+        h1, h2 = _sigmoid_number(z1), _sigmoid_number(z2)
         y_hat = self.w3 * h1 + self.w4 * h2
         return Chain(
             x1=x1, x2=x2, y=y, z1=z1, z2=z2, h1=h1, h2=h2, y_hat=y_hat, loss=(y_hat - y) ** 2,

@@ -146,12 +146,18 @@ class TinyPath:
     diverged: bool
 
 
-def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
-    """Run `steps` updates of gradient descent on the 2-2-1 network; return a TinyPath."""
+def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET, *,
+                 free=WEIGHT_NAMES):
+    """Run `steps` updates of gradient descent on the 2-2-1 network; return a TinyPath.
+
+    free: the weights that learn, e.g. ("w3", "w4"); the others keep their starting values.
+    The default moves all four.
+    """
     if not isinstance(net, TwoTwoOne):
         raise TypeError(f"net must be a TwoTwoOne, but got {type(net).__name__}")
     eta = validate.learning_rate(eta)
     steps = validate.positive_int(steps, "steps", minimum=0)
+    free = _free_weights(free)
     weights, losses, y_hats = [], [], []
     diverged = False
     current = net
@@ -163,9 +169,15 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
             y_hats.append(chain.y_hat)
             if i == steps:
                 break
-            new = {name: getattr(current, name) - eta * g for name, g in chain.gradients.items()}
+            new = {name: getattr(current, name) - eta * g for name, g in chain.gradients.items() if name in free}
             if not all(np.isfinite(v) and abs(v) < 1e6 for v in new.values()) or chain.loss > DIVERGED_LOSS:
                 diverged = True
                 break
-            current = TwoTwoOne(**{name: new[name] for name in WEIGHT_NAMES})
+            current = TwoTwoOne(**{**current.weights, **new})
     return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+
+
+def _free_weights(free):
+    """The set of weight names in `free` (one name or several), each checked against w1..w4."""
+    names = (free,) if isinstance(free, str) else tuple(free)
+    return {validate.choice(name, "free", WEIGHT_NAMES) for name in names}

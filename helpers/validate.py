@@ -52,6 +52,8 @@ def as_array(value, name, *, ndim=None, allow_empty=False):
 
 def as_number(value, name):
     """Return `value` as a finite float, or raise a clear error."""
+    if type(value) is float and value - value == 0.0:  # the common case, checked cheaply: finite
+        return value
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             return as_number(value.item(), name)

@@ -234,3 +234,136 @@ def test_returned_plots_print_without_memory_addresses():
     # A notebook cell that ends with a plot call shows this text: it must be the same on every run.
     for plot in (plots.network_diagram(TwoTwoOne()), plots.loss_curve([1.0, 0.5]), plots.activation_plot("tanh")):
         assert " at 0x" not in repr(plot) and repr(plot).startswith(f"<{type(plot).__name__}: ")
+
+
+# --- several curves on one axes -------------------------------------------------------------------
+
+
+def test_curves_sharing_axes_are_all_inside_the_limits_after_each_call_and_update():
+    fig, ax = plt.subplots()
+    big = plots.loss_curve([2.0, 1.0, 0.5], ax, label="big")
+    small = plots.loss_curve([0.1, 0.05, 0.02, 0.01, 0.0, 0.0], ax, label="small")  # drawn last, smaller
+    lo, hi = ax.get_ylim()
+    assert lo <= 0.0 and hi >= 2.0          # the first curve is not clipped by the second
+    assert ax.get_xlim()[1] >= 5            # the longer curve fits too
+    small.update([0.1, 0.05])
+    assert ax.get_ylim()[1] >= 2.0 and ax.get_xlim()[1] >= 2
+    big.update([0.3, 0.2])
+    assert ax.get_ylim()[1] == pytest.approx(0.3 + 0.05 * (0.3 - 0.05))   # fits 0.05..0.3, with 5 % room
+    draw(fig)
+
+
+def test_curves_sharing_axes_keep_one_legend_with_every_label_and_the_first_title():
+    fig, ax = plt.subplots()
+    plots.loss_curve([1.0, 0.5], ax, label="training set", title="Loss (cross-entropy)", legend_loc="lower left")
+    plots.loss_curve([1.2, 0.7], ax, label="test set")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training set", "test set"]
+    assert ax.get_legend()._loc == 3                       # "lower left", kept for the second curve
+    assert ax.get_title() == "Loss (cross-entropy)"        # not reset by a call without a title
+    plots.loss_curve([0.9], ax, label="third", title="New title")
+    assert ax.get_title() == "New title"
+    assert len(ax.get_legend().get_texts()) == 3
+
+
+def test_a_new_loss_curve_gets_the_default_title():
+    assert plots.loss_curve([1.0, 0.5]).ax.get_title() == "Loss during training"
+
+
+def test_loss_curve_applies_linestyle_and_marker():
+    curve = plots.loss_curve([1.0, 0.5, 0.2], label="test set", linestyle="--", marker="o")
+    assert is_dashed(curve.line) and curve.line.get_marker() == "o"
+
+
+def test_log_curves_sharing_axes_cover_every_decade():
+    fig, ax = plt.subplots()
+    plots.loss_curve([10.0, 1.0], ax, log=True, label="a")
+    plots.loss_curve([0.01, 0.001], ax, log=True, label="b")
+    lo, hi = ax.get_ylim()
+    assert lo <= 0.001 and hi >= 10.0
+
+
+# --- network diagram labels -----------------------------------------------------------------------
+
+
+def test_crossing_edges_of_a_fully_connected_layer_are_labelled_at_different_points():
+    net = Network.from_weights([[[-0.5, 0.2], [-0.1, 0.3]], [[1.0, 0.6]]], [np.zeros(2), np.zeros(1)],
+                               activations=["sigmoid", "linear"], loss="squared_error")
+    d = plots.network_diagram(net)   # six weights: labelled by default
+    # x1 → h2 and x2 → h1 cross at their common midpoint; their labels must not sit there together.
+    down, up = d.weight_labels["W1[1,0]"].xy, d.weight_labels["W1[0,1]"].xy
+    assert down != pytest.approx(up)
+    assert down[0] == pytest.approx(0.3) and up[0] == pytest.approx(0.7)
+    assert d.gradient_labels["W1[1,0]"].xy == down       # each edge's two labels stay together
+    # Level edges, and a layer into one neuron (nothing crosses there), keep their labels in the middle.
+    assert d.weight_labels["W1[0,0]"].xy[0] == pytest.approx(0.5)
+    assert d.weight_labels["W2[0,1]"].xy[0] == pytest.approx(1.5)
+    draw(d.fig)
+
+
+def test_the_2_2_1_example_keeps_its_labels_in_the_middle_of_each_edge():
+    d = plots.network_diagram(TwoTwoOne())
+    assert [d.weight_labels[n].xy[0] for n in ("w1", "w2", "w3", "w4")] == pytest.approx([0.5, 0.5, 1.5, 1.5])
+
+
+# --- activation plot ------------------------------------------------------------------------------
+
+
+def test_the_activation_axis_label_mentions_the_slope_only_when_it_is_drawn():
+    assert plots.activation_plot("tanh").ax.get_ylabel() == "activation a, slope da/dz"
+    plot = plots.activation_plot("tanh", derivative=False)
+    assert plot.derivative_curve is None and plot.ax.get_ylabel() == "activation a"
+
+
+# --- the loss over one weight ---------------------------------------------------------------------
+
+
+def _loss_at_w1(w1):
+    return TwoTwoOne(w1=w1).loss()
+
+
+def test_loss_over_weight_draws_the_curve_and_marks_the_example():
+    plot = plots.loss_over_weight(lambda w3: TwoTwoOne(w3=w3).loss(), (-1.0, 4.0), name="w3", at=1.0,
+                                  minimum=True)
+    assert plot.w[0] == -1.0 and plot.w[-1] == 4.0 and plot.w.size == 201
+    np.testing.assert_allclose(plot.curve.get_ydata(), [TwoTwoOne(w3=w).loss() for w in plot.w])
+    assert len(plot.markers) == 1
+    assert plot.markers[0].get_xydata().tolist() == [[1.0, pytest.approx(0.09, abs=5e-6)]]   # the example: L = 0.09
+    # ŷ = w3·h1 + w4·h2 = y at w3 = (1 − 0.6·h2) / h1: the bottom of the valley, to the grid's step.
+    chain = TwoTwoOne().chain()
+    assert plot.w_min == pytest.approx((1.0 - 0.6 * chain.h2) / chain.h1, abs=0.025)
+    assert plot.ax.get_xlabel() == "weight w3" and plot.ax.get_ylabel() == "loss L"
+    labels = [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    assert labels[0] == "L as w3 slides" and any(label.startswith("w3 = 1.00, L = 0.090") for label in labels)
+    draw(plot.fig)
+
+
+def test_loss_over_weight_tangents_have_the_slope_of_the_loss():
+    plot = plots.loss_over_weight(_loss_at_w1, (-4.0, 4.0), name="w1", tangents=(-3.0, -0.5, 2.0))
+    assert len(plot.tangent_lines) == len(plot.tangent_markers) == len(plot.slope_labels) == 3
+    # At the example's w1 = −0.5 the slope is the chain-rule gradient ∂L/∂w1.
+    assert plot.slopes[1] == pytest.approx(TwoTwoOne().chain().dL_dw1, abs=1e-8)
+    for line, dot, label, w, slope in zip(plot.tangent_lines, plot.tangent_markers, plot.slope_labels,
+                                           plot.tangents, plot.slopes):
+        (xa, xb), (ya, yb) = line.get_xdata(), line.get_ydata()
+        assert (yb - ya) / (xb - xa) == pytest.approx(slope)          # the line has the slope
+        assert (xa + xb) / 2 == pytest.approx(w) and (ya + yb) / 2 == pytest.approx(_loss_at_w1(w))  # and touches
+        assert dot.get_xydata().tolist() == [[w, pytest.approx(_loss_at_w1(w))]]
+        assert label.get_text() == f"∂L/∂w1 = {slope:+.3f}".replace("-", "−")
+    lo, hi = plot.ax.get_ylim()
+    assert lo <= plot.L.min() and hi >= plot.L.max()
+    draw(plot.fig)
+
+
+def test_loss_over_weight_update_redraws_the_same_artists():
+    plot = plots.loss_over_weight(_loss_at_w1, (-4.0, 4.0), name="w1", at=-0.5, tangents=(1.0,))
+    curve, tangent = plot.curve, plot.tangent_lines[0]
+    plot.update(lambda w1: TwoTwoOne(w1=w1, w3=2.0).loss())
+    assert plot.curve is curve and plot.tangent_lines[0] is tangent
+    np.testing.assert_allclose(curve.get_ydata(), [TwoTwoOne(w1=w, w3=2.0).loss() for w in plot.w])
+    assert plot.slopes[0] == pytest.approx(TwoTwoOne(w1=1.0, w3=2.0).chain().dL_dw1, abs=1e-8)
+    draw(plot.fig)
+
+
+def test_loss_over_weight_rejects_an_empty_range():
+    with pytest.raises(ValueError, match="w_range"):
+        plots.loss_over_weight(_loss_at_w1, (1.0, 1.0))

@@ -234,3 +234,26 @@ def test_descend_tiny_reports_diverged_for_a_huge_learning_rate(capsys):
 def test_descend_tiny_with_zero_steps_is_just_the_start():
     path = descend_tiny(TwoTwoOne(), eta=0.5, steps=0)
     assert path.weights.shape == (1, 4) and not path.diverged
+
+
+def test_descend_tiny_moves_only_the_free_weights():
+    path = descend_tiny(TwoTwoOne(), eta=0.5, steps=5, free=("w3", "w4"))
+    start = [EXAMPLE_WEIGHTS[n] for n in ("w1", "w2", "w3", "w4")]
+    np.testing.assert_array_equal(path.weights[:, :2], np.tile(start[:2], (6, 1)))   # w1, w2 held
+    assert np.all(path.weights[1:, 2:] != path.weights[:-1, 2:])                      # w3, w4 move
+    # One step by hand: w3 ← w3 − η ∂L/∂w3, with ∂L/∂w3 of the example.
+    g = TwoTwoOne().gradients()
+    assert path.weights[1, 2] == pytest.approx(EXAMPLE_WEIGHTS["w3"] - 0.5 * g["w3"])
+    assert np.all(np.diff(path.loss) < 0)
+
+
+def test_descend_tiny_with_one_free_weight_accepts_its_name_alone():
+    one = descend_tiny(TwoTwoOne(), eta=0.2, steps=3, free="w4")
+    as_tuple = descend_tiny(TwoTwoOne(), eta=0.2, steps=3, free=("w4",))
+    np.testing.assert_array_equal(one.weights, as_tuple.weights)
+    assert np.all(one.weights[:, :3] == one.weights[0, :3])
+
+
+def test_descend_tiny_rejects_an_unknown_free_weight():
+    with pytest.raises(ValueError, match="free must be one of"):
+        descend_tiny(TwoTwoOne(), eta=0.5, steps=3, free=("w5",))

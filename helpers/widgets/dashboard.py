@@ -161,7 +161,7 @@ class TrainingDashboard(CourseWidget):
         }
         for curves, where in ((self.loss_curves, "upper right"), (self.accuracy_curves, "lower right")):
             curves["test"].line.set_linestyle("--")
-            curves["test"].ax.legend(loc=where, fontsize=9, frameon=False)
+            curves["test"].ax.legend(loc=where, fontsize="small", frameon=False)
         X_all = np.concatenate([self.data.X_train, self.data.X_test])
         y_all = np.concatenate([self.data.y_train, self.data.y_test])
         self.boundary = decision_boundary(
@@ -178,14 +178,8 @@ class TrainingDashboard(CourseWidget):
                 curves[name].update(values)
                 # A run of 0 epochs is a single point, which only shows with a marker.
                 curves[name].line.set_marker("o" if len(values) == 1 else "None")
-        # Each curve rescales its axes to itself; the loss axes must fit both, accuracy runs 0..1.
-        losses = np.array(h.loss + h.test_loss, dtype=np.float64)
-        losses = losses[np.isfinite(losses)]
-        if losses.size:
-            top = float(losses.max())
-            self.loss_ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
+        # The curves fit their axes to both lines; accuracy always shows the whole range 0..1.
         self.accuracy_ax.set_ylim(0.0, 1.03)
-        self.loss_ax.set_xlim(0, max(h.epochs, 1))
         with np.errstate(all="ignore"):
             self.boundary.update(self.net)
 

@@ -17,10 +17,10 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.gridspec import GridSpec
 
-from .. import style, validate
+from .. import style
 from ..plots import loss_curve, loss_landscape
 from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ..training import DIVERGED_LOSS, TinyPath
+from ..training import descend_tiny
 from ._base import CourseWidget, fmt, new_figure
 from ._base import BlitView
 
@@ -31,7 +31,6 @@ W4_RANGE = (-2.0, 4.0)
 START = {"w3": -1.5, "w4": -1.5}
 ETA_EXPONENTS = (-2.0, 1.0)  # η from 0.01 to 10 on a log scale
 STEPS_RANGE = (1, 200)
-DIVERGED_WEIGHT = 1e6        # as in helpers.training.descend_tiny
 
 CONVERGING = "converging"
 CRAWLING = "crawling (learning rate too low)"
@@ -51,28 +50,7 @@ def descend_output_weights(w3, w4, eta, steps, fixed=EXAMPLE_WEIGHTS):
     y_hat have shape (steps + 1,). The run stops early, with diverged=True, once a weight passes
     1e6 or the loss passes 1e12.
     """
-    eta = validate.learning_rate(eta)
-    steps = validate.positive_int(steps, "steps", minimum=0)
-    current = {**{n: validate.as_number(fixed[n], n) for n in WEIGHT_NAMES},
-               "w3": validate.as_number(w3, "w3"), "w4": validate.as_number(w4, "w4")}
-    weights, losses, y_hats = [], [], []
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(steps + 1):
-            chain = TwoTwoOne(**current).chain()
-            weights.append([current[n] for n in WEIGHT_NAMES])
-            losses.append(chain.loss)
-            y_hats.append(chain.y_hat)
-            if i == steps:
-                break
-            grads = chain.gradients
-            new = {**current, **{n: current[n] - eta * grads[n] for n in PAIR}}
-            if chain.loss > DIVERGED_LOSS or not all(np.isfinite(new[n]) and abs(new[n]) < DIVERGED_WEIGHT
-                                                     for n in PAIR):
-                diverged = True
-                break
-            current = new
-    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+    return descend_tiny(TwoTwoOne(**{**fixed, "w3": w3, "w4": w4}), eta, steps, free=PAIR)
 
 
 def verdict(path, y=EXAMPLE_TARGET):
@@ -153,7 +131,7 @@ class GradientDescentPlayground(CourseWidget):
         self.y_hat_ax.set_ylabel("ŷ (dashed: y)")
         self.y_hat_ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))  # short labels when ŷ blows up
         self.diverged_note = land_ax.text(0.5, 0.5, "diverged:\nthe path left the map", transform=land_ax.transAxes,
-                                          ha="center", va="center", fontsize=14, visible=False, zorder=6,
+                                          ha="center", va="center", fontsize="large", visible=False, zorder=6,
                                           bbox=dict(boxstyle="round", facecolor="white", edgecolor=style.NEGATIVE))
         self.path = None
         self.verdict = None
