@@ -26,6 +26,15 @@ __all__ = [
     "accuracy", "binary_cross_entropy", "check_network_gradients", "cross_entropy", "descend_tiny", "gradient_costs",
     "get_activation", "get_loss", "half_squared_error", "linear", "linear_derivative", "mse",
     "network_numerical_gradient", "numerical_derivative", "numerical_gradient", "one_hot",
-    "predict_labels", "relative_error", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative",
+    "predict_labels", "presentation_mode", "relative_error", "relu", "relu_derivative", "sigmoid", "sigmoid_derivative",
     "softmax", "softmax_cross_entropy", "squared_error", "tanh", "tanh_derivative", "train",
 ]
+
+
+def __getattr__(name):
+    # presentation_mode belongs to the course's look (helpers.style), which needs matplotlib:
+    # it is loaded on first use, so that `import helpers` stays quick.
+    if name == "presentation_mode":
+        from .style import presentation_mode
+        return presentation_mode
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")

@@ -2,6 +2,8 @@
 
 The colours are the Okabe–Ito palette, which stays distinguishable for the common kinds of
 colour blindness. Sign is never shown by colour alone: negative weights are also dashed.
+
+`presentation_mode()` switches to a larger version of the same look for teaching in a room.
 """
 
 import matplotlib as mpl
@@ -45,7 +47,56 @@ COURSE_RCPARAMS = {
     "axes.prop_cycle": mpl.cycler(color=[PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky")]),
     "lines.linewidth": 2.0,
     "figure.max_open_warning": 0,
+    # Matplotlib's own sizes, written out so that leaving presentation mode puts each one back.
+    "figure.titlesize": "large",
+    "xtick.labelsize": "medium",
+    "ytick.labelsize": "medium",
+    "legend.fontsize": "medium",
+    "lines.markersize": 6.0,
+    "lines.markeredgewidth": 1.0,
+    "patch.linewidth": 1.0,
+    "grid.linewidth": 0.8,
+    "axes.linewidth": 0.8,
+    "xtick.major.width": 0.8,
+    "ytick.major.width": 0.8,
+    "xtick.major.size": 3.5,
+    "ytick.major.size": 3.5,
 }
+
+# The same look, readable from the back of a room: bigger text, thicker lines, larger markers.
+PRESENTATION_RCPARAMS = {
+    **COURSE_RCPARAMS,
+    "font.size": 16,
+    "axes.titlesize": 16,
+    "axes.labelsize": 16,
+    "figure.titlesize": 18,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 14,
+    "lines.linewidth": 3.0,
+    "lines.markersize": 9.0,
+    "lines.markeredgewidth": 1.5,
+    "patch.linewidth": 1.5,
+    "grid.linewidth": 1.2,
+    "axes.linewidth": 1.5,
+    "xtick.major.width": 1.5,
+    "ytick.major.width": 1.5,
+    "xtick.major.size": 6.0,
+    "ytick.major.size": 6.0,
+}
+
+# Widget figures are drawn this many times larger in presentation mode, so the large text still fits.
+PRESENTATION_FIGURE_SCALE = 1.25
+
+# Widget controls in presentation mode (CSS sizes, as ipywidgets takes them).
+PRESENTATION_CONTROLS = {
+    "font_size": "20px",           # descriptions, readouts, buttons and HTML labels
+    "control_height": "40px",      # one row: a slider, a dropdown, a button
+    "description_width": "150px",  # the column of slider names (the course default is 80px)
+    "control_width": "480px",      # a slider with its name and readout
+}
+
+_presentation = False  # the one switch behind presentation_mode(); read it with presentation_active()
 
 
 def weight_style(w):
@@ -53,6 +104,32 @@ def weight_style(w):
     return (POSITIVE, POSITIVE_STYLE) if w >= 0 else (NEGATIVE, NEGATIVE_STYLE)
 
 
+def current_rcparams():
+    """The rcParams of the look in use: PRESENTATION_RCPARAMS in presentation mode, else COURSE_RCPARAMS."""
+    return PRESENTATION_RCPARAMS if _presentation else COURSE_RCPARAMS
+
+
 def apply():
-    """Use the course's look for every figure drawn after this call."""
-    mpl.rcParams.update(COURSE_RCPARAMS)
+    """Use the course's look (in presentation mode, its large version) for every figure drawn after this call."""
+    mpl.rcParams.update(current_rcparams())
+
+
+def presentation_active():
+    """True while presentation mode is on."""
+    return _presentation
+
+
+def presentation_mode(on=True):
+    """Make every figure and widget created after this call readable from the back of a room.
+
+    on=True: base font 16 pt instead of 11, lines 3 pt instead of 2, markers 9 pt instead of 6,
+    and widgets with figures 1.25 times larger, 20 px text, 40 px tall controls and a 150 px column
+    for slider names.
+    on=False: back to exactly the course's look. Figures and widgets already shown keep their look:
+    run their cells again. Returns None, so the cell shows nothing.
+    """
+    global _presentation
+    if not isinstance(on, (bool, int)):
+        raise TypeError(f"on must be True or False, got {on!r}")
+    _presentation = bool(on)
+    apply()

@@ -3,8 +3,13 @@
 Widgets draw on a plain matplotlib Figure (not pyplot, so nothing is shown twice and no figure is
 shared between widgets). A callback changes the artists' data, then `FigureView.render()` turns
 the figure into a PNG for an `ipywidgets.Image`. Nothing is rebuilt on a move.
+
+Displayed, a widget also carries a still PNG of its figure, which is what GitHub, nbviewer and
+exported HTML show; JupyterLab shows the live widget instead. In presentation mode (see
+`style.presentation_mode`) a widget is built with large text and controls.
 """
 
+import base64
 import io
 
 import ipywidgets as widgets
@@ -19,11 +24,15 @@ DIVERGED = "diverged"
 
 
 def new_figure(figsize=style.FIGSIZE, **subplot_kw):
-    """A Figure with its own Agg canvas, outside pyplot. Returns the figure."""
-    with_course_look = dict(style.COURSE_RCPARAMS)
+    """A Figure with its own Agg canvas, outside pyplot, in the look in use. Returns the figure.
+
+    In presentation mode the figure is PRESENTATION_FIGURE_SCALE times `figsize`, to hold the larger text.
+    """
     import matplotlib as mpl
 
-    with mpl.rc_context(with_course_look):
+    if style.presentation_active():
+        figsize = tuple(side * style.PRESENTATION_FIGURE_SCALE for side in figsize)
+    with mpl.rc_context(dict(style.current_rcparams())):
         fig = Figure(figsize=figsize, dpi=style.DPI, layout="constrained")
         FigureCanvasAgg(fig)
     return fig
@@ -63,13 +72,116 @@ def fmt(value, digits=4):
     return f"{value:.{digits}f}"
 
 
+PRESENTATION_CLASS = "course-presentation"
+
+# Sizes ipywidgets has no trait for (slider names and readouts, dropdown text, toggle buttons) come
+# from its CSS variables; setting them on the widget's own class reaches only that widget's controls.
+_PRESENTATION_CSS = """<style>
+.{cls} {{
+  --jp-widgets-font-size: {font_size};
+  --jp-widgets-inline-height: {control_height};
+  --jp-widgets-inline-label-width: {description_width};
+  --jp-widgets-inline-width: {control_width};
+  --jp-widgets-slider-handle-size: 22px;
+  --jp-widgets-slider-track-thickness: 6px;
+}}
+.{cls} .widget-label, .{cls} .jupyter-widget-label,
+.{cls} .widget-readout, .{cls} .jupyter-widget-readout,
+.{cls} .widget-html-content, .{cls} .jupyter-widget-html-content {{
+  font-size: {font_size};
+  line-height: 1.4;
+}}
+</style>"""
+
+
+# Controls made wider to fit their longer name and readout.
+_WIDE_CONTROLS = (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider, widgets.SelectionSlider,
+                  widgets.FloatRangeSlider, widgets.IntRangeSlider, widgets.Dropdown)
+
+
+def _descendants(widget):
+    """widget and every widget inside it, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+def _scaled_width(width, factor=1.4):
+    """A width in px made `factor` times wider; other units are returned unchanged."""
+    if isinstance(width, str) and width.endswith("px"):
+        try:
+            return f"{round(float(width[:-2]) * factor)}px"
+        except ValueError:
+            return width
+    return width
+
+
+def present(widget):
+    """Give `widget`'s controls presentation sizes: the class, large text, tall buttons, wide names.
+
+    Called by CourseWidget when built in presentation mode. Returns the widget.
+    """
+    sizes = style.PRESENTATION_CONTROLS
+    for control in _descendants(widget):
+        control_style = getattr(control, "style", None)
+        if control is widget or control_style is None:
+            continue
+        if control_style.has_trait("font_size"):  # buttons, HTML and text labels
+            control_style.font_size = sizes["font_size"]
+        if control_style.has_trait("description_width") and control_style.description_width in ("", None):
+            control_style.description_width = sizes["description_width"]
+        if isinstance(control, widgets.Button):
+            control.layout.height = sizes["control_height"]
+            control.layout.width = _scaled_width(control.layout.width)
+        elif isinstance(control, widgets.ToggleButtons):
+            control_style.button_width = _scaled_width(control_style.button_width)
+        elif isinstance(control, _WIDE_CONTROLS):
+            control.layout.width = _scaled_width(control.layout.width) or sizes["control_width"]
+    css = widgets.HTML(_PRESENTATION_CSS.format(cls=PRESENTATION_CLASS, **sizes),
+                       layout=widgets.Layout(display="none"))
+    widget.children = (css, *widget.children)
+    widget.add_class(PRESENTATION_CLASS)
+    return widget
+
+
+def still_png(png):
+    """PNG bytes re-encoded for keeping in a notebook: opaque RGB, compressed harder, the same every run."""
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png", compress_level=6)  # a third smaller than level 1; level 9 costs 6x the time
+    return buffer.getvalue()
+
+
 class CourseWidget(widgets.VBox):
-    """A VBox with a short, stable text form (so saved notebooks hold no image bytes in text)."""
+    """A VBox with a short, stable text form, a still picture for places without a kernel, and presentation sizes.
+
+    Subclasses set `title`, build their controls and figure (kept as `self.view`, a FigureView),
+    then call `super().__init__(children)`.
+    """
 
     title = "widget"
 
+    def __init__(self, children=(), **kwargs):
+        super().__init__(children, **kwargs)
+        if style.presentation_active():
+            present(self)
+
     def __repr__(self):
         return f"<{self.title}: interactive in JupyterLab; run the cell to use it>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """ipywidgets' bundle (text and the live view) plus 'image/png': the figure as it is now, base64.
+
+        JupyterLab shows the live view; GitHub, nbviewer and HTML exports, which cannot, show the picture.
+        A widget without a `view` gets no picture.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        view = getattr(self, "view", None)
+        if bundle is not None and view is not None:
+            # Every change ends with view.render(), so the image already holds the figure as it is now.
+            png = view.image.value or view.png()
+            bundle["image/png"] = base64.b64encode(still_png(png)).decode("ascii")
+        return bundle
 
 
 class BlitView(FigureView):

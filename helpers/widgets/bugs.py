@@ -104,7 +104,7 @@ class BugExplorer(CourseWidget):
         ax.set_xlabel("epoch")
         ax.set_ylabel("training loss L")
         ax.set_title("Loss with and without the bug")
-        ax.legend(loc="best", fontsize=9, framealpha=0.9)
+        ax.legend(loc="best", fontsize="small", framealpha=0.9)
 
         ax = self.sizes_ax
         positions = np.arange(1, MAX_LAYERS + 1)
@@ -121,7 +121,7 @@ class BugExplorer(CourseWidget):
         ax.set_xlabel("layer l (1 = nearest the input)")
         ax.set_ylabel("‖∂L/∂W[l]‖ at the start (log scale)")
         ax.set_title("Gradient size per layer")
-        ax.legend(loc="upper left", fontsize=9, frameon=False)
+        ax.legend(loc="upper left", fontsize="small", frameon=False)
 
     def _update_artists(self):
         self.kind = kind = self.bug_dropdown.value

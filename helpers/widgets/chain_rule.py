@@ -154,7 +154,7 @@ class ChainRuleNudger(CourseWidget):
         ax.set_xlabel("x")
         ax.set_ylabel("loss L")
         ax.set_title("Tangent (chain rule) against secant (a real nudge)")
-        ax.legend(loc="upper right", fontsize=9, frameon=False)
+        ax.legend(loc="upper right", fontsize="small", frameon=False)
 
     def _update_artists(self):
         x = self.x_slider.value

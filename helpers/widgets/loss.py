@@ -153,7 +153,7 @@ class LossExplorer(CourseWidget):
         ax.set_xlabel("prediction ŷ   (dotted line: the target y)")
         ax.set_ylabel("loss L")
         ax.set_title("Three ways to score one prediction")
-        ax.legend(loc="upper center", fontsize=9, frameon=False)
+        ax.legend(loc="upper center", fontsize="small", frameon=False)
 
     def _update_curves(self):
         y = self.sliders["y"].value
