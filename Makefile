@@ -13,7 +13,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help lab test unit notebooks check bench clean
+.PHONY: help lab test unit notebooks check bench book clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (installs on first use)"
@@ -21,6 +21,7 @@ help:
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
 	@echo "make bench      measure how fast the course runs"
+	@echo "make book       build site/: a read-only copy of the course that opens from disk, offline"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed, found " + sys.version.split()[0]'
@@ -50,6 +51,9 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+
+book: $(STAMP)
+	$(BIN)/python -m helpers.book --out site
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,425 @@
+"""Build the course as a static website that works from disk, with no network.
+
+    python -m helpers.book [--out site]
+
+Each notebook in notebooks/ (NN_name.ipynb, in course order) becomes one HTML page made by
+nbconvert from its SAVED outputs (nothing is executed), plus an index page in course order.
+
+- Maths is typeset in the browser by a local copy of MathJax 2.7 (from the jupyter-server-mathjax
+  package, the copy Jupyter itself serves offline), written into site/mathjax/ with only the
+  parts the pages use: the TeX input, the HTML-CSS output and its STIX-Web fonts.
+- Widgets cannot run in a static page. A widget's output shows its 'image/png' picture of the
+  starting state when the saved notebook has one, and its text otherwise.
+- Links between notebooks (NN_name.ipynb) point at the pages (NN_name.html); every page links to
+  the previous and next notebook and to the index.
+- No page loads anything from the web: no require.js, no MathJax from a CDN, no widget manager, no fonts.
+"""
+
+import argparse
+import copy
+import html
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupyter_server_mathjax
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+QUESTION_LABEL = "**The question to read it by:**"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# What a static page can show, best first. Widget views and JavaScript need a live kernel or
+# scripts from the web, so they are left out: an output with a widget view and an 'image/png'
+# shows the picture, one with only 'text/plain' shows the text.
+DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg",
+                    "text/latex", "text/plain"]
+
+_NOTEBOOK_LINK = re.compile(r'(href=")(?:\./)?(?:(?:\.\./)?notebooks/)?(\d\d_[\w.-]+?)\.ipynb(#[^"]*)?(")')
+_DOC_LINK = re.compile(r'(href=")(?:\.\./|notebooks/)?(README|TEACHING)\.md(#[^"]*)?(")')
+_RESOURCE_ATTR = re.compile(r'<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)="([^"]*)"',
+                            re.IGNORECASE)
+_HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"', re.IGNORECASE)
+_CSS_URL = re.compile(r'url\(\s*[\'"]?(https?:)?//', re.IGNORECASE)
+_CSS_IMPORT = re.compile(r'@import\s+(url\()?\s*[\'"]?(https?:)?//', re.IGNORECASE)
+
+BOOK_CSS = """
+.book-nav { display: flex; justify-content: space-between; align-items: baseline; gap: 1em;
+  max-width: 1100px; margin: 0 auto; padding: 0.6em 1em; font-family: var(--jp-ui-font-family);
+  font-size: 15px; border-bottom: 1px solid #ddd; }
+.book-nav.bottom { border-bottom: none; border-top: 1px solid #ddd; margin-top: 2em; }
+.book-nav a { color: #0072B2; text-decoration: none; }
+.book-nav a:hover { text-decoration: underline; }
+.book-nav .prev, .book-nav .next { flex: 1; }
+.book-nav .next { text-align: right; }
+.book-nav .index { flex: 0 0 auto; }
+.MathJax_Display { overflow-x: auto; overflow-y: hidden; }
+.book-widget .book-widget-note { font-family: var(--jp-ui-font-family); font-size: 13px;
+  color: #555; margin: 0.3em 0 0.6em; }
+.book-widget img { border: 1px solid #ddd; }
+"""
+
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{{ resources.book.mathjax }}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}<style type="text/css">{{ resources.book.css }}</style>{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{{ resources.book.nav_top }}
+{%- endblock body_header -%}
+{%- block body_footer -%}
+{{ resources.book.nav_bottom }}
+{{ super() }}
+{%- endblock body_footer -%}
+{% block data_png scoped %}
+{%- if '""" + WIDGET_VIEW + """' in output.data -%}
+<div class="jp-RenderedImage jp-OutputArea-output book-widget {{ extra_class }}">
+<img class="book-widget-picture" src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ output.data.get('text/plain', 'A widget') | escape_html }}">
+<p class="book-widget-note">A picture of the widget as it starts. Open the notebook in JupyterLab and run the cell to use it.</p>
+</div>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock data_png %}
+"""
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style type="text/css">
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  max-width: 900px; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+h1 {{ font-size: 1.8em; }}
+ol.chapters {{ list-style: none; padding: 0; }}
+ol.chapters li {{ margin: 0 0 1.2em; }}
+ol.chapters a {{ font-size: 1.15em; color: #0072B2; text-decoration: none; font-weight: 600; }}
+ol.chapters a:hover {{ text-decoration: underline; }}
+.question {{ margin: 0.2em 0 0; color: #444; }}
+.note {{ color: #555; border-top: 1px solid #ddd; padding-top: 1em; margin-top: 2em; }}
+{css}
+</style>
+{mathjax}
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{intro}</p>
+<ol class="chapters">
+{items}
+</ol>
+<p class="note">This is a read-only copy of the course: the figures and numbers are the ones saved
+in the notebooks, and each widget shows a picture of how it starts. To run the code and move the
+sliders, open the notebooks in JupyterLab (<code>make lab</code>).{about}</p>
+</main>
+</body>
+</html>
+"""
+
+README_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style type="text/css">
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  max-width: 900px; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+a {{ color: #0072B2; }}
+pre {{ background: #f5f5f5; padding: 0.6em; overflow-x: auto; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ddd; padding: 0.3em 0.6em; vertical-align: top; }}
+{css}
+</style>
+{mathjax}
+</head>
+<body>
+<nav class="book-nav"><span class="prev"></span><a class="index" href="index.html">Index</a><span class="next"></span></nav>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+MATHJAX_DIR = "mathjax"
+MATHJAX_SOURCE = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+# What MathJax loads for these pages, relative to its folder: the combined TeX config, the
+# extensions it may ask for (TeX macros on demand, Safe), the HTML-CSS output with its STIX-Web
+# web fonts. The SVG output, the accessibility maps and the translations are left out.
+MATHJAX_PARTS = ["MathJax.js", "LICENSE", "config/TeX-AMS-MML_HTMLorMML-full.js", "config/Safe.js",
+                 "extensions/Safe.js", "extensions/MathMenu.js", "extensions/MathZoom.js",
+                 "extensions/TeX", "extensions/HTML-CSS", "jax/input/TeX", "jax/element",
+                 "jax/output/HTML-CSS", "fonts/HTML-CSS/STIX-Web/woff"]
+MATHJAX_QUERY = "config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+# The same settings as nbconvert's template, plus: HTML-CSS output with the STIX-Web fonts that
+# are shipped (never a font from the web, no image fonts), and no menu that offers to load more.
+MATHJAX_SCRIPT = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{
+    jax: ["input/TeX", "output/HTML-CSS"],
+    TeX: {{ equationNumbers: {{ autoNumber: "AMS", useLabelIds: true }} }},
+    tex2jax: {{
+        inlineMath: [ ['$','$'], ["\\\\(","\\\\)"] ],
+        displayMath: [ ['$$','$$'], ["\\\\[","\\\\]"] ],
+        processEscapes: true,
+        processEnvironments: true
+    }},
+    "HTML-CSS": {{
+        availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web",
+        imageFont: null, linebreaks: {{ automatic: true }}
+    }},
+    displayAlign: "center",
+    messageStyle: "none",
+    showMathMenu: false,
+    menuSettings: {{ zoom: "None" }}
+}});
+</script>
+<script type="text/javascript" src="{src}"></script>"""
+
+
+def mathjax_tags(prefix=""):
+    """The <script> tags that load the local MathJax, for a page `prefix` away from the book's root."""
+    return MATHJAX_SCRIPT.format(src=f"{prefix}{MATHJAX_DIR}/MathJax.js?{MATHJAX_QUERY}")
+
+
+def copy_mathjax(out):
+    """Copy the parts of MathJax the pages use into out/mathjax."""
+    target = Path(out) / MATHJAX_DIR
+    for part in MATHJAX_PARTS:
+        source = MATHJAX_SOURCE / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, dirs_exist_ok=True)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / part)
+    return target
+
+
+def markdown_to_html(source, **renderer_options):
+    """Markdown to HTML as nbconvert does it: the maths stays as $...$ for MathJax."""
+    renderer = IPythonRenderer(escape=False, **renderer_options)
+    return MarkdownWithMath(renderer=renderer).render(source)
+
+
+class BookExporter(HTMLExporter):
+    """nbconvert's JupyterLab-looking HTML page, made to work offline (see the module docstring)."""
+
+    def __init__(self, **kwargs):
+        config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+        super().__init__(config=config, template_name="lab", **kwargs)
+        self.raw_template = PAGE_TEMPLATE
+
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One notebook of the course and where its page goes."""
+
+    path: Path
+    title: str
+    question: str
+
+    @property
+    def stem(self):
+        return self.path.stem
+
+    @property
+    def page(self):
+        return f"{self.stem}.html"
+
+
+def _first_markdown(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            return cell.source
+    return ""
+
+
+def read_chapter(path):
+    """The notebook's title (its first heading) and its question line (Markdown)."""
+    nb = nbformat.read(path, as_version=4)
+    first = _first_markdown(nb)
+    title, question = path.stem, ""
+    for line in first.splitlines():
+        stripped = line.strip()
+        if title == path.stem and stripped.startswith("#"):
+            title = stripped.lstrip("#").strip()
+        if stripped.startswith(QUESTION_LABEL):
+            question = stripped[len(QUESTION_LABEL):].strip()
+    return Chapter(path=path, title=title, question=question)
+
+
+def chapters(notebook_dir=NOTEBOOKS):
+    """Every notebook of the course, in course order (by its number)."""
+    return [read_chapter(path) for path in sorted(Path(notebook_dir).glob(NOTEBOOK_PATTERN))]
+
+
+def rewrite_links(page_html, known_stems):
+    """Point links to NN_name.ipynb at NN_name.html, the README at readme.html, the guide at teaching.html."""
+
+    def notebook(match):
+        stem = match.group(2)
+        if stem not in known_stems:
+            return match.group(0)
+        return f"{match.group(1)}{stem}.html{match.group(3) or ''}{match.group(4)}"
+
+    page_html = _NOTEBOOK_LINK.sub(notebook, page_html)
+    return _DOC_LINK.sub(lambda m: f"{m.group(1)}{m.group(2).lower()}.html{m.group(3) or ''}{m.group(4)}", page_html)
+
+
+def _nav(previous, following, where):
+    prev_link = (f'<a class="prev" rel="prev" href="{previous.page}">← {html.escape(previous.title)}</a>'
+                 if previous else '<span class="prev"></span>')
+    next_link = (f'<a class="next" rel="next" href="{following.page}">{html.escape(following.title)} →</a>'
+                 if following else '<span class="next"></span>')
+    return (f'<nav class="book-nav {where}" aria-label="Course">{prev_link}'
+            f'<a class="index" href="index.html">Index</a>{next_link}</nav>')
+
+
+def remote_resources(page_html):
+    """Every place where the page would load something from the web (should be none)."""
+    found = [f"<{tag} {attr}={url}>" for tag, attr, url in _RESOURCE_ATTR.findall(page_html)
+             if re.match(r"(https?:)?//", url.strip(), re.IGNORECASE)]
+    found += [f"CSS {m.group(0)}" for m in _CSS_URL.finditer(page_html)]
+    found += [f"CSS {m.group(0)}" for m in _CSS_IMPORT.finditer(page_html)]
+    return found
+
+
+def broken_links(page_html, out):
+    """Relative links (<a href>) of a page in `out` whose file does not exist."""
+    broken = []
+    for href in _HREF.findall(page_html):
+        href = html.unescape(href)
+        if not href or href.startswith("#") or re.match(r"[a-z][a-z0-9+.-]*:", href, re.IGNORECASE):
+            continue
+        target = href.split("#", 1)[0].split("?", 1)[0]
+        if target and not (Path(out) / target).exists():
+            broken.append(href)
+    return broken
+
+
+@dataclass
+class Book:
+    """What a build made, and anything that needs a person's attention."""
+
+    out: Path
+    chapters: list
+    problems: list
+    seconds: float
+
+    @property
+    def size_bytes(self):
+        return sum(p.stat().st_size for p in self.out.rglob("*") if p.is_file())
+
+
+def build_page(exporter, chapter, previous, following, known_stems):
+    nb = nbformat.read(chapter.path, as_version=4)
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # no live widgets: no widget manager from the web
+    nb.metadata["title"] = chapter.title
+    resources = {
+        "metadata": {"name": chapter.stem, "path": str(chapter.path.parent)},
+        "book": {"css": BOOK_CSS, "mathjax": mathjax_tags(), "nav_top": _nav(previous, following, "top"),
+                 "nav_bottom": _nav(previous, following, "bottom")},
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return rewrite_links(body, known_stems)
+
+
+def build_index(course, about=True):
+    items = []
+    for chapter in course:
+        question = markdown_to_html(chapter.question) if chapter.question else ""
+        question = re.sub(r"^<p>|</p>\s*$", "", question.strip())
+        items.append(f'<li><a href="{chapter.page}">{html.escape(chapter.title)}</a>'
+                     f'<p class="question">{question}</p></li>')
+    intro = ("An interactive course on how neural networks learn, one notebook at a time. "
+             "Read them in order; each one starts with the question it answers.")
+    return INDEX_TEMPLATE.format(title="Backpropagation, one idea at a time", intro=intro,
+                                 items="\n".join(items), css=BOOK_CSS,
+                                 mathjax=mathjax_tags(),
+                                 about=' <a href="readme.html">About the course</a>.' if about else "")
+
+
+def build_readme(readme, known_stems):
+    """A Markdown file (the README, the teacher's guide) as a page of the book, or None if absent."""
+    if readme is None or not Path(readme).exists():
+        return None
+    source = Path(readme).read_text(encoding="utf-8")
+    body = markdown_to_html(source, exclude_anchor_links=True)
+    body = rewrite_links(body, known_stems)
+    title = next((line.lstrip("#").strip() for line in source.splitlines() if line.startswith("#")), "README")
+    return README_TEMPLATE.format(title=html.escape(title), body=body, css=BOOK_CSS, mathjax="")
+
+
+def build(out="site", notebook_dir=NOTEBOOKS, readme=README):
+    """Write the book into `out` (emptied first) and return a Book describing it.
+
+    `readme` (Markdown) becomes readme.html, linked from the index; None leaves it out.
+    """
+    start = time.perf_counter()
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        if not (out / "index.html").is_file() or not (out / MATHJAX_DIR).is_dir():
+            raise FileExistsError(f"{out} is not empty and does not look like a book built before; "
+                                  "choose another folder with --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    course = chapters(notebook_dir)
+    if not course:
+        raise FileNotFoundError(f"no notebooks matching {NOTEBOOK_PATTERN} in {notebook_dir}")
+    known = {chapter.stem for chapter in course}
+    exporter = BookExporter()
+    problems = []
+    pages = {}
+    for i, chapter in enumerate(course):
+        previous = course[i - 1] if i > 0 else None
+        following = course[i + 1] if i + 1 < len(course) else None
+        pages[chapter.page] = build_page(exporter, chapter, previous, following, known)
+    readme_page = build_readme(readme, known)
+    if readme_page is not None:
+        pages["readme.html"] = readme_page
+    teaching_page = build_readme(Path(notebook_dir) / "TEACHING.md", known)
+    if teaching_page is not None:
+        pages["teaching.html"] = teaching_page
+    pages["index.html"] = build_index(course, about=readme_page is not None)
+    for name, text in pages.items():
+        (out / name).write_text(text, encoding="utf-8")
+    copy_mathjax(out)
+    for name, text in pages.items():
+        problems += [f"{name}: loads {what} from the web" for what in remote_resources(text)]
+        problems += [f"{name}: link to {href!r}, which is not in the book" for href in broken_links(text, out)]
+    return Book(out=out, chapters=course, problems=problems, seconds=time.perf_counter() - start)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m helpers.book", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="site", help="folder to write the book into (default: site)")
+    args = parser.parse_args(argv)
+    book = build(args.out)
+    size = book.size_bytes / 1e6
+    print(f"Wrote {len(book.chapters)} notebooks and an index to {book.out}/ "
+          f"({size:.1f} MB, {book.seconds:.1f} s). Open {book.out / 'index.html'} in a browser.")
+    for problem in book.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 1 if book.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

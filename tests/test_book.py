@@ -1,0 +1,229 @@
+"""`make book`: the static copy of the course in site/, built from the saved notebooks.
+
+The book is built once into a temporary folder; the tests read its files as a browser would
+find them on disk.
+"""
+
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import book
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Tags(HTMLParser):
+    """Every start tag of a page with its attributes, and the visible text outside <script>/<style>."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text, self._skip = [], [], 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.tags if t == tag
+                and all(k in a and (v in a[k].split() if k == "class" else a[k] == v) for k, v in attrs.items())]
+
+
+def _digest(paths):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    before = _digest(NOTEBOOKS)
+    out = tmp_path_factory.mktemp("book") / "site"
+    assert book.main(["--out", str(out)]) == 0, "the build reported problems (see its warnings)"
+    assert _digest(NOTEBOOKS) == before, "building the book must not change (or execute) the notebooks"
+    return out
+
+
+def _page(site, name):
+    return (site / name).read_text(encoding="utf-8")
+
+
+def _title_and_question(path):
+    first = next(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    title = next(line.lstrip("#").strip() for line in first.splitlines() if line.startswith("#"))
+    question = next(line for line in first.splitlines() if line.startswith(book.QUESTION_LABEL))
+    return title, question[len(book.QUESTION_LABEL):].strip()
+
+
+def test_there_is_a_course_to_build():
+    assert len(NOTEBOOKS) >= 2
+
+
+def test_index_lists_every_notebook_in_course_order_with_its_title_and_question(site):
+    index = Tags(_page(site, "index.html"))
+    links = [a["href"] for a in index.find("a") if a.get("href", "").endswith(".html")
+             and re.match(r"\d\d_", a["href"])]
+    assert links == [f"{p.stem}.html" for p in NOTEBOOKS]
+    for href in links:
+        assert (site / href).is_file(), href
+    text = " ".join(" ".join(index.text).split())
+    positions = []
+    for path in NOTEBOOKS:
+        title, question = _title_and_question(path)
+        assert title in text, title
+        plain_question = " ".join(re.sub(r"[*_`]", "", question).split())
+        assert plain_question in text, plain_question
+        positions.append(text.index(title))
+    assert positions == sorted(positions)
+
+
+def test_each_page_links_to_the_previous_and_next_notebook_and_the_index(site):
+    pages = [f"{p.stem}.html" for p in NOTEBOOKS]
+    for i, name in enumerate(pages):
+        tags = Tags(_page(site, name))
+        assert tags.find("a", href="index.html"), name
+        prev = [a["href"] for a in tags.find("a", rel="prev")]
+        following = [a["href"] for a in tags.find("a", rel="next")]
+        assert prev == ([pages[i - 1]] * 2 if i > 0 else []), name
+        assert following == ([pages[i + 1]] * 2 if i + 1 < len(pages) else []), name
+
+
+def test_links_between_notebooks_point_at_the_pages(site):
+    linked = 0
+    for path in NOTEBOOKS:
+        source = path.read_text(encoding="utf-8")
+        page = _page(site, f"{path.stem}.html")
+        hrefs = {a.get("href", "") for a in Tags(page).find("a")}
+        for target in set(re.findall(r"\]\((\d\d_[\w-]+)\.ipynb", source)):
+            assert f"{target}.html" in hrefs, f"{path.name}: the link to {target}.ipynb was not rewritten"
+            linked += 1
+        assert not [h for h in hrefs if ".ipynb" in h], f"{path.name} still links to a notebook file"
+    assert linked, "no notebook links another: the rewrite was not exercised"
+
+
+def test_every_relative_link_and_picture_resolves_inside_the_book(site):
+    for page in sorted(site.glob("*.html")):
+        for tag, attrs in Tags(page.read_text(encoding="utf-8")).tags:
+            for key in ("href", "src"):
+                url = attrs.get(key)
+                if not url or url.startswith(("#", "data:", "mailto:")) or re.match(r"[a-z]+://", url):
+                    continue
+                target = url.split("#")[0].split("?")[0]
+                assert (page.parent / target).exists(), f"{page.name}: <{tag} {key}={url!r}> is missing"
+
+
+def test_no_page_loads_anything_from_the_web(site):
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) == len(NOTEBOOKS) + 3  # the notebooks, the index, the README, the teacher's guide
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for tag, attrs in Tags(text).tags:
+            if tag in ("script", "link", "img", "iframe", "source", "embed", "video", "audio"):
+                for key in ("src", "href"):
+                    url = attrs.get(key, "")
+                    assert not re.match(r"\s*(https?:)?//", url, re.IGNORECASE), f"{page.name}: <{tag} {key}={url}>"
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), f"{page.name}: CSS loads a font or image from the web"
+        for cdn in ("cdnjs", "unpkg", "jsdelivr", "require.min.js", "googleapis"):
+            assert cdn not in text, f"{page.name} mentions {cdn}"
+        assert book.remote_resources(text) == []
+
+
+def test_the_maths_is_left_for_the_local_mathjax_which_is_in_the_book(site):
+    for path in NOTEBOOKS:
+        page = _page(site, f"{path.stem}.html")
+        scripts = [a["src"] for a in Tags(page).find("script") if "src" in a]
+        assert scripts == ["mathjax/MathJax.js?" + book.MATHJAX_QUERY], path.name
+        assert "tex2jax" in page and "inlineMath: [ ['$','$']" in page
+    mathjax = site / "mathjax"
+    for needed in ("MathJax.js", "config/TeX-AMS-MML_HTMLorMML-full.js", "config/Safe.js", "extensions/Safe.js",
+                   "jax/output/HTML-CSS/fonts/STIX-Web/fontdata.js",
+                   "fonts/HTML-CSS/STIX-Web/woff/STIXMathJax_Main-Regular.woff"):
+        assert (mathjax / needed).is_file(), needed
+    # The formulas are in the text between the delimiters MathJax looks for, HTML-escaped once.
+    page = _page(site, "04_backprop_by_hand.html")
+    text = " ".join(Tags(page).text)
+    assert text.count("$$") >= 2 and "\\frac{\\partial L}" in text
+    assert "\\underbrace" in _page(site, "03_chain_rule.html")
+
+
+def test_the_book_is_small_enough_to_hand_round(site):
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    assert size < 30e6, f"site/ is {size / 1e6:.1f} MB"
+    assert not (site / "mathjax" / "jax" / "output" / "SVG").exists()
+    assert not (site / "mathjax" / "localization").exists()
+
+
+def test_saved_outputs_are_shown_and_widgets_fall_back_to_their_picture_or_text(site):
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        page = _page(site, f"{path.stem}.html")
+        tags = Tags(page)
+        text = " ".join(tags.text)
+        widgets = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                   if WIDGET_VIEW in o.get("data", {})]
+        with_picture = [o for o in widgets if "image/png" in o.data]
+        assert len(tags.find("img", **{"class": "book-widget-picture"})) == len(with_picture), path.name
+        for output in widgets:
+            if "image/png" not in output.data:
+                assert output.data["text/plain"] in text, path.name
+        assert "jupyter-widgets" not in page and "widget-state" not in page
+        streams = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                   if o.output_type == "stream" and o.text.strip()]
+        if streams:
+            assert streams[0].strip().splitlines()[0].strip() in text, path.name
+
+
+def _widget_notebook(data):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# 00 · Demo\n\n**The question to read it by:** does $x$ show?"),
+                nbformat.v4.new_code_cell("w = widget()", outputs=[nbformat.v4.new_output("display_data", data=data)])]
+    return nb
+
+
+def test_a_widget_output_shows_its_png_when_it_has_one_and_its_text_otherwise(tmp_path):
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    view = {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(_widget_notebook({WIDGET_VIEW: view, "text/plain": "<Demo widget: picture>", "image/png": png}),
+                   notebooks / "00_picture.ipynb")
+    nbformat.write(_widget_notebook({WIDGET_VIEW: view, "text/plain": "<Demo widget: text only>"}),
+                   notebooks / "01_text.ipynb")
+    built = book.build(tmp_path / "site", notebook_dir=notebooks, readme=None)
+    assert built.problems == []
+
+    picture = Tags(_page(built.out, "00_picture.html"))
+    images = picture.find("img", **{"class": "book-widget-picture"})
+    assert [i["src"] for i in images] == [f"data:image/png;base64,{png}"]
+    assert images[0]["alt"] == "<Demo widget: picture>"
+    assert "<Demo widget: picture>" not in " ".join(picture.text)  # the picture, not the text
+
+    text = Tags(_page(built.out, "01_text.html"))
+    assert not text.find("img")
+    assert "<Demo widget: text only>" in " ".join(text.text)
+    for name in ("00_picture.html", "01_text.html"):
+        assert "jupyter-widgets" not in _page(built.out, name)
+
+
+def test_the_teachers_guide_is_a_page_of_the_book_linked_from_every_notebook(site):
+    guide = site / "teaching.html"
+    assert guide.exists()
+    for name in NOTEBOOKS:
+        page = (site / f"{Path(name).stem}.html").read_text(encoding="utf-8")
+        assert 'href="teaching.html"' in page
+    assert 'href="teaching.html"' in (site / "readme.html").read_text(encoding="utf-8")
