@@ -34,8 +34,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot" >/dev/null 2>&1
 	@touch $(STAMP)
 
+# Containers often run as root, which JupyterLab refuses unless told; elsewhere nothing is added.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/.jupyter" $(FIRST_NOTEBOOK)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/.jupyter" --LabApp.extension_manager=readonly $(AS_ROOT) $(FIRST_NOTEBOOK)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from helpers import book
-from test_browser import CHROMIUM_ARGS, NOTEBOOKS, ROOT, SCREENSHOTS, find_chromium
+from test_browser import NOTEBOOKS, ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,6 @@ def site(tmp_path_factory):
     built = book.build(tmp_path_factory.mktemp("book") / "site")
     assert built.problems == []
     return built.out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

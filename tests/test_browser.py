@@ -6,9 +6,7 @@ screenshots/ (ignored by git) for a person to look at.
 """
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,37 +21,11 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def find_chromium():
-    for candidate in (os.environ.get("COURSE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    message = ("the browser tests need Debian's chromium at /usr/bin/chromium; install it with "
-               "`sudo apt-get install chromium` (or set COURSE_CHROMIUM to a chromium binary)")
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests, but {message}")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     server = LabServer(tmp_path_factory.mktemp("lab")).start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
