@@ -56,8 +56,10 @@ class WeightExplorer(CourseWidget):
                                       description=name, continuous_update=True, readout_format=".2f")
             for name in WEIGHT_NAMES
         }
+        # A fine exponent step keeps the example's η = 0.5 on the slider's grid (to 0.00003): with
+        # 0.01 the browser snaps it to 10^-0.30 = 0.501.
         self.eta = widgets.FloatLogSlider(value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1],
-                                          step=0.01, description="η (eta)", continuous_update=True,
+                                          step=0.001, description="η (eta)", continuous_update=True,
                                           readout_format=".3g")
         self.step_button = widgets.Button(description="Step", tooltip="one gradient-descent step: w ← w − η·∂L/∂w",
                                           button_style="primary", icon="arrow-down")
