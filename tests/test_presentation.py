@@ -163,3 +163,21 @@ def test_anything_but_true_or_false_is_refused():
     with pytest.raises(TypeError, match="on must be True or False"):
         style.presentation_mode("yes")
     assert style.presentation_active() is False
+
+
+def test_a_column_of_widened_sliders_is_not_squeezed_under_its_neighbour():
+    helpers.presentation_mode()
+    explorer = weight_explorer()
+    slider = explorer.sliders["w1"]
+    columns = [box for box in _boxes(explorer) if slider in box.children]
+    assert columns and columns[0].layout.flex == "0 0 auto"
+    helpers.presentation_mode(False)
+    plain = weight_explorer()
+    assert all(box.layout.flex in (None, "") for box in _boxes(plain) if plain.sliders["w1"] in box.children)
+
+
+def _boxes(widget):
+    for child in getattr(widget, "children", ()):
+        if hasattr(child, "children"):
+            yield child
+            yield from _boxes(child)

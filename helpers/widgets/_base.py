@@ -123,6 +123,10 @@ def present(widget):
     """
     sizes = style.PRESENTATION_CONTROLS
     for control in _descendants(widget):
+        if isinstance(control, widgets.Box) and any(isinstance(c, _WIDE_CONTROLS) for c in control.children):
+            # A column of widened controls must not be squeezed narrower than they are, or their
+            # readouts slide under the column beside it.
+            control.layout.flex = "0 0 auto"
         control_style = getattr(control, "style", None)
         if control is widget or control_style is None:
             continue
