@@ -72,6 +72,14 @@ def fmt(value, digits=4):
     return f"{value:.{digits}f}"
 
 
+def number(value, tiny_digits=2):
+    """Like `fmt`, but a tiny number (below 0.001) in e-notation with `tiny_digits` after the point."""
+    value = float(value)
+    if np.isfinite(value) and value != 0 and abs(value) < 1e-3:
+        return f"{value:.{tiny_digits}e}"
+    return fmt(value)
+
+
 PRESENTATION_CLASS = "course-presentation"
 
 # Sizes ipywidgets has no trait for (slider names and readouts, dropdown text, toggle buttons) come

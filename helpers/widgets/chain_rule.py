@@ -20,7 +20,8 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import CourseWidget, FigureView, fmt, new_figure
+from ._base import CourseWidget, FigureView, new_figure
+from ._base import number as _number
 
 W = 2.0
 """The fixed weight w in z = w·x."""
@@ -85,13 +86,8 @@ def measured_slope(x, dx, w=W, y=Y):
 
 
 def number(value):
-    """A number for a label: 4 decimals, or 3 significant digits in e-notation when it is tiny."""
-    value = float(value)
-    if not np.isfinite(value) or abs(value) > 1e12:
-        return fmt(value)
-    if value != 0 and abs(value) < 1e-3:
-        return f"{value:.3e}"
-    return f"{value:.4f}"
+    """A number for a label: 4 decimals, e-notation with 3 decimals when tiny, or 'diverged'."""
+    return _number(value, tiny_digits=3)
 
 
 class ChainRuleNudger(CourseWidget):

@@ -21,8 +21,8 @@ from .. import style
 from ..plots import loss_curve, loss_landscape
 from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ..training import descend_tiny
-from ._base import CourseWidget, fmt, new_figure
-from ._base import BlitView
+from ._base import BlitView, CourseWidget, new_figure
+from ._base import number as _number
 
 PAIR = ("w3", "w4")
 """The two weights that learn (the output weights); the others stay at the example's values."""
@@ -73,10 +73,7 @@ def verdict(path, y=EXAMPLE_TARGET):
 
 def number(value):
     """A number for a label: 4 decimals, e-notation when it is tiny, or 'diverged'."""
-    value = float(value)
-    if np.isfinite(value) and value != 0 and abs(value) < 1e-3:
-        return f"{value:.2e}"
-    return fmt(value)
+    return _number(value, tiny_digits=2)
 
 
 def _output_weight_loss(w3, w4):
