@@ -2,6 +2,7 @@
 
 import itertools
 
+import numpy as np
 import pytest
 
 from helpers.exercises import nb00 as check
@@ -12,12 +13,23 @@ WORKED_ORDER = ["forward", "loss", "backward", "update", "repeat"]
 def test_the_worked_cycle_order_is_accepted():
     feedback = check.cycle_order(WORKED_ORDER)
     assert feedback.ok
-    assert repr(feedback).startswith("✅")
+    assert feedback.status == "correct"
 
 
 def test_cycle_order_ignores_case_spaces_and_accepts_common_step_names():
     assert check.cycle_order(("Forward pass", " LOSS ", "backpropagation", "update weights", "Repeat")).ok
 
+
+def test_cycle_order_accepts_a_tuple_or_a_numpy_array_of_the_names():
+    assert check.cycle_order(tuple(WORKED_ORDER)).ok
+    assert check.cycle_order(np.array(WORKED_ORDER)).ok
+    assert check.cycle_order(np.array(["forward", "backprop", "loss", "update", "repeat"])).status == "wrong"
+
+
+def test_cycle_order_rejects_a_two_dimensional_array_with_a_hint():
+    feedback = check.cycle_order(np.array([WORKED_ORDER]))
+    assert feedback.status == "wrong"
+    assert "Expected a list" in feedback.message
 
 
 
@@ -59,6 +71,18 @@ def test_malformed_answers_say_what_is_wrong_with_them(answer, hint):
 def test_tracing_the_bad_grade_back_is_the_backward_pass():
     assert check.exam_trace_back("backward").ok
     assert check.exam_trace_back(" Backward ").ok
+
+
+@pytest.mark.parametrize("answer", ["backprop", "backward pass", "Backpropagation", "backwards", "Backward-pass"])
+def test_exam_trace_back_accepts_the_names_cycle_order_accepts(answer):
+    assert check.cycle_order(["forward", "loss", answer, "update", "repeat"]).ok
+    assert check.exam_trace_back(answer).ok
+
+
+def test_exam_trace_back_gives_the_forward_hint_to_another_name_for_the_forward_pass():
+    feedback = check.exam_trace_back("forward pass")
+    assert feedback.status == "wrong"
+    assert "Sitting the exam" in feedback.message
 
 
 @pytest.mark.parametrize("answer, hint", [

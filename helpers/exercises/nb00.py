@@ -4,6 +4,8 @@
     check.cycle_order(["forward", "loss", "backward", "update", "repeat"])
 """
 
+import numpy as np
+
 from ..checks import CORRECT, WRONG, Feedback, check_choice, unanswered
 
 CYCLE = ("forward", "loss", "backward", "update", "repeat")
@@ -32,6 +34,8 @@ def cycle_order(answer):
     """Check a list of the five step names in the order one turn of the learning cycle runs them."""
     if answer is None:
         return unanswered("a list of the five step names, in order")
+    if isinstance(answer, np.ndarray) and answer.ndim == 1:
+        answer = answer.tolist()       # an array of names is as good as a list of them
     if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
         return Feedback(WRONG, f"Expected a list of step names in quotes, such as ['loss', ...], but got {answer!r}.")
     names = [_step_name(item) for item in answer]
@@ -65,9 +69,13 @@ TRACE_BACK_OPTIONS = ("forward", "loss", "backward", "update", "repeat")
 
 
 def exam_trace_back(answer):
-    """Check which step of the cycle 'tracing the bad grade back to the skipped chapter' is."""
+    """Check which step of the cycle 'tracing the bad grade back to the skipped chapter' is.
+
+    Accepts the same names for a step as cycle_order ('backprop', 'backward pass', ...).
+    """
+    name = _step_name(answer)
     return check_choice(
-        answer, "backward", TRACE_BACK_OPTIONS,
+        answer if name is None else name, "backward", TRACE_BACK_OPTIONS,
         praise="Tracing the mistake back, stage by stage, to what caused it is the backward pass.",
         hints={
             "forward": "Sitting the exam was the forward pass: it produced the answers. "
