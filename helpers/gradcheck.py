@@ -1,50 +1,62 @@
 """Numerical gradients by centred differences, and how to compare two gradients.
 
-Centred differences, (f(θ + h) − f(θ − h)) / 2h, are accurate to about h², against h for the
-one-sided kind, so in float64 with h = 1e-5 they agree with an exact gradient to 1e-8 or better.
+Centred differences, (f(θ + ε) − f(θ − ε)) / 2ε, are accurate to about ε², against ε for the
+one-sided kind, so in float64 with ε = 1e-5 they agree with an exact gradient to 1e-8 or better.
+ε is the size of the nudge (older code calls it h; `h=` is still accepted).
 """
 
 import numpy as np
 
 from . import validate
 
-# How to read relative_error(exact, numerical), in float64 with centred differences:
-#   below 1e-7   the gradients agree: the backward pass is right;
+# How to read relative_error(exact, numerical). These lines assume float64 arithmetic and centred
+# differences with ε = 1e-5; in float32, rounding alone gives errors near 1e-3 and they do not apply.
+#   below 1e-7   the gradients agree: no sign of a bug in this part;
 #   1e-7 to 1e-4 suspicious: fine near a kink (ReLU at 0), otherwise look closer;
 #   above 1e-4   almost certainly a bug in the backward pass.
 AGREE = 1e-7
 SUSPICIOUS = 1e-4
 
+KINDS = ("W", "b")
+"""The two kinds of parameter of a layer, in the order `Network.parameters()` lays them out."""
 
-def numerical_derivative(f, x, h=1e-5):
-    """df/dx at the number x by centred differences: (f(x + h) − f(x − h)) / 2h."""
+
+def _nudge(eps, h):
+    """The nudge size, from eps or (older name) h, checked to be a small positive number."""
+    name = "eps"
+    if h is not None:
+        eps, name = h, "h"
+    eps = validate.as_number(eps, name)
+    if eps <= 0:
+        raise ValueError(f"{name} (the nudge ε) must be a small positive number, but got {eps}")
+    return eps
+
+
+def numerical_derivative(f, x, eps=1e-5, *, h=None):
+    """df/dx at the number x by centred differences: (f(x + ε) − f(x − ε)) / 2ε."""
     x = validate.as_number(x, "x")
-    h = validate.as_number(h, "h")
-    if h <= 0:
-        raise ValueError(f"h (the nudge) must be a small positive number, but got {h}")
-    return (f(x + h) - f(x - h)) / (2.0 * h)
+    eps = _nudge(eps, h)
+    return (f(x + eps) - f(x - eps)) / (2.0 * eps)
 
 
-def numerical_gradient(f, theta, h=1e-5):
-    """∂f/∂θ for every entry of the array θ, nudging one entry at a time and holding the rest.
+def numerical_gradient(f, theta, eps=1e-5, *, h=None):
+    """∂f/∂θ for every entry of the array θ, nudging one entry at a time by ε and holding the rest.
 
     f takes an array shaped like θ and returns a number. Returns a float64 array shaped like θ.
     θ itself is left unchanged.
     """
     theta = validate.as_array(theta, "theta").copy()
-    h = validate.as_number(h, "h")
-    if h <= 0:
-        raise ValueError(f"h (the nudge) must be a small positive number, but got {h}")
+    eps = _nudge(eps, h)
     grad = np.zeros_like(theta)
     flat, grad_flat = theta.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + h
+        flat[i] = old + eps
         f_plus = f(theta)
-        flat[i] = old - h
+        flat[i] = old - eps
         f_minus = f(theta)
         flat[i] = old
-        grad_flat[i] = (f_plus - f_minus) / (2.0 * h)
+        grad_flat[i] = (f_plus - f_minus) / (2.0 * eps)
     return grad
 
 
@@ -61,7 +73,14 @@ def relative_error(a, b):
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
 
-def network_numerical_gradient(net, X, y, h=1e-5):
+def verdict(error):
+    """How to read one relative error (float64): 'agree' below AGREE, 'suspicious' up to SUSPICIOUS, else 'bug'."""
+    if error < AGREE:
+        return "agree"
+    return "suspicious" if error <= SUSPICIOUS else "bug"
+
+
+def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
     """The gradient of net's loss on (X, y) by centred differences, as one flat vector.
 
     The order matches `net.parameters()` and `net.flat_gradients(...)`. The network is unchanged.
@@ -74,13 +93,101 @@ def network_numerical_gradient(net, X, y, h=1e-5):
         work.set_parameters(theta)
         return work._loss_value(work._forward(X), Y)
 
-    return numerical_gradient(loss_at, net.parameters(), h)
+    return numerical_gradient(loss_at, net.parameters(), eps, h=h)
 
 
-def check_network_gradients(net, X, y, h=1e-5):
-    """Relative error between the backward pass and centred differences for net on (X, y)."""
+def parameter_parts(net):
+    """Where each part of net.parameters() lies: {(l, 'W'): slice, (l, 'b'): slice} for l = 1..D, in order."""
+    parts, start = {}, 0
+    for l in range(1, net.depth + 1):
+        for kind, size in (("W", net.W[l].size), ("b", net.b[l].size)):
+            parts[(l, kind)] = slice(start, start + size)
+            start += size
+    return parts
+
+
+class GradientCheck(float):
+    """The result of `check_network_gradients`: the relative error of every part, and the worst of them.
+
+    As a number it is the WORST relative error over all parts (each layer's W and each layer's b),
+    so `check < AGREE` holds only when every part agrees. Attributes:
+
+    errors: {(l, 'W'): error, (l, 'b'): error} for l = 1..D, the relative error of that part alone.
+    whole: the single relative error over all parameters at once. It can look fine while one
+        part is badly wrong, when that part's gradients are tiny next to the others'.
+    verdicts: {(l, kind): 'agree' | 'suspicious' | 'bug'}; verdict: the worst of them.
+    passed: False as soon as one part reads 'bug'. A part whose gradient is tiny (the first layers of
+        a deep sigmoid net) can read 'suspicious' with a correct backward pass: its relative error
+        is then mostly the rounding of the finite differences, which does not shrink with the gradient.
+    """
+
+    def __new__(cls, errors, whole):
+        check = super().__new__(cls, max(errors.values()))
+        check.errors = dict(errors)
+        check.whole = float(whole)
+        return check
+
+    @property
+    def verdicts(self):
+        """{(l, kind): verdict of that part's relative error}."""
+        return {part: verdict(error) for part, error in self.errors.items()}
+
+    @property
+    def verdict(self):
+        """The worst verdict of any part: one failing part fails the whole check."""
+        return verdict(float(self))
+
+    @property
+    def passed(self):
+        """False when any part, one layer's W or b, reads 'bug': one failing part fails the check."""
+        return self.verdict != "bug"
+
+    @property
+    def failing(self):
+        """The parts whose verdict is 'bug', as (l, kind) pairs in layer order."""
+        return [part for part, v in self.verdicts.items() if v == "bug"]
+
+    def report(self):
+        """One line per part, then the overall verdict: ready to print. Errors below AGREE are given as a bound."""
+        lines = []
+        for (l, kind), error in self.errors.items():
+            shown = f"below {AGREE:g}" if error < AGREE else f"{error:.2g}"
+            lines.append(f"layer {l} {kind}: relative error {shown:>12}  {verdict(error)}")
+        if self.passed:
+            lines.append(f"overall: passed, worst part {self.verdict}")
+        else:
+            where = ", ".join(f"layer {l} {kind}" for l, kind in self.failing)
+            lines.append(f"overall: FAILED, a bug in {where}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return f"GradientCheck(worst={float(self):.3g}, verdict={self.verdict!r}, whole={self.whole:.3g})"
+
+    def __reduce__(self):
+        return (GradientCheck, (self.errors, self.whole))
+
+
+def compare_gradients(net, exact, numerical):
+    """A GradientCheck from two flat gradients laid out as net.parameters(): per layer and kind, and whole."""
+    exact = validate.as_array(exact, "exact", ndim=1)
+    numerical = validate.as_array(numerical, "numerical", ndim=1)
+    if exact.size != net.num_parameters or numerical.size != net.num_parameters:
+        raise ValueError(f"exact and numerical must each have {net.num_parameters} values (one per parameter), "
+                         f"but have {exact.size} and {numerical.size}")
+    errors = {part: relative_error(exact[where], numerical[where]) for part, where in parameter_parts(net).items()}
+    return GradientCheck(errors, relative_error(exact, numerical))
+
+
+def check_network_gradients(net, X, y, eps=1e-5, *, h=None):
+    """Compare net's backward pass with centred differences on (X, y), layer by layer and W apart from b.
+
+    Returns a GradientCheck: a number (the worst part's relative error) that also holds every part's
+    error and verdict. Read it with AGREE and SUSPICIOUS, which assume float64. A check that passes
+    says the backward pass matches the loss on this network and batch; it cannot vouch for the update,
+    the learning rate, or inputs it was not run on.
+    """
     _, grads = net.gradients(X, y)
-    return relative_error(net.flat_gradients(grads), network_numerical_gradient(net, X, y, h))
+    return compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y, eps, h=h))
 
 
 def gradient_costs(net, n_samples):
@@ -88,11 +195,13 @@ def gradient_costs(net, n_samples):
 
     A layer's matrix product costs (neurons in) × (neurons out) multiply-adds per sample. The
     forward pass pays it once per layer; the backward pass pays it for ∂L/∂W and again to send δ
-    down (except below layer 1). Finite differences run two forward passes per parameter.
-    Returns {'backprop': ..., 'finite_differences': ...}.
+    down (except below layer 1), so backward ≈ 2 × forward. Finite differences run two forward
+    passes per parameter, so their cost grows with (number of parameters)².
+    Returns {'forward': ..., 'backward': ..., 'backprop': forward + backward, 'finite_differences': ...}.
     """
     n_samples = validate.positive_int(n_samples, "n_samples")
     products = [net.sizes[l - 1] * net.sizes[l] for l in range(1, net.depth + 1)]
     forward = n_samples * sum(products)
     backward = n_samples * (sum(products) + sum(products[1:]))
-    return {"backprop": forward + backward, "finite_differences": 2 * net.num_parameters * forward}
+    return {"forward": forward, "backward": backward, "backprop": forward + backward,
+            "finite_differences": 2 * net.num_parameters * forward}

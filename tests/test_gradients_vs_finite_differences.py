@@ -199,5 +199,114 @@ def test_gradient_costs_count_the_multiply_adds_of_each_way():
     # A 2-3-1 network on one sample: the products cost 2·3 = 6 and 3·1 = 3 multiply-adds, so a
     # forward pass costs 9; backprop adds 9 for ∂L/∂W and 3 to send δ down; 13 parameters.
     costs = gradient_costs(Network([2, 3, 1]), n_samples=1)
-    assert costs == {"backprop": 9 + 9 + 3, "finite_differences": 2 * 13 * 9}
+    assert costs == {"forward": 9, "backward": 9 + 3, "backprop": 9 + 9 + 3, "finite_differences": 2 * 13 * 9}
     assert gradient_costs(Network([2, 3, 1]), n_samples=4)["backprop"] == 4 * 21
+
+
+def test_backward_pass_costs_about_twice_the_forward_pass_whatever_the_size():
+    from helpers.gradcheck import gradient_costs
+    from helpers.network import Network
+
+    for width in (2, 4, 8, 16, 32, 256):
+        costs = gradient_costs(Network([3, width, width, 1], seed=0), n_samples=5)
+        assert 1.5 <= costs["backward"] / costs["forward"] <= 2.0
+        assert costs["backprop"] / costs["forward"] <= 3.0
+
+
+def test_finite_difference_cost_grows_with_the_square_of_the_parameter_count():
+    from helpers.gradcheck import gradient_costs
+    from helpers.network import Network
+
+    # Double the width: about 4× the parameters, so about 16× the arithmetic (P², width⁴).
+    small, big = Network([3, 64, 64, 1]), Network([3, 128, 128, 1])
+    p_ratio = big.num_parameters / small.num_parameters
+    fd_ratio = gradient_costs(big, 5)["finite_differences"] / gradient_costs(small, 5)["finite_differences"]
+    assert fd_ratio == pytest.approx(p_ratio ** 2, rel=0.05)
+    assert 14 < fd_ratio < 17
+
+
+# --- the check per layer and per kind of parameter -------------------------------------------------
+
+
+def _deep_sigmoid_example():
+    """Notebook 06's ten-layer sigmoid net and batch: the gradients of its first layers are tiny."""
+    from helpers.network import Network
+
+    deep = Network([4] + [16] * 10 + [1], ["sigmoid"] * 10 + ["linear"], seed=0)
+    rng = np.random.default_rng(2)
+    return deep, rng.normal(size=(32, 4)), rng.normal(size=(32, 1))
+
+
+def _with_layer_1_weights(net, X, y, change):
+    from helpers.gradcheck import compare_gradients
+
+    _, grads = net.gradients(X, y)
+    grads.dL_dW[1] = change(grads.dL_dW[1])
+    return compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y))
+
+
+@pytest.fixture(scope="module")
+def deep_example():
+    return _deep_sigmoid_example()
+
+
+@pytest.mark.parametrize("change", [np.negative, np.zeros_like], ids=["flipped", "zeroed"])
+def test_one_overall_error_hides_a_broken_first_layer_but_the_per_layer_check_catches_it(deep_example, change):
+    from helpers.gradcheck import verdict
+
+    check = _with_layer_1_weights(*deep_example, change)
+    assert verdict(check.whole) != "bug"                   # the single number over all 1,000+ parameters looks fine
+    assert check.whole < 1e-6
+    assert check.errors[(1, "W")] == pytest.approx(1.0)    # layer 1's weights alone: opposite or zero
+    assert check.verdicts[(1, "W")] == "bug"
+    assert not check.passed and check.verdict == "bug"
+    assert check.failing == [(1, "W")]
+    assert check > SUSPICIOUS                              # as a number, the worst part
+    assert "FAILED, a bug in layer 1 W" in check.report()
+
+
+def test_the_per_layer_check_passes_the_correct_deep_backward_pass(deep_example):
+    check = check_network_gradients(*deep_example)
+    assert check.passed and check.failing == []
+    assert check.whole < AGREE
+    assert all(error < SUSPICIOUS for error in check.errors.values())
+
+
+def test_check_reports_every_layer_and_kind_in_order():
+    from helpers.network import Network
+
+    net, X, y = Network([3, 4, 4, 1], seed=0), np.ones((2, 3)), np.zeros((2, 1))
+    check = check_network_gradients(net, X, y)
+    assert list(check.errors) == [(1, "W"), (1, "b"), (2, "W"), (2, "b"), (3, "W"), (3, "b")]
+    assert check.verdict == "agree" and check.passed
+    assert float(check) == max(check.errors.values())
+
+
+def test_a_forgotten_bias_gradient_fails_only_the_bias_parts():
+    from helpers.gradcheck import compare_gradients
+    from helpers.network import Network
+
+    net = Network([3, 4, 4, 1], seed=0)
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 1))
+    _, grads = net.gradients(X, y)
+    for l in grads.dL_db:
+        grads.dL_db[l] = np.zeros_like(grads.dL_db[l])
+    check = compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y))
+    assert check.failing == [(1, "b"), (2, "b"), (3, "b")]
+    assert all(check.verdicts[(l, "W")] == "agree" for l in (1, 2, 3))
+
+
+def test_compare_gradients_names_the_wrong_length():
+    from helpers.gradcheck import compare_gradients
+    from helpers.network import Network
+
+    with pytest.raises(ValueError, match="exact and numerical must each have 41 values"):
+        compare_gradients(Network([3, 4, 4, 1]), np.zeros(40), np.zeros(41))
+
+
+def test_the_nudge_is_called_eps_and_the_old_name_h_still_works():
+    assert numerical_derivative(lambda x: x ** 3, 1.0, eps=1e-3) == pytest.approx(3.0 + 1e-6, abs=1e-9)
+    assert numerical_derivative(lambda x: x ** 3, 1.0, h=1e-3) == pytest.approx(3.0 + 1e-6, abs=1e-9)
+    with pytest.raises(ValueError, match="eps"):
+        numerical_derivative(lambda x: x, 1.0, eps=0)
