@@ -1,9 +1,12 @@
 """Notebook 04's exercise checks: the worked solutions pass, each typical slip gets its own hint."""
 
+import importlib
+
 import pytest
 
 from feedback import wrong_with
 
+from helpers import checks
 from helpers.checks import CORRECT, WRONG
 from helpers.exercises import nb04 as check
 
@@ -11,9 +14,7 @@ from helpers.exercises import nb04 as check
 Y_HAT, Y, H1, H2 = 0.7000, 1.0, 0.3775, 0.5374
 DH2_DZ2, X2, W3, W4, ETA = 0.2486, 0.5, 1.0, 0.6, 0.5
 DL_DY_HAT = 2 * (Y_HAT - Y)          # −0.6
-
-
-
+H1_SLOPE, X1, W2 = 0.2350, 1.0, 0.3  # σ′(z1), the first input, the starting w2
 
 
 @pytest.mark.parametrize("exercise", [check.dL_dw4, check.dL_dw2, check.w3_after_update])
@@ -46,6 +47,12 @@ def test_dL_dw4_other_slips():
     wrong_with(check.dL_dw4(-0.32), "round less")
 
 
+def test_dL_dw4_a_factor_equal_to_one_in_place_of_h2_is_named_with_the_missing_factor():
+    # w3 = x1 = 1.0: multiplying ∂L/∂ŷ by either of them leaves it unchanged.
+    wrong_with(check.dL_dw4(DL_DY_HAT * W3), "∂L/∂ŷ alone", "w3 or x1", "h2")
+    wrong_with(check.dL_dw4(DL_DY_HAT * X1), "∂L/∂ŷ alone", "w3 or x1")
+
+
 # ∂L/∂w2: a three-factor chain
 
 def test_hidden_weight_gradient_is_a_three_factor_chain():
@@ -54,8 +61,9 @@ def test_hidden_weight_gradient_is_a_three_factor_chain():
 
 
 def test_dL_dw2_each_missing_or_wrong_factor_gets_its_own_hint():
-    wrong_with(check.dL_dw2((Y_HAT - Y) * W4 * DH2_DZ2 * X2), "keep the 2")
+    wrong_with(check.dL_dw2((Y_HAT - Y) * W4 * DH2_DZ2 * X2), "keeps the 2")
     wrong_with(check.dL_dw2(DL_DY_HAT * W4 * DH2_DZ2), "left out x2")
+    wrong_with(check.dL_dw2(DL_DY_HAT * W4 * H1_SLOPE * X2), "σ′(z1)", "σ′(z2)")
     wrong_with(check.dL_dw2(DL_DY_HAT * W4 * X2), "sigmoid's slope")
     wrong_with(check.dL_dw2(DL_DY_HAT * W4 * H2 * X2), "not h2")
     wrong_with(check.dL_dw2(DL_DY_HAT * W3 * DH2_DZ2 * X2), "not w3")
@@ -63,6 +71,20 @@ def test_dL_dw2_each_missing_or_wrong_factor_gets_its_own_hint():
     wrong_with(check.dL_dw2(DL_DY_HAT + W4 + DH2_DZ2 * X2), "added")
     wrong_with(check.dL_dw2(-0.1410), "That is ∂L/∂w1")
     wrong_with(check.dL_dw2(0.0447), "wrong sign")
+
+
+def test_dL_dw2_with_w2_where_w4_belongs_names_both_slips_that_halve_the_answer():
+    # w4 = 2·w2 and |ŷ − y| = w2 here, so both slips give −0.0224: the hint must not name only one.
+    using_w2 = DL_DY_HAT * W2 * DH2_DZ2 * X2
+    without_the_2 = (Y_HAT - Y) * W4 * DH2_DZ2 * X2
+    assert using_w2 == pytest.approx(without_the_2)
+    for slip in (using_w2, without_the_2):
+        wrong_with(check.dL_dw2(slip), "keeps the 2", "w2 = 0.3", "w4 = 0.6")
+
+
+def test_dL_dw2_with_x1_for_x2_names_both_slips():
+    # x1 = 1.0, so multiplying by x1 gives the same number as leaving x2 out.
+    wrong_with(check.dL_dw2(DL_DY_HAT * W4 * DH2_DZ2 * X1), "left out x2", "x1 = 1.0")
 
 
 # w3 after one update with η = 0.5
@@ -75,13 +97,19 @@ def test_w3_after_one_update_steps_against_the_gradient():
 
 def test_w3_added_instead_of_subtracted_gets_the_sign_hint():
     dL_dw3 = DL_DY_HAT * H1
-    wrong_with(check.w3_after_update(W3 + ETA * dL_dw3), "You added", "w3 − η·∂L/∂w3")
+    wrong_with(check.w3_after_update(W3 + ETA * dL_dw3), "you added", "w3 − η·∂L/∂w3")
+
+
+@pytest.mark.parametrize("answer", [1 - 0.5 * 0.23, 1 - 0.5 * 0.2265, W3 - ETA * abs(DL_DY_HAT * H1)])
+def test_w3_subtracting_the_gradients_size_gets_a_hint_that_names_that_slip(answer):
+    wrong_with(check.w3_after_update(answer), "gradient's size without its minus sign", "signed gradient")
 
 
 def test_w3_other_slips():
     dL_dw3 = DL_DY_HAT * H1
     wrong_with(check.w3_after_update(W3 - dL_dw3), "learning rate")
-    wrong_with(check.w3_after_update(W3 + dL_dw3), "Two slips")
+    wrong_with(check.w3_after_update(W3 + dL_dw3), "Two slips", "not its size")
+    wrong_with(check.w3_after_update(W3 - abs(dL_dw3)), "Two slips", "not its size")
     wrong_with(check.w3_after_update(-ETA * dL_dw3), "change in w3")
     wrong_with(check.w3_after_update(ETA * dL_dw3), "the step")
 
@@ -90,3 +118,46 @@ def test_praise_quotes_the_numbers_of_the_worked_example():
     assert "-0.3225" in check.dL_dw4(-0.3225).message
     assert "-0.0447" in check.dL_dw2(-0.0447).message
     assert "1.1133" in check.w3_after_update(1.1133).message
+
+
+# Every check of notebooks 01–05: no two listed slips share a number.
+
+def _hint_lists(module):
+    """[(check name, expected, check_number's keywords)] for every numeric check of `module`."""
+    captured = []
+    real = checks.check_number
+
+    def capture(answer, expected, **keywords):
+        captured.append((expected, keywords))
+        return real(answer, expected, **keywords)
+
+    found = []
+    module.check_number, saved = capture, module.check_number
+    try:
+        for name in dir(module):
+            function = getattr(module, name)
+            if name.startswith("_") or not callable(function) or getattr(function, "__module__", "") != module.__name__:
+                continue
+            captured.clear()
+            try:
+                function(123456.789)
+            except TypeError:
+                continue
+            found += [(name, expected, keywords) for expected, keywords in captured]
+    finally:
+        module.check_number = saved
+    return found
+
+
+@pytest.mark.parametrize("module_name", ["nb01", "nb02", "nb03", "nb04", "nb05"])
+def test_each_listed_slip_gets_its_own_hint_never_another_slips_or_praise(module_name):
+    module = importlib.import_module(f"helpers.exercises.{module_name}")
+    lists = _hint_lists(module)
+    assert lists, f"{module_name} has no numeric checks to audit"
+    for name, expected, keywords in lists:
+        for wrong, message in keywords.get("hints", ()):
+            if callable(wrong):
+                continue
+            feedback = checks.check_number(wrong, expected, **keywords)
+            assert feedback.status == WRONG, (name, wrong)
+            assert feedback.message == message, (name, wrong, feedback.message)

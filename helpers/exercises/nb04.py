@@ -13,7 +13,8 @@ RELATIVE_TOLERANCE = 2e-3
 # An answer within 3 % is "close": probably right, but rounded too early.
 CLOSE = 3e-2
 
-_CHAIN = TwoTwoOne().chain()
+_NET = TwoTwoOne()
+_CHAIN = _NET.chain()
 
 
 SIGN_HINT = ("Right size, wrong sign. ∂L/∂ŷ = 2(ŷ − y) is negative here, because ŷ is below y; "
@@ -44,8 +45,10 @@ def dL_dw4(answer):
         hints=[
             ((c.y_hat - c.y) * c.dy_hat_dw4,
              "You used ŷ − y for ∂L/∂ŷ. The loss is (ŷ − y)², and its derivative keeps the 2: 2(ŷ − y)."),
+            # w3 = x1 = 1.0, so ∂L/∂ŷ times either of them is ∂L/∂ŷ alone.
             (c.dL_dy_hat,
-             "That is ∂L/∂ŷ alone. The chain has a second factor: multiply by ∂ŷ/∂w4."),
+             "That is ∂L/∂ŷ alone, or ∂L/∂ŷ times a factor that is 1.0 here (w3 or x1). The chain's second "
+             "factor is ∂ŷ/∂w4: what w4 multiplies in ŷ = w3·h1 + w4·h2, which is h2."),
             (c.dy_hat_dw4,
              "That is ∂ŷ/∂w4 = h2 alone. Multiply it by the first factor, ∂L/∂ŷ = 2(ŷ − y)."),
             (c.dL_dw3,
@@ -65,10 +68,18 @@ def dL_dw2(answer):
     return _check(
         answer, c.dL_dw2, what="∂L/∂w2",
         hints=[
+            # w4 = 2·w2, so using w2 for ∂ŷ/∂h2 halves the answer just as dropping the 2 of 2(ŷ − y) does.
             ((c.y_hat - c.y) * c.dy_hat_dh2 * c.dh2_dw2,
-             "You used ŷ − y for ∂L/∂ŷ. The derivative of (ŷ − y)² is 2(ŷ − y): keep the 2."),
+             "That is half the answer, and two slips give exactly this number. Either you used ŷ − y for "
+             "∂L/∂ŷ (the derivative of (ŷ − y)² keeps the 2: 2(ŷ − y)), or you used w2 = "
+             f"{_NET.w2:g} for ∂ŷ/∂h2 (h2 reaches ŷ through w4 = {_NET.w4:g}, twice w2 here). Check both factors."),
+            # x1 = 1.0, so multiplying by x1 instead of x2 is the same as leaving x2 out.
             (c.dL_dy_hat * c.dy_hat_dh2 * c.dh2_dz2,
-             "Almost: ∂h2/∂w2 has two parts, σ′(z2) and ∂z2/∂w2 = x2 = 0.5. You left out x2."),
+             f"Almost: ∂h2/∂w2 has two parts, σ′(z2) and ∂z2/∂w2 = x2 = {c.x2:g}. Either you left out x2, or "
+             f"you multiplied by x1 = {c.x1:.1f}, which changes nothing. w2 carries x2, so the last factor is x2."),
+            (c.dL_dy_hat * c.dy_hat_dh2 * c.dh1_dz1 * c.dz2_dw2,
+             "You used σ′(z1) = h1(1 − h1), the slope of the other hidden neuron. w2 feeds h2, so the "
+             "slope is σ′(z2) = h2(1 − h2), printed as dh2_dz2."),
             (c.dL_dy_hat * c.dy_hat_dh2 * c.dz2_dw2,
              "You skipped the sigmoid's slope. h2 = σ(z2), so ∂h2/∂w2 = σ′(z2) · x2 = h2(1 − h2) · x2."),
             (c.dL_dy_hat * c.dy_hat_dh2 * c.h2 * c.dz2_dw2,
@@ -94,13 +105,17 @@ def w3_after_update(answer):
     return _check(
         answer, w3 - step, what="the new w3",
         hints=[
+            # ∂L/∂w3 is negative, so adding η·∂L/∂w3 and subtracting η·|∂L/∂w3| give one number.
             (w3 + step,
-             "You added η·∂L/∂w3. Gradient descent steps against the slope: w3 − η·∂L/∂w3. "
-             "Since ∂L/∂w3 is negative, w3 must grow."),
+             f"Your w3 went down, so the sign got lost. Either you added η·∂L/∂w3, or you subtracted "
+             f"η × {abs(c.dL_dw3):.4f}, the gradient's size without its minus sign. Gradient descent subtracts "
+             f"the signed gradient: w3 − η·∂L/∂w3 = {w3:.1f} − {eta} × ({c.dL_dw3:.4f}). Minus a negative "
+             "number adds, so w3 grows."),
             (w3 - c.dL_dw3,
              "You subtracted the whole gradient. The step is scaled by the learning rate: η·∂L/∂w3 with η = 0.5."),
             (w3 + c.dL_dw3,
-             "Two slips: the sign (subtract, don't add) and the learning rate (multiply the gradient by η = 0.5)."),
+             f"Two slips: the sign (subtract the signed gradient, {c.dL_dw3:.4f}, not its size, and do not add "
+             f"it) and the learning rate (multiply the gradient by η = {eta})."),
             (-step,
              "That is the change in w3. Add it to the old value, w3 = 1.0, to get the new weight."),
             (step,
