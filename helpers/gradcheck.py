@@ -28,7 +28,7 @@ def _nudge(eps, h):
         eps, name = h, "h"
     eps = validate.as_number(eps, name)
     if eps <= 0:
-        raise ValueError(f"{name} (the nudge ε) must be a small positive number, but got {eps}")
+        raise ValueError(f"{name} (the nudge) must be a small positive number, but got {eps}")
     return eps
 
 
