@@ -10,14 +10,17 @@ The data set is synthetic; data/README.md says how it was made.
 
 import csv
 import math
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from .validate import as_array, as_number, positive_int
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-"""The course's data/ folder, found from this file, so it works from any working directory."""
+DATA_DIR = resources.files("helpers.course_data")
+"""The data set's folder: data/ in the course's folder, installed with the package as
+helpers.course_data. importlib.resources finds it wherever the package is installed, from any
+working directory."""
 
 CAT_DOG_CSV = DATA_DIR / "cat_dog.csv"
 CLASS_NAMES = ("cat", "dog")
@@ -44,7 +47,9 @@ def load_cat_dog(path=None):
     file is not in that format, and FileNotFoundError if it does not exist.
     """
     if path is None:
-        path = CAT_DOG_CSV
+        # as_file gives a real file even if the package was installed inside a zip archive.
+        with resources.as_file(CAT_DOG_CSV) as course_copy:
+            return load_cat_dog(course_copy)
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a file name (str or pathlib.Path) or None, but got {path!r}")
     path = Path(path)
