@@ -252,7 +252,7 @@ def _gradient_text(name, g, tiny, digits):
 
 
 def _node_names(sizes, tiny):
-    """{(layer, i): name shown inside the node}."""
+    """{(layer, i): name shown inside the node}: x_i, a^[l]_i (COURSE.md's notation), ŷ; h1, h2 in the 2-2-1 example."""
     if tiny:
         return {(0, 0): "$x_1$", (0, 1): "$x_2$", (1, 0): "$h_1$", (1, 1): "$h_2$", (2, 0): r"$\hat{y}$"}
     names = {}
@@ -264,7 +264,7 @@ def _node_names(sizes, tiny):
             elif l == last:
                 names[(l, i)] = r"$\hat{y}$" if n == 1 else rf"$\hat{{y}}_{{{i + 1}}}$"
             else:
-                names[(l, i)] = f"$a^{{({l})}}_{{{i + 1}}}$"
+                names[(l, i)] = f"$a^{{[{l}]}}_{{{i + 1}}}$"     # layer in brackets, neuron as subscript
     return names
 
 
@@ -527,8 +527,9 @@ class LossOverWeight(_Plot):
             dot.set_data([w], [L])
             label.xy = (w, L)
             label.set_text(f"∂L/∂{self.name} = {_number(slope, 3, signed=True)}")
-            # Towards the middle of the axes, on the side of the tangent where the line is away from it.
-            right = w <= (self.w[0] + self.w[-1]) / 2.0
+            # To the right of its dot unless the dot is near the right edge, and above or below so
+            # that the tangent runs away from the text: close to its own dot, clear of the others.
+            right = w <= self.w[0] + 0.75 * (self.w[-1] - self.w[0])
             above = (slope < 0) == right
             label.set_position((10 if right else -10, 6 if above else -18))
             label.set_horizontalalignment("left" if right else "right")

@@ -367,3 +367,26 @@ def test_loss_over_weight_update_redraws_the_same_artists():
 def test_loss_over_weight_rejects_an_empty_range():
     with pytest.raises(ValueError, match="w_range"):
         plots.loss_over_weight(_loss_at_w1, (1.0, 1.0))
+
+
+def test_hidden_nodes_are_labelled_with_the_layer_in_square_brackets():
+    d = plots.network_diagram([3, 4, 4, 1])
+    assert d.node_labels[(0, 2)].get_text() == "$x_{3}$"
+    assert d.node_labels[(1, 0)].get_text() == "$a^{[1]}_{1}$"
+    assert d.node_labels[(2, 3)].get_text() == "$a^{[2]}_{4}$"
+    assert d.node_labels[(3, 0)].get_text() == r"$\hat{y}$"
+    tiny = plots.network_diagram(TwoTwoOne())
+    assert [tiny.node_labels[k].get_text() for k in ("x1", "h1", "h2", "y_hat")] == [
+        "$x_1$", "$h_1$", "$h_2$", r"$\hat{y}$"]
+    draw(d.fig)
+
+
+def test_each_slope_label_sits_nearer_its_own_tangent_point_than_any_other():
+    plot = plots.loss_over_weight(_loss_at_w1, (-4.0, 4.0), name="w1", tangents=(-3.0, -0.5, 2.0))
+    draw(plot.fig)
+    renderer = plot.fig.canvas.get_renderer()
+    dots = [plot.ax.transData.transform(dot.get_xydata()[0]) for dot in plot.tangent_markers]
+    for own, label in enumerate(plot.slope_labels):
+        box = label.get_window_extent(renderer)
+        nearest = [np.hypot(box.x0 + box.width / 2 - x, box.y0 + box.height / 2 - y) for x, y in dots]
+        assert int(np.argmin(nearest)) == own, (label.get_text(), nearest)
