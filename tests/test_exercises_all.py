@@ -42,7 +42,8 @@ def test_every_notebook_has_exercises():
 def test_an_unanswered_exercise_says_so_without_an_error(module_name, exercise):
     feedback = exercise(None)
     assert feedback.status == UNANSWERED
-    assert repr(feedback).startswith("✏️ Not answered yet.")
+    assert repr(feedback).startswith("Not answered yet.")
+    assert "Not answered yet" in feedback._repr_html_()
 
 
 @pytest.mark.parametrize("module_name, exercise", EXERCISES, ids=[f"{m}.{f.__name__}" for m, f in EXERCISES])
