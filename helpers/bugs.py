@@ -15,6 +15,11 @@ same job without the bug, and `symptoms(kind)` measures what a debugger would lo
     s.tiny_step_change > 0                # so the update is what climbs
     diagnose(s)                           # 'wrong_sign'
 
+`diagnose` is a decision tree built for these six bugs. The checks locate the broken *link* (and,
+for the backward pass, the layer); only where a check leaves a fingerprint that no other slip
+leaves does it name a bug. A backward-pass slip it was not built for (a transposed W, a lost minus
+sign) is reported by where it shows, e.g. 'gradient check failed in layer 1', never guessed.
+
 Everything is pure maths on NumPy arrays: no plotting, no printing. The kinds, in KINDS:
 
     wrong_sign               the update adds η·∂L/∂W instead of subtracting it
@@ -31,7 +36,8 @@ import numpy as np
 
 from . import validate
 from .data import Standardizer, load_cat_dog, train_test_split
-from .gradcheck import AGREE, SUSPICIOUS, network_numerical_gradient, relative_error
+from .gradcheck import AGREE, SUSPICIOUS, compare_gradients, network_numerical_gradient, relative_error
+from .gradcheck import verdict as gradcheck_verdict
 from .network import Network
 from .training import train
 
@@ -63,7 +69,7 @@ TINY_ETA = 1e-3
 DEAD_FRACTION = 0.5
 """At or above this share of dead hidden units, most of the network cannot learn."""
 VANISHING_RATIO = 1e-2
-"""‖∂L/∂W[1]‖ / ‖∂L/∂W[L]‖ below this means the first layer gets almost no gradient."""
+"""‖∂L/∂W^{[1]}‖ / ‖∂L/∂W^{[D]}‖ (D = the number of layers) below this means the first layer gets almost no gradient."""
 STALLED = 0.9
 """A run whose last loss is above this share of its first has barely learnt: the loss stalls."""
 
@@ -100,7 +106,8 @@ BUGS = {
         "missing_derivative", "Missing activation derivative", "gradients", "code",
         "The backward pass passes δ down as δ[l+1]·W[l+1] and forgets to multiply by f′(z[l]).",
         "The loss still falls, but less far than it should; nothing on the curve looks broken.",
-        "Gradient check: the relative error is far above the SUSPICIOUS line, for weights and biases alike.",
+        "Gradient check per layer: layer 2 (the output) agrees, layer 1 fails for weights and biases alike, "
+        "so the slip is in how δ is passed from layer 2 down to layer 1.",
         "δ[l] = (δ[l+1]·W[l+1]) ⊙ f′(z[l]): multiply by the activation's slope.",
     ),
     "forgotten_bias_gradient": Bug(
@@ -129,7 +136,7 @@ BUGS = {
         "vanishing_gradients", "Vanishing gradients", "gradients", "settings",
         "Eight sigmoid hidden layers: each passes back at most a quarter of the signal it gets.",
         "The loss sits on a plateau: the layers near the input barely learn.",
-        "Gradient size per layer: ‖∂L/∂W[1]‖ is a tiny fraction of ‖∂L/∂W[L]‖.",
+        "Gradient size per layer: ‖∂L/∂W[1]‖ is a tiny fraction of ‖∂L/∂W[D]‖, the output layer's.",
         "Use ReLU with He scale √(2/width), or fewer layers.",
     ),
 }
@@ -240,11 +247,23 @@ def _is_weight(net):
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """Relative errors between a backward pass and centred differences: all, weights only, biases only."""
+    """Relative errors between a backward pass and centred differences.
+
+    all, weights, biases: over every parameter, the weights only, the biases only. parts: the check
+    per layer and kind (a helpers.gradcheck.GradientCheck: parts.errors[(l, 'W')], parts.failing, ...).
+    zero_biases: True when the backward pass gave exactly 0 for every bias while the loss does depend on them.
+    """
 
     all: float
     weights: float
     biases: float
+    parts: object = None
+    zero_biases: bool = False
+
+    @property
+    def failing_layers(self):
+        """The layers with at least one part (W or b) that reads 'bug', highest first."""
+        return sorted({l for l, _ in (self.parts.failing if self.parts is not None else [])}, reverse=True)
 
 
 def gradient_check(net, X, y):
@@ -253,12 +272,14 @@ def gradient_check(net, X, y):
     exact = net.flat_gradients(grads)
     numerical = network_numerical_gradient(net, X, y)
     w = _is_weight(net)
+    zero_biases = bool(np.all(exact[~w] == 0) and np.linalg.norm(numerical[~w]) > 0)
     return GradientCheck(relative_error(exact, numerical), relative_error(exact[w], numerical[w]),
-                         relative_error(exact[~w], numerical[~w]))
+                         relative_error(exact[~w], numerical[~w]), compare_gradients(net, exact, numerical),
+                         zero_biases)
 
 
 def layer_gradient_norms(net, X, y):
-    """‖∂L/∂W[l]‖ for l = 1..L from net's own backward pass, as an array of shape (L,)."""
+    """‖∂L/∂W[l]‖ for l = 1..D from net's own backward pass, as an array of shape (D,)."""
     _, grads = net.gradients(X, y)
     return np.array([np.linalg.norm(grads.dL_dW[l]) for l in range(1, net.depth + 1)])
 
@@ -303,10 +324,11 @@ class Symptoms:
 
     loss: training loss per epoch, loss[0] before training (shorter when it diverged). diverged:
     True when the numbers blew up. gradcheck: a GradientCheck at the start. layer_gradients:
-    ‖∂L/∂W[l]‖ for l = 1..L at the start. dead, hidden_units: how many hidden units are dead at
+    ‖∂L/∂W[l]‖ for l = 1..D (D = the number of layers) at the start. dead, hidden_units: how many hidden units are dead at
     the start (slope 0 on every sample), out of how many; dead_fraction is their ratio.
     tiny_step_change, step_change: the loss change of one update with η = TINY_ETA and with the
-    job's own η. diagnosis: what `diagnose` concludes (a kind, or 'healthy').
+    job's own η. diagnosis: what `diagnose` concludes: a kind, 'healthy', or for a backward-pass
+    slip it has no fingerprint for, where the gradient check failed ('gradient check failed in layer 1').
     """
 
     kind: str
@@ -329,7 +351,7 @@ class Symptoms:
 
     @property
     def gradient_ratio(self):
-        """‖∂L/∂W[1]‖ / ‖∂L/∂W[L]‖: how much gradient the first layer gets next to the last."""
+        """‖∂L/∂W[1]‖ / ‖∂L/∂W[D]‖: how much gradient the first layer gets next to the last."""
         first, last = self.layer_gradients[0], self.layer_gradients[-1]
         return float(first / last) if last > 0 else float("nan")
 
@@ -349,11 +371,25 @@ class Symptoms:
         return self.diverged or bool(self.loss[-1] > self.loss[0])
 
 
+def gradient_failure(layer):
+    """The diagnosis for a backward pass that fails the gradient check first (from the output down) in `layer`."""
+    return f"gradient check failed in layer {layer}"
+
+
 def diagnose(s):
-    """Follow loss → gradients → updates through the Symptoms `s`; return the bug it points to, or 'healthy'."""
-    # Gradients, first: is the backward pass right?
-    if s.gradcheck.all > SUSPICIOUS:
-        return "forgotten_bias_gradient" if s.gradcheck.weights <= SUSPICIOUS else "missing_derivative"
+    """Follow loss → gradients → updates through the Symptoms `s`; return what it points to.
+
+    Returns 'healthy', one of KINDS where the checks leave that bug's fingerprint, or, when the
+    gradient check fails in a way no planted bug explains for sure, gradient_failure(l): the highest
+    layer l whose check fails. δ flows down from the output, so the slip sits in that layer's line
+    of the backward pass (or in how δ reaches it from the layer above); the layers below inherit it.
+    """
+    # Gradients, first: is the backward pass right? Checked per layer and per kind (W, b).
+    layers = s.gradcheck.failing_layers
+    if layers or s.gradcheck.all > SUSPICIOUS:
+        if s.gradcheck.zero_biases and s.gradcheck.weights <= AGREE:
+            return "forgotten_bias_gradient"      # every ∂L/∂b exactly 0, every ∂L/∂W right
+        return gradient_failure(layers[0] if layers else 1)
     # The gradient is right: does it reach every weight?
     if s.dead_fraction >= DEAD_FRACTION:
         return "dead_relu"
@@ -373,10 +409,17 @@ def symptoms(kind, *, buggy=True, seed=0):
     Returns Symptoms. Takes well under a second; the eight-layer job of vanishing_gradients is the slowest.
     """
     job = setup(kind, buggy=buggy, seed=seed)
-    kind, buggy = job.kind, job.buggy
+    return measure(job.net, job.eta, epochs=job.epochs, kind=job.kind, buggy=job.buggy)
+
+
+def measure(net, eta, *, epochs=EPOCHS, kind="custom", buggy=True):
+    """Every symptom of training `net` (any Network on the demo data, 2 inputs, 2 softmax outputs) with `eta`.
+
+    The network is left unchanged (training runs on a copy). Returns Symptoms, diagnosis included.
+    """
     X, y = demo_data()
     X_check, y_check = X[:CHECK_SAMPLES], y[:CHECK_SAMPLES]
-    net = job.net
+    job = Setup(kind, buggy, net, validate.learning_rate(eta), validate.positive_int(epochs, "epochs"))
     check = gradient_check(net, X_check, y_check)
     norms = layer_gradient_norms(net, X, y)
     dead, total = dead_units(net, X)
@@ -386,13 +429,6 @@ def symptoms(kind, *, buggy=True, seed=0):
     s = Symptoms(kind, buggy, job.eta, np.array(history.loss), history.diverged, check, norms, dead, total,
                  tiny, real)
     return Symptoms(**{**s.__dict__, "diagnosis": diagnose(s)})
-
-
-def gradcheck_verdict(error):
-    """'agree' below AGREE, 'suspicious' up to SUSPICIOUS, 'bug' above it."""
-    if error < AGREE:
-        return "agree"
-    return "suspicious" if error <= SUSPICIOUS else "bug"
 
 
 def _error_text(error):
@@ -435,8 +471,14 @@ def report_items(s):
     step_text = (f"η = {TINY_ETA:g} changes the loss by {s.tiny_step_change:+.1e} "
                  f"({'downhill' if s.tiny_step_change < 0 else 'uphill'}); "
                  f"η = {s.eta:g} by {s.step_change:+.2g} ({'downhill' if s.step_change < 0 else 'uphill'})")
+    failing = s.gradcheck.failing_layers
+    if failing:
+        check_text += "; fails in layer " + " and ".join(str(l) for l in sorted(failing))
     if s.diagnosis == HEALTHY:
         diagnosis_text = "healthy: every link checks out"
+    elif s.diagnosis not in BUGS:
+        diagnosis_text = (f"{s.diagnosis}: the backward pass is wrong from there down (found at the gradients "
+                          "link; read that layer's line of the backward pass)")
     else:
         bug = BUGS[s.diagnosis]
         diagnosis_text = f"{bug.title} (found at the {bug.link} link; a bug in the {bug.where})"

@@ -6,8 +6,8 @@ import pytest
 from helpers import Network
 from helpers.bugs import (
     BUGS, DEAD_FRACTION, HEALTHY, KINDS, VANISHING_RATIO, ForgottenBiasNetwork, MissingDerivativeNetwork,
-    WrongSignNetwork, buggy_network, dead_units, demo_data, diagnose, gradient_check, gradcheck_verdict, report,
-    report_items, setup, symptoms,
+    WrongSignNetwork, buggy_network, dead_units, demo_data, diagnose, gradient_check, gradcheck_verdict,
+    gradient_failure, measure, report, report_items, setup, symptoms,
 )
 from helpers.gradcheck import AGREE, SUSPICIOUS
 
@@ -42,9 +42,80 @@ def test_without_its_bug_every_job_is_diagnosed_healthy(kind):
     assert s.loss_trend == "falls"
 
 
+# The checks name a bug only where its fingerprint is unique; a backward-pass slip is located, not named:
+# a missing f′, a transposed W and a lost minus sign all break layer 1 while the output layer agrees.
+EXPECTED_DIAGNOSIS = {kind: kind for kind in KINDS}
+EXPECTED_DIAGNOSIS["missing_derivative"] = "gradient check failed in layer 1"
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_checks_point_to_the_planted_bug(kind):
-    assert measured(kind).diagnosis == kind
+def test_the_checks_point_to_the_planted_bug_or_the_layer_where_it_breaks(kind):
+    assert measured(kind).diagnosis == EXPECTED_DIAGNOSIS[kind]
+
+
+class TransposedWNetwork(Network):
+    """A backward-pass slip diagnose was not built for: δ[1] = (δ[2] · W[2]ᵀ) ⊙ f′(z[1]), W[2] square."""
+
+    def _backward(self, fp, Y):
+        grads = super()._backward(fp, Y)
+        grads.delta[1] = (grads.delta[2] @ self.W[2].T) * self.activations[1].derivative(fp.z[1])
+        grads.dL_dW[1] = grads.delta[1].T @ fp.a[0]
+        grads.dL_db[1] = grads.delta[1].sum(axis=0)
+        return grads
+
+
+class MinusInBackwardNetwork(Network):
+    """Another: a minus sign slips into δ[l] = −(δ[l+1] · W[l+1]) ⊙ f′(z[l]) below the output."""
+
+    def _backward(self, fp, Y):
+        grads = super()._backward(fp, Y)
+        for l in range(self.depth - 1, 0, -1):
+            grads.delta[l] = -(grads.delta[l + 1] @ self.W[l + 1]) * self.activations[l].derivative(fp.z[l])
+            grads.dL_dW[l] = grads.delta[l].T @ fp.a[l - 1]
+            grads.dL_db[l] = grads.delta[l].sum(axis=0)
+        return grads
+
+
+class MinusAtTheOutputNetwork(Network):
+    """The minus sign at the output's δ: every layer inherits it, so the check fails from the output down."""
+
+    def _backward(self, fp, Y):
+        grads = super()._backward(fp, Y)
+        for l in grads.delta:
+            grads.delta[l], grads.dL_dW[l], grads.dL_db[l] = -grads.delta[l], -grads.dL_dW[l], -grads.dL_db[l]
+        return grads
+
+
+@pytest.mark.parametrize("cls, sizes, layer", [
+    (TransposedWNetwork, [2, 8, 8, 2], 1),
+    (MinusInBackwardNetwork, [2, 8, 2], 1),
+    (MinusInBackwardNetwork, [2, 8, 8, 2], 2),
+    (MinusAtTheOutputNetwork, [2, 8, 2], 2),
+], ids=["transposed W", "minus in δ[1]", "minus from δ[2] down", "minus at the output"])
+def test_a_backward_slip_it_was_not_built_for_is_located_by_layer_not_misnamed(cls, sizes, layer):
+    net = cls(sizes, ["relu"] * (len(sizes) - 2) + ["softmax"], "cross_entropy", seed=0)
+    s = measure(net, 0.5)
+    assert s.diagnosis == gradient_failure(layer) == f"gradient check failed in layer {layer}"
+    assert s.diagnosis not in KINDS
+    assert s.gradcheck.failing_layers[0] == layer
+    assert all(s.gradcheck.parts.verdicts[(l, kind)] == "agree" for l in range(layer + 1, len(sizes))
+               for kind in ("W", "b"))
+    items = report_items(s)
+    assert items["diagnosis"].startswith(f"gradient check failed in layer {layer}")
+    assert f"fails in layer" in items["gradient check"]
+
+
+def test_the_missing_derivative_fails_in_layer_1_only():
+    parts = measured("missing_derivative").gradcheck.parts
+    assert parts.failing == [(1, "W"), (1, "b")]
+    assert parts.verdicts[(2, "W")] == parts.verdicts[(2, "b")] == "agree"
+
+
+def test_a_forgotten_bias_gradient_is_named_by_its_fingerprint_of_exact_zeros():
+    s = measured("forgotten_bias_gradient")
+    assert s.gradcheck.zero_biases
+    assert s.gradcheck.parts.failing == [(1, "b"), (2, "b")]
+    assert not measured("missing_derivative").gradcheck.zero_biases
 
 
 # One test per bug: the symptom it leaves
@@ -163,7 +234,8 @@ def test_the_report_names_the_diagnosis_and_gives_rounding_noise_as_a_bound(kind
     s = measured(kind)
     items = report_items(s)
     assert list(items) == ["loss", "gradient check", "gradient sizes", "dead units", "trial step", "diagnosis"]
-    assert BUGS[kind].title in items["diagnosis"]
+    expected = EXPECTED_DIAGNOSIS[kind]
+    assert (BUGS[expected].title if expected in BUGS else expected) in items["diagnosis"]
     if s.gradcheck.all < AGREE:
         assert f"below {AGREE:g}" in items["gradient check"]
     assert ("diverged" in items["loss"]) == s.diverged
