@@ -39,21 +39,38 @@ def test_the_checks_rebuild_the_notebooks_network_and_batch(notebook_batch):
         np.testing.assert_array_equal(twin.W[l], net.W[l])
 
 
-# Exercise 1: the shape of ∂L/∂W[2] for a batch of 32
+# Exercise 1: the shape of ∂L/∂W[1] for a batch of 32 (W[1] is 4×3, so the transpose slip shows)
 
-def test_a_gradient_has_the_shape_of_its_weights_whatever_the_batch():
-    assert check.gradient_shape((4, 4)).status == CORRECT
-    assert check.gradient_shape([4, 4]).status == CORRECT
-    assert check.gradient_shape(np.array([4, 4])).status == CORRECT
-    assert "summed away" in check.gradient_shape((4, 4)).message
+def test_a_gradient_has_the_shape_of_its_weights_whatever_the_batch(notebook_batch):
+    net, _, _ = notebook_batch
+    assert net.W[1].shape == (4, 3)
+    assert check.gradient_shape((4, 3)).status == CORRECT
+    assert check.gradient_shape([4, 3]).status == CORRECT
+    assert check.gradient_shape(np.array([4, 3])).status == CORRECT
+    assert "summed away" in check.gradient_shape((4, 3)).message
+
+
+def test_the_shape_of_the_gradient_is_what_the_backward_pass_gives_for_32_samples():
+    net = Network([3, 4, 4, 1], seed=0)
+    rng = np.random.default_rng(0)
+    _, grads = net.gradients(rng.normal(size=(32, 3)), rng.uniform(size=(32, 1)))
+    assert check.gradient_shape(grads.dL_dW[1].shape).status == CORRECT
+    assert check.gradient_shape(grads.delta[1].shape).status == WRONG
 
 
 def test_gradient_shape_slips_get_their_hints():
-    wrong_with(check.gradient_shape((32, 4)), "shape of δ[2]")
-    wrong_with(check.gradient_shape((4, 32)), "δ[2]ᵀ alone")
-    wrong_with(check.gradient_shape((32, 4, 4)), "sums over the batch")
-    wrong_with(check.gradient_shape((3, 4)), "shape of W[2]")
-    wrong_with(check.gradient_shape((4.5, 4)), "whole numbers")
+    wrong_with(check.gradient_shape((3, 4)), "wrong way round")
+    wrong_with(check.gradient_shape((32, 4)), "shape of δ[1]")
+    wrong_with(check.gradient_shape((4, 32)), "δ[1]ᵀ alone")
+    wrong_with(check.gradient_shape((32, 3)), "the batch X")
+    wrong_with(check.gradient_shape((32, 4, 3)), "sums over the batch")
+    wrong_with(check.gradient_shape((4, 4)), "shape of W[1]")
+    assert check.gradient_shape((4.5, 3)).status == WRONG
+
+
+@pytest.mark.parametrize("odd", [("4", "3"), (True, 3), (4, 3.5), [[4, 3]], (float("nan"), 3), "(4, 3)", 4])
+def test_text_or_odd_shapes_are_never_marked_correct(odd):
+    assert check.gradient_shape(odd).status == WRONG
 
 
 # Exercise 2: δ[1] from δ[2]
@@ -74,6 +91,8 @@ def test_delta_1_slips_get_their_hints(notebook_batch):
     wrong_with(check.delta_1((grads.delta[2] @ net.W[2].T) * sigmoid_derivative(fp.z[1])), "not W[2].T")
     wrong_with(check.delta_1(passed_back * sigmoid_derivative(fp.z[2])), "fp.z[1], not fp.z[2]")
     wrong_with(check.delta_1(passed_back * fp.a[1]), "a(1 − a)")
+    wrong_with(check.delta_1(passed_back * sigmoid_derivative(fp.a[1])), "sigmoid_derivative takes z",
+               "sigmoid_derivative(fp.z[1])")
     wrong_with(check.delta_1(-right), "wrong sign")
     wrong_with(check.delta_1(right.T), "transposed")
     wrong_with(check.delta_1(right[:, :3]), "shape")
@@ -85,6 +104,22 @@ def test_ten_sigmoid_slopes_multiply_to_at_most_a_millionth():
     assert check.vanishing_bound(0.25 ** 10).status == CORRECT
     assert check.vanishing_bound(9.537e-7).status == CORRECT
     assert "9.54e-07" in check.vanishing_bound(0.25 ** 10).message
+
+
+@pytest.mark.parametrize("about", [9.5e-7, 1e-6, 0.95e-6])
+def test_the_bound_written_as_the_solution_rounds_it_is_accepted(about):
+    assert check.vanishing_bound(about).status == CORRECT
+
+
+@pytest.mark.parametrize("far", [0.0, 8.5e-7, 1.05e-6, 1e-7, 1e-5])
+def test_numbers_only_near_the_bound_are_accepted(far):
+    assert check.vanishing_bound(far).status == WRONG
+
+
+def test_the_praise_states_when_the_gradient_vanishes_a_million_fold():
+    message = check.vanishing_bound(0.25 ** 10).message
+    assert "at most 1 in size" in message and "weight scale 3" in message
+    assert "Even in the best case" not in message
 
 
 def test_vanishing_bound_slips_get_their_hints():

@@ -57,6 +57,9 @@ def test_p_dog_is_the_second_softmax_output():
     expected = float(softmax(np.array([0.4, 1.2]))[1])
     assert check.p_dog(expected).status == CORRECT
     assert check.p_dog(0.69).status == CORRECT
+    assert check.p_dog(0.7).status == CORRECT          # "about 70 %", as the praise says
+    assert check.p_dog(0.71).status == WRONG
+    assert check.p_dog(0.675).status == WRONG
     assert "30 % cat, 70 % dog" in check.p_dog(0.69).message
 
 
@@ -65,6 +68,17 @@ def test_softmax_slips_get_their_hints():
     wrong_with(check.p_dog(0.31), "P(cat)")
     wrong_with(check.p_dog(1 / (1 + math.exp(-1.2))), "sigmoid")
     wrong_with(check.p_dog(math.exp(1.2)), "e^1.2 alone")
+
+
+def test_the_whole_softmax_the_exercise_suggests_gets_a_hint_to_take_the_dogs_entry():
+    from helpers import softmax
+
+    whole = softmax(np.array([0.4, 1.2]))
+    wrong_with(check.p_dog(whole), "whole softmax", "element [1]")
+    wrong_with(check.p_dog(list(whole)), "whole softmax")
+    wrong_with(check.p_dog(softmax(np.array([[0.4, 1.2]]))), "whole softmax")
+    wrong_with(check.p_dog(whole[::-1]), "swapped")
+    assert check.p_dog(whole[1]).status == CORRECT
 
 
 # Exercise 3: the cross-entropy of that guess for a cat

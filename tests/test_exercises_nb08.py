@@ -5,7 +5,7 @@ import pytest
 
 from feedback import wrong_with
 
-from helpers.bugs import KINDS
+from helpers.bugs import BUGS, KINDS
 from helpers.checks import CORRECT, WRONG
 from helpers.exercises import nb08 as check
 
@@ -75,7 +75,25 @@ def test_every_other_bug_gets_a_hint_naming_the_symptom_that_rules_it_out(kind, 
 
 # Exercise 4: the failure trap
 
-def test_a_weight_is_not_an_explanation():
-    assert check.weights_mean_something("no").status == CORRECT
-    assert check.weights_mean_something("No").status == CORRECT
-    wrong_with(check.weights_mean_something("yes"), "two seeds", "−5 kg")
+def test_a_gradient_says_how_the_loss_moves_not_what_a_unit_means():
+    assert check.weights_mean_something("b").status == CORRECT
+    assert check.weights_mean_something(" B ").status == CORRECT
+    wrong_with(check.weights_mean_something("a"), "rename and rescale")
+    wrong_with(check.weights_mean_something("c"), "Numbering the hidden units differently")
+    wrong_with(check.weights_mean_something("d"), "tiny nudge")
+    assert check.weights_mean_something("yes").status == WRONG
+    assert check.weights_mean_something("no").status == WRONG
+
+
+def test_exercise_4_has_four_statements_and_one_right_one():
+    assert set(check.MEANING_STATEMENTS) == set(check.MEANING_OPTIONS) and len(check.MEANING_OPTIONS) == 4
+    right = [o for o in check.MEANING_OPTIONS if check.weights_mean_something(o).status == CORRECT]
+    assert right == ["b"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_which_bug_accepts_the_title_as_displayed_in_any_case(kind):
+    title = BUGS[kind].title
+    for written in (title, title.lower(), title.upper()):
+        expected = CORRECT if kind == "learning_rate_too_high" else WRONG
+        assert check.which_bug(written).status == expected

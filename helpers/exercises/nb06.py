@@ -8,7 +8,7 @@ and a batch of 5 samples drawn with np.random.default_rng(1).
 import numpy as np
 
 from ..activations import sigmoid_derivative
-from ..checks import CORRECT, WRONG, Feedback, check_array, check_number, unanswered
+from ..checks import WRONG, Feedback, check_array, check_number, check_shape
 from ..network import Network
 
 SIZES = [3, 4, 4, 1]
@@ -16,12 +16,16 @@ SEED = 0
 BATCH_SEED = 1
 N_SAMPLES = 5
 
-# Exercise 1: the shape of ∂L/∂W[2] for a batch of this many samples.
+# Exercise 1: the shape of ∂L/∂W^{[1]} for a batch of this many samples. W^{[1]} is 4×3, not square,
+# so writing the shape the wrong way round gives an answer the check can tell apart.
 BIG_BATCH = 32
 
 # Exercise 3: the largest sigmoid slope, multiplied once per layer, over this many layers.
 SIGMOID_MAX_SLOPE = 0.25
 LAYERS = 10
+# The solution says "about 9.5e-07", and 1e-6 is the same number to one digit: accept both,
+# and nothing as far off as the nearest slip (0.25 ** 11 ≈ 2.4e-7).
+BOUND_TOLERANCE = 6e-8
 
 
 def example():
@@ -33,41 +37,29 @@ def example():
     return net, X, y
 
 
-def _as_shape(answer):
-    """A tuple of ints from a tuple, list or array of whole numbers, or None if it is not one."""
-    if isinstance(answer, (str, bytes)) or np.ndim(answer) != 1:
-        return None
-    try:
-        values = [float(v) for v in answer]
-    except (TypeError, ValueError):
-        return None
-    if not all(v == int(v) for v in values):
-        return None
-    return tuple(int(v) for v in values)
-
-
 def gradient_shape(answer):
-    """The shape of ∂L/∂W[2] for a batch of BIG_BATCH samples: the shape of W[2], (4, 4)."""
-    if answer is None:
-        return unanswered("a shape such as (2, 3)")
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(WRONG, f"Write the shape as a pair of whole numbers, such as (2, 3); got {answer!r}.")
-    n_out, n_in, batch = SIZES[2], SIZES[1], BIG_BATCH
-    if shape == (n_out, n_in):
-        return Feedback(CORRECT, f"∂L/∂W[2] = δ[2]ᵀ · a[1] is ({n_out}, {batch}) · ({batch}, {n_in}) = "
-                                 f"({n_out}, {n_in}): the shape of W[2]. The batch is summed away.")
-    hints = {
-        (batch, n_out): (f"({batch}, {n_out}) is the shape of δ[2] (and of a[1]): one row per sample. The "
-                         f"gradient is δ[2]ᵀ · a[1], and the {batch} samples are summed away in that product."),
-        (n_out, batch): (f"({n_out}, {batch}) is δ[2]ᵀ alone. Multiply it by a[1], shape ({batch}, {n_in}): "
-                         "the samples cancel out."),
-        (batch, n_out, n_in): ("One gradient per sample is what you would have before adding them up. The "
-                               "backward pass sums over the batch, so one number per weight remains."),
-    }
-    message = hints.get(shape, "Every weight gets one number in the gradient, so ∂L/∂W[2] has the shape of "
-                               "W[2]: (neurons in layer 2, neurons in layer 1).")
-    return Feedback(WRONG, message)
+    """The shape of ∂L/∂W[1] for a batch of BIG_BATCH samples: the shape of W[1], (4, 3)."""
+    n_out, n_in, batch = SIZES[1], SIZES[0], BIG_BATCH
+    return check_shape(
+        answer, (n_out, n_in), what="a shape such as (2, 3)",
+        hints={
+            (n_in, n_out): (f"({n_in}, {n_out}) is the right pair the wrong way round. W[1] has one row per "
+                            f"neuron of layer 1 ({n_out}) and one column per input ({n_in}): row j holds the "
+                            f"weights coming into neuron j. δ[1]ᵀ · a[0] is ({n_out}, {batch}) · ({batch}, {n_in})."),
+            (batch, n_out): (f"({batch}, {n_out}) is the shape of δ[1]: one row per sample. The gradient is "
+                             f"δ[1]ᵀ · a[0], and the {batch} samples are summed away in that product."),
+            (n_out, batch): (f"({n_out}, {batch}) is δ[1]ᵀ alone. Multiply it by a[0] = X, shape ({batch}, {n_in}): "
+                             "the samples cancel out."),
+            (batch, n_in): (f"({batch}, {n_in}) is the shape of the batch X = a[0], the other factor of "
+                            f"δ[1]ᵀ · a[0]. The product has the shape of W[1]."),
+            (batch, n_out, n_in): ("One gradient per sample is what you would have before adding them up. The "
+                                   "backward pass sums over the batch, so one number per weight remains."),
+        },
+        fallback=("Every weight gets one number in the gradient, so ∂L/∂W[1] has the shape of W[1]: "
+                  "(neurons in layer 1, inputs)."),
+        praise=(f"∂L/∂W[1] = δ[1]ᵀ · a[0] is ({n_out}, {batch}) · ({batch}, {n_in}) = ({n_out}, {n_in}): "
+                "the shape of W[1]. The batch is summed away."),
+    )
 
 
 def delta_1(answer):
@@ -94,6 +86,10 @@ def delta_1(answer):
              "The slope belongs to layer 1: use fp.z[1], not fp.z[2]."),
             (passed_back * fp.a[1],
              "σ′(z) is a(1 − a), not a. Use sigmoid_derivative(fp.z[1]) or fp.a[1] * (1 - fp.a[1])."),
+            (passed_back * sigmoid_derivative(fp.a[1]),
+             "sigmoid_derivative takes z, the weighted sum, and you gave it fp.a[1], the activation: that "
+             "computes σ′(σ(z)). Use sigmoid_derivative(fp.z[1]), or the activation directly as "
+             "fp.a[1] * (1 - fp.a[1])."),
             (lambda a: a.shape == (5, 4) and np.allclose(a, -expected, rtol=1e-6, atol=1e-12),
              "Right size, wrong sign. δ[1] carries the sign of δ[2]; there is no minus in the recursion."),
         ],
@@ -103,10 +99,10 @@ def delta_1(answer):
 
 
 def vanishing_bound(answer):
-    """The largest product of LAYERS sigmoid slopes: 0.25 ** 10 ≈ 9.5e-7."""
+    """The largest product of LAYERS sigmoid slopes: 0.25 ** 10 ≈ 9.5e-7 (1e-6 is accepted too)."""
     expected = SIGMOID_MAX_SLOPE ** LAYERS
     return check_number(
-        answer, expected, what="the largest possible product", tol=expected * 1e-3,
+        answer, expected, what="the largest possible product", tol=BOUND_TOLERANCE,
         hints=[
             (SIGMOID_MAX_SLOPE * LAYERS, "You multiplied 0.25 by 10. The slopes are multiplied together, "
                                          "one factor per layer: 0.25 × 0.25 × ... (10 times) = 0.25 ** 10."),
@@ -117,8 +113,9 @@ def vanishing_bound(answer):
             (1.0, "A slope of at most 1 is tanh's or ReLU's. The sigmoid's slope is at most 0.25."),
             (SIGMOID_MAX_SLOPE, "That is one layer's slope. Ten layers multiply ten of them."),
         ],
-        praise=(f"0.25 ** 10 = {expected:.2e}: less than one millionth. Even in the best case, "
-                "ten sigmoid layers shrink the signal a million-fold."),
+        praise=(f"0.25 ** 10 = {expected:.2e}: about one millionth. Along a path whose weights are at most 1 in "
+                "size, ten sigmoid layers shrink the signal at least a million-fold. Larger weights, or many paths "
+                "adding up, can make up for the small slopes: the depth explorer below shows it at weight scale 3."),
     )
 
 
@@ -132,7 +129,7 @@ def finite_difference_evaluations(answer):
         answer, expected, what="a whole number of loss evaluations", tol=1e-9,
         hints=[
             (n_params, f"{n_params} is the number of parameters. The centred difference evaluates the loss twice "
-                       "for each one: at θ + h and at θ − h."),
+                       "for each one: at θ + ε and at θ − ε."),
             (2 * n_weights, f"You counted the {n_weights} weights but not the {n_params - n_weights} biases. "
                             "Each bias needs its own two evaluations too."),
             (n_weights, f"{n_weights} is the number of weights alone. Add the biases, then count two "

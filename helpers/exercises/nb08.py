@@ -14,8 +14,16 @@ G_NUMERICAL = (0.30, 0.20, 0.10)
 ERROR_TO_READ = 3e-6
 VERDICTS = ("agree", "suspicious", "bug")
 
-# Exercise 4: can the weights say what the network has understood?
-MEANING_OPTIONS = ("yes", "no")
+# Exercise 4: what a large weight and a large gradient do, and do not, tell you. One letter.
+MEANING_OPTIONS = ("a", "b", "c", "d")
+MEANING_STATEMENTS = {
+    "a": "Unit 3 is the network's ear detector: ear length is what it has learnt makes a dog.",
+    "b": "Nudging those weights changes the training loss faster than nudging the others, for this network "
+         "with these weights.",
+    "c": "Any network trained on these animals would have a unit 3 like it: it is a fact about cats and dogs.",
+    "d": "Removing unit 3 would lower the accuracy more than removing any other unit.",
+}
+"""The four statements of exercise 4, as the notebook prints them; only 'b' follows from the numbers."""
 
 
 def relative_error_by_hand(answer):
@@ -60,7 +68,7 @@ def which_bug(answer):
     """Loss explodes, the gradient check agrees, a tiny step goes downhill: learning_rate_too_high."""
     titles = {kind: BUGS[kind].title for kind in KINDS}
     return check_choice(
-        answer, "learning_rate_too_high", KINDS,
+        answer, "learning_rate_too_high", KINDS, aliases={title: kind for kind, title in titles.items()},
         hints={
             "wrong_sign": ("A wrong sign would make every step climb, even the tiny one. Here the step with "
                            "η = 0.001 lowered the loss, so the update goes the right way; it is only too long."),
@@ -79,14 +87,19 @@ def which_bug(answer):
 
 
 def weights_mean_something(answer):
-    """Does a large weight on ear length show that the network has learnt what makes a dog? 'no'."""
+    """Unit 3 has a large weight on ear length and large gradients: which statement follows? 'b'."""
     return check_choice(
-        answer, "no", MEANING_OPTIONS,
+        answer, "b", MEANING_OPTIONS,
         hints={
-            "yes": ("Look at the two networks above: trained the same way from two seeds, they score about "
-                    "the same with quite different weights, and both call a −5 kg animal a dog. A weight "
-                    "is a number that lowered the loss on the training animals, nothing more."),
+            "a": ("The experiments above rename and rescale the hidden units without changing a single "
+                  "prediction: which unit is 'unit 3', and how large its weights are, is a choice among many "
+                  "equal ones. A weight is a number that lowered the training loss, not a detector with a meaning."),
+            "c": ("Numbering the hidden units differently gives the same network, and another random start gives "
+                  "other weights again. Nothing makes a unit 3 appear in every trained network."),
+            "d": ("A gradient measures what a tiny nudge of a weight does to the loss, here and now. Removing a "
+                  "unit is a large change it does not measure; and rescaling a unit changes its gradients "
+                  "while every prediction stays the same."),
         },
-        praise=("No. Backprop computes how the loss changes with each parameter, and gradient descent "
-                "follows it. The result fits the training data; it is not an explanation of cats and dogs."),
+        praise=("b. ∂L/∂w says how fast the training loss changes when you nudge w, for this network as it is, "
+                "and nothing more: it is a computation over parameters, not an explanation of cats and dogs."),
     )
