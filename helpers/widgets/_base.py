@@ -64,20 +64,87 @@ class FigureView:
         self.renders += 1
 
 
+MINUS = "\N{MINUS SIGN}"
+"""The sign every displayed number wears: readouts, labels and figures write −0.37, as the sliders' own
+readouts do. Text a learner may copy into code (printed arrays, exercise answers) keeps Python's '-'."""
+
+DIVERGED_ABOVE = 1e12
+"""A number beyond this is shown as 'diverged' rather than as digits."""
+
+
 def fmt(value, digits=4):
-    """A number for a label: fixed digits, or 'diverged' when it is NaN, inf or astronomically large."""
+    """A number for a label: fixed digits with a true minus sign (U+2212), or 'diverged' when it is
+    NaN, inf or astronomically large. A value that rounds to zero is written without a sign."""
     value = float(value)
-    if not np.isfinite(value) or abs(value) > 1e12:
+    if not np.isfinite(value) or abs(value) > DIVERGED_ABOVE:
         return DIVERGED
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]  # "-0.0000" would suggest a tiny negative number is known to be negative
+    return text.replace("-", MINUS)
 
 
 def number(value, tiny_digits=2):
     """Like `fmt`, but a tiny number (below 0.001) in e-notation with `tiny_digits` after the point."""
     value = float(value)
     if np.isfinite(value) and value != 0 and abs(value) < 1e-3:
-        return f"{value:.{tiny_digits}e}"
+        return f"{value:.{tiny_digits}e}".replace("-", MINUS)
     return fmt(value)
+
+
+def signed(value, digits=4):
+    """A number with its sign always written ('+0.1410', '−0.1410'), or 'diverged'."""
+    text = fmt(value, digits)
+    return text if text == DIVERGED or text.startswith(MINUS) else "+" + text
+
+
+def short(value):
+    """A setting for a label in at most three significant digits ('0.5', '50', '−1.5'), true minus sign."""
+    return f"{float(value):.3g}".replace("-", MINUS)
+
+
+RISING_STEPS = 5
+"""A loss that rose on each of this many last steps, to above where it started, keeps growing."""
+
+
+def loss_diverged(losses, rising=RISING_STEPS):
+    """The course's one rule for calling a run 'diverged' (COURSE.md, Figures and widgets).
+
+    A run diverged when its loss became non-finite (or beyond DIVERGED_ABOVE), or when it keeps
+    growing: it rose on each of the last `rising` steps and ends above its start. A loss that is
+    finite and merely high, or jumps up and down, has not diverged: it may still come down.
+    losses: the loss after each step, the start first (any 1-D sequence). Returns a bool.
+    """
+    losses = np.asarray(losses, dtype=np.float64).ravel()
+    if losses.size == 0:
+        raise ValueError("losses must hold at least one loss, got an empty sequence")
+    if not np.all(np.isfinite(losses)) or np.max(np.abs(losses)) > DIVERGED_ABOVE:
+        return True
+    if losses.size <= rising:
+        return False
+    return bool(np.all(np.diff(losses[-rising - 1:]) > 0) and losses[-1] > losses[0])
+
+
+LOG_DIGITS = 3
+"""A log-scale slider's value counts to this many significant digits, the digits its readout shows."""
+
+
+def log_slider(value, exponents, description, **kwargs):
+    """A FloatLogSlider (base 10) from 10**exponents[0] to 10**exponents[1] that can hit round values.
+
+    Its exponent moves in steps of 0.001, so every number of three significant digits (0.5, 50,
+    0.0123) lies within 0.12 % of a point of its grid; `log_value` reads the slider back as that
+    number. (With a step of 0.01 the browser moved a typed 0.5 to 10**-0.30 = 0.501.)
+    """
+    kwargs.setdefault("continuous_update", True)
+    kwargs.setdefault("readout_format", f".{LOG_DIGITS}g")
+    return widgets.FloatLogSlider(value=value, base=10, min=exponents[0], max=exponents[1], step=0.001,
+                                  description=description, **kwargs)
+
+
+def log_value(slider):
+    """A log slider's value rounded to the LOG_DIGITS significant digits its readout shows: 0.50003 → 0.5."""
+    return float(f"{float(slider.value):.{LOG_DIGITS}g}")
 
 
 PRESENTATION_CLASS = "course-presentation"

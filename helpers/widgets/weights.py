@@ -12,22 +12,30 @@ import numpy as np
 from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ._base import DIVERGED, BlitView, CourseWidget, fmt, new_figure
+from ._base import BlitView, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
 
 WEIGHT_RANGE = (-3.0, 3.0)
+WEIGHT_STEP = 0.01
 ETA_EXPONENTS = (-2.0, np.log10(5.0))  # η from 0.01 to 5 on a log scale
 # Weights beyond this (or NaN) mean the updates have blown up, as in helpers.training.descend_tiny.
 DIVERGED_WEIGHT = 1e6
-
-
-def signed(value, digits=4):
-    """A number with its sign always written ('+0.1410', '-0.1410'), or 'diverged'."""
-    text = fmt(value, digits)
-    return text if text == DIVERGED or text.startswith("-") else "+" + text
+SATURATED_SLOPE = 0.01
+"""A hidden sigmoid whose slope σ′(z) = h(1 − h) is below this is saturated: it passes on almost no blame."""
+SLIDER_WIDTH = "420px"
+"""Long enough to set a weight to 0.01 by dragging (about 0.02 per pixel over −3…3)."""
+OUT_OF_RANGE_HANDLE = "#D55E00"  # the course's vermillion: this slider rests at its end, the weight lies beyond
+# How many of the values a Step put on a slider are remembered, to recognise the browser echoing them back.
+ECHOES_KEPT = 16
 
 
 def _finite(weights):
     return all(np.isfinite(w) and abs(w) < DIVERGED_WEIGHT for w in weights.values())
+
+
+def _on_grid(value, slider):
+    """True when a FloatSlider can show `value` exactly (it lies on the slider's grid of steps)."""
+    steps = (value - slider.min) / slider.step
+    return abs(steps - round(steps)) < 1e-6
 
 
 class WeightExplorer(CourseWidget):
@@ -50,17 +58,17 @@ class WeightExplorer(CourseWidget):
         self.start_weights, self.start_eta = start, float(eta)
         self.weights = dict(start)
         self._moving_sliders = False
+        # The values this widget put on each slider: the browser sends each back rounded to the
+        # slider's 0.01 grid, and that echo must not replace the exact weight a Step made.
+        self._sent = {name: [] for name in WEIGHT_NAMES}
 
         self.sliders = {
-            name: widgets.FloatSlider(value=start[name], min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.01,
-                                      description=name, continuous_update=True, readout_format=".2f")
+            name: widgets.FloatSlider(value=start[name], min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=WEIGHT_STEP,
+                                      description=name, continuous_update=True, readout_format=".2f",
+                                      layout=widgets.Layout(width=SLIDER_WIDTH))
             for name in WEIGHT_NAMES
         }
-        # A fine exponent step keeps the example's η = 0.5 on the slider's grid (to 0.00003): with
-        # 0.01 the browser snaps it to 10^-0.30 = 0.501.
-        self.eta = widgets.FloatLogSlider(value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1],
-                                          step=0.001, description="η (eta)", continuous_update=True,
-                                          readout_format=".3g")
+        self.eta = log_slider(eta, ETA_EXPONENTS, "η (eta)", layout=widgets.Layout(width=SLIDER_WIDTH))
         self.step_button = widgets.Button(description="Step", tooltip="one gradient-descent step: w ← w − η·∂L/∂w",
                                           button_style="primary", icon="arrow-down")
         self.reset_button = widgets.Button(description="Reset", tooltip="back to the worked example's weights",
@@ -69,7 +77,8 @@ class WeightExplorer(CourseWidget):
         self.loss_label = widgets.HTML()
         self.gradient_labels = {name: widgets.HTML() for name in WEIGHT_NAMES}
         self.next_y_hat_label = widgets.HTML()
-        self.status_label = widgets.HTML()
+        # Room for three lines is kept whether or not there is news, so the figure never jumps.
+        self.status_label = widgets.HTML(layout=widgets.Layout(height="4.4em", overflow="hidden"))
         self.chain = None
 
         self.fig = new_figure(style.FIGSIZE)
@@ -104,8 +113,26 @@ class WeightExplorer(CourseWidget):
         if self._moving_sliders:
             return
         name = change["owner"].description
-        self.weights[name] = float(change["new"])
+        new = float(change["new"])
+        if self._is_echo(name, new):
+            return
+        self._sent[name].clear()
+        self.weights[name] = new
         self.refresh()
+
+    def _is_echo(self, name, value):
+        """True when `value` is only the browser's rounding of a value this widget put on slider `name`.
+
+        Echoes come back in the order the values were sent, possibly after later Steps, so a match
+        also forgets every value sent before it.
+        """
+        half_step = self.sliders[name].step / 2 + 1e-9
+        sent = self._sent[name]
+        for i, put in enumerate(sent):
+            if abs(value - put) <= half_step:
+                del sent[:i + 1]
+                return True
+        return False
 
     def _on_eta(self, change):
         # η only changes what a step would do: the labels change, the drawn network does not.
@@ -121,13 +148,15 @@ class WeightExplorer(CourseWidget):
         if _finite(self.weights):
             with np.errstate(all="ignore"):
                 grads = TwoTwoOne(**self.weights).gradients()
-                self.weights = {n: self.weights[n] - self.eta.value * grads[n] for n in WEIGHT_NAMES}
+                self.weights = {n: self.weights[n] - log_value(self.eta) * grads[n] for n in WEIGHT_NAMES}
             self._move_sliders()
         self.refresh()
 
     def reset(self):
         """Back to the starting weights and learning rate."""
         self.weights = dict(self.start_weights)
+        for sent in self._sent.values():
+            sent.clear()
         self._move_sliders()
         self._moving_sliders = True
         try:
@@ -138,20 +167,25 @@ class WeightExplorer(CourseWidget):
 
     def _move_sliders(self):
         # Sliders show the new weights (clamped to their range); their callbacks stay quiet, so the
-        # figure is rendered once, by the caller.
+        # figure is rendered once, by the caller. A slider whose weight lies beyond its range gets
+        # a vermillion handle, and the status line names the true value.
         self._moving_sliders = True
         try:
             for name, slider in self.sliders.items():
                 w = self.weights[name]
                 if np.isfinite(w):
-                    slider.value = float(np.clip(w, slider.min, slider.max))
+                    shown = float(np.clip(w, slider.min, slider.max))
+                    if not _on_grid(shown, slider):  # only a value off the grid comes back rounded
+                        self._sent[name] = [*self._sent[name], shown][-ECHOES_KEPT:]
+                    slider.value = shown
+                slider.style.handle_color = OUT_OF_RANGE_HANDLE if not abs(w) <= WEIGHT_RANGE[1] else None
         finally:
             self._moving_sliders = False
 
 
     def state(self):
         """The current numbers as a dict: weights, eta, y_hat, loss, gradients, next_y_hat, diverged."""
-        eta = float(self.eta.value)
+        eta = log_value(self.eta)
         if not _finite(self.weights):
             nan = float("nan")
             return {"weights": dict(self.weights), "eta": eta, "y_hat": nan, "loss": nan,
@@ -163,9 +197,35 @@ class WeightExplorer(CourseWidget):
             grads = chain.gradients
             after = {n: self.weights[n] - eta * grads[n] for n in WEIGHT_NAMES}
             next_y_hat = TwoTwoOne(**after).forward() if _finite(after) else float("nan")
-        diverged = not (np.isfinite(chain.loss) and abs(chain.loss) < 1e12)
+        diverged = loss_diverged([chain.loss])
         return {"weights": dict(self.weights), "eta": eta, "y_hat": chain.y_hat, "loss": chain.loss,
                 "gradients": grads, "next_y_hat": next_y_hat, "diverged": diverged, "chain": chain}
+
+    def saturated(self):
+        """The hidden units ('h1', 'h2') whose sigmoid is saturated: slope σ′(z) below SATURATED_SLOPE."""
+        if self.chain is None:
+            return []
+        slopes = {"h1": self.chain.dh1_dz1, "h2": self.chain.dh2_dz2}
+        return [name for name, slope in slopes.items() if slope < SATURATED_SLOPE]
+
+    def _status(self, s):
+        """What the learner should know beyond the numbers: a blow-up, saturated sigmoids, weights off the sliders."""
+        if s["diverged"]:
+            return "<b>diverged</b>: the steps blew the weights up. Press Reset."
+        parts = []
+        saturated = self.saturated()
+        if len(saturated) == 2 and s["loss"] > 0.01:
+            parts.append("<b>Stuck:</b> h1 and h2 are saturated (their sigmoids are flat), so the blame has "
+                         "all but vanished and Steps barely move. Press Reset, or lower η.")
+        elif saturated and s["loss"] > 0.01:
+            h = saturated[0]
+            parts.append(f"{h} is saturated (its sigmoid is flat), so w{h[1]} gets almost no blame.")
+        beyond = [n for n in WEIGHT_NAMES if abs(self.weights[n]) > WEIGHT_RANGE[1]]
+        if beyond:
+            values = ", ".join(f"{n} = {fmt(self.weights[n], 2)}" for n in beyond)
+            parts.append(f"Off the sliders' {short(WEIGHT_RANGE[0])}…{short(WEIGHT_RANGE[1])} "
+                         f"(handle in vermillion): {values}.")
+        return " ".join(parts)
 
     def _update(self):
         s = self.state()
@@ -177,14 +237,8 @@ class WeightExplorer(CourseWidget):
             g = s["gradients"][name]
             self.gradient_labels[name].value = (
                 f"blame ∂L/∂{name} = <b>{signed(g)}</b>, so a step moves {name} by {signed(-eta * g)}")
-        self.next_y_hat_label.value = f"ŷ after one step with η = {eta:.3g}: <b>{fmt(s['next_y_hat'])}</b>"
-        if s["diverged"]:
-            self.status_label.value = "<b>diverged</b>: the steps blew the weights up. Press Reset."
-        else:
-            beyond = [n for n in WEIGHT_NAMES if abs(self.weights[n]) > WEIGHT_RANGE[1]]
-            self.status_label.value = (
-                f"{', '.join(f'{n} = {fmt(self.weights[n], 2)}' for n in beyond)} beyond the sliders' range"
-                if beyond else "")
+        self.next_y_hat_label.value = f"ŷ after one step with η = {short(eta)}: <b>{fmt(s['next_y_hat'])}</b>"
+        self.status_label.value = self._status(s)
         if s["chain"] is not None:
             self.diagram.update(weights=self.weights, values=s["chain"])
         else:
