@@ -144,3 +144,14 @@ def test_finite_difference_count_slips_get_their_hints():
     wrong_with(check.finite_difference_evaluations(32), "weights alone")
     wrong_with(check.finite_difference_evaluations(2), "cost of backprop")
     wrong_with(check.finite_difference_evaluations(42), "one-sided")
+
+
+@pytest.mark.parametrize("odd", [[[0.18, 0.2], [0.3]], 10 ** 400, {1, 2}, [float("nan")] * 3, "δ"])
+def test_odd_answers_to_delta_1_get_a_hint_not_an_error(odd):
+    assert check.delta_1(odd).status == WRONG
+
+
+def test_a_complex_delta_1_is_not_marked_correct(notebook_batch):
+    net, fp, grads = notebook_batch
+    right = (grads.delta[2] @ net.W[2]) * sigmoid_derivative(fp.z[1])
+    assert check.delta_1(right + 1j).status == WRONG

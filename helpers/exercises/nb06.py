@@ -8,7 +8,7 @@ and a batch of 5 samples drawn with np.random.default_rng(1).
 import numpy as np
 
 from ..activations import sigmoid_derivative
-from ..checks import WRONG, Feedback, check_array, check_number, check_shape
+from ..checks import check_array, check_number, check_shape
 from ..network import Network
 
 SIZES = [3, 4, 4, 1]
@@ -69,9 +69,6 @@ def delta_1(answer):
     grads = net.backward(fp, y)
     passed_back = grads.delta[2] @ net.W[2]
     expected = passed_back * sigmoid_derivative(fp.z[1])
-    if answer is not None and np.shape(answer) == expected.T.shape and np.shape(answer) != expected.shape:
-        if np.allclose(np.asarray(answer, dtype=np.float64), expected.T, rtol=1e-6, atol=1e-12):
-            return Feedback(WRONG, "Right numbers, transposed. δ[1] has one row per sample: shape (5, 4).")
     return check_array(
         answer, expected, what="δ[1], an array of shape (5, 4)", tol=1e-9,
         hints=[
@@ -90,6 +87,8 @@ def delta_1(answer):
              "sigmoid_derivative takes z, the weighted sum, and you gave it fp.a[1], the activation: that "
              "computes σ′(σ(z)). Use sigmoid_derivative(fp.z[1]), or the activation directly as "
              "fp.a[1] * (1 - fp.a[1])."),
+            (lambda a: a.shape == expected.T.shape and np.allclose(a, expected.T, rtol=1e-6, atol=1e-12),
+             "Right numbers, transposed. δ[1] has one row per sample: shape (5, 4)."),
             (lambda a: a.shape == (5, 4) and np.allclose(a, -expected, rtol=1e-6, atol=1e-12),
              "Right size, wrong sign. δ[1] carries the sign of δ[2]; there is no minus in the recursion."),
         ],
