@@ -45,8 +45,13 @@ def test_a_layer_from_3_inputs_to_4_neurons_has_W_of_shape_4_by_3():
     ((4,), "shape of a vector"),
     ((3,), "shape of a vector"),
     ((4, 4), "3 numbers in and give 4 numbers out"),
-    ("4x3", "Expected a shape"),
-    (np.zeros((4, 3)), "Expected a shape"),
+    ("4x3", "A shape is a pair of whole numbers"),
+    (np.zeros((4, 3)), "not a table of shape (4, 3)"),
+    (("4", "3"), "written as text"),
+    (np.array(["4", "3"]), "written as text"),
+    ((4.5, 3), "not a whole number"),
+    ((float("nan"), 3), "A shape is a pair of whole numbers"),
+    (10 ** 400, "too large"),
 ])
 def test_weight_shape_hints_at_the_transpose_and_other_slips(answer, hint):
     feedback = check.weight_shape(answer)
@@ -87,3 +92,14 @@ def test_parameter_count_hints_at_the_forgotten_biases(answer, hint):
     feedback = check.parameter_count(answer)
     assert feedback.status == "wrong"
     assert hint in feedback.message
+
+
+def test_weight_shape_accepts_the_shape_as_a_list_or_array_of_whole_numbers():
+    assert check.weight_shape([4, 3]).ok
+    assert check.weight_shape(np.array([4, 3])).ok
+    assert check.weight_shape((4.0, 3.0)).ok
+
+
+def test_a_long_answer_to_weight_shape_gets_a_short_hint():
+    feedback = check.weight_shape(list(range(100_000)))
+    assert feedback.status == "wrong" and len(feedback.message) < 300

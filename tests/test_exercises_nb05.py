@@ -70,3 +70,10 @@ def test_each_miscount_gets_its_own_hint():
     wrong_with(check.updates_per_epoch(1), "full-batch")
     wrong_with(check.updates_per_epoch(32), "That is the batch size")
     wrong_with(check.updates_per_epoch(9600), "Divide")
+
+
+@pytest.mark.parametrize("answer", [10 ** 400, "nan", True, [4], print, 4 + 0j])
+def test_overshooting_rate_gives_odd_answers_a_short_hint(answer):
+    feedback = check.overshooting_rate(answer)
+    assert feedback.status == "wrong"
+    assert "one of the three learning rates" in feedback.message and " at 0x" not in feedback.message

@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from ..checks import CORRECT, WRONG, Feedback, check_choice, unanswered
+from ..checks import CORRECT, WRONG, Feedback, check_choice, shown, unanswered
 
 CYCLE = ("forward", "loss", "backward", "update", "repeat")
 """The five steps of the learning cycle, in the order they happen."""
@@ -37,11 +37,11 @@ def cycle_order(answer):
     if isinstance(answer, np.ndarray) and answer.ndim == 1:
         answer = answer.tolist()       # an array of names is as good as a list of them
     if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
-        return Feedback(WRONG, f"Expected a list of step names in quotes, such as ['loss', ...], but got {answer!r}.")
+        return Feedback(WRONG, f"Expected a list of step names in quotes, such as ['loss', ...], but got {shown(answer)}.")
     names = [_step_name(item) for item in answer]
     unknown = [item for item, name in zip(answer, names) if name is None]
     if unknown:
-        return Feedback(WRONG, f"{unknown[0]!r} is not one of the steps. Use the names in `steps`: "
+        return Feedback(WRONG, f"The item {shown(unknown[0])} is not one of the steps. Use the names in `steps`: "
                                + ", ".join(repr(s) for s in CYCLE) + ".")
     if sorted(names) != sorted(CYCLE):
         missing = [s for s in CYCLE if s not in names]

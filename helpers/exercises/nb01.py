@@ -7,7 +7,8 @@
 import numpy as np
 
 from ..activations import relu, sigmoid, tanh
-from ..checks import CORRECT, WRONG, Feedback, check_number, unanswered
+from ..answers import read_shape
+from ..checks import check_number, check_shape, shown
 
 # Exercise 1: one sigmoid neuron with three inputs (the numbers the notebook states).
 NEURON_X = (1.0, 2.0, -1.0)
@@ -50,42 +51,28 @@ LAYER_INPUTS = 3
 LAYER_NEURONS = 4
 
 
-def _as_shape(answer):
-    """The answer as a tuple of whole numbers, or None if it cannot be read as a shape."""
-    if isinstance(answer, (str, bytes, bool)):
-        return None
-    if isinstance(answer, (int, np.integer)):
-        return (int(answer),)
-    try:
-        values = np.asarray(answer, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        return None
-    if np.asarray(answer).ndim > 1 or not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
-        return None
-    return tuple(int(v) for v in values)
-
-
 def weight_shape(answer):
     """Check the shape of W for a layer from 3 inputs to 4 neurons: (4, 3)."""
-    if answer is None:
-        return unanswered("the shape of W as a pair such as (2, 5)")
-    shape = _as_shape(answer)
     expected = (LAYER_NEURONS, LAYER_INPUTS)
-    if shape is None:
-        return Feedback(WRONG, f"Expected a shape: a pair of whole numbers such as (2, 5), but got {answer!r}.")
-    if shape == expected:
-        return Feedback(CORRECT, "One row per neuron, one column per input: W·x then has one entry per neuron.")
-    if shape == expected[::-1]:
-        return Feedback(WRONG, "That is the transpose. Each ROW of W holds the weights coming into one "
-                               "neuron, so the rows count the neurons and the columns count the inputs.")
-    if shape == (LAYER_NEURONS * LAYER_INPUTS,):
-        return Feedback(WRONG, "Twelve is how many weights there are. The question asks how they are "
-                               "arranged: (rows, columns).")
-    if len(shape) == 1:
-        return Feedback(WRONG, f"{shape} has one number: that is the shape of a vector such as x, b or z. "
-                               "W is a matrix, so its shape has two numbers: (rows, columns).")
-    return Feedback(WRONG, f"{shape} is not it. W·x must take 3 numbers in and give 4 numbers out; "
-                           "which shape does that need?")
+    shape, _ = read_shape(answer) if answer is not None else (None, None)
+    fallback = None
+    if shape is not None and len(shape) == 1 and shape != (LAYER_NEURONS * LAYER_INPUTS,):
+        fallback = (f"{shape} has one number: that is the shape of a vector such as x, b or z. "
+                    "W is a matrix, so its shape has two numbers: (rows, columns).")
+    elif shape is not None:
+        fallback = (f"{shown(shape)} is not it. W·x must take {LAYER_INPUTS} numbers in and give {LAYER_NEURONS} "
+                    "numbers out; which shape does that need?")
+    return check_shape(
+        answer, expected, what="the shape of W as a pair such as (2, 5)",
+        praise="One row per neuron, one column per input: W·x then has one entry per neuron.",
+        hints={
+            expected[::-1]: "That is the transpose. Each ROW of W holds the weights coming into one "
+                            "neuron, so the rows count the neurons and the columns count the inputs.",
+            (LAYER_NEURONS * LAYER_INPUTS,): "Twelve is how many weights there are. The question asks how they "
+                                              "are arranged: (rows, columns).",
+        },
+        fallback=fallback,
+    )
 
 
 RELU_Z = -2.5

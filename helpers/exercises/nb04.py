@@ -30,7 +30,7 @@ def _check(answer, expected, *, what, hints, praise, sign_hint=SIGN_HINT):
     # check_number accepts |answer − expected| <= tol·(1 + |expected|); this makes that 0.2 % of expected.
     tol = RELATIVE_TOLERANCE * abs(expected) / (1 + abs(expected))
     hints = list(hints) + [
-        (lambda v: abs(v - expected) <= CLOSE * abs(expected),
+        (lambda v: tol * (1 + abs(expected)) < abs(v - expected) <= CLOSE * abs(expected),
          "Very close: round less. Keep the four decimals the notebook prints for each factor."),
         (lambda v: abs(v + expected) <= RELATIVE_TOLERANCE * abs(expected), sign_hint),
     ]

@@ -2,6 +2,7 @@
 
 import math
 
+from ..answers import read_number, shown
 from ..checks import WRONG, Feedback, check_choice, check_number, unanswered
 from ..tiny import TwoTwoOne
 from ..training import descend_tiny
@@ -25,13 +26,14 @@ def overshooting_rate(answer):
     options = tuple(f"{r:g}" for r in RATES)
     if answer is None:
         return unanswered("one of the learning rates " + ", ".join(options))
+    text = answer.strip() if isinstance(answer, str) else None
     try:
-        value = float(answer) if not isinstance(answer, bool) else None
-    except (TypeError, ValueError):
+        value, _ = (float(text), None) if text else read_number(answer)
+    except ValueError:
         value = None
     matches = [o for o, r in zip(options, RATES) if value is not None and math.isclose(value, r)]
     if not matches:
-        return Feedback(WRONG, f"Answer with one of the three learning rates, {', '.join(options)}; got {answer!r}.")
+        return Feedback(WRONG, f"Answer with one of the three learning rates, {', '.join(options)}; got {shown(answer)}.")
     loss = descend_tiny(TwoTwoOne(), OVERSHOOTS, 2).loss
     return check_choice(
         matches[0], f"{OVERSHOOTS:g}", options,
