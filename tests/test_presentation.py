@@ -121,7 +121,7 @@ def test_a_widget_built_in_presentation_mode_has_large_controls():
         assert button.style.font_size == LARGE["font_size"]
     for slider in (*w.sliders.values(), w.eta):
         assert slider.style.description_width == LARGE["description_width"]
-        assert slider.layout.width == LARGE["control_width"]
+        assert int(slider.layout.width.removesuffix("px")) >= int(LARGE["control_width"].removesuffix("px"))
     assert w.loss_label.style.font_size == LARGE["font_size"]
 
 
@@ -172,8 +172,8 @@ def test_a_column_of_widened_sliders_is_not_squeezed_under_its_neighbour():
     columns = [box for box in _boxes(explorer) if slider in box.children]
     assert columns and columns[0].layout.flex == "0 0 auto"
     helpers.presentation_mode(False)
-    plain = weight_explorer()
-    assert all(box.layout.flex in (None, "") for box in _boxes(plain) if plain.sliders["w1"] in box.children)
+    plain = weight_explorer()  # outside presentation mode too: squeezed, the tracks shrank to 124 px
+    assert all(box.layout.flex == "0 0 auto" for box in _boxes(plain) if plain.sliders["w1"] in box.children)
 
 
 def _boxes(widget):

@@ -6,11 +6,13 @@ import io
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
 import helpers.widgets as course_widgets
-from helpers.widgets._base import CourseWidget
+from helpers.tiny import WEIGHT_NAMES, TwoTwoOne
+from helpers.widgets._base import CourseWidget, fmt, signed
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -44,7 +46,11 @@ def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name):
     png = base64.b64decode(bundle["image/png"], validate=True)
     assert png.startswith(PNG_SIGNATURE)
     width, height = (round(side * w.view.fig.dpi) for side in w.view.fig.get_size_inches())
-    assert Image.open(io.BytesIO(png)).size == (width, height)
+    size = Image.open(io.BytesIO(png)).size
+    if w.still_lines():  # the numbers beside the figure are printed under it
+        assert size[0] == width and size[1] > height
+    else:
+        assert size == (width, height)
 
 
 @pytest.mark.parametrize("name", WIDGETS)
@@ -73,3 +79,21 @@ def test_the_picture_shows_the_widget_as_it_is_now():
 def test_a_widget_without_a_figure_gets_no_picture():
     bundle = CourseWidget([])._repr_mimebundle_()
     assert set(bundle) == {"text/plain", WIDGET_VIEW}
+
+
+def test_the_weight_explorers_picture_shows_its_numbers_under_the_diagram():
+    w = course_widgets.weight_explorer()
+    chain = TwoTwoOne().chain()
+    lines = w.still_lines()
+    assert lines[0] == f"prediction ŷ = {fmt(chain.y_hat)} (target y = 1)"
+    assert lines[1] == f"loss L = (ŷ − y)² = {fmt(chain.loss)}"
+    for name, line in zip(WEIGHT_NAMES, lines[2:6]):
+        assert line.startswith(f"blame ∂L/∂{name} = {signed(chain.gradients[name])}, so a step moves {name} by")
+    assert lines[6] == f"ŷ after one step with η = 0.5: {fmt(TwoTwoOne().step(0.5).forward())}"
+    assert not any("<" in line for line in lines)
+    still = Image.open(io.BytesIO(picture(w))).convert("RGB")
+    figure = Image.open(io.BytesIO(w.view.image.value)).convert("RGB")
+    assert still.crop((0, 0, *figure.size)).tobytes() == figure.tobytes()  # the diagram, then the numbers
+    below = np.asarray(still.crop((0, figure.height, still.width, still.height)).convert("L"))
+    dark_rows = np.flatnonzero((below < 128).any(axis=1))
+    assert len(lines) * 8 < len(dark_rows)  # every line leaves ink, none is blank

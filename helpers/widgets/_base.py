@@ -10,7 +10,10 @@ exported HTML show; JupyterLab shows the live widget instead. In presentation mo
 """
 
 import base64
+import html as htmllib
 import io
+import re
+import textwrap
 
 import ipywidgets as widgets
 import numpy as np
@@ -43,7 +46,9 @@ class FigureView:
 
     def __init__(self, fig):
         self.fig = fig
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
+        # Shown at the size it is drawn, pixel for pixel: stretched to the output's width it went soft.
+        width = f"{round(fig.bbox.width)}px"
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="100%", height="auto"))
         self.renders = 0
         self.render()
         # The layout is worked out once, on the first draw; re-solving it on every move would
@@ -198,10 +203,6 @@ def present(widget):
     """
     sizes = style.PRESENTATION_CONTROLS
     for control in _descendants(widget):
-        if isinstance(control, widgets.Box) and any(isinstance(c, _WIDE_CONTROLS) for c in control.children):
-            # A column of widened controls must not be squeezed narrower than they are, or their
-            # readouts slide under the column beside it.
-            control.layout.flex = "0 0 auto"
         control_style = getattr(control, "style", None)
         if control is widget or control_style is None:
             continue
@@ -223,9 +224,45 @@ def present(widget):
     return widget
 
 
-def still_png(png):
-    """PNG bytes re-encoded for keeping in a notebook: opaque RGB, compressed harder, the same every run."""
+def _plain(html):
+    """The text of a label's HTML: tags dropped, entities such as &nbsp; turned back into characters."""
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", html))
+    return " ".join(htmllib.unescape(text).split())
+
+
+def text_panel(lines, width_px):
+    """PNG bytes of `lines` written in the course's look, one below the other, `width_px` pixels wide.
+
+    Long lines wrap at word boundaries. Used under a widget's figure in its still picture.
+    """
+    import matplotlib as mpl
+
+    chars = max(20, int(width_px / 7.2))  # about 7 px per character at the course's 11 pt
+    wrapped = [part for line in lines for part in (textwrap.wrap(line, chars) or [""])]
+    line_px = 19
+    with mpl.rc_context(dict(style.current_rcparams())):
+        fig = Figure(figsize=(width_px / style.DPI, (len(wrapped) * line_px + 14) / style.DPI), dpi=style.DPI)
+        FigureCanvasAgg(fig)
+        height = fig.bbox.height
+        for i, line in enumerate(wrapped):
+            fig.text(12 / width_px, 1 - (8 + (i + 0.5) * line_px) / height, line, va="center", ha="left",
+                     fontsize=11)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def still_png(png, lines=()):
+    """PNG bytes re-encoded for keeping in a notebook: opaque RGB, compressed harder, the same every run.
+
+    lines: text to print under the picture (the numbers a widget shows beside its figure).
+    """
     picture = Image.open(io.BytesIO(png)).convert("RGB")
+    if lines:
+        panel = Image.fromarray(text_panel(lines, picture.width)).convert("RGB")
+        both = Image.new("RGB", (picture.width, picture.height + panel.height), "white")
+        both.paste(picture, (0, 0))
+        both.paste(panel, (0, picture.height))
+        picture = both
     buffer = io.BytesIO()
     picture.save(buffer, format="png", compress_level=6)  # a third smaller than level 1; level 9 costs 6x the time
     return buffer.getvalue()
@@ -242,6 +279,11 @@ class CourseWidget(widgets.VBox):
 
     def __init__(self, children=(), **kwargs):
         super().__init__(children, **kwargs)
+        for box in _descendants(self):
+            if isinstance(box, widgets.Box) and any(isinstance(c, _WIDE_CONTROLS) for c in box.children):
+                # A column of sliders keeps the width its sliders ask for: squeezed by the readouts
+                # beside it, their tracks shrank to a few pixels per unit and their readouts vanished.
+                box.layout.flex = "0 0 auto"
         if style.presentation_active():
             present(self)
 
@@ -252,15 +294,20 @@ class CourseWidget(widgets.VBox):
         """ipywidgets' bundle (text and the live view) plus 'image/png': the figure as it is now, base64.
 
         JupyterLab shows the live view; GitHub, nbviewer and HTML exports, which cannot, show the picture.
-        A widget without a `view` gets no picture.
+        A widget without a `view` gets no picture. The lines of `still_lines()` are printed under it.
         """
         bundle = super()._repr_mimebundle_(**kwargs)
         view = getattr(self, "view", None)
         if bundle is not None and view is not None:
             # Every change ends with view.render(), so the image already holds the figure as it is now.
             png = view.image.value or view.png()
-            bundle["image/png"] = base64.b64encode(still_png(png)).decode("ascii")
+            bundle["image/png"] = base64.b64encode(still_png(png, self.still_lines())).decode("ascii")
         return bundle
+
+    def still_lines(self):
+        """Text printed under the figure in the still picture: none here; a widget whose numbers live
+        in labels beside its figure returns them, so a reader without a kernel sees them too."""
+        return []
 
 
 class BlitView(FigureView):

@@ -12,7 +12,7 @@ import numpy as np
 from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ._base import BlitView, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
+from ._base import BlitView, _plain, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
 
 WEIGHT_RANGE = (-3.0, 3.0)
 WEIGHT_STEP = 0.01
@@ -200,6 +200,12 @@ class WeightExplorer(CourseWidget):
         diverged = loss_diverged([chain.loss])
         return {"weights": dict(self.weights), "eta": eta, "y_hat": chain.y_hat, "loss": chain.loss,
                 "gradients": grads, "next_y_hat": next_y_hat, "diverged": diverged, "chain": chain}
+
+    def still_lines(self):
+        """The numbers beside the figure, for the still picture: ŷ, L, the four blames, ŷ after one step."""
+        labels = [self.y_hat_label, self.loss_label, *self.gradient_labels.values(), self.next_y_hat_label,
+                  self.status_label]
+        return [_plain(label.value) for label in labels if label.value]
 
     def saturated(self):
         """The hidden units ('h1', 'h2') whose sigmoid is saturated: slope σ′(z) below SATURATED_SLOPE."""
