@@ -153,8 +153,11 @@ class GradientCheck(float):
         for (l, kind), error in self.errors.items():
             shown = f"below {AGREE:g}" if error < AGREE else f"{error:.2g}"
             lines.append(f"layer {l} {kind}: relative error {shown:>12}  {verdict(error)}")
-        if self.passed:
-            lines.append(f"overall: passed, worst part {self.verdict}")
+        if self.verdict == "agree":
+            lines.append("overall: passed, every part agrees")
+        elif self.passed:
+            closer = ", ".join(f"layer {l} {kind}" for (l, kind), v in self.verdicts.items() if v == "suspicious")
+            lines.append(f"overall: passed, no part reads 'bug'; look closer at {closer}")
         else:
             where = ", ".join(f"layer {l} {kind}" for l, kind in self.failing)
             lines.append(f"overall: FAILED, a bug in {where}")
