@@ -71,7 +71,7 @@ class Feedback:
                  f"background: {look['background']}; color: {TEXT_COLOUR}; padding: 8px 12px; margin: 4px 0; "
                  f"max-width: 48em; font-size: {_font_size()}; line-height: 1.5; {WRAPPING}")
         words = f"color: {look['ink']}; font-weight: bold"
-        message = html.escape(self.message).replace("\n", "<br>")
+        message = html.escape(self.message, quote=False).replace("\n", "<br>")
         return (f'<div class="course-feedback course-feedback-{self.status}" style="{panel}">'
                 f'<span style="{words}"><span aria-hidden="true">{look["mark"]}</span> {look["words"]}</span>'
                 f"{' ' + message if message else ''}</div>")

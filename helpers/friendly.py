@@ -1,0 +1,138 @@
+"""A friendly note beside a NameError: the cells above have not run yet.
+
+After a kernel restart, or when a learner runs a cell before the cells above it, the names those
+cells define (np, check, net, ...) do not exist yet, and Python says only
+``NameError: name 'check' is not defined``. This module adds, below that error and without changing
+it, a short note that says what to do: run the cells above (Run ▸ Run All Above Selected Cell).
+
+It uses IPython's hook for custom exception handlers and touches NameError only (not its subclass
+UnboundLocalError, which means something else). Nothing is shown while no error happens, so a
+notebook's outputs stay the same.
+
+Three ways it gets installed, all idempotent:
+
+- ``import helpers.exercises`` (every notebook's import cell) calls `install()`;
+- ``%load_ext helpers.friendly`` in a notebook or IPython;
+- the kernel loads it at start-up, so it works even after a restart when nothing is imported yet:
+  ``python -m helpers.friendly --kernel-config`` writes the IPython kernel configuration of this
+  Python environment (``<sys.prefix>/etc/ipython/ipython_kernel_config.json``) to load it.
+"""
+
+import html
+import json
+import sys
+from pathlib import Path
+
+NOTE = ("This cell uses {name}, which a cell above creates. After a restart of the kernel, or when "
+        "you skip ahead, run the cells above first: Run \u25b8 Run All Above Selected Cell. "
+        "If you typed the name yourself, check its spelling.")
+EXTENSION = "helpers.friendly"
+_INSTALLED = "_course_friendly_name_error"  # the shell attribute holding the handler this module installed
+
+
+class FriendlyNote:
+    """The note, as plain text (terminals, nbval) and as a panel like the exercise checks' feedback."""
+
+    def __init__(self, name=None):
+        self.text = NOTE.format(name=f"the name {name!r}" if name else "a name")
+
+    def __repr__(self):
+        return f"Tip: {self.text}"
+
+    def _repr_html_(self):
+        from .checks import LOOK, TEXT_COLOUR, UNANSWERED, WRAPPING, _font_size
+        look = LOOK[UNANSWERED]
+        panel = (f"border: 2px {look['line']} {look['border']}; border-left-width: 8px; border-radius: 4px; "
+                 f"background: {look['background']}; color: {TEXT_COLOUR}; padding: 8px 12px; margin: 4px 0; "
+                 f"max-width: 48em; font-size: {_font_size()}; line-height: 1.5; {WRAPPING}")
+        return (f'<div class="course-feedback course-friendly-note" style="{panel}">'
+                f'<span style="color: {look["ink"]}; font-weight: bold">Tip:</span> {html.escape(self.text, quote=False)}</div>')
+
+
+def _show_error_and_note(shell, etype, value, tb, tb_offset=None):
+    """IPython's custom exception handler: the usual traceback, then the note for a plain NameError."""
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    if isinstance(value, NameError) and not isinstance(value, UnboundLocalError):
+        from IPython.display import display
+        display(FriendlyNote(getattr(value, "name", None)))
+
+
+def _shell(shell):
+    if shell is not None:
+        return shell
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def installed(shell=None):
+    """True if the note is installed in `shell` (by default the running IPython, if any)."""
+    shell = _shell(shell)
+    return shell is not None and getattr(shell, _INSTALLED, None) is getattr(shell, "CustomTB", None)
+
+
+def install(shell=None):
+    """Show the note below every NameError in `shell` (by default the running IPython kernel).
+
+    Returns True if the note is installed (now or before), False outside IPython, or when another
+    custom exception handler is already in place (it is left alone). Installing twice changes nothing.
+    """
+    shell = _shell(shell)
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    if installed(shell):
+        return True
+    if tuple(shell.custom_exceptions):
+        return False
+    shell.set_custom_exc((NameError,), _show_error_and_note)
+    setattr(shell, _INSTALLED, shell.CustomTB)
+    return True
+
+
+def uninstall(shell=None):
+    """Remove the note again (only if this module installed it); returns True if it was removed."""
+    shell = _shell(shell)
+    if shell is None or not installed(shell):
+        return False
+    shell.set_custom_exc((), None)
+    setattr(shell, _INSTALLED, None)
+    return True
+
+
+def load_ipython_extension(ipython):
+    """For ``%load_ext helpers.friendly`` and the kernel's extensions setting."""
+    install(ipython)
+
+
+def unload_ipython_extension(ipython):
+    uninstall(ipython)
+
+
+def write_kernel_config(prefix=None):
+    """Make every IPython kernel of this Python environment load the note at start-up.
+
+    Adds EXTENSION to InteractiveShellApp.extensions in <prefix>/etc/ipython/ipython_kernel_config.json
+    (prefix: sys.prefix), keeping whatever else the file holds. Returns the file's path.
+    """
+    path = Path(prefix or sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.json"
+    config = json.loads(path.read_text()) if path.exists() else {}
+    extensions = config.setdefault("InteractiveShellApp", {}).setdefault("extensions", [])
+    if EXTENSION not in extensions:
+        extensions.append(EXTENSION)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def main(argv):
+    if argv != ["--kernel-config"]:
+        print("usage: python -m helpers.friendly --kernel-config")
+        return 2
+    print(f"wrote {write_kernel_config()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
