@@ -1,11 +1,15 @@
 # The course's commands. `make lab` opens the course; `make test` checks all of it.
 # Both create .venv on first use (and again whenever pyproject.toml changes).
+# A learner works in their own copies (my-notebooks/, ignored by git); notebooks/ stays as published.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FIRST_NOTEBOOK := notebooks/00_welcome.ipynb
+COPIES := my-notebooks
+FIRST_NOTEBOOK := 00_welcome.ipynb
+# Extra options for JupyterLab, e.g. LAB_OPTIONS=--no-browser (the tests use it), or a --ServerApp.port.
+LAB_OPTIONS ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
 # Plots are drawn off-screen and widgets are rendered as text, so runs are the same everywhere.
@@ -13,10 +17,12 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help lab test unit notebooks check bench book clean
+.PHONY: help lab fresh test unit notebooks check bench book clean
 
 help:
-	@echo "make lab        open the course in JupyterLab (installs on first use)"
+	@echo "make lab        open the course in JupyterLab, in your own copies in $(COPIES)/ (installs on first use)"
+	@echo "make fresh NB=04   restore one of your notebooks to a fresh copy (yours is kept in $(COPIES)/replaced/)"
+	@echo "make fresh      restore every notebook in $(COPIES)/ the same way"
 	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser"
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
@@ -37,8 +43,13 @@ $(STAMP): pyproject.toml
 # Containers often run as root, which JupyterLab refuses unless told; elsewhere nothing is added.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The link JupyterLab prints (and the page it opens) is the learner's own notebook 00.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/.jupyter" --LabApp.extension_manager=readonly $(AS_ROOT) $(FIRST_NOTEBOOK)
+	@$(BIN)/python -m helpers.copies --course notebooks --copies $(COPIES)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(COPIES)/$(FIRST_NOTEBOOK) --LabApp.app_settings_dir="$(CURDIR)/.jupyter" --LabApp.extension_manager=readonly $(AS_ROOT) $(LAB_OPTIONS)
+
+fresh: $(STAMP)
+	@$(BIN)/python -m helpers.copies --course notebooks --copies $(COPIES) --fresh $(or $(NB),all)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
