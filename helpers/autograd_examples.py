@@ -23,12 +23,13 @@ def named(value, label):
 
 def five_factor_chain(x=FIVE_FACTOR["x"], y=FIVE_FACTOR["y"], w1=FIVE_FACTOR["w1"], w2=FIVE_FACTOR["w2"]):
     """L = (σ(w2·σ(w1·x)) − y)², the five links of notebook 03. Returns (L, nodes)."""
-    n = {"x": Value(x, label="x"), "w1": Value(w1, label="w1"), "w2": Value(w2, label="w2")}
+    n = {"x": Value(x, label="x"), "w1": Value(w1, label="w1"), "w2": Value(w2, label="w2"), "y": Value(y, label="y")}
     n["z1"] = named(n["w1"] * n["x"], "z1")
     n["a1"] = named(n["z1"].sigmoid(), "a1")
     n["z2"] = named(n["w2"] * n["a1"], "z2")
     n["a2"] = named(n["z2"].sigmoid(), "a2")
-    n["L"] = named((n["a2"] - y) ** 2, "L")
+    n["error"] = named(n["a2"] - n["y"], "a2 − y")
+    n["L"] = named(n["error"] ** 2, "L")
     return n["L"], n
 
 
@@ -36,13 +37,14 @@ def two_two_one(weights=None, x=EXAMPLE_INPUTS, y=EXAMPLE_TARGET):
     """The 2-2-1 example: h = σ(w·x) per hidden neuron, ŷ = w3·h1 + w4·h2, L = (ŷ − y)². Returns (L, nodes)."""
     weights = dict(EXAMPLE_WEIGHTS if weights is None else weights)
     n = {name: Value(w, label=name) for name, w in weights.items()}
-    n["x1"], n["x2"] = Value(x[0], label="x1"), Value(x[1], label="x2")
+    n["x1"], n["x2"], n["y"] = Value(x[0], label="x1"), Value(x[1], label="x2"), Value(y, label="y")
     n["z1"] = named(n["w1"] * n["x1"], "z1")
     n["z2"] = named(n["w2"] * n["x2"], "z2")
     n["h1"] = named(n["z1"].sigmoid(), "h1")
     n["h2"] = named(n["z2"].sigmoid(), "h2")
     n["y_hat"] = named(n["w3"] * n["h1"] + n["w4"] * n["h2"], "ŷ")
-    n["L"] = named((n["y_hat"] - y) ** 2, "L")
+    n["error"] = named(n["y_hat"] - n["y"], "ŷ − y")
+    n["L"] = named(n["error"] ** 2, "L")
     return n["L"], n
 
 

@@ -1,0 +1,152 @@
+"""Step through the backward pass of a computation graph, one node at a time.
+
+    backward_stepper()       # Step / Back / Reset, and a dropdown of three computations
+
+Each Step lets the next node, in reverse topological order, pass its gradient to its inputs: the
+node is highlighted, the labels show the local derivative it multiplies in and, where an input
+lies on several paths (a fork), the running sum its gradient collects.
+"""
+
+import html
+
+import ipywidgets as widgets
+
+from ..autograd import backward_steps
+from ..autograd_examples import EXPRESSIONS
+from ..graph_plot import draw_graph, number
+from ._base import BlitView, CourseWidget, new_figure
+
+FIGSIZE = (10.4, 4.6)  # room for the widest of the three graphs, the 2-2-1 example
+MIN_SPAN = (13.0, 4.0)  # the 2-2-1 graph's size in data units: smaller graphs keep boxes of the same size
+
+
+def _signed(value):
+    """A number in brackets when negative, for a product written out: 1.0000 × (−0.6000)."""
+    text = number(value)
+    return f"({text})" if value < 0 else text
+
+
+class BackwardStepper(CourseWidget):
+    """The backward pass of a small computation, one node per Step.
+
+    Controls: `expression` (Dropdown of helpers.autograd_examples.EXPRESSIONS), `step_button`,
+    `back_button`, `reset_button`. Labels (HTML): `position_label` (which step of how many),
+    `node_label` (the node acting now and its gradient), `detail_label` (one line per input it
+    passes gradient to: local derivative, product, running sum). Figure: `fig`, `ax`, `drawing`
+    (a graph_plot.GraphDrawing), `view`. State: `root`, `nodes`, `steps` (only nodes that have
+    inputs take a step), `k` (steps taken so far).
+    """
+
+    title = "Backward stepper"
+
+    def __init__(self, expression=None):
+        names = list(EXPRESSIONS)
+        if expression is None:
+            expression = names[1]
+        if expression not in EXPRESSIONS:
+            raise ValueError(f"expression must be one of {names}, but got {expression!r}")
+        self.expression = widgets.Dropdown(options=names, value=expression, description="computation",
+                                           layout=widgets.Layout(width="360px"),
+                                           style={"description_width": "initial"})
+        self.step_button = widgets.Button(description="Step", button_style="primary", icon="step-backward",
+                                          tooltip="the next node passes its gradient to its inputs")
+        self.back_button = widgets.Button(description="Back", icon="undo", tooltip="undo the last step")
+        self.reset_button = widgets.Button(description="Reset", icon="refresh", tooltip="start the walk again")
+        self.position_label = widgets.HTML()
+        self.node_label = widgets.HTML()
+        self.detail_label = widgets.HTML(layout=widgets.Layout(min_height="4.5em"))
+
+        self.fig = new_figure(FIGSIZE)
+        self.fig.set_layout_engine("none")
+        self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.91))  # the graph needs no ticks: no margins
+        self._build(expression)
+        self.view = BlitView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
+
+        self.step_button.on_click(lambda _: self.step())
+        self.back_button.on_click(lambda _: self.back())
+        self.reset_button.on_click(lambda _: self.reset())
+        self.expression.observe(self._on_expression, names="value")
+        buttons = widgets.HBox([self.expression, self.step_button, self.back_button, self.reset_button])
+        super().__init__([buttons, self.position_label, self.node_label, self.detail_label, self.view.image])
+
+    def _build(self, name):
+        self.ax.clear()
+        self.root, self.nodes = EXPRESSIONS[name]()
+        self.steps = [s for s in backward_steps(self.root) if s.contributions]
+        self.drawing = draw_graph(self.root, ax=self.ax, show_grads=False, min_span=MIN_SPAN,
+                                  title="Press Step: each node in turn passes its gradient back to its inputs")
+        self.k = 0
+        self._update()
+
+    def _on_expression(self, change):
+        self._build(change["new"])
+        self.view.moving = sorted(self.drawing.artists(), key=lambda a: a.get_zorder())
+        for artist in self.view.moving:
+            artist.set_animated(True)
+        self.view.invalidate()
+        self.view.render()
+
+    def step(self):
+        """The next node passes its gradient back (nothing happens after the last)."""
+        self.k = min(self.k + 1, len(self.steps))
+        self._refresh()
+
+    def back(self):
+        """Undo the last step."""
+        self.k = max(self.k - 1, 0)
+        self._refresh()
+
+    def reset(self):
+        """Back to the start: only the root's gradient, 1, is known."""
+        self.k = 0
+        self._refresh()
+
+    def _refresh(self):
+        self._update()
+        self.view.render()
+
+    def state(self):
+        """The walk so far: k, n_steps, the current node's name (None at the start), and every gradient
+        shown, as a dict {node name: text of its gradient label}."""
+        current = self.steps[self.k - 1].node.name if self.k else None
+        shown = {node.name: self.drawing.grad_texts[id(node)].get_text() for node in self.drawing.order}
+        return {"k": self.k, "n_steps": len(self.steps), "current": current, "grads": shown}
+
+    def _update(self):
+        n = len(self.steps)
+        self.drawing.show_step(self.steps, self.k)
+        self.step_button.disabled = self.k >= n
+        self.back_button.disabled = self.k == 0
+        root = html.escape(self.root.name)
+        if self.k == 0:
+            self.position_label.value = f"step 0 of {n}"
+            self.node_label.value = (f"The walk starts at the output: <b>∂{root}/∂{root} = 1</b>. "
+                                     "Press <b>Step</b>.")
+            self.detail_label.value = ""
+            return
+        step = self.steps[self.k - 1]
+        name = html.escape(step.node.name)
+        self.position_label.value = f"step {self.k} of {n}" + (": done, every gradient is final" if self.k == n else "")
+        self.node_label.value = (f"<b>{name}</b> ({html.escape(step.node.op)}) has its full gradient, "
+                                 f"∂{root}/∂{name} = <b>{number(step.grad)}</b>, and passes it to its inputs:")
+        reached = {id(c.parent) for earlier in self.steps[:self.k - 1] for c in earlier.contributions}
+        lines = []
+        for c in step.contributions:
+            parent = html.escape(c.parent.name)
+            line = (f"{parent}.grad += local ∂{name}/∂{parent} × grad = {number(c.local)} × {_signed(step.grad)} "
+                    f"= <b>{number(c.amount)}</b>")
+            if id(c.parent) in reached:
+                line += (f"; a fork: {parent} already had {number(c.before)} from another path, "
+                         f"so the running sum is now <b>{number(c.after)}</b>")
+            lines.append(line)
+            reached.add(id(c.parent))
+        self.detail_label.value = "<br>".join(lines)
+
+
+def backward_stepper(expression=None):
+    """A widget that walks a computation graph backwards one node at a time.
+
+    expression: one of helpers.autograd_examples.EXPRESSIONS (default: the 2-2-1 example of 04).
+    Returns a BackwardStepper.
+    """
+    return BackwardStepper(expression)

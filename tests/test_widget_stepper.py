@@ -1,0 +1,141 @@
+"""The backward stepper, driven without a browser: press its buttons and read its labels and figure."""
+
+import pytest
+
+from helpers.autograd import topological_order as root_order
+from helpers.autograd_examples import EXPRESSIONS, fork, two_two_one
+from helpers.graph_plot import PENDING
+from helpers.tiny import TwoTwoOne
+from helpers.widgets import backward_stepper
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def test_it_starts_at_the_root_with_gradient_one_and_nothing_else_known():
+    w = backward_stepper()
+    assert w.expression.value == "the 2-2-1 example of 04"
+    state = w.state()
+    assert state["k"] == 0 and state["current"] is None
+    assert state["grads"]["L"] == "grad 1.0000"
+    assert all(text == PENDING for name, text in state["grads"].items() if name != "L")
+    assert "∂L/∂L = 1" in w.node_label.value
+    assert w.back_button.disabled and not w.step_button.disabled
+    assert w.view.renders == 1
+
+
+def test_each_step_highlights_the_next_node_in_reverse_topological_order():
+    w = backward_stepper()
+    names = [step.node.name for step in w.steps]
+    assert names[0] == "L" and names[1] == "ŷ − y" and names[2] == "ŷ"
+    seen = []
+    for k in range(1, len(w.steps) + 1):
+        image, renders = w.view.image.value, w.view.renders
+        w.step_button.click()
+        assert w.state()["current"] == names[k - 1]
+        assert f"<b>{names[k - 1]}</b>" in w.node_label.value
+        assert f"step {k} of {len(w.steps)}" in w.position_label.value
+        assert w.drawing.current_node() == id(w.steps[k - 1].node)
+        assert w.view.renders == renders + 1 and w.view.image.value != image
+        seen.append(w.state()["current"])
+    assert seen == names and w.step_button.disabled and "done" in w.position_label.value
+
+
+def test_after_the_last_step_every_gradient_equals_two_two_ones():
+    w = backward_stepper()
+    for _ in w.steps:
+        w.step()
+    grads = TwoTwoOne().gradients()
+    for name in ("w1", "w2", "w3", "w4"):
+        assert w.state()["grads"][name] == f"grad {grads[name]:.4f}".replace("-", "\u2212")
+
+
+def test_a_step_shows_the_local_derivative_it_multiplies_in():
+    w = backward_stepper()
+    L, nodes = two_two_one()
+    L.backward()
+    while w.state()["current"] != "h1":
+        w.step()
+    sigma_slope = nodes["h1"].data * (1 - nodes["h1"].data)
+    detail = w.detail_label.value
+    assert f"z1.grad += local ∂h1/∂z1 × grad = {sigma_slope:.4f} × (−{abs(nodes['h1'].grad):.4f})" in detail
+    assert f"= <b>−{abs(nodes['z1'].grad):.4f}</b>" in detail
+
+
+def test_at_a_fork_the_running_sum_is_shown():
+    w = backward_stepper("a fork: L = 2a · a²")
+    L, nodes = fork()
+    L.backward()
+    texts = []
+    for _ in w.steps:
+        w.step()
+        texts.append(w.state()["grads"]["a"])
+    # a gets 9 from v = a² first (3 · 3), the sum is unfinished; then 4.5 from u = 2a: 13.5 = 6a²
+    assert texts[1] == "grad 9.0000 …"
+    assert "a fork: a already had 9.0000 from another path, so the running sum is now <b>13.5000</b>" in w.detail_label.value
+    assert texts[-1] == "grad 13.5000" and nodes["a"].grad == 13.5
+
+
+def test_back_undoes_a_step_and_reset_starts_again():
+    w = backward_stepper()
+    w.step(); w.step(); w.step()
+    w.back_button.click()
+    assert w.state()["k"] == 2
+    after_two = w.state()
+    w.step(); w.back()
+    assert w.state() == after_two
+    w.reset_button.click()
+    assert w.state()["k"] == 0 and w.state()["current"] is None and w.drawing.current_node() is None
+    for _ in range(3):
+        w.back_button.click()  # nothing before the start
+    assert w.state()["k"] == 0
+
+
+@pytest.mark.parametrize("name", list(EXPRESSIONS))
+def test_the_dropdown_switches_the_computation(name):
+    other = next(n for n in EXPRESSIONS if n != name)
+    w = backward_stepper(other)
+    w.step()
+    w.expression.value = name
+    root, _ = EXPRESSIONS[name]()
+    assert w.state()["k"] == 0 and w.root.data == root.data
+    assert w.state()["n_steps"] == sum(1 for s in w.steps if s.contributions) > 0
+    for _ in range(w.state()["n_steps"] + 2):  # pressing past the end is harmless
+        w.step()
+    root.backward()
+    for node, shown in zip(w.drawing.order, root_order(root)):
+        assert w.drawing.grad_texts[id(node)].get_text() == f"grad {shown.grad:.4f}".replace("-", "\u2212")
+    assert not any(text == PENDING or text.endswith("…") for text in w.state()["grads"].values())
+
+
+def test_an_unknown_expression_is_refused_clearly():
+    with pytest.raises(ValueError, match="expression must be one of"):
+        backward_stepper("a spiral")
+
+
+def test_it_has_a_still_picture_and_a_short_text_form():
+    w = backward_stepper()
+    bundle = w._repr_mimebundle_()
+    assert "image/png" in bundle and "Backward stepper" in repr(w)
+
+
+def test_the_graph_figure_puts_each_node_right_of_its_inputs_with_every_number():
+    import matplotlib.pyplot as plt
+
+    from helpers.graph_plot import draw_graph, layout, number, short
+
+    L, nodes = two_two_one()
+    L.backward()
+    positions, order = layout(L)
+    for node in order:
+        for parent in node.parents:
+            assert positions[id(parent)][0] < positions[id(node)][0]
+    drawing = draw_graph(L)
+    texts = {t.get_text() for t in drawing.ax.texts}
+    for node in order:
+        assert f"data {number(node.data)}" in texts
+        assert drawing.grad_texts[id(node)].get_text() == f"grad {number(node.grad)}"
+    for node in order:
+        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            assert drawing.arrow_texts[(id(parent), id(node), k)].get_text() == short(local)
+    assert len(drawing.arrows) == sum(len(n.parents) for n in order)
+    plt.close(drawing.ax.figure)
