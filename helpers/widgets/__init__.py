@@ -16,6 +16,7 @@ _WIDGETS = {
     "training_dashboard": "dashboard",
     "loss_explorer": "loss",
     "bug_explorer": "bugs",
+    "backward_stepper": "stepper",
 }
 
 __all__ = sorted(_WIDGETS)
