@@ -1,0 +1,99 @@
+"""In JupyterLab itself, the feedback panels look as they should: saved and reopened, and run live.
+
+A saved notebook opens untrusted, and JupyterLab then cleans the HTML of its outputs: this checks
+that the panels keep their colours, border styles, text size and wrapping after that cleaning, in
+the same chromium the other browser tests use.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from lab_server import LabServer
+
+pytestmark = pytest.mark.browser
+
+NAME = "feedback_panels.ipynb"
+CELLS = [
+    "from helpers.exercises import nb02 as check",
+    "check.squared_error_of_prediction(0.25)",
+    "check.squared_error_of_prediction(0.5)",
+    "check.squared_error_of_prediction(None)",
+]
+PANELS = """() => [...document.querySelectorAll('.jp-Notebook .course-feedback')].map(p => {
+    const s = getComputedStyle(p);
+    return {text: p.textContent, fontSize: parseFloat(s.fontSize), borderStyle: s.borderTopStyle,
+            borderColor: s.borderTopColor, background: s.backgroundColor, whiteSpace: s.whiteSpace,
+            wordBreak: s.wordBreak, overflowWrap: s.overflowWrap, width: p.getBoundingClientRect().width};
+})"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("lab")
+    server = LabServer(workdir).start()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    path = workdir / "notebooks" / NAME
+    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(nb, path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    page.evaluate("""async () => {
+        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+        for (const k of await (await fetch('/api/kernels')).json()) {
+            await fetch('/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
+        }
+    }""")
+    context.close()
+
+
+def _rgb(hex_colour):
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _assert_panels(panels):
+    from helpers.checks import CORRECT, LOOK, UNANSWERED, WRONG
+    assert [re.sub(r"^\W+", "", p["text"]).split(".")[0].split("!")[0] for p in panels] == [
+        "Correct", "Not yet", "Not answered yet"]
+    for panel, status in zip(panels, (CORRECT, WRONG, UNANSWERED)):
+        look = LOOK[status]
+        assert panel["fontSize"] >= 15
+        assert panel["borderStyle"] == look["line"]
+        assert panel["borderColor"] == _rgb(look["border"])
+        assert panel["background"] == _rgb(look["background"])
+        assert (panel["whiteSpace"], panel["wordBreak"], panel["overflowWrap"]) == ("normal", "normal", "normal")
+        assert panel["width"] > 300
+
+
+def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page, lab):
+    page.goto(f"{lab.url}/lab/workspaces/feedback/tree/{NAME}?reset")
+    page.wait_for_selector(".jp-Notebook .course-feedback")
+    _assert_panels(page.evaluate(PANELS))
+
+
+def test_panels_look_the_same_when_the_cells_run_live(page, lab):
+    page.goto(f"{lab.url}/lab/workspaces/feedback-live/tree/{NAME}?reset")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Edit$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Clear Outputs of All Cells$")).click()
+    page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 3",
+                           timeout=90_000)
+    _assert_panels(page.evaluate(PANELS))
+    assert Path(lab.workdir / "notebooks" / NAME).exists()
