@@ -85,6 +85,18 @@ def test_make_lab_binds_to_localhost_and_keeps_token_authentication():
         assert weakening not in recipe
 
 
+def test_make_lab_opens_the_learners_copy_of_notebook_00_and_makes_the_copies_first():
+    makefile = (ROOT / "Makefile").read_text()
+    copies = re.search(r"^COPIES := (\S+)$", makefile, re.M).group(1)
+    first = re.search(r"^FIRST_NOTEBOOK := (\S+)$", makefile, re.M).group(1)
+    assert (ROOT / "notebooks" / first).is_file()
+    recipe = _recipe("lab").splitlines()
+    assert "helpers.copies" in recipe[0] and "--copies $(COPIES)" in recipe[0]
+    assert "--LabApp.default_url=/lab/tree/$(COPIES)/$(FIRST_NOTEBOOK)" in recipe[1]
+    assert "notebooks/" not in recipe[1], "make lab must not open the course's own notebooks"
+    assert f"{copies}/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
 def test_make_test_runs_nbval_in_strict_mode_over_the_notebooks():
     makefile = (ROOT / "Makefile").read_text()
     assert "--nbval-lax" not in makefile
