@@ -81,7 +81,7 @@ def unanswered(what="your answer"):
     return Feedback(UNANSWERED, f"Replace None with {what}, then run the cell again.")
 
 
-FALLBACK = "Work through the steps again, one at a time, and compare each with the worked example."
+FALLBACK = "Work through it again, one step at a time. If you are stuck, unfold the worked solution below the exercise."
 
 
 def _fires(test, value):
