@@ -41,11 +41,16 @@ def shown(answer):
         try:
             text = _REPR.repr(answer)
         except Exception:  # an object whose repr itself fails
-            return f"a {type(answer).__name__} object"
+            return f"an object of type {type(answer).__name__}"
     text = " ".join(text.split())
     if " at 0x" in text:  # a default repr holds a memory address, different on every run
-        return f"a {type(answer).__name__} object"
+        return f"an object of type {type(answer).__name__}"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _foreign_array(x):
+    """True for another library's array (a pandas Series, say), which NumPy can read."""
+    return hasattr(x, "__array__") and not isinstance(x, (np.ndarray, np.generic, str, bytes))
 
 
 def _is_real(x):
@@ -53,6 +58,12 @@ def _is_real(x):
     if isinstance(x, (bool, np.bool_)):
         return False
     return isinstance(x, (numbers.Real, decimal.Decimal))
+
+
+def _object(x):
+    """'an object of type B', with its repr when that says more: 'range(0, 3), an object of type range'."""
+    text = shown(x)
+    return text if text.startswith("an object of type") else f"{text}, an object of type {type(x).__name__}"
 
 
 def _what_it_is(x):
@@ -71,7 +82,7 @@ def _what_it_is(x):
         return "a dict"
     if callable(x):
         return "a function"
-    return f"a {type(x).__name__} ({shown(x)})"
+    return _object(x)
 
 
 def _number_problem(x):
@@ -96,7 +107,7 @@ def _number_problem(x):
     if callable(x):
         return (f"That is {shown(x)} itself, not a number. Call it, with its inputs in brackets, and "
                 "give what it returns.")
-    return f"{shown(x)} is a {type(x).__name__}, not a number."
+    return f"That is {_object(x)}, not a number."
 
 
 def _finite(value, shown_as):
@@ -127,13 +138,15 @@ def read_number(answer):
         except (TypeError, ValueError):
             return None, _number_problem(answer)
         return _finite(value, shown(answer))
-    if isinstance(answer, (list, tuple, np.ndarray)):
+    if isinstance(answer, (list, tuple, np.ndarray)) or _foreign_array(answer):
         array, problem = read_array(answer)
         if problem:
             return None, f"That is a list or array, not one number. {problem}"
+        if array.ndim == 0:
+            return float(array), None
         if array.size == 1:
-            return None, (f"{shown(answer)} is one number inside a list or array. Give the number itself, "
-                          "without the brackets (for example answer[0]).")
+            return None, (f"That is one number inside a list or array: {shown(answer)}. Give the number "
+                          "itself, without the brackets (for example answer[0]).")
         return None, f"That is {array.size} numbers (shape {array.shape}), but the answer is a single number."
     return None, _number_problem(answer)
 
@@ -146,6 +159,11 @@ def _read_nested(x, path, depth):
     """(float64 array, None) or (None, problem) for a leaf, list, tuple or array inside an answer."""
     if depth > MAX_DEPTH:
         return None, f"It is nested more than {MAX_DEPTH} levels deep: that is not an array of this exercise."
+    if _foreign_array(x):
+        try:  # another library's array (a pandas Series, say): read what NumPy makes of it
+            x = np.asarray(x)
+        except Exception:
+            return None, f"{shown(x)} could not be read as an array of numbers."
     if isinstance(x, np.ndarray):
         kind = x.dtype.kind
         if kind in "fiu":

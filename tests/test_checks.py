@@ -289,3 +289,26 @@ def test_check_choice_gives_odd_answers_a_hint(answer, words):
 def test_check_choice_reads_a_number_against_options_written_as_numbers():
     assert check_choice(4.0, "4", ("0.1", "1", "4")).status == CORRECT
     assert check_choice(np.int64(1), "4", ("0.1", "1", "4")).status == WRONG
+
+
+class _OtherLibrarysArray:
+    """What a pandas Series or a tensor looks like to NumPy: an object with __array__."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.values, dtype=dtype)
+
+
+def test_another_librarys_arrays_are_read_through_numpy():
+    assert check_array(_OtherLibrarysArray([[1.0, 2.0]]), [[1.0, 2.0]]).status == CORRECT
+    assert check_number(_OtherLibrarysArray(0.5), 0.5).status == CORRECT
+    assert "inside a list or array" in check_number(_OtherLibrarysArray([0.5]), 0.5).message
+    assert "text" in check_array(_OtherLibrarysArray(["1", "2"]), [1.0, 2.0]).message
+
+
+def test_numpy_text_and_truth_scalars_are_not_numbers():
+    assert "Remove the quotes" in check_number(np.str_("0.5"), 0.5).message
+    assert "truth value" in check_number(np.bool_(True), 1.0).message
+    assert "Remove the quotes" in check_shape(np.array(["4", "3"]), (4, 3)).message
