@@ -668,7 +668,7 @@ def _auto_levels(L, n):
 
 
 def loss_landscape(f, w_range_x, w_range_y, path=None, ax=None, *, levels=16, resolution=80,
-                   xlabel="$w_x$", ylabel="$w_y$", title="Loss landscape", colorbar=True):
+                   xlabel="$w_x$", ylabel="$w_y$", title="Loss landscape", colorbar=True, equal_aspect=False):
     """Filled contours of a loss L = f(w_x, w_y) over two weights, with an optional descent path.
 
     f: the loss as a function of the two weights (of arrays, or of two numbers: both work).
@@ -676,6 +676,8 @@ def loss_landscape(f, w_range_x, w_range_y, path=None, ax=None, *, levels=16, re
         visited by gradient descent, drawn as a line with a circle at the start and a cross at the end.
     levels: how many contour levels (log-spaced when the loss spans powers of ten), or the levels.
     resolution: grid points per weight. The contours are computed once, here.
+    equal_aspect: draw one unit of w_x as long as one unit of w_y, so that a gradient step, which
+        leaves its point at right angles to the contour line there, also looks perpendicular.
 
     Returns a LossLandscape; `update(path)` moves the path in place.
     """
@@ -709,6 +711,8 @@ def loss_landscape(f, w_range_x, w_range_y, path=None, ax=None, *, levels=16, re
                             color=style.PALETTE["vermillion"], markeredgecolor="white", zorder=5, label="end")
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, y=1.0)
@@ -844,14 +848,35 @@ def _boundary_line(ax, grid_x, grid_y, p):
     return ax.contour(grid_x, grid_y, p, levels=[0.5], colors=style.PATH, linewidths=2.0, zorder=2)
 
 
+_LEGEND_CORNERS = {"upper left": (0.0, 1.0), "upper right": (1.0, 1.0), "lower left": (0.0, 0.0),
+                   "lower right": (1.0, 0.0)}
+
+
+def _emptiest_corner(X, extent, width=0.3, height=0.2):
+    """The corner of the axes whose width × height box (as shares of the axes) holds the fewest points of X.
+
+    Ties go to the first in _LEGEND_CORNERS' order, so the legend sits in the same place on every run.
+    """
+    x_lo, x_hi, y_lo, y_hi = extent
+    u, v = (X[:, 0] - x_lo) / (x_hi - x_lo), (X[:, 1] - y_lo) / (y_hi - y_lo)
+    counts = {}
+    for name, (cx, cy) in _LEGEND_CORNERS.items():
+        near_x = u <= width if cx == 0.0 else u >= 1.0 - width
+        near_y = v <= height if cy == 0.0 else v >= 1.0 - height
+        counts[name] = int(np.sum(near_x & near_y))
+    return min(_LEGEND_CORNERS, key=lambda name: counts[name])
+
+
 def decision_boundary(net, X, y, ax=None, *, grid=120, class_names=CLASS_NAMES, xlabel="$x_1$",
-                      ylabel="$x_2$", title="Where the network says each class", colorbar=True):
+                      ylabel="$x_2$", title="Where the network says each class", colorbar=True, legend=True):
     """Shade a classifier's P(class 1) over its two inputs, draw the P = 0.5 boundary and the data.
 
     net: a Network with 2 inputs and one sigmoid output or a softmax output (class 1 = column 1).
     X (N, 2), y (N,) integer labels 0/1. grid: points per axis of the shaded picture.
     Classes are shown by colour and marker shape (style.CLASS_COLOURS, style.CLASS_MARKERS).
-    class_names: the legend's names for labels 0 and 1. colorbar: add a bar for P(class 1).
+    class_names: the legend's names for labels 0 and 1. colorbar: add a bar for P(class 1) (pass False
+    for the panels of a figure that shares one bar: fig.colorbar(plot.image, ax=axes)). legend: draw the
+    legend, in the corner of the axes that covers the fewest data points.
     Returns a DecisionBoundary; `update(net)` recomputes the shading and the boundary in place.
     """
     X = validate.as_array(X, "X", ndim=2)
@@ -884,6 +909,7 @@ def decision_boundary(net, X, y, ax=None, *, grid=120, class_names=CLASS_NAMES, 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, y=1.0)
-    ax.legend(loc="upper left", framealpha=0.9)
+    if legend:
+        ax.legend(loc=_emptiest_corner(X, (x_lo, x_hi, y_lo, y_hi)), framealpha=0.9)
     return DecisionBoundary(fig=fig, ax=ax, image=image, boundary=boundary, points=points, grid_x=grid_x,
                             grid_y=grid_y, probability=p)

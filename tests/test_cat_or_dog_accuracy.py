@@ -74,3 +74,47 @@ def test_the_saved_notebook_prints_the_same_test_accuracy(trained):
     assert match.group(1) == f"{test_accuracy:.2f}"
     assert int(match.group(2)) == round(test_accuracy * int(match.group(3)))
     assert float(match.group(1)) >= FLOOR
+
+
+# The boundary's real shape, as notebook 07's words describe it: the cat region (P(dog) < 0.5) on the
+# grid that decision_boundary draws, and which edges of the picture it reaches.
+
+def _cat_region_edges(net, X):
+    from helpers.plots import _class1_probability
+    import numpy as np
+
+    pad_x, pad_y = 0.08 * np.ptp(X[:, 0]), 0.08 * np.ptp(X[:, 1])
+    grid_x, grid_y = np.meshgrid(np.linspace(X[:, 0].min() - pad_x, X[:, 0].max() + pad_x, 120),
+                                 np.linspace(X[:, 1].min() - pad_y, X[:, 1].max() + pad_y, 120))
+    cat = _class1_probability(net, grid_x, grid_y) < 0.5
+    edges = {"bottom": cat[0], "top": cat[-1], "left": cat[:, 0], "right": cat[:, -1]}
+    return {name for name, row in edges.items() if row.any()}
+
+
+def test_the_trained_boundary_is_a_tongue_open_only_at_the_bottom_not_a_closed_pocket(trained):
+    from helpers.data import Standardizer
+
+    net, _, _ = trained
+    X, y = load_cat_dog()
+    X_train, _, _, _ = train_test_split(X, y, test_fraction=0.25, seed=0)
+    assert _cat_region_edges(net, Standardizer().fit_transform(X_train)) == {"bottom"}
+
+
+def test_the_dashboards_default_run_leaves_the_cats_open_to_the_left_and_500_epochs_close_it():
+    from helpers.widgets.dashboard import cat_dog_data, train_cat_dog
+
+    data = cat_dog_data()
+    default, _ = train_cat_dog(data, 0.5, 8, 200)
+    longer, _ = train_cat_dog(data, 0.5, 8, 500)
+    assert _cat_region_edges(default, data.X_train) == {"bottom", "left"}
+    assert _cat_region_edges(longer, data.X_train) == {"bottom"}
+
+
+def test_a_learning_rate_of_50_jumps_about_and_ends_above_its_start():
+    from helpers.widgets.dashboard import cat_dog_data, train_cat_dog
+    import numpy as np
+
+    _, history = train_cat_dog(cat_dog_data(), 50.0, 8, 200)
+    loss = np.array(history.loss)
+    assert np.all(np.isfinite(loss))
+    assert loss.max() > 10 * loss[0] and loss[-1] > loss[0]

@@ -390,3 +390,42 @@ def test_each_slope_label_sits_nearer_its_own_tangent_point_than_any_other():
         box = label.get_window_extent(renderer)
         nearest = [np.hypot(box.x0 + box.width / 2 - x, box.y0 + box.height / 2 - y) for x, y in dots]
         assert int(np.argmin(nearest)) == own, (label.get_text(), nearest)
+
+
+def test_loss_landscape_can_draw_both_weights_to_one_scale():
+    def bowl(a, b):
+        return a ** 2 + 4 * b ** 2
+    plain = plots.loss_landscape(bowl, (-2.0, 2.0), (-1.0, 1.0))
+    assert plain.ax.get_aspect() == "auto"
+    equal = plots.loss_landscape(bowl, (-2.0, 2.0), (-1.0, 1.0), equal_aspect=True)
+    assert equal.ax.get_aspect() == 1.0
+    draw(equal.fig)
+    box = equal.ax.get_window_extent()
+    assert box.width / box.height == pytest.approx(4.0 / 2.0, rel=0.02)   # one unit is as long on both axes
+
+
+def test_the_decision_boundary_legend_sits_in_the_corner_with_the_fewest_points():
+    X, y = load_cat_dog()
+    X = Standardizer().fit_transform(X)
+    net = Network([2, 4, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    db = plots.decision_boundary(net, X, y, grid=20)
+    draw(db.fig)
+    box = db.ax.get_legend().get_window_extent()
+    px = db.ax.transData.transform(X)
+    inside = (px[:, 0] >= box.x0) & (px[:, 0] <= box.x1) & (px[:, 1] >= box.y0) & (px[:, 1] <= box.y1)
+    assert inside.sum() <= 2          # the cat-or-dog data leave one corner nearly empty
+    crowded = plots.decision_boundary(net, X, y, grid=20).ax
+    assert db.ax.get_legend()._loc == crowded.get_legend()._loc          # the same place on every run
+    assert plots.decision_boundary(net, X, y, grid=20, legend=False).ax.get_legend() is None
+
+
+def test_decision_boundary_panels_can_share_one_colourbar():
+    X, y = load_cat_dog()
+    X = Standardizer().fit_transform(X)
+    net = Network([2, 4, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    fig, axes = matplotlib.pyplot.subplots(1, 2)
+    plots_ = [plots.decision_boundary(net, X, y, ax, grid=10, colorbar=False) for ax in axes]
+    assert len(fig.axes) == 2                                     # no bar of their own
+    fig.colorbar(plots_[0].image, ax=axes)
+    assert len(fig.axes) == 3
+    matplotlib.pyplot.close(fig)
