@@ -7,6 +7,7 @@ import pytest
 
 from helpers import Network
 from helpers.widgets import depth_explorer
+from helpers.widgets._base import log_value
 from helpers.widgets.depth import (
     ACTIVATIONS, HE_SCALE, MAX_DEPTH, N_INPUTS, WIDTH, DepthExplorer, big_number, build_network,
     demo_batch, describe_ratio, verdict,
@@ -24,7 +25,7 @@ def _set(explorer, depth, activation, scale):
     explorer.depth_slider.value = depth
     explorer.activation_buttons.value = activation
     explorer.scale_slider.value = scale
-    return explorer.scale_slider.value  # the log slider rounds its exponent
+    return log_value(explorer.scale_slider)  # read as the three digits its readout shows
 
 
 def _delta_norms(depth, activation, scale):

@@ -10,6 +10,7 @@ from helpers.widgets.gradient_descent import (
     CRAWLING,
     DIVERGED,
     OVERSHOOTING,
+    START,
     descend_output_weights,
     number,
 )
@@ -81,10 +82,37 @@ def test_a_high_learning_rate_visibly_overshoots_in_a_zig_zag():
     assert np.all(np.sign(error[1:]) == -np.sign(error[:-1]))  # ŷ lands on the other side of y each step
 
 
-def test_just_above_the_limit_each_jump_lands_higher():
+def test_just_above_the_limit_each_jump_lands_higher_so_the_loss_keeps_growing_and_is_called_diverged():
     p = gradient_descent_playground(eta=2.5, steps=20)
-    assert p.verdict == OVERSHOOTING and p.path.loss[-1] > p.path.loss[0]
+    assert not p.path.diverged and np.all(np.diff(p.path.loss) > 0)  # finite, but growing at every step
+    assert p.verdict == DIVERGED and "<b>diverged</b>" in p.verdict_label.value
     assert "each jump lands higher" in p.verdict_label.value
+    p.steps.value = 4  # too few steps to tell growth from a jump or two: only overshooting
+    assert p.verdict == OVERSHOOTING
+
+
+def test_the_learning_rate_slider_hits_the_values_the_text_names():
+    p = gradient_descent_playground()
+    for typed in (0.5, 1.16, 2.32, 0.01, 10.0):
+        p.eta.value = 10 ** round(np.log10(typed), 3)  # where the browser puts a typed value: on its grid
+        assert p.path.loss[1] == descend_output_weights(*START.values(), typed, 1).loss[1]
+
+
+def test_the_y_hat_axis_writes_whole_values_without_an_offset_above_it():
+    p = gradient_descent_playground(steps=50)
+    p.start_sliders["w3"].value = p.start_sliders["w3"].max
+    p.eta.value = 10 ** p.eta.max
+    p.view.render()
+    assert p.y_hat_ax.yaxis.get_offset_text().get_text() == ""
+    labels = [t.get_text() for t in p.y_hat_ax.get_yticklabels() if t.get_text()]
+    assert labels and all("-" not in t for t in labels)
+
+
+def test_the_four_sliders_line_up_in_one_column():
+    p = gradient_descent_playground()
+    controls = [p.eta, p.steps, *p.start_sliders.values()]
+    assert len({c.layout.width for c in controls}) == 1
+    assert len({c.style.description_width for c in controls}) == 1
 
 
 def test_the_highest_learning_rate_diverges_and_says_so():

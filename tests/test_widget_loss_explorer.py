@@ -50,8 +50,8 @@ def test_it_starts_at_the_worked_example_where_the_squared_error_is_0_09(explore
     assert "<b>0.0900</b>" in table
     assert "<b>0.0450</b>" in table
     assert f"<b>{-math.log(0.7):.4f}</b>" in table          # 0.3567
-    assert "2(ŷ − y) = -0.6000" in table
-    assert "ŷ − y = -0.3000" in table
+    assert "2(ŷ − y) = \u22120.6000" in table
+    assert "ŷ − y = \u22120.3000" in table
     assert "ŷ is 0.30 below the target" in explorer.gap_label.value
 
 
@@ -172,3 +172,27 @@ def test_start_values_can_be_chosen():
 def test_loss_reading_rejects_a_non_number():
     with pytest.raises(TypeError, match="y_hat must be a real number"):
         loss_reading("high", 1.0)
+
+
+def test_the_current_prediction_and_the_target_lines_are_in_the_legend():
+    w = loss_explorer()
+    legend = [t.get_text() for t in w.ax.get_legend().get_texts()]
+    assert "the current ŷ" in legend and "the target y" in legend
+    assert w.prediction_line.get_label() == "the current ŷ"
+
+
+def test_a_target_at_one_is_drawn_apart_from_the_axes_edge():
+    w = loss_explorer(y=1.0)
+    right = w.ax.get_xlim()[1]
+    pixels = w.ax.transData.transform([(1.0, 0.0), (right, 0.0)])[:, 0]
+    assert pixels[1] - pixels[0] >= 10  # at least ten pixels of white between the target line and the edge
+
+
+def test_the_squared_error_marker_shows_around_the_half_marker_it_sits_next_to():
+    w = loss_explorer()  # ŷ = 0.7: squared error 0.09, half of it 0.045, a few pixels apart
+    full, half = w.markers["squared_error"], w.markers["half_squared_error"]
+    y_px = w.ax.transData.transform([(0.7, 0.09), (0.7, 0.045)])[:, 1]
+    assert abs(y_px[0] - y_px[1]) < half.get_markersize()  # they would overlap at equal sizes ...
+    # ... so the squared error's marker is larger and behind: its rim shows all round the smaller one.
+    assert full.get_markersize() - half.get_markersize() >= 2 * abs(y_px[0] - y_px[1]) * 72 / w.fig.dpi
+    assert full.get_zorder() < half.get_zorder()

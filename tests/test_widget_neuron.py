@@ -12,7 +12,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 def test_it_starts_as_the_worked_example_first_hidden_neuron():
     n = neuron_explorer()
-    assert "<b>-0.5000</b>" in n.z_label.value      # z = (−0.5)(1.0) + 0
+    assert "<b>\u22120.5000</b>" in n.z_label.value      # z = (−0.5)(1.0) + 0, with a true minus sign
     assert "<b>0.3775</b>" in n.a_label.value       # σ(−0.5) = 0.3775
     assert "<b>0.2350</b>" in n.slope_label.value   # σ′(−0.5) = 0.3775 · 0.6225
     np.testing.assert_allclose(n.marker.get_xydata(), [[-0.5, 0.3775]], atol=1e-4)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import style, validate
 from ..network import Network
-from ._base import CourseWidget, FigureView, fmt, new_figure
+from ._base import CourseWidget, FigureView, fmt, log_slider, log_value, new_figure
 
 WIDTH = 16
 """Neurons in every hidden layer."""
@@ -155,11 +155,8 @@ class DepthExplorer(CourseWidget):
             options=list(ACTIVATIONS), value=activation, description="activation",
             style={"description_width": "initial", "button_width": "80px"},
         )
-        self.scale_slider = widgets.FloatLogSlider(
-            value=weight_scale, base=10, min=np.log10(SCALE_RANGE[0]), max=np.log10(SCALE_RANGE[1]),
-            step=0.01, description="weight scale", continuous_update=True, readout_format=".2f",
-            style={"description_width": "initial"},
-        )
+        self.scale_slider = log_slider(weight_scale, (np.log10(SCALE_RANGE[0]), np.log10(SCALE_RANGE[1])),
+                                       "weight scale", style={"description_width": "initial"})
         self.ratio_label = widgets.HTML()
         self.verdict_label = widgets.HTML()
         self.loss_label = widgets.HTML()
@@ -200,7 +197,7 @@ class DepthExplorer(CourseWidget):
 
     def _update_artists(self):
         depth = self.depth_slider.value
-        self.net = build_network(depth, self.activation_buttons.value, self.scale_slider.value)
+        self.net = build_network(depth, self.activation_buttons.value, log_value(self.scale_slider))
         self.loss, self.sizes = layer_gradient_sizes(self.net, self.X, self.y)
         self.ratio = gradient_ratio(self.sizes)
         self.verdict = verdict(self.loss, self.sizes)

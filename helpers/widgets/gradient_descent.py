@@ -21,7 +21,9 @@ from .. import style
 from ..plots import loss_curve, loss_landscape
 from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ..training import descend_tiny
-from ._base import BlitView, CourseWidget, new_figure
+from matplotlib.ticker import FuncFormatter
+
+from ._base import BlitView, CourseWidget, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import number as _number
 
 PAIR = ("w3", "w4")
@@ -54,9 +56,13 @@ def descend_output_weights(w3, w4, eta, steps, fixed=EXAMPLE_WEIGHTS):
 
 
 def verdict(path, y=EXAMPLE_TARGET):
-    """One phrase for a run: 'converging', 'crawling (...)', 'overshooting (...)', 'diverged' or 'already at the bottom'."""
+    """One phrase for a run: 'converging', 'crawling (...)', 'overshooting (...)', 'diverged' or 'already at the bottom'.
+
+    'diverged' follows the course's one rule (`_base.loss_diverged`): the weights or the loss blew
+    up, or the loss kept growing to the last step.
+    """
     loss = path.loss
-    if path.diverged or not np.all(np.isfinite(loss)):
+    if path.diverged or loss_diverged(loss):
         return DIVERGED
     steps = len(loss) - 1
     if loss[0] < 1e-12:
@@ -74,6 +80,15 @@ def verdict(path, y=EXAMPLE_TARGET):
 def number(value):
     """A number for a label: 4 decimals, e-notation when it is tiny, or 'diverged'."""
     return _number(value, tiny_digits=2)
+
+
+SLIDER_WIDTH = "400px"
+
+
+def _tick(value, position=None):
+    """A ŷ tick label: short, with its own exponent when large ('2e+05'), and a true minus sign."""
+    text = f"{value:.0e}" if abs(value) >= 1e4 else f"{value:.6g}"
+    return text.replace("-", "\N{MINUS SIGN}")
 
 
 def _output_weight_loss(w3, w4):
@@ -95,15 +110,14 @@ class GradientDescentPlayground(CourseWidget):
 
     def __init__(self, eta=0.3, steps=30, start=None):
         start = dict(START if start is None else start)
-        self.eta = widgets.FloatLogSlider(value=eta, base=10, min=ETA_EXPONENTS[0], max=ETA_EXPONENTS[1],
-                                          step=0.01, description="η (eta)", continuous_update=True,
-                                          readout_format=".3g")
+        # The four sliders share one width and one column of names, so their tracks line up.
+        self.eta = log_slider(eta, ETA_EXPONENTS, "η (eta)", layout=widgets.Layout(width=SLIDER_WIDTH))
         self.steps = widgets.IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
-                                       continuous_update=True)
+                                       continuous_update=True, layout=widgets.Layout(width=SLIDER_WIDTH))
         self.start_sliders = {
             name: widgets.FloatSlider(value=start[name], min=rng[0], max=rng[1], step=0.05,
                                       description=f"start {name}", continuous_update=True, readout_format=".2f",
-                                      style={"description_width": "initial"})
+                                      layout=widgets.Layout(width=SLIDER_WIDTH))
             for name, rng in (("w3", W3_RANGE), ("w4", W4_RANGE))
         }
         self.final_loss_label = widgets.HTML()
@@ -118,7 +132,7 @@ class GradientDescentPlayground(CourseWidget):
         w1, w2 = EXAMPLE_WEIGHTS["w1"], EXAMPLE_WEIGHTS["w2"]
         self.landscape = loss_landscape(_output_weight_loss, W3_RANGE, W4_RANGE, ax=land_ax, resolution=61,
                                         xlabel="$w_3$", ylabel="$w_4$",
-                                        title=f"Loss over w3, w4 (w1 = {w1:g}, w2 = {w2:g} fixed)")
+                                        title=f"Loss over w3, w4 (w1 = {short(w1)}, w2 = {short(w2)} fixed)")
         self.loss_plot = loss_curve([1.0], ax=loss_ax, label=None, log=True, xlabel="", title="Loss L per step")
         loss_ax.tick_params(labelbottom=False)
         (self.y_hat_line,) = self.y_hat_ax.plot([], [], color=style.PREDICTION, marker="o", markersize=2.5)
@@ -126,7 +140,8 @@ class GradientDescentPlayground(CourseWidget):
                                                  linewidth=1.5)
         self.y_hat_ax.set_xlabel("step")
         self.y_hat_ax.set_ylabel("ŷ (dashed: y)")
-        self.y_hat_ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))  # short labels when ŷ blows up
+        # Every tick carries its whole value (1e+05, not "1e5" above the axis, which read as part of ŷ).
+        self.y_hat_ax.yaxis.set_major_formatter(FuncFormatter(_tick))
         self.diverged_note = land_ax.text(0.5, 0.5, "diverged:\nthe path left the map", transform=land_ax.transAxes,
                                           ha="center", va="center", fontsize="large", visible=False, zorder=6,
                                           bbox=dict(boxstyle="round", facecolor="white", edgecolor=style.NEGATIVE))
@@ -150,10 +165,13 @@ class GradientDescentPlayground(CourseWidget):
 
     def _update(self):
         start = {n: float(s.value) for n, s in self.start_sliders.items()}
-        self.path = descend_output_weights(start["w3"], start["w4"], self.eta.value, int(self.steps.value))
+        self.path = descend_output_weights(start["w3"], start["w4"], log_value(self.eta), int(self.steps.value))
         self.verdict = verdict(self.path)
         path = self.path
-        self.diverged_note.set_visible(path.diverged)
+        pair = path.weights[:, [WEIGHT_NAMES.index(n) for n in PAIR]]
+        with np.errstate(invalid="ignore"):
+            left_map = not np.all((pair >= (W3_RANGE[0], W4_RANGE[0])) & (pair <= (W3_RANGE[1], W4_RANGE[1])))
+        self.diverged_note.set_visible(self.verdict == DIVERGED and left_map)
         self.landscape.update(path.weights[:, [WEIGHT_NAMES.index(n) for n in PAIR]])
         self.loss_plot.update(path.loss)
         steps = np.arange(len(path.y_hat))

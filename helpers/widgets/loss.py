@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, FigureView, fmt, new_figure
+from ._base import CourseWidget, FigureView, fmt, new_figure, signed
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -50,6 +50,9 @@ Y_HAT_RANGE = (0.01, 0.99)
 """ŷ is a probability kept off 0 and 1: at exactly 0 or 1 a wrong guess would cost infinitely much."""
 Y_RANGE = (0.0, 1.0)
 GRID = np.linspace(Y_HAT_RANGE[0], Y_HAT_RANGE[1], 197)
+X_AXIS_RIGHT = 1.04
+MARKER_SIZES = {"squared_error": 13, "half_squared_error": 7, "binary_cross_entropy": 9}
+MARKER_ZORDERS = {"squared_error": 5, "half_squared_error": 6, "binary_cross_entropy": 5}
 LOSS_AXIS_TOP = 5.0  # above −log(0.01) ≈ 4.61, the largest loss the sliders can reach
 
 
@@ -144,13 +147,16 @@ class LossExplorer(CourseWidget):
             colour, linestyle = LINE_STYLES[name]
             (self.curves[name],) = ax.plot(GRID, np.zeros_like(GRID), color=colour, linestyle=linestyle,
                                            lw=2.5, label=f"{SHORT_NAMES[name]}  {FORMULAS[name]}")
-            (self.markers[name],) = ax.plot([], [], MARKERS[name], color=colour, ms=9,
-                                            markeredgecolor="black", zorder=5)
-        self.target_line = ax.axvline(0.0, color=style.PALETTE["grey"], lw=1.5, ls=":", zorder=0)
-        self.prediction_line = ax.axvline(0.0, color=style.PREDICTION, lw=1.2, zorder=0)
-        ax.set_xlim(0.0, 1.0)
+            # Near the target the squared error is only twice the ½ version, a few pixels apart:
+            # its marker is drawn larger and behind, so its rim still shows around the smaller one.
+            (self.markers[name],) = ax.plot([], [], MARKERS[name], color=colour, ms=MARKER_SIZES[name],
+                                            markeredgecolor="black", zorder=MARKER_ZORDERS[name])
+        self.target_line = ax.axvline(0.0, color="#555555", lw=1.8, ls=":", zorder=0, label="the target y")
+        self.prediction_line = ax.axvline(0.0, color=style.PREDICTION, lw=1.2, zorder=0, label="the current ŷ")
+        # A little room past 1, so a target at ŷ = 1 is a line of its own, not the axes' edge.
+        ax.set_xlim(0.0, X_AXIS_RIGHT)
         ax.set_ylim(0.0, LOSS_AXIS_TOP)
-        ax.set_xlabel("prediction ŷ   (dotted line: the target y)")
+        ax.set_xlabel("prediction ŷ")
         ax.set_ylabel("loss L")
         ax.set_title("Three ways to score one prediction")
         ax.legend(loc="upper center", fontsize="small", frameon=False)
@@ -181,7 +187,8 @@ class LossExplorer(CourseWidget):
         if 0.0 < y < 1.0:
             floor = (f"; with a target between 0 and 1, cross-entropy's lowest point is still at ŷ = y, "
                      f"but its value there is {fmt(loss_reading(y, y).values['binary_cross_entropy'])}, not 0")
-        self.gap_label.value = f"ŷ = {y_hat:.2f}, y = {y:.2f}: ŷ − y = {gap:+.2f} ({where}){floor}"
+        self.gap_label.value = (f"ŷ = {fmt(y_hat, 2)}, y = {fmt(y, 2)}: ŷ − y = {signed(gap, 2)} "
+                                f"({where}){floor}")
         rows = "".join(
             f"<tr><td>{SHORT_NAMES[name]}</td><td>{FORMULAS[name]}</td>"
             f"<td><b>{fmt(reading.values[name])}</b></td>"
