@@ -1,0 +1,321 @@
+"""The course as a learner or a class gets it: a wheel, and Binder's steps, outside this folder.
+
+`make` installs the course editable, from this folder; Binder, a hub or `pip install .` install it
+as a package and open the notebooks somewhere else. These tests build the wheel from a clean copy
+of the project, then follow binder/ step by step in a fresh virtual environment in a temporary
+folder (requirements.txt, then postBuild), and run every notebook from a copy of notebooks/ there.
+One environment serves every test below, so the suite pays for the install once.
+"""
+
+import ast
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BINDER = ROOT / "binder"
+TEST_TOOLS = {"pytest", "nbval", "playwright"}
+
+
+def _normalise(name):
+    return re.split(r"[<>=!~;\[ ]", name.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject():
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _run(command, *, cwd, env, timeout=600):
+    """Run a command; on failure, fail the test with what it printed."""
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} failed ({result.returncode}):\n{result.stdout[-3000:]}\n"
+                    f"{result.stderr[-3000:]}")
+    return result
+
+
+def _clean_environment(venv, home):
+    """The environment a fresh install sees: its own venv first on PATH, nothing from this checkout."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"} and not key.startswith("JUPYTER")}
+    env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        # Kernels and settings come from the venv alone, never from this machine's own Jupyter set-up.
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+        PYTHONHASHSEED="0",
+    )
+    return env
+
+
+def _copy_project(target):
+    """Copy the files git would commit (tracked and new, not ignored): no .venv, build/ or egg-info."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # a tracked file someone has just deleted is skipped
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return _copy_project(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(scope="module")
+def wheel(project, tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(project)],
+         cwd=dist, env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"))
+    (built,) = dist.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def binder_env(project, tmp_path_factory):
+    """A fresh venv set up by Binder's own steps: install requirements.txt, then run postBuild."""
+    base = tmp_path_factory.mktemp("binder")
+    venv, home = base / "venv", base / "home"
+    home.mkdir()
+    env = _clean_environment(venv, home)
+    python = venv / "bin" / "python"
+    steps = {
+        "venv": [sys.executable, "-m", "venv", str(venv)],
+        "requirements.txt": [str(python), "-m", "pip", "install", "--quiet", "-r",
+                             str(project / "binder" / "requirements.txt")],
+        "postBuild": ["bash", str(project / "binder" / "postBuild")],
+    }
+    took = {}
+    for name, command in steps.items():
+        started = time.perf_counter()
+        _run(command, cwd=project, env=env)
+        took[name] = time.perf_counter() - started
+    print("\nBinder's steps took " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items()))
+    return {"python": python, "venv": venv, "env": env, "base": base, "project": project}
+
+
+# --- the wheel ---------------------------------------------------------------------------------------------
+
+
+def test_the_wheel_holds_every_module_of_helpers_and_the_same_data_bytes(wheel, project):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {path.relative_to(project).as_posix() for path in (project / "helpers").rglob("*.py")}
+    missing = sorted(modules - names)
+    assert not missing, f"the wheel leaves out {missing}"
+    for subpackage in ("helpers/widgets/__init__.py", "helpers/exercises/__init__.py"):
+        assert subpackage in names
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("helpers/course_data/cat_dog.csv")
+        assert "helpers/course_data/README.md" in names, "the data's description and licence travel with it"
+    assert shipped == (ROOT / "data" / "cat_dog.csv").read_bytes()
+
+
+def test_the_wheel_holds_no_test_or_build_leftovers(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    top_levels = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top_levels == {"helpers"}, f"the wheel installs more than helpers: {sorted(top_levels)}"
+
+
+def _third_party_imports():
+    """Top-level names of modules that helpers imports and that are neither its own nor Python's."""
+    found = set()
+    for path in (ROOT / "helpers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {name for name in found if name not in sys.stdlib_module_names and name != "helpers"}
+
+
+def test_every_package_the_code_imports_is_a_declared_dependency():
+    declared = {_normalise(requirement) for requirement in _pyproject()["project"]["dependencies"]}
+    distributions = packages_distributions()
+    undeclared = {}
+    for module in sorted(_third_party_imports()):
+        names = {_normalise(name) for name in distributions.get(module, [module])}
+        if not names & declared:
+            undeclared[module] = sorted(names)
+    assert not undeclared, f"helpers imports these, but pyproject.toml does not depend on them: {undeclared}"
+
+
+def test_the_build_asks_for_a_setuptools_that_reads_the_licence_field():
+    config = _pyproject()
+    requires = config["build-system"]["requires"]
+    setuptools = next(r for r in requires if _normalise(r) == "setuptools")
+    minimum = re.search(r">=\s*(\d+)", setuptools)
+    if isinstance(config["project"].get("license"), str):  # the SPDX form, read from setuptools 77 on
+        assert minimum and int(minimum.group(1)) >= 77, f"license = \"...\" needs setuptools>=77, not {setuptools!r}"
+
+
+# --- binder/ -------------------------------------------------------------------------------------------------
+
+
+def _binder_requirements():
+    lines = (BINDER / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def test_binder_installs_what_the_package_needs_pinned_and_no_test_tools():
+    requirements = _binder_requirements()
+    unpinned = [r for r in requirements if not re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", r)]
+    assert not unpinned, f"binder/requirements.txt should pin exact versions, but has {unpinned}"
+    named = {_normalise(r) for r in requirements}
+    assert not named & TEST_TOOLS, f"a learner does not need the test tools {sorted(named & TEST_TOOLS)}"
+    wanted = {_normalise(r) for r in _pyproject()["project"]["dependencies"]}
+    assert named == wanted, (f"binder/requirements.txt and pyproject.toml disagree: only in binder "
+                             f"{sorted(named - wanted)}, only in pyproject {sorted(wanted - named)}")
+
+
+def test_binder_pins_a_python_the_package_accepts():
+    runtime = (BINDER / "runtime.txt").read_text(encoding="utf-8").strip()
+    match = re.fullmatch(r"python-3\.(\d+)", runtime)
+    assert match, f"binder/runtime.txt should read like python-3.11, but reads {runtime!r}"
+    floor = re.fullmatch(r">=\s*3\.(\d+)", _pyproject()["project"]["requires-python"])
+    assert floor and int(match.group(1)) >= int(floor.group(1))
+
+
+def test_binder_pins_satisfy_the_package_and_each_other(binder_env):
+    _run([str(binder_env["python"]), "-m", "pip", "check"], cwd=binder_env["base"], env=binder_env["env"])
+
+
+_PROBE = """
+import json, sys
+from importlib import metadata, resources
+from pathlib import Path
+import helpers, helpers.widgets, helpers.exercises
+from helpers.data import load_cat_dog
+X, y = load_cat_dog()
+direct = json.loads(metadata.distribution("backprop-course-helpers").read_text("direct_url.json") or "{}")
+print(json.dumps({
+    "helpers": helpers.__file__,
+    "prefix": sys.prefix,
+    "editable": direct.get("dir_info", {}).get("editable", False),
+    "data": (resources.files("helpers.course_data") / "cat_dog.csv").read_bytes().hex(),
+    "shape": list(X.shape),
+}))
+"""
+
+
+def test_the_installed_course_is_a_package_in_the_venv_carrying_the_same_data(binder_env, tmp_path):
+    result = _run([str(binder_env["python"]), "-c", _PROBE], cwd=tmp_path, env=binder_env["env"])
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert Path(seen["helpers"]).is_relative_to(binder_env["venv"]), f"helpers came from {seen['helpers']}"
+    assert not Path(seen["helpers"]).is_relative_to(ROOT)
+    assert seen["editable"] is False
+    assert bytes.fromhex(seen["data"]) == (ROOT / "data" / "cat_dog.csv").read_bytes()
+    assert seen["shape"] == [300, 2]
+
+
+def test_postbuild_applies_the_course_settings_and_leaves_no_build_leftovers(binder_env):
+    settings = binder_env["venv"] / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(settings.read_text()) == json.loads((ROOT / ".jupyter" / "overrides.json").read_text())
+    assert not (binder_env["project"] / "build").exists()
+    assert not list(binder_env["project"].glob("*.egg-info"))
+
+
+_RUN_NOTEBOOKS = """
+import json, sys, time
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+report = {}
+for path in sorted(Path(sys.argv[1]).glob("[0-9][0-9]_*.ipynb")):
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        error = None
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[-2000:]
+    report[path.name] = {"seconds": round(time.perf_counter() - started, 1), "error": error}
+probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import helpers, sys; print(helpers.__file__)")])
+NotebookClient(probe, timeout=120, kernel_name="python3").execute()
+report["kernel imports helpers from"] = probe.cells[0].outputs[0]["text"].strip()
+print(json.dumps(report))
+"""
+
+
+def test_every_notebook_runs_from_a_copy_of_notebooks_outside_the_checkout(binder_env):
+    copies = binder_env["base"] / "a class folder" / "notebooks"
+    shutil.copytree(ROOT / "notebooks", copies, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    result = _run([str(binder_env["python"]), "-c", _RUN_NOTEBOOKS, str(copies)], cwd=copies.parent,
+                  env=binder_env["env"], timeout=1800)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    source = Path(report.pop("kernel imports helpers from"))
+    assert source.is_relative_to(binder_env["venv"]), f"the kernel imported helpers from {source}"
+    expected = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(report) == expected
+    print("\nnotebooks: " + ", ".join(f"{name[:2]} {entry['seconds']} s" for name, entry in report.items()))
+    failed = {name: entry["error"] for name, entry in report.items() if entry["error"]}
+    assert not failed, f"notebooks that fail when installed as a package: {json.dumps(failed, indent=1)}"
+
+
+def _get(url, timeout=5):
+    """(status, Location header, body) of a GET that does not follow redirects."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.headers.get("Location"), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location"), ""
+
+
+def test_jupyterlab_opens_on_notebook_00_with_the_course_settings(binder_env):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "course-test-token"
+    lab = subprocess.Popen(
+        [str(binder_env["venv"] / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", "--allow-root"],
+        cwd=binder_env["project"], env=binder_env["env"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, location, _ = _get(f"{base}/?token={token}")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert lab.poll() is None, f"JupyterLab stopped: {lab.stderr.read()[-2000:]}"
+                assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
+                time.sleep(0.5)
+        assert status in (301, 302, 303, 307) and location.split("?")[0].endswith("/lab/tree/notebooks/00_welcome.ipynb"), (
+            f"/ should open notebook 00, but answers {status} to {location}")
+        status, _, body = _get(f"{base}/lab/api/settings/@jupyterlab/notebook-extension:tracker?token={token}")
+        assert status == 200
+        windowing = json.loads(body)["schema"]["properties"]["windowingMode"]["default"]
+        assert windowing == "none", "the course's overrides.json is not applied"
+    finally:
+        lab.terminate()
+        try:
+            lab.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            lab.kill()
