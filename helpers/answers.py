@@ -245,6 +245,8 @@ def read_shape(answer):
         items = list(answer)
     else:
         return None, f"A shape is a pair of whole numbers such as (2, 3). {_number_problem(answer)}"
+    if len(items) > 8:  # no array of this course has more than a few dimensions
+        return None, f"That is {len(items)} values; a shape has one whole number per dimension, such as (2, 3)."
     sizes = []
     for item in items:
         if isinstance(item, (list, tuple, np.ndarray)):

@@ -24,10 +24,11 @@ def exercise_modules():
 
 
 def exercises(module):
-    """The module's public checks: functions defined there that take one argument, `answer`."""
+    """The module's public checks: functions defined there that take one argument, `answer` (or, for a
+    code exercise, the learner's `function`)."""
     return [fn for name, fn in inspect.getmembers(module, inspect.isfunction)
             if not name.startswith("_") and fn.__module__ == module.__name__
-            and list(inspect.signature(fn).parameters) == ["answer"]]
+            and list(inspect.signature(fn).parameters) in (["answer"], ["function"])]
 
 
 def all_exercises():
