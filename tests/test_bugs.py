@@ -248,3 +248,45 @@ def test_the_report_names_the_diagnosis_and_gives_rounding_noise_as_a_bound(kind
 def test_unknown_kinds_are_refused_with_the_list_of_kinds():
     with pytest.raises(ValueError, match="kind must be one of 'wrong_sign'"):
         symptoms("typo")
+
+
+def test_the_stray_minus_of_notebook_08_falls_less_far_than_the_healthy_run():
+    s = measure(MinusInBackwardNetwork([2, 8, 2], ["relu", "softmax"], "cross_entropy", seed=0), 0.5)
+    assert round(float(s.loss[-1]), 3) == 0.631
+    assert round(float(measured(HEALTHY).loss[-1]), 3) == 0.196
+    assert s.gradcheck.parts.errors[(1, "W")] == pytest.approx(1.0)
+
+
+# Notebook 08, section 5: the same network written with other numbers
+
+@pytest.fixture(scope="module")
+def trained_healthy():
+    from helpers import train
+
+    X, y = demo_data()
+    job = setup(HEALTHY)
+    train(job.net, X, y, eta=job.eta, epochs=job.epochs)
+    return job.net, X, y
+
+
+def test_renumbering_the_hidden_units_changes_the_weights_but_no_prediction(trained_healthy):
+    net, X, _ = trained_healthy
+    order = list(range(7, -1, -1))
+    renamed = net.copy()
+    renamed.W[1], renamed.b[1], renamed.W[2] = net.W[1][order], net.b[1][order], net.W[2][:, order]
+    assert not np.allclose(renamed.W[1][0], net.W[1][0])
+    np.testing.assert_allclose(renamed.predict(X), net.predict(X), rtol=0, atol=1e-12)
+
+
+def test_rescaling_a_relu_unit_keeps_every_prediction_but_scales_its_gradients_by_ten(trained_healthy):
+    net, X, y = trained_healthy
+    unit = int(np.argmax(np.abs(net.W[2]).sum(axis=0)))
+    rescaled = net.copy()
+    rescaled.W[1][unit], rescaled.b[1][unit] = 10 * net.W[1][unit], 10 * net.b[1][unit]
+    rescaled.W[2][:, unit] = net.W[2][:, unit] / 10
+    np.testing.assert_allclose(rescaled.predict(X), net.predict(X), rtol=0, atol=1e-12)
+    _, before = net.gradients(X, y)
+    _, after = rescaled.gradients(X, y)
+    assert np.linalg.norm(before.dL_dW[1][unit]) > 0
+    np.testing.assert_allclose(after.dL_dW[1][unit], before.dL_dW[1][unit] / 10, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(after.dL_dW[2][:, unit], before.dL_dW[2][:, unit] * 10, rtol=1e-9, atol=1e-15)
