@@ -27,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 TEST_TOOLS = {"pytest", "nbval", "playwright"}
+FOR_A_HUB = {"nbgitpuller"}  # hands the notebooks out on a class hub; not a dependency of the code
 
 
 def _normalise(name):
@@ -182,7 +183,7 @@ def test_binder_installs_what_the_package_needs_pinned_and_no_test_tools():
     assert not unpinned, f"binder/requirements.txt should pin exact versions, but has {unpinned}"
     named = {_normalise(r) for r in requirements}
     assert not named & TEST_TOOLS, f"a learner does not need the test tools {sorted(named & TEST_TOOLS)}"
-    wanted = {_normalise(r) for r in _pyproject()["project"]["dependencies"]}
+    wanted = {_normalise(r) for r in _pyproject()["project"]["dependencies"]} | FOR_A_HUB
     assert named == wanted, (f"binder/requirements.txt and pyproject.toml disagree: only in binder "
                              f"{sorted(named - wanted)}, only in pyproject {sorted(wanted - named)}")
 
@@ -313,6 +314,8 @@ def test_jupyterlab_opens_on_notebook_00_with_the_course_settings(binder_env):
         assert status == 200
         windowing = json.loads(body)["schema"]["properties"]["windowingMode"]["default"]
         assert windowing == "none", "the course's overrides.json is not applied"
+        status, _, _ = _get(f"{base}/git-pull?token={token}")
+        assert status != 404, "nbgitpuller's /git-pull, which a class hub's links open, is not served"
     finally:
         lab.terminate()
         try:
