@@ -1,4 +1,4 @@
-"""The saved notebook 04 shows the worked example's numbers, and they are the numbers helpers computes.
+"""The saved notebooks show the numbers helpers computes: 04's worked example first, then 00–05's claims.
 
 Notebook 04 promises ŷ = 0.70 against y = 1.0, a loss of 0.09, and ŷ = 0.85 after one update with
 η = 0.5. These tests read the notebook as saved (no kernel needed), so neither the prose nor the
@@ -98,3 +98,175 @@ def test_every_saved_chain_factor_is_named_as_in_helpers(printed):
 def test_the_prose_quotes_the_same_numbers(prose):
     for number in ("ŷ = 0.70", "0.09", "0.85", "\\eta = 0.5"):
         assert number in prose, number
+
+
+# Notebooks 00–05: the numbers and claims that issue 11 found wrong, read from the saved notebooks.
+
+import re  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from helpers import losses  # noqa: E402
+from helpers.gradcheck import numerical_derivative, relative_error  # noqa: E402
+from helpers.training import descend_tiny  # noqa: E402
+
+NOTEBOOKS = NOTEBOOK.parent
+RESTART = ("**After a restart** of the kernel, run the cells above the one you are on first "
+           "(*Run ▸ Run All Above Selected Cell*): each cell builds on the ones before it.")
+
+
+def _read(stem):
+    (path,) = NOTEBOOKS.glob(f"{stem}_*.ipynb")
+    return nbformat.read(path, as_version=4)
+
+
+def _printed_lines(nb):
+    lines = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.output_type == "stream":
+                lines += output.text.splitlines()
+            elif "text/plain" in output.get("data", {}):
+                lines += output.data["text/plain"].splitlines()
+    return lines
+
+
+def _text(nb, kind):
+    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == kind)
+
+
+@pytest.mark.parametrize("stem", ["00", "01", "02", "03", "04", "05"])
+def test_each_header_says_what_to_do_after_a_restart(stem):
+    assert RESTART in _read(stem).cells[0].source
+
+
+@pytest.mark.parametrize("stem", ["03", "04"])
+def test_a_nudge_is_called_epsilon_never_h(stem):
+    nb = _read(stem)
+    everything = _text(nb, "markdown") + _text(nb, "code")
+    for h_as_a_nudge in ("+ h)", "- h)", "2h", "h=h", "h = 10", "(h(x)", "h(x)"):
+        assert h_as_a_nudge not in everything, h_as_a_nudge
+    assert r"\varepsilon" in _text(nb, "markdown")
+
+
+def test_03_table_runs_down_to_1e_9_and_states_where_each_estimate_turns_around():
+    nb = _read("03")
+    printed = _printed_lines(nb)
+    for eps in ("1e-06", "1e-07", "1e-08", "1e-09"):
+        assert any(line.strip().startswith(eps) for line in printed), eps
+
+    def cube(x):
+        return x ** 3
+
+    nudges = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-12]
+    one_sided = [abs((cube(2.0 + e) - cube(2.0)) / e - 12.0) for e in nudges]
+    centred = [abs(numerical_derivative(cube, 2.0, eps=e) - 12.0) for e in nudges]
+    best_one_sided, best_centred = nudges[int(np.argmin(one_sided))], nudges[int(np.argmin(centred))]
+    assert (best_one_sided, best_centred) == (1e-8, 1e-5)
+    assert centred[nudges.index(1e-6)] > centred[nudges.index(1e-5)]     # worse at 1e-6 already
+    assert "smallest error: one-sided at ε = 1e-08, centred at ε = 1e-05" in printed
+    prose = _text(nb, "markdown")
+    assert r"the centred error is smallest at $\varepsilon = 10^{-5}$ (about $2 \times 10^{-10}$)" in prose
+    assert f"{centred[nudges.index(1e-5)]:.0e}" == "2e-10"
+    assert r"keeps improving until $\varepsilon = 10^{-8}$" in prose
+
+
+def test_03_says_when_subscripts_count_layers_and_that_its_w2_is_another_weight():
+    prose = _text(_read("03"), "markdown")
+    assert "Here the subscripts count layers, not neurons" in prose
+    assert "not the $w_2$ of the 2-2-1 network" in prose
+
+
+def test_01_writes_layers_in_brackets_and_says_what_a_subscript_counts():
+    prose = _text(_read("01"), "markdown")
+    assert "$W_2$" not in prose and "$W^{[2]}$" in prose
+    assert "a subscript, as in $x_1$ or $w_3$" in prose
+
+
+def test_00_says_rarely_and_describes_the_feedback_in_words():
+    nb = _read("00")
+    text = _text(nb, "markdown")
+    assert "rarely reaches zero" in text and "never reaches zero" not in text
+    for word in ("**Correct**", "**Not yet**", "**Not answered yet**"):
+        assert word in text
+    for emoji in ("✅", "❌", "✏️", "□"):
+        assert emoji not in text
+
+
+def test_02_prints_every_convention_its_failure_trap_quotes():
+    nb = _read("02")
+    printed = _printed_lines(nb)
+    y_hat, y = np.array([0.3, 0.7]), np.array([1.0, 0.0])
+    mean, total = losses.mse(y_hat, y), losses.squared_error(y_hat, y)
+    half_sum = losses.half_squared_error(y_hat, y)
+    assert (f"{mean:.3f}", f"{total:.3f}", f"{half_sum:.3f}", f"{mean / 2:.3f}") == ("0.490", "0.980", "0.490", "0.245")
+    assert _line_with(printed, "half of the sum:").endswith(f"losses.half_squared_error: {half_sum:.3f}")
+    assert _line_with(printed, "half of the mean:").endswith(f"{mean / 2:.3f}")
+    trap = _text(nb, "markdown")
+    assert "0.49 as half the sum (`half_squared_error`, the default loss of the course's `Network`)" in trap
+    from helpers.network import Network
+    assert Network([1, 1]).loss.name == "half_squared_error"
+
+
+def test_02_says_squared_error_sums_over_outputs_and_averages_over_samples():
+    nb = _read("02")
+    batch = np.array([[0.7], [0.9], [0.2]]), np.array([[1.0], [1.0], [0.0]])
+    two = np.array([[0.3, 0.7], [0.5, 0.5]]), np.array([[1.0, 0.0], [1.0, 0.0]])
+    assert losses.squared_error(*batch) == pytest.approx(np.mean((batch[0] - batch[1]) ** 2))
+    assert losses.squared_error(*two) == pytest.approx(np.mean(np.sum((two[0] - two[1]) ** 2, axis=1)))
+    assert "it **sums** over the outputs of each sample and then **averages** over the samples" in _text(nb, "markdown")
+
+
+def test_02_binary_cross_entropy_is_the_two_class_sum():
+    for p in (0.3, 0.9):
+        assert losses.binary_cross_entropy(p, 1.0) == pytest.approx(losses.cross_entropy([p, 1 - p], [1.0, 0.0]))
+        assert losses.binary_cross_entropy(p, 0.0) == pytest.approx(losses.cross_entropy([p, 1 - p], [0.0, 1.0]))
+    assert "binary cross-entropy = 1.204" in "\n".join(_printed_lines(_read("02")))
+
+
+def test_04_names_backward_propagation_of_errors(prose):
+    assert "*backward propagation of errors*" in prose
+
+
+def test_04_explains_w2s_small_blame_by_w4_and_x2_not_the_sigmoid(prose):
+    chain = TwoTwoOne().chain()
+    assert f"{chain.dh1_dz1:.4f} against {chain.dh2_dz2:.4f}" in prose          # the two slopes nearly equal
+    assert abs(chain.dh1_dz1 - chain.dh2_dz2) < 0.02
+    ratio = chain.dL_dw2 / chain.dL_dw1
+    assert ratio == pytest.approx(0.6 * 0.5 * chain.dh2_dz2 / chain.dh1_dz1)
+    assert f"0.6 \\times 0.5 = {0.6 * 0.5:.1f}$ of $w_1$'s" in prose and round(ratio, 1) == 0.3
+    assert "damped twice" not in prose
+
+
+def test_04_prints_each_relative_error_and_shows_the_formula_once(printed, prose):
+    net = TwoTwoOne()
+    chain = net.chain()
+    for name, exact in chain.gradients.items():
+        def loss_with(w, name=name):
+            return TwoTwoOne(**{**net.weights, name: w}).loss()
+        error = relative_error(exact, numerical_derivative(loss_with, net.weights[name]))
+        line = _line_with(printed, f"∂L/∂{name}: chain rule")
+        assert f"relative error {error:.1e} → agree" in line
+        assert re.search(r"relative error \d\.\de-\d\d", line)
+    assert prose.count(r"\text{relative error} =") == 1
+
+
+def test_05_says_the_output_weights_freeze_because_h_is_almost_zero():
+    nb = _read("05")
+    printed = _printed_lines(nb)
+    stuck = descend_tiny(TwoTwoOne(), 6.0, steps=3000)
+    final = TwoTwoOne(*stuck.weights[-1]).chain()
+    assert final.h1 < 1e-4 and final.h2 < 1e-4
+    assert final.dL_dw3 == pytest.approx(2 * (final.y_hat - final.y) * final.h1)     # ∝ h, not σ′
+    assert max(abs(g) for g in final.gradients.values()) < 1.1e-4
+    assert _line_with(printed, "hidden values:") == f"hidden values:  h1 = {final.h1:.1e}, h2 = {final.h2:.1e}"
+    prose = _text(nb, "markdown")
+    assert "it vanishes because the $h$ it multiplies is almost 0" in prose
+
+
+def test_05_landscape_is_drawn_to_one_scale_and_its_markers_explained():
+    nb = _read("05")
+    assert "equal_aspect=True" in _text(nb, "code")
+    prose = _text(nb, "markdown")
+    assert "starts at the white circle" in prose and "vermillion cross" in prose
+    assert "hardware" in prose or "graphics cards" in prose
