@@ -1,4 +1,4 @@
-"""In JupyterLab itself, the feedback panels look as they should: saved and reopened, and run live.
+"""In JupyterLab itself, the feedback panels and the NameError note look as they should: saved and reopened, and live.
 
 A saved notebook opens untrusted, and JupyterLab then cleans the HTML of its outputs: this checks
 that the panels keep their colours, border styles, text size and wrapping after that cleaning, in
@@ -6,7 +6,6 @@ the same chromium the other browser tests use.
 """
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,8 +21,9 @@ CELLS = [
     "check.squared_error_of_prediction(0.25)",
     "check.squared_error_of_prediction(0.5)",
     "check.squared_error_of_prediction(None)",
+    "net.forward(x)",  # as after a restart: names from cells that have not run
 ]
-PANELS = """() => [...document.querySelectorAll('.jp-Notebook .course-feedback')].map(p => {
+PANELS = """() => [...document.querySelectorAll('.jp-Notebook .course-feedback:not(.course-friendly-note)')].map(p => {
     const s = getComputedStyle(p);
     return {text: p.textContent, fontSize: parseFloat(s.fontSize), borderStyle: s.borderTopStyle,
             borderColor: s.borderTopColor, background: s.backgroundColor, whiteSpace: s.whiteSpace,
@@ -39,7 +39,8 @@ def lab(tmp_path_factory):
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
     path = workdir / "notebooks" / NAME
-    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
     nbformat.write(nb, path)
     yield server
     server.stop()
@@ -58,6 +59,22 @@ def page(browser, lab):
         }
     }""")
     context.close()
+
+
+NOTE = """() => {
+    const cell = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].pop();
+    const error = cell.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]');
+    const note = cell.querySelector('.course-friendly-note');
+    return {error: error ? error.textContent : null, note: note ? note.textContent : null,
+            noteBelowError: !!(error && note && (error.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_FOLLOWING)),
+            fontSize: note ? parseFloat(getComputedStyle(note).fontSize) : 0};
+}"""
+
+
+def _assert_note(state):
+    assert "NameError" in state["error"] and "name 'net' is not defined" in state["error"]
+    assert "the name 'net'" in state["note"] and "Run All Above Selected Cell" in state["note"]
+    assert state["noteBelowError"] and state["fontSize"] >= 15
 
 
 def _rgb(hex_colour):
@@ -83,6 +100,7 @@ def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page, lab):
     page.goto(f"{lab.url}/lab/workspaces/feedback/tree/{NAME}?reset")
     page.wait_for_selector(".jp-Notebook .course-feedback")
     _assert_panels(page.evaluate(PANELS))
+    _assert_note(page.evaluate(NOTE))
 
 
 def test_panels_look_the_same_when_the_cells_run_live(page, lab):
@@ -93,7 +111,7 @@ def test_panels_look_the_same_when_the_cells_run_live(page, lab):
     page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')")
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 3",
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 4",
                            timeout=90_000)
     _assert_panels(page.evaluate(PANELS))
-    assert Path(lab.workdir / "notebooks" / NAME).exists()
+    _assert_note(page.evaluate(NOTE))
