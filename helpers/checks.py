@@ -67,14 +67,18 @@ class Feedback:
 
     def _repr_html_(self):
         look = LOOK[self.status]
-        panel = (f"border: 2px {look['line']} {look['border']}; border-left-width: 8px; border-radius: 4px; "
-                 f"background: {look['background']}; color: {TEXT_COLOUR}; padding: 8px 12px; margin: 4px 0; "
-                 f"max-width: 48em; font-size: {_font_size()}; line-height: 1.5; {WRAPPING}")
-        words = f"color: {look['ink']}; font-weight: bold"
-        message = html.escape(self.message, quote=False).replace("\n", "<br>")
-        return (f'<div class="course-feedback course-feedback-{self.status}" style="{panel}">'
-                f'<span style="{words}"><span aria-hidden="true">{look["mark"]}</span> {look["words"]}</span>'
-                f"{' ' + message if message else ''}</div>")
+        return panel_html(look, f'<span aria-hidden="true">{look["mark"]}</span> {look["words"]}', self.message,
+                          f"course-feedback-{self.status}")
+
+
+def panel_html(look, label, message, css_class):
+    """A coloured panel: `label` (HTML) in bold, then `message` (plain text), in the colours of `look`."""
+    panel = (f"border: 2px {look['line']} {look['border']}; border-left-width: 8px; border-radius: 4px; "
+             f"background: {look['background']}; color: {TEXT_COLOUR}; padding: 8px 12px; margin: 4px 0; "
+             f"max-width: 48em; font-size: {_font_size()}; line-height: 1.5; {WRAPPING}")
+    text = html.escape(message, quote=False).replace("\n", "<br>")
+    return (f'<div class="course-feedback {css_class}" style="{panel}">'
+            f'<span style="color: {look["ink"]}; font-weight: bold">{label}</span>{" " + text if text else ""}</div>')
 
 
 def unanswered(what="your answer"):

@@ -18,7 +18,6 @@ Three ways it gets installed, all idempotent:
   Python environment (``<sys.prefix>/etc/ipython/ipython_kernel_config.json``) to load it.
 """
 
-import html
 import json
 import sys
 from pathlib import Path
@@ -40,13 +39,8 @@ class FriendlyNote:
         return f"Tip: {self.text}"
 
     def _repr_html_(self):
-        from .checks import LOOK, TEXT_COLOUR, UNANSWERED, WRAPPING, _font_size
-        look = LOOK[UNANSWERED]
-        panel = (f"border: 2px {look['line']} {look['border']}; border-left-width: 8px; border-radius: 4px; "
-                 f"background: {look['background']}; color: {TEXT_COLOUR}; padding: 8px 12px; margin: 4px 0; "
-                 f"max-width: 48em; font-size: {_font_size()}; line-height: 1.5; {WRAPPING}")
-        return (f'<div class="course-feedback course-friendly-note" style="{panel}">'
-                f'<span style="color: {look["ink"]}; font-weight: bold">Tip:</span> {html.escape(self.text, quote=False)}</div>')
+        from .checks import LOOK, UNANSWERED, panel_html
+        return panel_html(LOOK[UNANSWERED], "Tip:", self.text, "course-friendly-note")
 
 
 def _show_error_and_note(shell, etype, value, tb, tb_offset=None):
