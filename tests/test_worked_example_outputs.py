@@ -270,3 +270,12 @@ def test_05_landscape_is_drawn_to_one_scale_and_its_markers_explained():
     prose = _text(nb, "markdown")
     assert "starts at the white circle" in prose and "vermillion cross" in prose
     assert "hardware" in prose or "graphics cards" in prose
+
+
+def test_03_nudger_starts_where_the_secant_and_the_tangent_visibly_differ():
+    from helpers.widgets.chain_rule import chain_links, measured_slope
+    nb = _read("03")
+    assert "chain_rule_nudger(x=0.0, nudge=0.5)" in _text(nb, "code")
+    secant, tangent = measured_slope(0.0, 0.5), chain_links(0.0).dL_dx
+    assert (f"{secant:.2f}", f"{tangent:.2f}") == ("-0.36", "-0.50")
+    assert "the secant's slope ($-0.36$) is visibly flatter than the tangent's ($-0.50$)" in _text(nb, "markdown")
