@@ -284,3 +284,53 @@ def test_backward_through_a_nan_names_the_node():
 def test_backward_needs_a_value():
     with pytest.raises(TypeError, match="root must be a Value"):
         topological_order(3.0)
+
+
+def test_the_numbers_notebook_09_states():
+    from helpers.autograd_examples import fork, named
+    from helpers.exercises.nb09 import _overwrites
+    from helpers.tiny import EXAMPLE_ETA, EXAMPLE_WEIGHTS
+
+    c = Value(2.0) * Value(-3.0)
+    assert c.data == -6.0 and c.local_grads == (-3.0, 2.0)
+    # the fork: topological order a, 2, u, v, L; '=' keeps 4.5, '+=' gives 13.5 = 6a²
+    L, nodes = fork()
+    assert [n.name for n in topological_order(L)] == ["a", "2", "u", "v", "L"]
+    _overwrites(L)
+    assert nodes["a"].grad == 4.5
+    L.backward()
+    assert nodes["a"].grad == 13.5 == 6 * 1.5 ** 2
+    # the 2-2-1 example rebuilt: ŷ = 0.70, L = 0.09, then one update to 0.85
+    w = {name: Value(v, label=name) for name, v in EXAMPLE_WEIGHTS.items()}
+    x1, x2 = Value(EXAMPLE_INPUTS[0]), Value(EXAMPLE_INPUTS[1])
+    y_hat = named(w["w3"] * (w["w1"] * x1).sigmoid() + w["w4"] * (w["w2"] * x2).sigmoid(), "ŷ")
+    L = (y_hat - EXAMPLE_TARGET) ** 2
+    L.backward()
+    assert f"{y_hat.data:.2f}" == "0.70" and f"{L.data:.2f}" == "0.09"
+    for v in w.values():
+        v.data -= EXAMPLE_ETA * v.grad
+    after = w["w3"] * (w["w1"] * x1).sigmoid() + w["w4"] * (w["w2"] * x2).sigmoid()
+    assert f"{after.data:.2f}" == "0.85"
+
+
+def test_the_cat_or_dog_run_of_notebook_09_matches_network_and_counts_its_nodes():
+    import timeit
+
+    from helpers.data import Standardizer, load_cat_dog, train_test_split
+
+    X, labels = load_cat_dog()
+    X_train, _, y_train, _ = train_test_split(X, labels, test_fraction=0.25, seed=0)
+    X_train_s = Standardizer().fit_transform(X_train)
+    assert len(X_train_s) == 225  # 9 batches of 25 per epoch
+    net = Network([2, 8, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    params = ValueParameters(net.copy())
+    loss = batch_loss(params, X_train_s, y_train)
+    assert count_nodes(loss) == 25_020
+    loss.backward()
+    _, grads = net.gradients(X_train_s, y_train)
+    got = params.gradients()
+    assert all(np.max(np.abs(got.dL_dW[l] - grads.dL_dW[l])) < 1e-12 for l in grads.dL_dW)
+    # the verdict the notebook prints: the single numbers are more than 50 times slower
+    seconds_values = min(timeit.repeat(lambda: batch_loss(params, X_train_s, y_train).backward(), number=1, repeat=3))
+    seconds_arrays = min(timeit.repeat(lambda: net.gradients(X_train_s, y_train), number=20, repeat=3)) / 20
+    assert seconds_values / seconds_arrays > 50

@@ -117,3 +117,27 @@ def test_a_walk_that_raises_loops_or_stores_values_gets_a_plain_hint():
 
 def test_a_walk_that_does_nothing_is_told_to_seed_the_root():
     wrong_with(check.backward(lambda root: None), "root.grad = 1.0")
+
+
+def test_the_worked_solutions_printed_in_the_notebook_pass_their_checks():
+    import json
+    import re
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "09_autograd.ipynb").read_text())
+    solutions = [m.group(1) for cell in nb["cells"] if cell["cell_type"] == "markdown"
+                 for m in re.finditer(r"<summary>Worked solution</summary>\s*```python\n(.*?)```", "".join(cell["source"]), re.S)]
+    assert len(solutions) == 3
+    namespace = {"math": math, "topological_order": topological_order}
+    for source in solutions:
+        exec(source, namespace)
+    assert check.mul_backward(namespace["mul_backward"]).ok
+    assert check.tanh_backward(namespace["tanh_backward"]).ok
+    assert check.backward(namespace["backward"]).ok
+
+
+def test_the_numbers_the_worked_solutions_state():
+    assert check.mul_backward_solution(*check.MUL_EXAMPLE) == (-1.5, 1.0)
+    x, g = check.TANH_EXAMPLE
+    assert round(math.tanh(x), 4) == 0.4621 and round(1 - math.tanh(x) ** 2, 4) == 0.7864
+    assert round(check.tanh_backward_solution(x, g), 4) == 1.5729
