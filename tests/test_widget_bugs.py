@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import bugs
+from helpers.widgets._base import with_minus_signs
 from helpers.widgets.bugs import CHECKS, MAX_LAYERS, BugExplorer, bug_explorer, tick_label
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -40,7 +41,7 @@ def test_each_option_shows_the_symptoms_helpers_measures(explorer, kind):
     s, healthy = measured(kind), measured(kind, buggy=False)
     items = bugs.report_items(s)
     for name in CHECKS:
-        assert items[name] in html.unescape(explorer.check_labels[name].value)
+        assert with_minus_signs(items[name]) in html.unescape(explorer.check_labels[name].value)
     assert bugs.BUGS[kind].mistake in html.unescape(explorer.mistake_label.value)
     assert items["diagnosis"] in html.unescape(explorer.diagnosis_label.value)
     assert bugs.BUGS[kind].fix in html.unescape(explorer.diagnosis_label.value)

@@ -103,6 +103,15 @@ def signed(value, digits=4):
     return text if text == DIVERGED or text.startswith(MINUS) else "+" + text
 
 
+_HYPHEN_MINUS = re.compile(r"(?<![\w-])-(?=\.?\d)|(?<=\de)-(?=\d)")
+
+
+def with_minus_signs(text):
+    """`text` with each '-' that is a number's sign (or an exponent's) turned into a true minus: for
+    text made elsewhere and shown in a label. Hyphens in words ('cross-entropy') are left alone."""
+    return _HYPHEN_MINUS.sub(MINUS, text)
+
+
 def short(value):
     """A setting for a label in at most three significant digits ('0.5', '50', '−1.5'), true minus sign."""
     return f"{float(value):.3g}".replace("-", MINUS)

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .. import bugs, style
-from ._base import CourseWidget, FigureView, new_figure
+from ._base import CourseWidget, FigureView, new_figure, with_minus_signs
 
 MAX_LAYERS = max(len(bugs.SIZES), len(bugs.DEEP_SIZES)) - 1
 """The most layers any job has: one bar position for each."""
@@ -157,7 +157,7 @@ class BugExplorer(CourseWidget):
         items = bugs.report_items(buggy)
         self.mistake_label.value = _row("planted", bug.mistake)
         for name, label in self.check_labels.items():
-            label.value = _row(name, items[name])
+            label.value = with_minus_signs(_row(name, items[name]))  # measured numbers, shown
         self.diagnosis_label.value = (f"<b>diagnosis:</b> <b>{html.escape(items['diagnosis'])}</b>. "
                                       f"{html.escape(bug.check)} <b>Fix:</b> {html.escape(bug.fix)}")
 

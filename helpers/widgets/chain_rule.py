@@ -20,7 +20,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import CourseWidget, FigureView, new_figure
+from ._base import CourseWidget, FigureView, fmt, new_figure, short
 from ._base import number as _number
 
 W = 2.0
@@ -174,8 +174,8 @@ class ChainRuleNudger(CourseWidget):
         self.rise_line.set_data([x + dx, x + dx], [links.L, L_nudged])
 
         self.forward_label.value = (
-            f"x = {x:.2f} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
-            f"→ L = (a − {Y:g})² = {number(links.L)} &nbsp; (w = {W:g})"
+            f"x = {fmt(x, 2)} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
+            f"→ L = (a − {short(Y)})² = {number(links.L)} &nbsp; (w = {short(W)})"
         )
         self.links_label.value = (
             f"<b>chain rule:</b> dL/da = 2(a − y) = {number(links.dL_da)} "

@@ -1,0 +1,40 @@
+"""What every widget shares: how numbers are written, the one rule for 'diverged', log sliders that hit round values."""
+
+import numpy as np
+import pytest
+
+from helpers.widgets._base import (
+    MINUS, RISING_STEPS, fmt, log_slider, log_value, loss_diverged, number, short, signed, with_minus_signs,
+)
+
+
+def test_displayed_numbers_use_the_true_minus_sign():
+    assert fmt(-0.37, 2) == f"{MINUS}0.37" and signed(-0.0188) == f"{MINUS}0.0188" and signed(0.5, 1) == "+0.5"
+    assert number(-2e-5) == f"{MINUS}2.00e{MINUS}05" and short(-1.5) == f"{MINUS}1.5"
+    assert fmt(-1e-9) == "0.0000" and signed(-1e-9) == "+0.0000"  # no sign on a number that rounds to zero
+
+
+def test_text_made_elsewhere_gets_minus_signs_on_numbers_but_not_on_words():
+    assert with_minus_signs("by -5.9e-04; cross-entropy; x-1; -.5") == \
+        f"by {MINUS}5.9e{MINUS}04; cross-entropy; x-1; {MINUS}.5"
+
+
+def test_a_loss_that_is_finite_and_merely_high_has_not_diverged():
+    assert not loss_diverged([0.72, 83.3, 1.2, 40.0, 3.0])      # jumps about, ends high
+    assert not loss_diverged([0.72, 0.9, 1.1, 1.3])               # too few steps to call it growth
+
+
+def test_a_loss_that_overflows_or_keeps_growing_has_diverged():
+    assert loss_diverged([0.7, np.nan]) and loss_diverged([0.7, np.inf]) and loss_diverged([0.7, 1e13])
+    growing = 0.5 * 1.3 ** np.arange(RISING_STEPS + 2)
+    assert loss_diverged(growing)
+    assert not loss_diverged(np.r_[growing[::-1], growing[:RISING_STEPS - 1]])  # rose, but below its start
+    with pytest.raises(ValueError, match="losses must hold at least one loss"):
+        loss_diverged([])
+
+
+@pytest.mark.parametrize("typed", [0.5, 50.0, 0.05, 0.01, 5.0, 1.16, 2.32, 100.0])
+def test_a_log_slider_reads_back_the_round_value_the_browser_put_on_its_grid(typed):
+    slider = log_slider(1.0, (-3, 2), "η (eta)")
+    slider.value = 10 ** round(np.log10(typed), 3)  # the browser snaps the exponent to the slider's 0.001 grid
+    assert log_value(slider) == typed
