@@ -46,7 +46,9 @@ def _linear_derivative(z):
 
 def _softmax(z):
     # Subtracting the row's largest logit changes nothing mathematically and keeps exp() finite.
-    shifted = z - np.max(z, axis=-1, keepdims=True)
+    # A logit 1e308 below the largest becomes -inf, whose exp() is exactly the 0 it should be.
+    with np.errstate(over="ignore"):
+        shifted = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=-1, keepdims=True)
 
@@ -88,9 +90,9 @@ def get_activation(name):
     return ACTIVATIONS[validate.choice(name, "activation", tuple(ACTIVATIONS))]
 
 
-def _public(fn, doc):
+def _public(fn, doc, ndim=None):
     def wrapper(z):
-        return fn(validate.as_array(z, "z"))
+        return fn(validate.as_array(z, "z", ndim=ndim))
 
     wrapper.__name__ = fn.__name__.lstrip("_")
     wrapper.__doc__ = doc
@@ -105,4 +107,5 @@ relu = _public(_relu, "ReLU(z) = max(0, z). Same shape as z.")
 relu_derivative = _public(_relu_derivative, "ReLU′(z): 1 where z > 0, else 0.")
 linear = _public(_linear, "The identity a = z, used for an output that can be any number.")
 linear_derivative = _public(_linear_derivative, "The identity's slope: 1 everywhere.")
-softmax = _public(_softmax, "Softmax over the last axis: positive outputs that add up to 1 in each row.")
+softmax = _public(_softmax, "Softmax over the last axis of z, shape (K,) or (N, K): positive outputs that add "
+                            "up to 1 in each row. Same shape as z.", ndim=(1, 2))

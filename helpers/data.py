@@ -164,7 +164,14 @@ class Standardizer:
     def fit(self, X):
         """Learn each column's mean and standard deviation from X, shape (N, D). Returns self."""
         X = as_array(X, "X", ndim=2)
-        std = X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = X.mean(axis=0), X.std(axis=0)
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std))):
+            # Values near 1e308 overflow the sums: divide each column by its largest size first,
+            # then scale the mean and spread back.
+            size = np.max(np.abs(X), axis=0)
+            size[size == 0] = 1.0
+            mean, std = (X / size).mean(axis=0) * size, (X / size).std(axis=0) * size
         flat = np.flatnonzero(std == 0)
         if flat.size:
             column = int(flat[0])
@@ -172,13 +179,15 @@ class Standardizer:
                 f"column {column} of X has the same value ({X[0, column]}) in every row, so it cannot be "
                 "standardised: its standard deviation is 0"
             )
-        self.mean = X.mean(axis=0)
+        self.mean = mean
         self.std = std
         return self
 
     def transform(self, X):
         """Return (X - mean) / std as a new float64 array of the same shape (M, D) as X."""
-        return (self._check(X) - self.mean) / self.std
+        X = self._check(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite((X - self.mean) / self.std, X)
 
     def fit_transform(self, X):
         """fit(X), then transform(X): the standardised training set, shape (N, D)."""
@@ -186,7 +195,16 @@ class Standardizer:
 
     def inverse_transform(self, X):
         """Undo transform: return X * std + mean, in the original units, same shape (M, D) as X."""
-        return self._check(X) * self.std + self.mean
+        X = self._check(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X * self.std + self.mean, X)
+
+    @staticmethod
+    def _finite(result, X):
+        if not np.all(np.isfinite(result)):
+            raise ValueError(f"X holds values as large as {np.max(np.abs(X)):.3g}, too far from the data this "
+                             "Standardizer was fitted on: the result overflows floating-point numbers")
+        return result
 
     def _check(self, X):
         if self.mean is None:
@@ -202,4 +220,7 @@ class Standardizer:
     def __repr__(self):
         if self.mean is None:
             return "Standardizer(not fitted)"
-        return f"Standardizer(mean={np.round(self.mean, 3).tolist()}, std={np.round(self.std, 3).tolist()})"
+        def numbers(values):
+            return "[" + ", ".join(f"{v:.6g}" for v in values) + "]"
+
+        return f"Standardizer(mean={numbers(self.mean)}, std={numbers(self.std)})"

@@ -15,6 +15,9 @@ from . import validate
 # Probabilities are kept this far from 0 and 1 before taking a log, so log(0) never happens.
 EPS = 1e-12
 
+# one_hot refuses to build a table bigger than this (800 MB of float64): a typo, not a data set.
+MAX_ONE_HOT_VALUES = 10**8
+
 
 def _as_batch(y_hat, y, name_y_hat="y_hat", name_y="y"):
     y_hat = validate.as_array(y_hat, name_y_hat, ndim=(0, 1, 2))
@@ -22,6 +25,17 @@ def _as_batch(y_hat, y, name_y_hat="y_hat", name_y="y"):
     if y_hat.shape != y.shape:
         raise ValueError(f"{name_y} has shape {y.shape} but {name_y_hat} has shape {y_hat.shape}; they must match")
     return np.atleast_2d(y_hat), np.atleast_2d(y), y_hat.shape
+
+
+def _finite(value, loss_name, y_hat, y):
+    """`value` if every number in it is finite; else a ValueError saying the inputs are too large."""
+    if not np.all(np.isfinite(value)):
+        gap = np.max(np.abs(y_hat.astype(np.float64) - y)) if np.all(np.isfinite(y_hat - y)) else np.inf
+        shown = f"{gap:.3g}" if np.isfinite(gap) else "more than 1.8e308"
+        raise ValueError(f"{loss_name} is too large for a floating-point number: y_hat and y differ by {shown}, "
+                         f"and squaring that passes the largest float, about 1.8e308; "
+                         "y_hat and y must stay well below 1e150")
+    return value
 
 
 def _check_probabilities(y_hat, y, loss_name):
@@ -35,13 +49,16 @@ def _check_probabilities(y_hat, y, loss_name):
 def squared_error(y_hat, y):
     """(ŷ − y)², summed over a sample's outputs and averaged over samples. squared_error(0.7, 1.0) = 0.09."""
     y_hat, y, _ = _as_batch(y_hat, y)
-    return float(np.mean(np.sum((y_hat - y) ** 2, axis=1)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(_finite(np.mean(np.sum((y_hat - y) ** 2, axis=1)), "squared_error", y_hat, y))
 
 
 def squared_error_gradient(y_hat, y):
     """∂L/∂ŷ = 2(ŷ − y) / N, the same shape as y_hat."""
     y_hat2, y2, shape = _as_batch(y_hat, y)
-    return (2.0 * (y_hat2 - y2) / y_hat2.shape[0]).reshape(shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gradient = _finite(2.0 * (y_hat2 - y2) / y_hat2.shape[0], "the gradient of squared_error", y_hat2, y2)
+    return gradient.reshape(shape)
 
 
 def half_squared_error(y_hat, y):
@@ -57,13 +74,16 @@ def half_squared_error_gradient(y_hat, y):
 def mse(y_hat, y):
     """Mean squared error: (ŷ − y)² averaged over every output of every sample."""
     y_hat, y, _ = _as_batch(y_hat, y)
-    return float(np.mean((y_hat - y) ** 2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(_finite(np.mean((y_hat - y) ** 2), "mse", y_hat, y))
 
 
 def mse_gradient(y_hat, y):
     """∂L/∂ŷ = 2(ŷ − y) / (N·K), the same shape as y_hat."""
     y_hat2, y2, shape = _as_batch(y_hat, y)
-    return (2.0 * (y_hat2 - y2) / y_hat2.size).reshape(shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gradient = _finite(2.0 * (y_hat2 - y2) / y_hat2.size, "the gradient of mse", y_hat2, y2)
+    return gradient.reshape(shape)
 
 
 def binary_cross_entropy(y_hat, y):
@@ -104,6 +124,9 @@ def one_hot(labels, num_classes):
     """Turn integer labels of shape (N,) into one-hot rows of shape (N, num_classes)."""
     labels = validate.as_array(labels, "labels", ndim=1)
     num_classes = validate.positive_int(num_classes, "num_classes")
+    if labels.size * num_classes > MAX_ONE_HOT_VALUES:
+        raise ValueError(f"num_classes={num_classes} for {labels.size} labels would need a table of "
+                         f"{labels.size * num_classes:,} numbers; at most {MAX_ONE_HOT_VALUES:,} are allowed")
     if np.any(labels != np.round(labels)):
         raise ValueError("labels must be whole numbers (class indices), but some have a fractional part")
     if labels.min() < 0 or labels.max() >= num_classes:
@@ -115,9 +138,26 @@ def one_hot(labels, num_classes):
 
 
 def log_softmax(logits):
-    """log(softmax(z)) computed without overflow: z − max(z) − log Σ e^(z − max(z)), per row."""
-    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    """log(softmax(z)) computed without overflow: z − max(z) − log Σ e^(z − max(z)), per row.
+
+    logits: shape (K,) or (N, K); the result has the same shape. A logit far below its row's
+    largest (1e308 below, say) gets log-probability −inf: its probability is exactly 0.
+    """
+    logits = validate.as_array(logits, "logits", ndim=(1, 2))
+    return _log_softmax(logits)
+
+
+def _log_softmax(logits):
+    with np.errstate(over="ignore"):
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def cross_entropy_from_log_probabilities(Y, log_p):
+    """−Σ y·log p per row, averaged over rows. A class with y = 0 adds nothing, even where log p = −inf."""
+    with np.errstate(invalid="ignore"):
+        terms = np.where(Y == 0, 0.0, Y * log_p)
+    return float(np.mean(-np.sum(terms, axis=1)))
 
 
 def softmax_cross_entropy(logits, y):
@@ -127,7 +167,7 @@ def softmax_cross_entropy(logits, y):
     """
     logits = validate.as_array(logits, "logits", ndim=(1, 2))
     y2 = _targets_for_classes(y, logits)
-    return float(np.mean(-np.sum(y2 * log_softmax(np.atleast_2d(logits)), axis=1)))
+    return cross_entropy_from_log_probabilities(y2, _log_softmax(np.atleast_2d(logits)))
 
 
 def softmax_cross_entropy_gradient(logits, y):
@@ -135,7 +175,7 @@ def softmax_cross_entropy_gradient(logits, y):
     logits = validate.as_array(logits, "logits", ndim=(1, 2))
     logits2 = np.atleast_2d(logits)
     y2 = _targets_for_classes(y, logits)
-    probs = np.exp(log_softmax(logits2))
+    probs = np.exp(_log_softmax(logits2))
     return ((probs - y2) / logits2.shape[0]).reshape(logits.shape)
 
 

@@ -20,17 +20,27 @@ import numpy as np
 
 from . import validate
 from .activations import get_activation
-from .losses import get_loss, log_softmax, one_hot
+from .losses import _log_softmax, cross_entropy_from_log_probabilities, get_loss, one_hot
+
+# A network with more weights than this is almost surely a typo in `sizes` (80 MB of float64).
+MAX_PARAMETERS = 10_000_000
+# Starting weights are usually near 1/√(inputs), 0.1 to 1; far larger ones saturate every neuron.
+MAX_WEIGHT_SCALE = 1000.0
 
 # Output activation and loss pairs whose combined derivative is simply (a − y) / N. Using it
 # directly avoids dividing by probabilities that have rounded to 0 or 1.
 _FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")}
 
 
-def _by_layer(value):
+def _by_layer(value, name):
     """Per-layer arrays as a list, layer 1 first: from a list, or a dict keyed by layer number."""
     if isinstance(value, dict):
+        if not all(isinstance(l, (int, np.integer)) and not isinstance(l, bool) for l in value):
+            raise TypeError(f"{name} as a dict must be keyed by layer number 1, 2, ..., but its keys are {list(value)}")
         return [value[l] for l in sorted(value)]
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list with one array per layer (layer 1 first) or a dict keyed by layer "
+                        f"number, but got {validate._describe(value)}")
     return list(value)
 
 
@@ -79,11 +89,17 @@ class Network:
     """
 
     def __init__(self, sizes, activations="sigmoid", loss="half_squared_error", *, seed=0, weight_scale=None):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-            raise TypeError(f"sizes must be a list of layer sizes such as [2, 3, 1], but got {sizes!r}")
+        if not isinstance(sizes, (list, tuple, np.ndarray)):
+            kind = " (a set keeps no order, so the layers would be shuffled)" if isinstance(sizes, (set, frozenset)) else ""
+            raise TypeError(f"sizes must be a list of layer sizes such as [2, 3, 1], but got "
+                            f"{validate._describe(sizes)}{kind}")
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, such as [2, 1], but got {list(sizes)}")
         self.sizes = [validate.positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
+        count = sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes, self.sizes[1:]))
+        if count > MAX_PARAMETERS:
+            raise ValueError(f"sizes {self.sizes} would make a network with {count:,} weights and biases, far more "
+                             f"than this course needs; at most {MAX_PARAMETERS:,} are allowed")
         depth = len(self.sizes) - 1
         if isinstance(activations, str):
             activations = [activations] * depth
@@ -108,10 +124,10 @@ class Network:
             raise ValueError(f"loss 'cross_entropy' needs a 'softmax' output layer, but layer {depth} uses {out!r}")
         if weight_scale is not None:
             weight_scale = validate.as_number(weight_scale, "weight_scale")
-            if weight_scale <= 0:
-                raise ValueError(f"weight_scale must be a positive number, but got {weight_scale}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise TypeError(f"seed must be a whole number of at least 0, but got {seed!r}")
+            if not 0 < weight_scale <= MAX_WEIGHT_SCALE:
+                raise ValueError(f"weight_scale must be a positive number up to {MAX_WEIGHT_SCALE:g} (the spread of "
+                                 f"the starting weights, usually 0.1 to 1), but got {weight_scale:g}")
+        seed = validate.seed(seed)
         self.seed = seed
         rng = np.random.default_rng(seed)
         self.W, self.b = {}, {}
@@ -124,10 +140,23 @@ class Network:
     @classmethod
     def from_weights(cls, W, b, activations="sigmoid", loss="half_squared_error"):
         """Build a network with the given weights: W and b are lists (layer 1 first) or dicts keyed 1..L."""
-        W, b = _by_layer(W), _by_layer(b)
+        W, b = _by_layer(W, "W"), _by_layer(b, "b")
         if not W:
             raise ValueError("W must hold at least one layer's weights")
         W = [validate.as_array(w, f"W{l}", ndim=2) for l, w in enumerate(W, start=1)]
+        shape_rule = "W[l] has shape (neurons in layer l, neurons in layer l-1)"
+        for l in range(2, len(W) + 1):
+            if W[l - 1].shape[1] != W[l - 2].shape[0]:
+                raise ValueError(f"W{l} has shape {W[l - 1].shape}, so it takes {W[l - 1].shape[1]} input"
+                                 f"{'s' if W[l - 1].shape[1] != 1 else ''}, but W{l - 1} "
+                                 f"has shape {W[l - 2].shape}, so layer {l - 1} gives {W[l - 2].shape[0]}; "
+                                 f"{shape_rule}: is one of them transposed?")
+        if len(b) == len(W):
+            for l, (w, bias) in enumerate(zip(W, b), start=1):
+                n = np.size(bias)
+                if n != w.shape[0] and n == w.shape[1] and w.shape[0] != w.shape[1]:
+                    raise ValueError(f"W{l} has shape {w.shape}, so layer {l} has {w.shape[0]} neurons, but b{l} holds "
+                                     f"{n} values; {shape_rule}: is W{l} transposed?")
         sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
         net = cls(sizes, activations, loss)
         net.set_weights(W, b)
@@ -144,7 +173,7 @@ class Network:
 
     def set_weights(self, W, b):
         """Replace every W[l] and b[l], checking each shape against the layer sizes."""
-        W, b = _by_layer(W), _by_layer(b)
+        W, b = _by_layer(W, "W"), _by_layer(b, "b")
         for name, given in (("W", W), ("b", b)):
             if len(given) != self.depth:
                 raise ValueError(f"{name} must hold {self.depth} layers for sizes {self.sizes}, but it holds {len(given)}")
@@ -186,6 +215,12 @@ class Network:
     def check_inputs(self, X, name="X"):
         """X as a float64 batch of shape (N, inputs); one sample of shape (inputs,) becomes (1, inputs)."""
         X = validate.as_array(X, name, ndim=(1, 2))
+        if X.ndim == 1 and X.size != self.sizes[0]:
+            n_in = self.sizes[0]
+            hint = (f"; if it holds {X.size // n_in} samples of {n_in} feature{'s' if n_in > 1 else ''}, pass "
+                    f"np.reshape({name}, (-1, {n_in}))" if X.size % n_in == 0 else "")
+            raise ValueError(f"{name} has shape {X.shape}: one sample with {X.size} feature{'s' if X.size != 1 else ''}, but the network expects "
+                             f"{n_in} input{'s' if n_in > 1 else ''}{hint}")
         X = np.atleast_2d(X)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"{name} has {X.shape[1]} features per sample (shape {X.shape}) but the network "
@@ -239,10 +274,21 @@ class Network:
             fp.a[l] = self.activations[l](fp.z[l])
         return fp
 
+    def _checked_forward(self, X):
+        """The forward pass, with a clear error instead of inf or NaN if the numbers overflow."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            fp = self._forward(X)
+        for l in range(1, self.depth + 1):
+            if not (np.all(np.isfinite(fp.z[l])) and np.all(np.isfinite(fp.a[l]))):
+                raise ValueError(f"z[{l}] overflowed: X (largest size {np.max(np.abs(X)):.3g}) and the weights are too "
+                                 "large for floating-point numbers; scale X to values near 1 "
+                                 "(helpers.data.Standardizer does that)")
+        return fp
+
     def forward(self, X):
         """Run the forward pass on X (N, inputs) and return a ForwardPass with every z[l] and a[l]."""
         self._check_weights()
-        return self._forward(self.check_inputs(X))
+        return self._checked_forward(self.check_inputs(X))
 
     def predict(self, X):
         """The network's output ŷ: shape (N, outputs), or (outputs,) for one sample given as 1-D."""
@@ -257,7 +303,7 @@ class Network:
             z = fp.z[L]
             return float(np.mean(np.sum(np.logaddexp(0.0, z) - Y * z, axis=1)))
         if pair == ("softmax", "cross_entropy"):
-            return float(np.mean(-np.sum(Y * log_softmax(fp.z[L]), axis=1)))
+            return cross_entropy_from_log_probabilities(Y, _log_softmax(fp.z[L]))
         return self.loss.value(fp.y_hat, Y)
 
     def _backward(self, fp, Y):
@@ -281,10 +327,11 @@ class Network:
         """The loss L on the batch (X, y): one number, averaged over the samples."""
         X = self.check_inputs(X)
         self._check_weights()
-        return self._loss_value(self._forward(X), self.check_targets(y, X.shape[0]))
+        return self._loss_value(self._checked_forward(X), self.check_targets(y, X.shape[0]))
 
     def backward(self, fp, y):
         """The backward pass for a ForwardPass `fp` and targets y: returns Gradients (∂L/∂W, ∂L/∂b, δ)."""
+        self._check_forward_pass(fp)
         n = fp.a[0].shape[0]
         return self._backward(fp, self.check_targets(y, n))
 
@@ -293,11 +340,27 @@ class Network:
         X = self.check_inputs(X)
         self._check_weights()
         Y = self.check_targets(y, X.shape[0])
-        fp = self._forward(X)
+        fp = self._checked_forward(X)
         return self._loss_value(fp, Y), self._backward(fp, Y)
+
+    def _check_forward_pass(self, fp):
+        if not isinstance(fp, ForwardPass):
+            raise TypeError(f"fp must be the ForwardPass that this network's forward(X) returns, but got "
+                            f"{validate._describe(fp)}; call net.backward(net.forward(X), y)")
+        if sorted(fp.a) != list(range(self.depth + 1)) or sorted(fp.z) != list(range(1, self.depth + 1)):
+            raise ValueError(f"fp holds layers {sorted(fp.a)}, but this network has layers 0 to {self.depth}; "
+                             "was it computed by another network?")
+        for l in range(self.depth + 1):
+            width = np.shape(fp.a[l])[-1] if np.ndim(fp.a[l]) == 2 else None
+            if width != self.sizes[l]:
+                raise ValueError(f"fp.a[{l}] has shape {np.shape(fp.a[l])}, but layer {l} of this network has "
+                                 f"{self.sizes[l]} neurons; was fp computed by another network?")
 
     def step(self, grads, eta):
         """One gradient-descent update of every weight and bias: W_new = W_old − η ∂L/∂W."""
+        if not isinstance(grads, Gradients):
+            raise TypeError(f"grads must be the Gradients that backward() or gradients() returns, but got "
+                            f"{validate._describe(grads)}")
         eta = validate.learning_rate(eta)
         for l in range(1, self.depth + 1):
             for name, grad, param in ((f"dL_dW[{l}]", grads.dL_dW.get(l), self.W[l]), (f"dL_db[{l}]", grads.dL_db.get(l), self.b[l])):
@@ -332,5 +395,8 @@ class Network:
 
     def flat_gradients(self, grads):
         """A Gradients object as one flat vector in the same order as `parameters()`."""
+        if not isinstance(grads, Gradients):
+            raise TypeError(f"grads must be the Gradients that backward() or gradients() returns, but got "
+                            f"{validate._describe(grads)}")
         return np.concatenate([np.concatenate([grads.dL_dW[l].ravel(), grads.dL_db[l]])
                                for l in range(1, self.depth + 1)])

@@ -27,6 +27,9 @@ EXAMPLE_ETA = 0.5
 
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4")
 
+# The square of anything larger passes the largest float, about 1.8e308.
+_LARGEST_SQUARABLE = math.sqrt(np.finfo(np.float64).max)
+
 
 def _sigmoid_number(z):
     """σ(z) for one plain number: the same values as activations.sigmoid, without array overhead."""
@@ -128,8 +131,12 @@ class TwoTwoOne:
         z1, z2 = self.w1 * x1, self.w2 * x2
         h1, h2 = _sigmoid_number(z1), _sigmoid_number(z2)
         y_hat = self.w3 * h1 + self.w4 * h2
+        error = y_hat - y
+        if not abs(error) < _LARGEST_SQUARABLE:  # also catches inf and NaN
+            raise ValueError(f"ŷ − y = {error:.3g} (ŷ = {y_hat:.3g}, y = {y:.3g}) is too large to square as a "
+                             "floating-point number; keep the weights w3, w4 and the target y well below 1e150")
         return Chain(
-            x1=x1, x2=x2, y=y, z1=z1, z2=z2, h1=h1, h2=h2, y_hat=y_hat, loss=(y_hat - y) ** 2,
+            x1=x1, x2=x2, y=y, z1=z1, z2=z2, h1=h1, h2=h2, y_hat=y_hat, loss=error * error,
             dL_dy_hat=2.0 * (y_hat - y),
             dy_hat_dw3=h1, dy_hat_dw4=h2,
             dy_hat_dh1=self.w3, dy_hat_dh2=self.w4,

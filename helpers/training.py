@@ -39,11 +39,27 @@ class History:
 
 def is_classifier(net):
     """True when net's loss is a classification loss (binary or categorical cross-entropy)."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
     return net.loss.name in ("binary_cross_entropy", "cross_entropy")
+
+
+def _check_classifier(net, what):
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+    if not is_classifier(net):
+        raise ValueError(f"{what} needs a classifier (loss 'binary_cross_entropy' or 'cross_entropy'), but net's "
+                         f"loss is {net.loss.name!r}: its outputs are numbers, not class probabilities")
+
+
+def number_of_classes(net):
+    """How many classes a classifier tells apart: 2 for one sigmoid output, else one per output."""
+    return 2 if net.sizes[-1] == 1 else net.sizes[-1]
 
 
 def predict_labels(net, X):
     """Class labels (N,) from a classifier: the most probable class, or ŷ > 0.5 for one output."""
+    _check_classifier(net, "predict_labels")
     y_hat = net.forward(X).y_hat
     if y_hat.shape[1] == 1:
         return (y_hat[:, 0] > 0.5).astype(np.int64)
@@ -51,12 +67,23 @@ def predict_labels(net, X):
 
 
 def accuracy(net, X, y):
-    """The fraction of samples whose predicted label equals y (labels (N,) or one-hot (N, K))."""
+    """The fraction of samples whose predicted label equals y (labels (N,) or one-hot (N, K)).
+
+    net must be a classifier; labels are whole numbers from 0 to K − 1 (0 or 1 for one output).
+    """
+    _check_classifier(net, "accuracy")
     X = net.check_inputs(X)
     y = validate.as_array(y, "y", ndim=(1, 2))
     labels = np.argmax(y, axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
     if labels.shape[0] != X.shape[0]:
         raise ValueError(f"y holds {labels.shape[0]} labels but X holds {X.shape[0]} samples")
+    k = number_of_classes(net)
+    fractional = labels[labels != np.round(labels)]
+    if fractional.size:
+        raise ValueError(f"y must hold whole-number class labels, but it holds {fractional[0]:g}")
+    if labels.min() < 0 or labels.max() >= k:
+        raise ValueError(f"y must hold class labels from 0 to {k - 1} for this network, but it holds values from "
+                         f"{labels.min():g} to {labels.max():g}")
     return float(np.mean(predict_labels(net, X) == labels))
 
 
@@ -79,13 +106,16 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     epoch. callback(epoch, history): called after each epoch, e.g. to redraw a figure.
     """
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {type(net).__name__}")
+        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
     X = net.check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     eta = validate.learning_rate(eta)
     epochs = validate.positive_int(epochs, "epochs", minimum=0)
     n = X.shape[0]
     batch_size = n if batch_size is None else validate.positive_int(batch_size, "batch_size")
+    seed = validate.seed(seed)
+    if callback is not None:
+        validate.function(callback, "callback", "`def show(epoch, history): ...`, called after each epoch")
     scored = X_test is not None or y_test is not None
     if scored:
         if X_test is None or y_test is None:
@@ -154,10 +184,11 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
     The default moves all four.
     """
     if not isinstance(net, TwoTwoOne):
-        raise TypeError(f"net must be a TwoTwoOne, but got {type(net).__name__}")
+        raise TypeError(f"net must be a TwoTwoOne, but got {validate._describe(net)}")
     eta = validate.learning_rate(eta)
     steps = validate.positive_int(steps, "steps", minimum=0)
     free = _free_weights(free)
+    net.chain(x1, x2, y)  # checks x1, x2 and y, and that the starting loss is a finite number
     weights, losses, y_hats = [], [], []
     diverged = False
     current = net
@@ -179,5 +210,11 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
 
 def _free_weights(free):
     """The set of weight names in `free` (one name or several), each checked against w1..w4."""
-    names = (free,) if isinstance(free, str) else tuple(free)
+    if isinstance(free, str):
+        names = (free,)
+    elif isinstance(free, (list, tuple, set, frozenset)):
+        names = tuple(free)
+    else:
+        raise TypeError(f"free must name the weights that learn, such as 'w3' or ('w3', 'w4'), but got "
+                        f"{validate._describe(free)}")
     return {validate.choice(name, "free", WEIGHT_NAMES) for name in names}

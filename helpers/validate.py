@@ -11,7 +11,9 @@ import numpy as np
 
 def _describe(value):
     """A short, readable description of what a caller passed."""
-    text = repr(value)
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} ({value.dtype})"
+    text = " ".join(repr(value).split())
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{text} ({type(value).__name__})"
@@ -26,11 +28,19 @@ def as_array(value, name, *, ndim=None, allow_empty=False):
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number or an array of numbers, but got the text {value!r}")
+    if isinstance(value, (set, frozenset, dict)):
+        raise TypeError(f"{name} must be a number or an array of numbers (a list or NumPy array), but got "
+                        f"{_describe(value)}; a {type(value).__name__} keeps no order, so use a list")
+    if callable(value):
+        raise TypeError(f"{name} must be a number or an array of numbers, but got the function {_name_of(value)}; "
+                        "did you mean to call it?")
     try:
         array = np.asarray(value)
     except Exception as exc:  # ragged lists and other shapes NumPy cannot make an array of
         raise TypeError(f"{name} must be a number or an array of numbers, but got {_describe(value)}") from exc
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    if array.dtype == bool:
+        raise TypeError(f"{name} must hold numbers, but it holds True/False values; use 1.0 and 0.0 instead")
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
         raise TypeError(f"{name} must hold numbers, but it holds values of type {array.dtype}")
     if np.iscomplexobj(array):
         raise TypeError(f"{name} must hold real numbers, but it holds complex numbers")
@@ -62,6 +72,28 @@ def as_number(value, name):
     if not np.isfinite(number):
         raise ValueError(f"{name} must be a finite number, but got {number}")
     return number
+
+
+def _name_of(function):
+    return getattr(function, "__name__", None) or repr(function)
+
+
+def seed(value, name="seed"):
+    """Return a random seed: None (a fresh random start each time) or a whole number >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be a whole number of at least 0 (or None), but got {_describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number of at least 0 (or None), but got {value}")
+    return int(value)
+
+
+def function(value, name, example):
+    """Return `value` if it can be called, else a TypeError showing what kind of function is wanted."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function such as {example}, but got {_describe(value)}")
+    return value
 
 
 def learning_rate(eta, name="eta"):

@@ -4,6 +4,8 @@ A learner who passes the wrong thing should read what to fix, never a traceback 
 NumPy. Each test checks the error's type and its message.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,7 @@ def data():
 def test_x_with_the_wrong_number_of_features_names_both_counts(net):
     with pytest.raises(ValueError, match=r"X has 3 features per sample \(shape \(4, 3\)\) but the network expects 2 inputs"):
         net.forward(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match=r"X has 1 features per sample"):
+    with pytest.raises(ValueError, match=r"X has shape \(1,\): one sample with 1 feature, but the network expects 2 inputs"):
         net.loss_value([0.0], [1.0])
 
 
@@ -72,7 +74,7 @@ def test_a_refused_set_weights_leaves_the_old_weights_in_place(net):
 
 def test_from_weights_names_the_layer_whose_shape_does_not_fit():
     # W1 gives 3 hidden neurons, so W2 must take 3 inputs, not 4.
-    with pytest.raises(ValueError, match=r"W2 has shape \(1, 4\) but layer 2 needs \(1, 3\)"):
+    with pytest.raises(ValueError, match=r"W2 has shape \(1, 4\), so it takes 4 inputs, but W1 has shape \(3, 2\), so layer 1 gives 3"):
         Network.from_weights([np.zeros((3, 2)), np.zeros((1, 4))], [np.zeros(3), np.zeros(1)])
     with pytest.raises(ValueError, match=r"W2 must be a 2-D array, but it has shape \(\) \(0-D\)"):
         Network.from_weights([np.zeros((2, 2)), 5.0], [np.zeros(2), np.zeros(1)])
@@ -345,9 +347,13 @@ def test_bad_sizes_are_refused(sizes, error, message):
         Network(sizes)
 
 
-def test_weight_scale_must_be_positive():
-    with pytest.raises(ValueError, match=r"weight_scale must be a positive number, but got 0.0"):
-        Network([2, 1], weight_scale=0)
+@pytest.mark.parametrize("scale, shown", [(0, "0"), (-0.5, "-0.5"), (1e308, "1e+308"), (1001, "1001")])
+def test_weight_scale_must_be_positive_and_sensible(scale, shown):
+    with pytest.raises(ValueError, match=rf"weight_scale must be a positive number up to 1000 .*, but got {re.escape(shown)}$"):
+        Network([2, 1], weight_scale=scale)
+
+
+def test_weight_scale_must_be_a_finite_number():
     with pytest.raises(ValueError, match=r"weight_scale must be a finite number, but got nan"):
         Network([2, 1], weight_scale=NAN)
 
@@ -416,10 +422,24 @@ def test_activations_must_be_a_name_or_a_list():
         Network([2, 1], activations=None)
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_seed_must_be_a_whole_number(seed):
-    with pytest.raises(TypeError, match=r"seed must be a whole number of at least 0"):
+@pytest.mark.parametrize("seed", [1.5, "0", "abc", True, [1]])
+def test_seed_must_be_a_whole_number(seed, data):
+    with pytest.raises(TypeError, match=r"seed must be a whole number of at least 0 \(or None\), but got"):
         Network([2, 1], seed=seed)
+    X, y = data
+    with pytest.raises(TypeError, match=r"^seed must be a whole number of at least 0 \(or None\), but got"):
+        train(Network([2, 1]), X, y, eta=0.1, epochs=1, seed=seed)
+
+
+def test_a_negative_seed_is_a_value_error_in_network_and_train(data):
+    with pytest.raises(ValueError, match=r"^seed must be a whole number of at least 0 \(or None\), but got -1$"):
+        Network([2, 1], seed=-1)
+    X, y = data
+    net = Network([2, 1])
+    before = net.parameters()
+    with pytest.raises(ValueError, match=r"^seed must be a whole number of at least 0 \(or None\), but got -1$"):
+        train(net, X, y, eta=0.1, epochs=1, seed=-1)
+    np.testing.assert_array_equal(net.parameters(), before)
 
 
 def test_step_refuses_gradients_of_another_network():
