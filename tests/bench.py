@@ -174,6 +174,33 @@ def bench_widgets():
         row("widgets", "weight explorer speed-up over naive", f"{speedup:.1f}x", ">= 2x", "ok" if speedup >= 2 else "MISSED")
 
 
+def bench_stepper():
+    print("Backward stepper (notebook 09): one Step or Back press, callback + redraw")
+    first = []
+    for _ in range(3):  # a new widget each time: every step drawn for the first time
+        stepper = course_widgets.backward_stepper()
+        first += [timed(stepper.step) for _ in stepper.steps]
+    again = [timed(stepper.back) for _ in stepper.steps]  # pictures already drawn, shown again
+    med, p95 = statistics.median(first) * 1e3, float(np.percentile(first, 95)) * 1e3
+    row("widgets", "backward_stepper: Step, first visit, median / p95", f"{med:.1f} / {p95:.1f} ms",
+        "<= 100 ms median", "ok" if med <= 100 else "MISSED")
+    row("widgets", "backward_stepper: Back to a step already drawn, median", f"{statistics.median(again) * 1e3:.1f} ms")
+
+
+def bench_autograd():
+    print("Autograd on single numbers vs arrays (notebook 09: one full-batch gradient of cat-or-dog's 2-8-2 network)")
+    from helpers.value_network import ValueParameters, batch_loss
+
+    X, y = data.load_cat_dog()
+    X = data.Standardizer().fit_transform(X)
+    net = helpers.Network([2, 8, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    params = ValueParameters(net.copy())
+    values = timed(lambda: batch_loss(params, X, y).backward(), repeat=3)
+    arrays = timed(lambda: net.gradients(X, y), repeat=50)
+    row("autograd", "Value engine / Network, same gradients", f"{values * 1e3:.0f} / {arrays * 1e3:.2f} ms = "
+        f"{values / arrays:.0f}x", "> 50x (09 says so)", "ok" if values / arrays > 50 else "MISSED")
+
+
 def per_sample_gradient_step(net, X, Y, eta):
     """The same full-batch update, computed one sample at a time in a Python loop."""
     L, n = net.depth, X.shape[0]
@@ -245,6 +272,8 @@ def main():
     bench_training()
     bench_shortcut()
     bench_widgets()
+    bench_stepper()
+    bench_autograd()
     bench_course()
     print_table()
     print(f"make bench took {time.perf_counter() - start:.0f} s")

@@ -8,8 +8,11 @@ lies on several paths (a fork), the running sum its gradient collects.
 """
 
 import html
+import io
 
 import ipywidgets as widgets
+import numpy as np
+from PIL import Image
 
 from ..autograd import backward_steps
 from ..autograd_examples import EXPRESSIONS
@@ -18,6 +21,28 @@ from ._base import BlitView, CourseWidget, new_figure
 
 FIGSIZE = (10.4, 4.6)  # room for the widest of the three graphs, the 2-2-1 example
 MIN_SPAN = (13.0, 4.0)  # the 2-2-1 graph's size in data units: smaller graphs keep boxes of the same size
+
+
+class PaletteView(BlitView):
+    """A BlitView that sends a 256-colour PNG: the graph has few colours, and encoding it this way
+    takes less than half the time of a full-colour PNG of the same size (the largest cost of a Step)."""
+
+    def png(self):
+        # BlitView's drawing, without its full-colour encoding (this figure's layout never changes).
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        pixels = np.asarray(canvas.buffer_rgba())
+        picture = Image.fromarray(pixels).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+                                                                   dither=Image.Dither.NONE)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
 
 def _signed(value):
@@ -56,11 +81,12 @@ class BackwardStepper(CourseWidget):
         self.node_label = widgets.HTML()
         self.detail_label = widgets.HTML(layout=widgets.Layout(min_height="4.5em"))
 
+        self._pictures = {}
         self.fig = new_figure(FIGSIZE)
         self.fig.set_layout_engine("none")
         self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.91))  # the graph needs no ticks: no margins
         self._build(expression)
-        self.view = BlitView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
+        self.view = PaletteView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
 
         self.step_button.on_click(lambda _: self.step())
         self.back_button.on_click(lambda _: self.back())
@@ -84,7 +110,7 @@ class BackwardStepper(CourseWidget):
         for artist in self.view.moving:
             artist.set_animated(True)
         self.view.invalidate()
-        self.view.render()
+        self._refresh()
 
     def step(self):
         """The next node passes its gradient back (nothing happens after the last)."""
@@ -103,7 +129,15 @@ class BackwardStepper(CourseWidget):
 
     def _refresh(self):
         self._update()
-        self.view.render()
+        # The picture depends only on the computation and the step, so each one is drawn once:
+        # pressing Back, or Step again after Back, shows a picture already made.
+        key = (self.expression.value, self.k)
+        if key in self._pictures:
+            self.view.image.value = self._pictures[key]
+            self.view.renders += 1
+        else:
+            self.view.render()
+            self._pictures[key] = self.view.image.value
 
     def state(self):
         """The walk so far: k, n_steps, the current node's name (None at the start), and every gradient
