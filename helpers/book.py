@@ -12,6 +12,12 @@ nbconvert from its SAVED outputs (nothing is executed), plus an index page in co
   starting state when the saved notebook has one, and its text otherwise.
 - Links between notebooks (NN_name.ipynb) point at the pages (NN_name.html); every page links to
   the previous and next notebook and to the index.
+- A reader cannot run cells, so each page shows what applies to a reader: an exercise shows its
+  question and its folded worked solution, and the check's saved verdict ("Not answered yet ...
+  run the cell again") is replaced by a line that says so. Instructions that only make sense in a
+  running notebook (presentation mode, what to do after a kernel restart) are left out.
+- The text keeps a readable measure (at most about 80 characters a line); code, printed output,
+  figures and widget pictures start at the same left edge as the text.
 - No page loads anything from the web: no require.js, no MathJax from a CDN, no widget manager, no fonts.
 """
 
@@ -52,9 +58,22 @@ _HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"', re.IGNORECASE)
 _CSS_URL = re.compile(r'url\(\s*[\'"]?(https?:)?//', re.IGNORECASE)
 _CSS_IMPORT = re.compile(r'@import\s+(url\()?\s*[\'"]?(https?:)?//', re.IGNORECASE)
 
+# An exercise's check cell calls a function of the notebook's `check` module on the answer, e.g.
+# `check.cycle_order(answer)`; `check.RATES` (no call) is data that a cell may print from.
+CHECK_CALL = re.compile(r"(?<![\w.])check\.[A-Za-z_]\w*\s*\(")
+# Sentences that tell a learner what to do in a running notebook, which a reader of the book cannot.
+LIVE_ONLY = re.compile(r"presentation_mode|presentation mode|from a projector|\bafter a restart\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.?!](?:\*\*|\*|_)?(?=\s)")
+READER_NOTE_CLASS = "book-exercise-note"
+
+# The text column is at most MEASURE_CH wide. `ch` is the width of a "0"; prose characters are
+# narrower on average (a line of 56ch holds about 76 characters in DejaVu Sans, fewer in most
+# other sans-serifs), so no line of text runs past 80 characters, a readable measure.
+MEASURE_CH = 56
+COLUMN_MAX = "56rem"
 BOOK_CSS = """
 .book-nav { display: flex; justify-content: space-between; align-items: baseline; gap: 1em;
-  max-width: 1100px; margin: 0 auto; padding: 0.6em 1em; font-family: var(--jp-ui-font-family);
+  max-width: COLUMN_MAX; margin: 0 auto; padding: 0.6em 1.5em; font-family: var(--jp-ui-font-family);
   font-size: 15px; border-bottom: 1px solid #ddd; }
 .book-nav.bottom { border-bottom: none; border-top: 1px solid #ddd; margin-top: 2em; }
 .book-nav a { color: #0072B2; text-decoration: none; }
@@ -66,7 +85,28 @@ BOOK_CSS = """
 .book-widget .book-widget-note { font-family: var(--jp-ui-font-family); font-size: 13px;
   color: #555; margin: 0.3em 0 0.6em; }
 .book-widget img { border: 1px solid #ddd; }
+.book-exercise-note { font-family: var(--jp-ui-font-family); font-size: var(--jp-content-font-size1, 14px);
+  color: #444; border-left: 4px solid #0072B2; background: #F2F7FB; padding: 0.4em 0.8em; margin: 0.4em 0 0.6em;
+  max-width: MEASURE_CHch; box-sizing: border-box; }
 """
+
+# The notebook pages only: one centred column; no prompts ("In [3]:") or collapsers, which a
+# reader has no use for, so that text, code, printed output and figures share one left edge.
+PAGE_CSS = """
+body.jp-Notebook { padding: 0; }
+body.jp-Notebook > main { max-width: COLUMN_MAX; margin: 0 auto; padding: 0 1.5em 2em; box-sizing: border-box; }
+body.jp-Notebook .jp-Cell { padding-left: 0; padding-right: 0; }
+body.jp-Notebook .jp-InputArea, body.jp-Notebook .jp-InputArea > *, body.jp-Notebook .jp-OutputArea-child,
+body.jp-Notebook .jp-OutputArea-child > * { display: block; }
+body.jp-Notebook .jp-InputPrompt, body.jp-Notebook .jp-OutputPrompt, body.jp-Notebook .jp-Collapser { display: none; }
+body.jp-Notebook .jp-RenderedMarkdown { max-width: MEASURE_CHch; padding-left: 0; padding-right: 0; }
+body.jp-Notebook .jp-OutputArea-output, body.jp-Notebook .jp-RenderedText { padding-left: 0; margin-left: 0; }
+body.jp-Notebook .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+body.jp-Notebook .jp-RenderedImage { text-align: left; }
+body.jp-Notebook .jp-RenderedImage img { max-width: 100%; height: auto; }
+"""
+BOOK_CSS = BOOK_CSS.replace("COLUMN_MAX", COLUMN_MAX).replace("MEASURE_CH", str(MEASURE_CH))
+PAGE_CSS = PAGE_CSS.replace("COLUMN_MAX", COLUMN_MAX).replace("MEASURE_CH", str(MEASURE_CH))
 
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -103,7 +143,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <title>{title}</title>
 <style type="text/css">
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  max-width: 900px; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+  max-width: {measure}ch; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
 h1 {{ font-size: 1.8em; }}
 ol.chapters {{ list-style: none; padding: 0; }}
 ol.chapters li {{ margin: 0 0 1.2em; }}
@@ -138,8 +178,9 @@ README_TEMPLATE = """<!DOCTYPE html>
 <title>{title}</title>
 <style type="text/css">
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  max-width: 900px; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+  max-width: {measure}ch; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
 a {{ color: #0072B2; }}
+table {{ display: block; overflow-x: auto; }}
 pre {{ background: #f5f5f5; padding: 0.6em; overflow-x: auto; }}
 table {{ border-collapse: collapse; }}
 td, th {{ border: 1px solid #ddd; padding: 0.3em 0.6em; vertical-align: top; }}
@@ -328,14 +369,65 @@ class Book:
         return sum(p.stat().st_size for p in self.out.rglob("*") if p.is_file())
 
 
-def build_page(exporter, chapter, previous, following, known_stems):
-    nb = nbformat.read(chapter.path, as_version=4)
+def is_check_cell(cell):
+    """Whether a cell is an exercise's check: a code cell that calls `check.<something>(...)`."""
+    return cell.cell_type == "code" and CHECK_CALL.search(cell.source) is not None
+
+
+def without_live_only_sentences(markdown):
+    """The Markdown without the sentences that only make sense in a running notebook (LIVE_ONLY).
+
+    Works paragraph by paragraph; a paragraph whose every sentence goes is dropped whole, and the
+    other sentences of a paragraph (such as a link to the teacher's guide) stay.
+    """
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", markdown):
+        if not LIVE_ONLY.search(paragraph):
+            paragraphs.append(paragraph)
+            continue
+        sentences, start = [], 0
+        for end in _SENTENCE_END.finditer(paragraph):
+            sentences.append(paragraph[start:end.end()])
+            start = end.end()
+        sentences.append(paragraph[start:])
+        kept = " ".join(s.strip() for s in sentences if s.strip() and not LIVE_ONLY.search(s))
+        if kept:
+            paragraphs.append(kept)
+    return "\n\n".join(paragraphs)
+
+
+def _has_solution(cell):
+    return cell.cell_type == "markdown" and "<details" in cell.source
+
+
+def reader_note(has_solution):
+    """What a reader sees where a running notebook would show the check's verdict."""
+    text = "In JupyterLab, running this cell checks your answer. Here, work it out on paper"
+    text += ", then open the worked solution below to compare." if has_solution else "."
+    return nbformat.v4.new_output("display_data", data={
+        "text/html": f'<p class="{READER_NOTE_CLASS}">{html.escape(text)}</p>', "text/plain": text})
+
+
+def for_readers(nb):
+    """A copy of the notebook as a reader of the book should see it (see the module docstring)."""
     nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            cell.source = without_live_only_sentences(cell.source)
+        elif is_check_cell(cell):
+            following = nb.cells[i + 1:i + 3]
+            cell.outputs = [reader_note(any(_has_solution(c) for c in following))]
+            cell.execution_count = None
+    return nb
+
+
+def build_page(exporter, chapter, previous, following, known_stems):
+    nb = for_readers(nbformat.read(chapter.path, as_version=4))
     nb.metadata.pop("widgets", None)  # no live widgets: no widget manager from the web
     nb.metadata["title"] = chapter.title
     resources = {
         "metadata": {"name": chapter.stem, "path": str(chapter.path.parent)},
-        "book": {"css": BOOK_CSS, "mathjax": mathjax_tags(), "nav_top": _nav(previous, following, "top"),
+        "book": {"css": BOOK_CSS + PAGE_CSS, "mathjax": mathjax_tags(), "nav_top": _nav(previous, following, "top"),
                  "nav_bottom": _nav(previous, following, "bottom")},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -353,7 +445,7 @@ def build_index(course, about=True):
              "Read them in order; each one starts with the question it answers.")
     return INDEX_TEMPLATE.format(title="Backpropagation, one idea at a time", intro=intro,
                                  items="\n".join(items), css=BOOK_CSS,
-                                 mathjax=mathjax_tags(),
+                                 mathjax=mathjax_tags(), measure=MEASURE_CH,
                                  about=' <a href="readme.html">About the course</a>.' if about else "")
 
 
@@ -365,7 +457,7 @@ def build_readme(readme, known_stems):
     body = markdown_to_html(source, exclude_anchor_links=True)
     body = rewrite_links(body, known_stems)
     title = next((line.lstrip("#").strip() for line in source.splitlines() if line.startswith("#")), "README")
-    return README_TEMPLATE.format(title=html.escape(title), body=body, css=BOOK_CSS, mathjax="")
+    return README_TEMPLATE.format(title=html.escape(title), body=body, css=BOOK_CSS, mathjax="", measure=MEASURE_CH)
 
 
 def build(out="site", notebook_dir=NOTEBOOKS, readme=README):

@@ -227,3 +227,122 @@ def test_the_teachers_guide_is_a_page_of_the_book_linked_from_every_notebook(sit
         page = (site / f"{Path(name).stem}.html").read_text(encoding="utf-8")
         assert 'href="teaching.html"' in page
     assert 'href="teaching.html"' in (site / "readme.html").read_text(encoding="utf-8")
+
+
+# What a reader of the book can use: no verdict of a check they cannot run, no instructions for a
+# running notebook, the question and its folded solution, a readable measure, and notebook 09.
+
+_CHECK_CALL = re.compile(r"\bcheck\.\w+\(")
+
+
+def _plain(output):
+    return output.get("data", {}).get("text/plain", "") or output.get("text", "")
+
+
+def _check_cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells
+            if c.cell_type == "code" and _CHECK_CALL.search(c.source)]
+
+
+def test_every_exercise_shows_its_question_and_folded_solution_not_the_checks_verdict(site):
+    checked = 0
+    for path in NOTEBOOKS:
+        page = _page(site, f"{path.stem}.html")
+        tags = Tags(page)
+        squeezed = "".join("".join(tags.text).split())
+        assert "course-feedback" not in page, f"{path.name} shows a check's verdict panel"
+        cells = _check_cells(path)
+        notes = tags.find("p", **{"class": book.READER_NOTE_CLASS})
+        assert len(notes) == len(cells), path.name
+        for cell in cells:
+            for output in cell.outputs:  # the saved verdict ("Not answered yet ... run the cell again") is gone
+                verdict = " ".join(_plain(output).split())
+                assert not verdict or verdict not in " ".join(" ".join(tags.text).split()), (path.name, verdict)
+            # the question: the exercise's code, with its `answer = None`, is shown
+            assert "".join(cell.source.split()) in squeezed, path.name
+        solutions = sum(c.source.count("<details") for c in nbformat.read(path, as_version=4).cells
+                        if c.cell_type == "markdown")
+        assert len(tags.find("details")) == solutions, path.name
+        assert all("open" not in d for d in tags.find("details")), f"{path.name}: a solution is unfolded"
+        checked += len(cells)
+    assert checked >= 20, "too few exercises were found for this test to mean anything"
+
+
+def _exercise_notebook(check_output):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 00 · Demo\n\n**The question to read it by:** why?\n\n"
+                                      "**Teaching from a projector?** Run `helpers.presentation_mode()` first. "
+                                      "The [teacher's guide](TEACHING.md) has a plan.\n\n"
+                                      "**After a restart** of the kernel, run the cells above first."),
+        nbformat.v4.new_code_cell("for eta in check.RATES:\n    print(eta)",
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="0.1\n4\n")]),
+        nbformat.v4.new_code_cell("answer = None  # your answer here\ncheck.rate ( answer )", outputs=[check_output]),
+        nbformat.v4.new_markdown_cell("<details><summary>Worked solution</summary>\n\n`answer = 4`\n\n</details>"),
+        nbformat.v4.new_code_cell("answer = None\nresult = check.other(answer)\nresult",
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="Not yet. Try\n")]),
+    ]
+    return nb
+
+
+@pytest.mark.parametrize("output", [
+    nbformat.v4.new_output("execute_result", execution_count=3, data={
+        "text/html": '<div class="course-feedback">Not answered yet. Replace None, then run the cell again.</div>',
+        "text/plain": "Not answered yet. Replace None, then run the cell again."}),
+    nbformat.v4.new_output("execute_result", execution_count=3, data={
+        "text/plain": "✏️ Not answered yet. Replace None, then run the cell again."}),
+], ids=["html-panel", "plain-text"])
+def test_a_check_cell_is_recognised_by_its_call_whatever_its_output_looks_like(tmp_path, output):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(_exercise_notebook(output), notebooks / "00_demo.ipynb")
+    built = book.build(tmp_path / "site", notebook_dir=notebooks, readme=None)
+    page = _page(built.out, "00_demo.html")
+    text = " ".join(" ".join(Tags(page).text).split())
+    assert "Not answered yet" not in page and "Not yet. Try" not in page and "course-feedback" not in page
+    notes = Tags(page).find("p", **{"class": book.READER_NOTE_CLASS})
+    assert len(notes) == 2
+    assert text.count("then open the worked solution below") == 1  # only the first check has one below
+    assert "0.1 4" in text, "a cell that only reads check.RATES keeps its printed output"
+    assert "answer=None#youranswerherecheck.rate(answer)" in "".join(text.split()), "the exercise's code is shown"
+    assert "presentation_mode" not in text and "projector" not in text and "After a restart" not in text
+    assert "The teacher's guide has a plan." in text
+
+
+def test_live_only_sentences_go_and_the_rest_of_their_paragraph_stays():
+    source = ("Intro line.\n\n**Teaching from a projector?** Run `import helpers; helpers.presentation_mode()` "
+              "in a cell: it grows. The [guide](TEACHING.md) has a plan.\n\n"
+              "**After a restart** of the kernel, run the cells above.\n\nLast.")
+    assert book.without_live_only_sentences(source) == \
+        "Intro line.\n\nThe [guide](TEACHING.md) has a plan.\n\nLast."
+    assert book.without_live_only_sentences("No instructions here.\n\nNone.") == "No instructions here.\n\nNone."
+
+
+def test_no_notebook_page_tells_a_reader_to_use_presentation_mode_or_restart_a_kernel(site):
+    for path in NOTEBOOKS:
+        text = " ".join(Tags(_page(site, f"{path.stem}.html")).text)
+        for phrase in ("presentation_mode", "from a projector", "After a restart"):
+            assert phrase not in text, f"{path.name} tells a reader: {phrase!r}"
+
+
+def test_the_text_column_is_set_to_a_readable_measure_in_ch():
+    assert re.search(rf"\.jp-RenderedMarkdown \{{ max-width: {book.MEASURE_CH}ch", book.PAGE_CSS)
+    assert f"max-width: {book.MEASURE_CH}ch" in book.build_index([])
+    assert f"max-width: {book.MEASURE_CH}ch" in book.build_readme(ROOT / "README.md", set())
+    assert 45 <= book.MEASURE_CH <= 80
+
+
+def test_a_new_notebook_such_as_09_becomes_a_page_without_any_change_to_the_book(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem, title in (("00_start", "00 · Start"), ("01_next", "01 · Next"), ("09_autograd", "09 · Autograd")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+            f"# {title}\n\n**The question to read it by:** what is {stem}?")])
+        nbformat.write(nb, notebooks / f"{stem}.ipynb")
+    built = book.build(tmp_path / "site", notebook_dir=notebooks, readme=None)
+    assert built.problems == []
+    assert [c.stem for c in built.chapters] == ["00_start", "01_next", "09_autograd"]
+    index = Tags(_page(built.out, "index.html"))
+    assert [a["href"] for a in index.find("a") if a["href"].endswith(".html")] == \
+        ["00_start.html", "01_next.html", "09_autograd.html"]
+    assert [a["href"] for a in Tags(_page(built.out, "01_next.html")).find("a", rel="next")] == ["09_autograd.html"] * 2

@@ -104,3 +104,87 @@ def test_every_page_typesets_its_maths_offline(site, page):
         assert "$$" not in page.locator("main").inner_text(), name
     assert page.errors == []
     assert _left_the_disk(page.requests) == []
+
+
+# Characters on each rendered line of the page's plain paragraphs (no maths), found by asking the
+# browser where each character sits: a new line starts where a character's top moves down.
+LINE_LENGTHS = """() => {
+    const lengths = [];
+    const paragraphs = [...document.querySelectorAll('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li')]
+        .filter(p => !p.querySelector('.MathJax, script, ul, ol') && p.textContent.length > 120);
+    for (const p of paragraphs) {
+        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let top = null, count = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.length; i++) {
+                range.setStart(node, i); range.setEnd(node, i + 1);
+                const rect = range.getClientRects()[0];
+                if (!rect) continue;
+                if (top !== null && rect.top > top + 2) { lengths.push(count); count = 0; }
+                if (top === null || rect.top > top + 2) top = rect.top;
+                count += 1;
+            }
+        }
+        lengths.push(count);
+    }
+    return lengths;
+}"""
+
+# The left edge of the text in each kind of block: prose, printed output, figures, exercise notes.
+LEFT_EDGES = """() => {
+    const edge = el => el.getBoundingClientRect().left + parseFloat(getComputedStyle(el).paddingLeft)
+                       + parseFloat(getComputedStyle(el).borderLeftWidth);
+    const first = sel => document.querySelector(sel);
+    const found = {
+        prose: first('.jp-RenderedMarkdown p'),
+        printed: first('.jp-RenderedText.jp-OutputArea-output pre'),
+        figure: first('.jp-RenderedImage img'),
+        code_box: first('.jp-InputArea-editor'),
+    };
+    const out = {};
+    for (const [name, el] of Object.entries(found)) {
+        if (el) out[name] = name === 'prose' || name === 'printed' ? edge(el) : el.getBoundingClientRect().left;
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])
+def test_the_text_keeps_a_readable_measure_and_outputs_line_up_with_it(site, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        longest = []
+        for name in NOTEBOOKS:
+            page.goto((site / name.replace(".ipynb", ".html")).as_uri())
+            lengths = page.evaluate(LINE_LENGTHS)
+            assert lengths, f"{name}: no long plain paragraph to measure"
+            longest.append(max(lengths))
+            edges = page.evaluate(LEFT_EDGES)
+            assert {"prose", "printed", "figure"} <= set(edges) or name != f"{PAGE}.ipynb", edges
+            for what, left in edges.items():
+                assert abs(left - edges["prose"]) <= 1.5, f"{name} at {width}px: {what} starts at {left:.1f}px, " \
+                                                          f"the text at {edges['prose']:.1f}px"
+        assert max(longest) <= 80, f"a line of text holds {max(longest)} characters (at most 80 read well)"
+        assert min(longest) >= 55, f"the text column is too narrow: its longest line holds {min(longest)} characters"
+        if width == 1366:
+            page.goto((site / f"{PAGE}.html").as_uri())
+            page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_measure.png"))
+    finally:
+        context.close()
+
+
+def test_an_exercise_shows_a_note_for_readers_and_its_solution_opens_on_a_click(site, page):
+    page.goto((site / f"{PAGE}.html").as_uri())
+    note = page.locator("p.book-exercise-note").first
+    note.scroll_into_view_if_needed()
+    assert note.is_visible() and "worked solution below" in note.inner_text()
+    assert page.get_by_text("Not answered yet").count() == 0
+    solution = page.locator("details").first
+    assert solution.evaluate("d => !d.open")
+    hidden = solution.locator(":scope > :not(summary)").first
+    assert not hidden.is_visible(), "the worked solution is not folded"
+    solution.locator("summary").click()
+    assert hidden.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_exercise.png"))
