@@ -80,6 +80,20 @@ def verdict(error):
     return "suspicious" if error <= SUSPICIOUS else "bug"
 
 
+def shown(error):
+    """A relative error as text that is the same on every machine.
+
+    Below AGREE, and between AGREE and SUSPICIOUS, the digits are mostly rounding noise, which differs
+    from one machine (and one linear-algebra library) to the next: give the range instead. Above
+    SUSPICIOUS, give two digits.
+    """
+    if error < AGREE:
+        return f"below {AGREE:g}"
+    if error <= SUSPICIOUS:
+        return f"{AGREE:g} to {SUSPICIOUS:g}"
+    return f"{error:.2g}"
+
+
 def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
     """The gradient of net's loss on (X, y) by centred differences, as one flat vector.
 
@@ -148,11 +162,10 @@ class GradientCheck(float):
         return [part for part, v in self.verdicts.items() if v == "bug"]
 
     def report(self):
-        """One line per part, then the overall verdict: ready to print. Errors below AGREE are given as a bound."""
+        """One line per part, then the overall verdict: ready to print, the same on every machine (see `shown`)."""
         lines = []
         for (l, kind), error in self.errors.items():
-            shown = f"below {AGREE:g}" if error < AGREE else f"{error:.2g}"
-            lines.append(f"layer {l} {kind}: relative error {shown:>12}  {verdict(error)}")
+            lines.append(f"layer {l} {kind}: relative error {shown(error):>16}  {verdict(error)}")
         if self.verdict == "agree":
             lines.append("overall: passed, every part agrees")
         elif self.passed:

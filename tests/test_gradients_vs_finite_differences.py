@@ -310,3 +310,40 @@ def test_the_nudge_is_called_eps_and_the_old_name_h_still_works():
     assert numerical_derivative(lambda x: x ** 3, 1.0, h=1e-3) == pytest.approx(3.0 + 1e-6, abs=1e-9)
     with pytest.raises(ValueError, match="eps"):
         numerical_derivative(lambda x: x, 1.0, eps=0)
+
+
+def test_a_layer_1_gradient_is_a_sum_over_the_paths_through_layer_2_not_one_chain():
+    # Notebook 06, section 3: W[1][0, 0] reaches the loss along four paths, one per neuron of layer 2.
+    from helpers.activations import sigmoid_derivative as ds
+
+    net = Network([3, 4, 4, 1], seed=0)
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 1))
+    fp = net.forward(X)
+    grads = net.backward(fp, y)
+    paths = [np.sum(grads.delta[3][:, 0] * net.W[3][0, m] * ds(fp.z[2][:, m]) * net.W[2][m, 0]
+                    * ds(fp.z[1][:, 0]) * X[:, 0]) for m in range(4)]
+    assert sum(paths) == pytest.approx(grads.dL_dW[1][0, 0], rel=1e-12)
+    assert sum(p > 0 for p in paths) == 2 and sum(p < 0 for p in paths) == 2   # "two one way, two the other"
+    assert not any(p == pytest.approx(grads.dL_dW[1][0, 0], rel=1e-3) for p in paths)   # no single chain is it
+    np.testing.assert_allclose(sum(grads.delta[2][:, m] * net.W[2][m, 0] for m in range(4)),
+                               (grads.delta[2] @ net.W[2])[:, 0], rtol=1e-12)
+
+
+def test_the_numbers_notebooks_06_and_08_state_about_the_deep_sigmoid_net(deep_example):
+    deep, X, y = deep_example
+    _, grads = deep.gradients(X, y)
+    sizes = [np.linalg.norm(grads.dL_dW[l]) for l in range(1, deep.depth + 1)]
+    assert 3.5e6 < sizes[-1] / sizes[0] < 4.5e6                  # "about four million times smaller"
+    flipped = _with_layer_1_weights(deep, X, y, np.negative)
+    zeroed = _with_layer_1_weights(deep, X, y, np.zeros_like)
+    assert f"{flipped.whole:.3g}" == "2.07e-07" and f"{zeroed.whole:.3g}" == "1.03e-07"
+    assert check_network_gradients(deep, X, y).verdicts[(1, "W")] == "suspicious"   # tiny gradients, rounding shows
+
+
+def test_shown_gives_noise_as_a_range_and_real_errors_as_digits():
+    from helpers.gradcheck import shown
+
+    assert shown(3e-12) == "below 1e-07"
+    assert shown(6.6e-5) == "1e-07 to 0.0001"
+    assert shown(0.4612) == "0.46"
