@@ -82,6 +82,15 @@ def test_other_mse_slips():
     wrong_with(check.mse_of_two_outputs(0.04), "second output alone")
 
 
+def test_mse_squaring_the_summed_errors_is_named_with_the_second_output_it_equals():
+    # (−0.4 + 0.2)² = 0.04 = 0.2²: one number, two slips, one hint naming both.
+    wrong_with(check.mse_of_two_outputs((-0.4 + 0.2) ** 2), "second output alone", "squaring the sum")
+
+
+def test_mse_adding_the_errors_without_squaring_gets_its_hint():
+    wrong_with(check.mse_of_two_outputs(-0.4 + 0.2), "added the errors without squaring")
+
+
 # Exercise 3: which prediction cross-entropy punishes more
 
 def test_cross_entropy_punishes_the_prediction_that_gives_the_true_class_less():

@@ -62,8 +62,12 @@ def mse_of_two_outputs(answer):
             (0.5 * expected, "That is half the MSE. The MSE has no ½: it is the plain mean of the squares."),
             (squares[0], f"{squares[0]:g} is the squared error of the first output alone. The MSE also "
                          f"counts the second output, then takes the mean."),
-            (squares[1], f"{squares[1]:g} is the squared error of the second output alone. The MSE also "
-                         f"counts the first output, then takes the mean."),
+            # (−0.4 + 0.2)² = 0.2² = 0.04: squaring the summed errors lands on the second output's square.
+            (squares[1], f"{squares[1]:g} is the squared error of the second output alone, and also what you get "
+                         f"by adding the errors first and squaring the sum, ({errors[0]:.1f} + {errors[1]:.1f})². "
+                         "The MSE squares each error on its own, then takes the mean of the squares."),
+            (sum(errors), "You added the errors without squaring them, so a miss below and a miss above cancel "
+                          "out. Square each error first, then take the mean."),
         ],
         praise=f"({errors[0]:+.1f})² = {squares[0]:.2f} and ({errors[1]:+.1f})² = {squares[1]:.2f}; "
                f"their mean is ({squares[0]:.2f} + {squares[1]:.2f}) / {k} = {expected:.2f}.",
