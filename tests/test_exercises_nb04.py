@@ -53,6 +53,12 @@ def test_dL_dw4_a_factor_equal_to_one_in_place_of_h2_is_named_with_the_missing_f
     wrong_with(check.dL_dw4(DL_DY_HAT * X1), "∂L/∂ŷ alone", "w3 or x1")
 
 
+def test_dL_dw4_with_x2_for_h2_is_named_with_y_hat_minus_y_it_equals():
+    # x2 = 0.5, so ∂L/∂ŷ × x2 = −0.6 × 0.5 = −0.3 = ŷ − y.
+    wrong_with(check.dL_dw4(DL_DY_HAT * X2), "ŷ − y on its own", "∂L/∂ŷ × x2", "not the input x2")
+    wrong_with(check.dL_dw4(Y_HAT - Y), "ŷ − y on its own")
+
+
 # ∂L/∂w2: a three-factor chain
 
 def test_hidden_weight_gradient_is_a_three_factor_chain():

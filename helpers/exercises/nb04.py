@@ -57,6 +57,10 @@ def dL_dw4(answer):
              "∂ŷ/∂w4 is what w4 multiplies in ŷ = w3·h1 + w4·h2, which is h2, not w4 itself."),
             (c.dL_dy_hat + c.dy_hat_dw4,
              "You added the two factors. The chain rule multiplies its links: ∂L/∂ŷ × ∂ŷ/∂w4."),
+            # x2 = 0.5, so ∂L/∂ŷ · x2 = −0.3 = ŷ − y.
+            (c.dL_dy_hat * c.x2,
+             f"{c.dL_dy_hat * c.x2:.1f} is ŷ − y on its own, or ∂L/∂ŷ × x2. The second factor, ∂ŷ/∂w4, is h2 = "
+             f"{c.h2:.4f}: the hidden value w4 multiplies, not the input x2."),
         ],
         praise=f"∂L/∂w4 = 2(ŷ − y) · h2 = {c.dL_dy_hat:.4f} × {c.dy_hat_dw4:.4f} = {c.dL_dw4:.4f}.",
     )
