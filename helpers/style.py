@@ -96,6 +96,20 @@ PRESENTATION_CONTROLS = {
     "control_width": "480px",      # a slider with its name and readout
 }
 
+# The notebook's own prose, printed outputs and code, made as large as the widgets' text. JupyterLab
+# sizes them through these variables (14 px prose, 13 px code by default); set on the page's body
+# they reach every cell. Shown by presentation_mode() as an invisible HTML output.
+PRESENTATION_PAGE_SIZES = {"prose": "20px", "code": "18px"}
+PRESENTATION_PAGE_CSS = """<style>
+body {{
+  --jp-content-font-size1: {prose};
+  --jp-code-font-size: {code};
+  --jp-content-line-height: 1.5;
+}}
+.jp-RenderedMarkdown p, .jp-RenderedMarkdown li {{ font-size: {prose}; line-height: 1.5; }}
+.jp-OutputArea-output pre, .jp-RenderedText pre {{ font-size: {code}; line-height: 1.4; }}
+</style>""".format(**PRESENTATION_PAGE_SIZES)
+
 _presentation = False  # the one switch behind presentation_mode(); read it with presentation_active()
 
 
@@ -125,11 +139,30 @@ def presentation_mode(on=True):
     on=True: base font 16 pt instead of 11, lines 3 pt instead of 2, markers 9 pt instead of 6,
     and widgets with figures 1.25 times larger, 20 px text, 40 px tall controls and a 150 px column
     for slider names.
+    In a notebook, on=True also makes the notebook's prose 20 px and its code and printed outputs
+    18 px (a style sheet in this cell's output, which shows nothing); clearing that output, or
+    running presentation_mode(False) in the same cell, puts the page's text back.
     on=False: back to exactly the course's look. Figures and widgets already shown keep their look:
-    run their cells again. Returns None, so the cell shows nothing.
+    run their cells again. Returns None, so the cell shows no value.
     """
     global _presentation
     if not isinstance(on, (bool, int)):
         raise TypeError(f"on must be True or False, got {on!r}")
     _presentation = bool(on)
     apply()
+    if _presentation:
+        _show_in_notebook(PRESENTATION_PAGE_CSS)
+
+
+def _show_in_notebook(html):
+    """Display `html` when running in a Jupyter kernel; elsewhere (a script, a test) do nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(html))

@@ -5,6 +5,7 @@ every code cell ran, nothing shows an error and every widget rendered. Screensho
 screenshots/ (ignored by git) for a person to look at.
 """
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -230,3 +231,144 @@ def test_gradient_descent_playground_redraws_when_the_learning_rate_changes(page
                            arg=[picture.element_handle(), before], timeout=20_000)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "05_gradient_descent_playground.png"))
+
+
+def run_scratch(page, lab, name, cells):
+    """Write a small notebook of `cells` (markdown if a string starts with '#md ', else code) into the
+    lab's folder, open it, Run All Cells, and wait until every code cell has its output."""
+    import nbformat
+
+    metadata = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[0], as_version=4).metadata
+    nb = nbformat.v4.new_notebook(metadata=metadata)
+    nb.cells = [nbformat.v4.new_markdown_cell(c[4:]) if c.startswith("#md ") else nbformat.v4.new_code_cell(c)
+                for c in cells]
+    nbformat.write(nb, lab.workdir / "notebooks" / name)
+    open_notebook(page, lab, name)
+    menu(page, "Run", "Run All Cells")
+    code = sum(not c.startswith("#md ") for c in cells)
+    page.wait_for_function(
+        """(n) => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                  .filter(p => /\\[\\d+\\]/.test(p.textContent)).length >= n""", arg=code, timeout=120_000)
+    wait_idle(page)
+
+
+def rerun(page, index):
+    """Run code cell `index` of the open notebook again; return what it printed."""
+    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
+    prompt = cell.locator(".jp-InputPrompt").inner_text()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("([el, before]) => el.textContent !== before && /\\[\\d+\\]/.test(el.textContent)",
+                           arg=[cell.locator(".jp-InputPrompt").element_handle(), prompt])
+    wait_idle(page)
+    return cell.locator(".jp-OutputArea-output").first.inner_text().strip()
+
+
+def click_step(page, times=1):
+    step = page.get_by_role("button", name="Step")
+    for _ in range(times):
+        step.click(delay=0)
+
+
+def explorer_picture(page):
+    """The weight explorer's live picture as the browser shows it: a PIL image."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    data = page.evaluate("""async () => {
+        const img = [...document.querySelectorAll('.jp-OutputArea-output img')].pop();
+        const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+        let text = '';
+        for (const b of bytes) text += String.fromCharCode(b);
+        return btoa(text);
+    }""")
+    return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+
+
+def test_the_weight_explorer_steps_exactly_as_the_worked_example_in_the_browser(page, lab):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    run_scratch(page, lab, "explorer_steps.ipynb",
+                ["from helpers.widgets import weight_explorer\nw = weight_explorer()\nw",
+                 "print(f\"{w.weights['w3']:.4f}\", w.weights == w.start_weights)", "print(w.weights)"])
+    page.get_by_role("button", name="Reset").click()
+    wait_for_label(page, "prediction ŷ =", fmt(TwoTwoOne().forward()))
+    click_step(page)
+    exact = TwoTwoOne().step(0.5)
+    wait_for_label(page, "prediction ŷ =", "0.8501")
+    wait_for_label(page, "loss L =", "0.0225")
+    assert fmt(exact.forward()) == "0.8501" and fmt(exact.loss()) == "0.0225"
+    page.wait_for_timeout(1500)  # time for the browser to send the sliders' rounded values back
+    assert bold_number(page, "prediction ŷ =") == "0.8501" and bold_number(page, "loss L =") == "0.0225"
+    assert rerun(page, 1) == "1.1133 False"
+    click_step(page, 2)
+    wait_for_label(page, "prediction ŷ =", "0.9684")
+    page.wait_for_timeout(1500)
+    assert bold_number(page, "prediction ŷ =") == "0.9684"
+    three = exact.step(0.5).step(0.5)
+    assert rerun(page, 2) == str(three.weights)
+    track = slider(page, "w1").locator(".noUi-target").bounding_box()
+    assert track["width"] >= 280, f"the w1 slider's track is {track['width']:.0f} px"  # it was 124 px
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "weight_explorer_three_steps.png"))
+
+
+def test_a_burst_of_steps_at_the_largest_eta_leaves_every_node_label_intact(page, lab):
+    from helpers.widgets import weight_explorer
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    run_scratch(page, lab, "explorer_burst.ipynb",
+                ["from helpers.widgets import weight_explorer\nw = weight_explorer()\nw", "print(w.weights)"])
+    picture = page.locator(".jp-OutputArea-output img").last
+    picture.scroll_into_view_if_needed()
+    w1 = slider(page, "w1")
+    top_before = picture.bounding_box()["y"] - w1.bounding_box()["y"]  # below the widget's top
+    before = explorer_picture(page)
+    eta = slider(page, "η (eta)")
+    type_into_readout(eta, "5")
+    page.wait_for_function("""() => [...document.querySelectorAll('.widget-html-content')]
+                                  .some(el => el.textContent.startsWith('ŷ after one step with η = 5:'))""")
+    click_step(page, 15)
+    expected = TwoTwoOne()
+    for _ in range(15):
+        expected = expected.step(5.0)
+    wait_for_label(page, "loss L =", fmt(expected.loss()))
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    shown = ast.literal_eval(rerun(page, 1))  # exact to the last few bits, nowhere near the sliders' 0.01 grid
+    assert shown == pytest.approx(expected.weights, rel=1e-12, abs=1e-12)
+
+    after = explorer_picture(page)
+    reference = weight_explorer()  # the same figure, drawn here: where each node sits, in pixels
+    height = reference.fig.bbox.height
+    assert after.size == before.size == (round(reference.fig.bbox.width), round(height))
+    for key, (x, y) in reference.diagram.positions.items():
+        px, py = reference.ax.transData.transform((x, y))
+        box = (round(px) - 14, round(height - py) - 14, round(px) + 14, round(height - py) + 14)
+        assert after.crop(box).tobytes() == before.crop(box).tobytes(), f"node {key}'s label changed"
+    status = page.locator(".widget-html-content", has_text="saturated").first
+    assert "Reset" in status.inner_text() and "lower η" in status.inner_text()
+    top_after = picture.bounding_box()["y"] - w1.bounding_box()["y"]
+    assert top_after == top_before, "the message pushed the figure down"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "weight_explorer_after_a_burst.png"))
+
+
+def test_presentation_mode_grows_prose_and_printed_arithmetic_and_draws_pictures_at_their_size(page, lab):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    run_scratch(page, lab, "presenting.ipynb",
+                ["#md Some prose about the chain rule, long enough to read.",
+                 "print('dL/dw3 = 2(ŷ − y)·h1 = -0.2265')",
+                 "import helpers\nhelpers.presentation_mode()",
+                 "from helpers.widgets import weight_explorer\nweight_explorer()"])
+    sizes = page.evaluate("""() => ({
+        prose: parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize),
+        printed: parseFloat(getComputedStyle(document.querySelector('.jp-OutputArea-output pre')).fontSize)})""")
+    assert sizes["prose"] >= 20 and sizes["printed"] >= 18, sizes
+    picture = page.locator(".jp-OutputArea-output img").last
+    picture.scroll_into_view_if_needed()
+    natural, shown = picture.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert natural == 800 and abs(shown - natural) <= 1, (natural, shown)  # drawn at the size shown
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "presentation_mode.png"))

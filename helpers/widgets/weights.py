@@ -21,8 +21,8 @@ ETA_EXPONENTS = (-2.0, np.log10(5.0))  # η from 0.01 to 5 on a log scale
 DIVERGED_WEIGHT = 1e6
 SATURATED_SLOPE = 0.01
 """A hidden sigmoid whose slope σ′(z) = h(1 − h) is below this is saturated: it passes on almost no blame."""
-SLIDER_WIDTH = "420px"
-"""Long enough to set a weight to 0.01 by dragging (about 0.02 per pixel over −3…3)."""
+SLIDER_WIDTH = "460px"
+"""Name, track and readout: a track of about 290 px, so a drag moves a weight by 0.02 per pixel over −3…3."""
 OUT_OF_RANGE_HANDLE = "#D55E00"  # the course's vermillion: this slider rests at its end, the weight lies beyond
 # How many of the values a Step put on a slider are remembered, to recognise the browser echoing them back.
 ECHOES_KEPT = 16
