@@ -155,3 +155,15 @@ def test_a_complex_delta_1_is_not_marked_correct(notebook_batch):
     net, fp, grads = notebook_batch
     right = (grads.delta[2] @ net.W[2]) * sigmoid_derivative(fp.z[1])
     assert check.delta_1(right + 1j).status == WRONG
+
+
+def test_larger_weights_rescue_eight_sigmoid_layers_as_the_praise_and_the_notebook_say():
+    from helpers.widgets import depth
+
+    X, y = depth.demo_batch()
+    ratios = {}
+    for scale in (0.35, 3.0):
+        loss, sizes = depth.layer_gradient_sizes(depth.build_network(8, "sigmoid", scale), X, y)
+        ratios[scale] = depth.gradient_ratio(sizes)
+        assert depth.verdict(loss, sizes) == ("vanishing" if scale == 0.35 else "healthy")
+    assert 0.25 < ratios[3.0] < 0.45                       # "about a third of the output layer's signal"
