@@ -19,7 +19,9 @@ from ..autograd_examples import EXPRESSIONS
 from ..graph_plot import draw_graph, number
 from ._base import BlitView, CourseWidget, new_figure
 
-FIGSIZE = (10.4, 4.6)  # room for the widest of the three graphs, the 2-2-1 example
+# Room for the widest of the three graphs, the 2-2-1 example, and low enough that the controls and
+# the picture fit together on a 1366×768 screen.
+FIGSIZE = (10.4, 3.9)
 MIN_SPAN = (13.0, 4.0)  # the 2-2-1 graph's size in data units: smaller graphs keep boxes of the same size
 
 
@@ -79,12 +81,12 @@ class BackwardStepper(CourseWidget):
         self.reset_button = widgets.Button(description="Reset", icon="refresh", tooltip="start the walk again")
         self.position_label = widgets.HTML()
         self.node_label = widgets.HTML()
-        self.detail_label = widgets.HTML(layout=widgets.Layout(min_height="4.5em"))
+        self.detail_label = widgets.HTML(layout=widgets.Layout(min_height="3em"))
 
         self._pictures = {}
         self.fig = new_figure(FIGSIZE)
         self.fig.set_layout_engine("none")
-        self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.91))  # the graph needs no ticks: no margins
+        self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.90))  # the graph needs no ticks: no margins
         self._build(expression)
         self.view = PaletteView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
 
@@ -92,8 +94,9 @@ class BackwardStepper(CourseWidget):
         self.back_button.on_click(lambda _: self.back())
         self.reset_button.on_click(lambda _: self.reset())
         self.expression.observe(self._on_expression, names="value")
-        buttons = widgets.HBox([self.expression, self.step_button, self.back_button, self.reset_button])
-        super().__init__([buttons, self.position_label, self.node_label, self.detail_label, self.view.image])
+        buttons = widgets.HBox([self.expression, self.step_button, self.back_button, self.reset_button,
+                                self.position_label])
+        super().__init__([buttons, self.node_label, self.detail_label, self.view.image])
 
     def _build(self, name):
         self.ax.clear()
