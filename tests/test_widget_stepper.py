@@ -139,3 +139,18 @@ def test_the_graph_figure_puts_each_node_right_of_its_inputs_with_every_number()
             assert drawing.arrow_texts[(id(parent), id(node), k)].get_text() == short(local)
     assert len(drawing.arrows) == sum(len(n.parents) for n in order)
     plt.close(drawing.ax.figure)
+
+
+def test_the_picture_keeps_the_page_white_and_the_box_colours():
+    import io
+
+    from PIL import Image
+
+    from helpers.graph_plot import LEAF_COLOUR
+
+    w = backward_stepper()
+    picture = Image.open(io.BytesIO(w.view.image.value)).convert("RGB")
+    assert picture.getpixel((2, 2)) == (255, 255, 255)
+    colours = {colour for _, colour in picture.getcolors(maxcolors=256)}
+    leaf = tuple(int(LEAF_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    assert any(sum(abs(a - b) for a, b in zip(c, leaf)) <= 6 for c in colours)  # the inputs' blue survives

@@ -42,6 +42,11 @@ class PaletteView(BlitView):
         pixels = np.asarray(canvas.buffer_rgba())
         picture = Image.fromarray(pixels).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
                                                                    dither=Image.Dither.NONE)
+        # The octree averages each colour a little; the page's white must stay exactly white.
+        palette = picture.getpalette()
+        whitest = max(range(len(palette) // 3), key=lambda i: sum(palette[3 * i:3 * i + 3]))
+        palette[3 * whitest:3 * whitest + 3] = [255, 255, 255]
+        picture.putpalette(palette)
         buffer = io.BytesIO()
         picture.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
