@@ -13,6 +13,7 @@ so that Run All works before anyone has answered. `check_function` then
 """
 
 import inspect
+import linecache
 import math
 import numbers
 import signal
@@ -108,7 +109,18 @@ def _first_line(text):
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def describe_error(exc, case, time_limit=TIME_LIMIT):
+def _failing_line(exc, function):
+    """The source line of `function` where `exc` was raised, or '' (a lambda, a built-in, no source)."""
+    code = getattr(function, "__code__", None)
+    tb, line = exc.__traceback__, ""
+    while tb is not None:
+        if code is not None and tb.tb_frame.f_code is code:
+            line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+        tb = tb.tb_next
+    return line if len(line) <= 100 else line[:97] + "..."
+
+
+def describe_error(exc, case, time_limit=TIME_LIMIT, function=None):
     """A plain sentence for an error or a time-out during `case`."""
     where = f"on {case.name}" + (f" ({case.show})" if case.show else "")
     if isinstance(exc, _TimeUp):
@@ -117,8 +129,10 @@ def describe_error(exc, case, time_limit=TIME_LIMIT):
     if isinstance(exc, RecursionError):
         return f"Your function called itself without end {where}. Use a loop instead of calling it again."
     message = _first_line(exc)
-    return (f"Your function stopped with {type(exc).__name__}{': ' + message if message else ''} {where}. "
-            "Read that message, fix the line it points to, and run both cells again.")
+    line = _failing_line(exc, function)
+    at = f" at the line `{line}`" if line else ""
+    return (f"Your function stopped with {type(exc).__name__}{': ' + message if message else ''}{at} {where}. "
+            "Read that message, fix your function, and run both cells again.")
 
 
 def run_case(function, case, observe, time_limit=TIME_LIMIT):
@@ -128,7 +142,7 @@ def run_case(function, case, observe, time_limit=TIME_LIMIT):
     if isinstance(error, NotImplementedError):
         return Outcome(unanswered=True)
     if error is not None:
-        return Outcome(problem=describe_error(error, case, time_limit))
+        return Outcome(problem=describe_error(error, case, time_limit, function))
     return Outcome(result=value)
 
 
