@@ -241,12 +241,36 @@ def test_the_printed_link_opens_notebook_00_of_the_learners_copies_and_their_ans
     assert _git(project, "check-ignore", f"{COPIES}/{FIRST}").strip() == f"{COPIES}/{FIRST}"
 
 
-def test_a_second_make_lab_keeps_the_learners_saved_answer(lab, project):
-    # Runs after the session above: making the copies again must not overwrite the learner's file.
-    saved = project / COPIES / FIRST
+def test_making_the_copies_again_keeps_what_a_learner_saved(lab, project):
+    # What make lab runs before JupyterLab starts, run again, must leave a learner's file alone.
+    saved = project / COPIES / "02_loss.ipynb"
+    nb = nbformat.read(saved, as_version=4)
+    nb.cells[0].source += "\n\nMy note: squared error punishes big misses more."
+    nbformat.write(nb, saved)
     before = saved.read_bytes()
-    assert b"# my answer" in before
     result = subprocess.run([str(VENV / "bin" / "python"), "-m", "helpers.copies"], cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert saved.read_bytes() == before
+    assert _git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_link_between_notebooks_opens_the_learners_copy_not_the_course(page, lab):
+    page.goto(lab.link)
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    link = page.locator(".jp-RenderedMarkdown a[href*='01_forward_pass.ipynb']").first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_function("""() => {
+        const tab = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current');
+        return tab && tab.textContent.includes('01_forward_pass.ipynb');
+    }""")
+    # The notebook that opened is the one whose kernel session the server now holds.
+    deadline = time.monotonic() + 60
+    while True:
+        paths = page.evaluate("async () => (await (await fetch('/api/sessions')).json()).map(s => s.path)")
+        if len(paths) > 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert f"{COPIES}/01_forward_pass.ipynb" in paths, paths
+    assert not [p for p in paths if p.startswith("notebooks/")], paths
