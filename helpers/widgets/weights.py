@@ -26,10 +26,16 @@ SLIDER_WIDTH = "460px"
 OUT_OF_RANGE_HANDLE = "#D55E00"  # the course's vermillion: this slider rests at its end, the weight lies beyond
 # How many of the values a Step put on a slider are remembered, to recognise the browser echoing them back.
 ECHOES_KEPT = 16
+STATUS_HEIGHT = "4.2em"  # three lines of the status text, at its line height of 1.35
 
 
 def _finite(weights):
     return all(np.isfinite(w) and abs(w) < DIVERGED_WEIGHT for w in weights.values())
+
+
+def _lines(html):
+    """The status text, set a little tighter than the widgets' 28 px rows so three lines fit its room."""
+    return f'<div style="line-height: 1.35">{html}</div>'
 
 
 def _on_grid(value, slider):
@@ -77,8 +83,10 @@ class WeightExplorer(CourseWidget):
         self.loss_label = widgets.HTML()
         self.gradient_labels = {name: widgets.HTML() for name in WEIGHT_NAMES}
         self.next_y_hat_label = widgets.HTML()
-        # Room for three lines is kept whether or not there is news, so the figure never jumps.
-        self.status_label = widgets.HTML(layout=widgets.Layout(height="4.4em", overflow="hidden"))
+        # Under the buttons, where the column of sliders leaves room: three lines are kept whether
+        # or not there is news, so the figure below never jumps.
+        self.status_label = widgets.HTML(layout=widgets.Layout(width=SLIDER_WIDTH, height=STATUS_HEIGHT,
+                                                               overflow="hidden"))
         self.chain = None
 
         self.fig = new_figure(style.FIGSIZE)
@@ -103,9 +111,9 @@ class WeightExplorer(CourseWidget):
         self.reset_button.on_click(lambda _: self.reset())
 
         controls = widgets.VBox([*self.sliders.values(), self.eta,
-                                 widgets.HBox([self.step_button, self.reset_button])])
+                                 widgets.HBox([self.step_button, self.reset_button]), self.status_label])
         readouts = widgets.VBox([self.y_hat_label, self.loss_label, *self.gradient_labels.values(),
-                                 self.next_y_hat_label, self.status_label])
+                                 self.next_y_hat_label])
         super().__init__([widgets.HBox([controls, readouts]), self.view.image])
 
 
@@ -217,12 +225,12 @@ class WeightExplorer(CourseWidget):
     def _status(self, s):
         """What the learner should know beyond the numbers: a blow-up, saturated sigmoids, weights off the sliders."""
         if s["diverged"]:
-            return "<b>diverged</b>: the steps blew the weights up. Press Reset."
+            return _lines("<b>diverged</b>: the steps blew the weights up. Press Reset.")
         parts = []
         saturated = self.saturated()
         if len(saturated) == 2 and s["loss"] > 0.01:
-            parts.append("<b>Stuck:</b> h1 and h2 are saturated (their sigmoids are flat), so the blame has "
-                         "all but vanished and Steps barely move. Press Reset, or lower η.")
+            parts.append("<b>Stuck:</b> h1 and h2 are saturated (flat sigmoids), so the blame has all but "
+                         "vanished. Press Reset, or lower η.")
         elif saturated and s["loss"] > 0.01:
             h = saturated[0]
             parts.append(f"{h} is saturated (its sigmoid is flat), so w{h[1]} gets almost no blame.")
@@ -230,8 +238,8 @@ class WeightExplorer(CourseWidget):
         if beyond:
             values = ", ".join(f"{n} = {fmt(self.weights[n], 2)}" for n in beyond)
             parts.append(f"Off the sliders' {short(WEIGHT_RANGE[0])}…{short(WEIGHT_RANGE[1])} "
-                         f"(handle in vermillion): {values}.")
-        return " ".join(parts)
+                         f"(vermillion handle): {values}.")
+        return _lines(" ".join(parts)) if parts else ""
 
     def _update(self):
         s = self.state()
