@@ -151,7 +151,7 @@ def log_slider(value, exponents, description, **kwargs):
     number. (With a step of 0.01 the browser moved a typed 0.5 to 10**-0.30 = 0.501.)
     """
     kwargs.setdefault("continuous_update", True)
-    kwargs.setdefault("readout_format", f".{LOG_DIGITS}~g")  # "~": 0.5, not 0.500
+    kwargs.setdefault("readout_format", f".{LOG_DIGITS}g")
     return widgets.FloatLogSlider(value=value, base=10, min=exponents[0], max=exponents[1], step=0.001,
                                   description=description, **kwargs)
 
