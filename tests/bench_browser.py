@@ -1,0 +1,444 @@
+"""How fast the widgets feel in a real browser: key press to new picture on screen, for `make bench`.
+
+JupyterLab from the project's environment on 127.0.0.1 (tests/lab_server.py, token off there only)
+and Debian's chromium through Playwright. In one run and one page:
+
+- the floor: a bare ipywidgets slider whose move rewrites a label through the kernel;
+- every widget the course displays: a key press on one of its controls (ArrowRight/ArrowLeft on a
+  focused slider, ArrowDown/ArrowUp on a dropdown, Enter on the stepper's Step/Back) until the new
+  picture is decoded and painted (the next animation frame after the <img> src changed and decoded),
+  timed with performance.now() in the page from the key event's own time stamp;
+- a fast drag across a slider: how many pictures were shown and how long after the mouse was released
+  the last one landed, and whether the last picture is the one for the slider's final value (the
+  page's picture, the kernel's last picture and a fresh drawing at the kernel's slider value must be
+  the same bytes, and the kernel's slider value must match the readout on screen);
+- whether each widget's controls and picture fit in the notebook's visible area together at 1366x768,
+  and (built in presentation mode) at 1280x720.
+
+Nothing is asserted: `run()` returns rows for tests/bench.py's table. `python tests/bench_browser.py
+--quick` makes 2 moves per widget.
+"""
+
+import hashlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lab_server import ROOT, LabServer  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NOTEBOOK = "bench_browser.ipynb"
+MOVE_TIMEOUT_MS = 5000
+QUIET_MS = 120  # pause between moves, so one move's traffic is over before the next starts
+
+# widget -> (kind of control, its description or buttons); a widget not listed uses its first slider.
+CONTROLS = {
+    "floor": ("slider", "floor"),
+    "weight_explorer": ("slider", "w1"),
+    "neuron_explorer": ("slider", "weight w"),
+    "loss_explorer": ("slider", "prediction ŷ"),
+    "chain_rule_nudger": ("slider", "x"),
+    "gradient_descent_playground": ("slider", "start w3"),
+    "depth_explorer": ("slider", "hidden layers"),
+    "training_dashboard": ("slider", "hidden units"),
+    "bug_explorer": ("dropdown", "planted bug"),
+    "backward_stepper": ("buttons", ("Step", "Back")),
+}
+KEYS = {"slider": ("ArrowRight", "ArrowLeft"), "dropdown": ("ArrowDown", "ArrowUp"), "buttons": ("Enter", "Enter")}
+
+SETUP = '''\
+import hashlib, json
+import ipywidgets as widgets
+from helpers import style
+from helpers import widgets as course_widgets
+
+BENCH = {}
+
+
+def _bench_controls(widget):
+    stack = [widget]
+    while stack:
+        w = stack.pop(0)
+        yield w
+        stack.extend(getattr(w, "children", ()))
+
+
+def _bench_state(key, description):
+    """The kernel's side of a widget: its control's value, and hashes of its last and a fresh picture."""
+    w = BENCH[key]
+    control = next(c for c in _bench_controls(w) if getattr(c, "description", None) == description)
+    view = getattr(w, "view", None)
+    state = {"value": control.value}
+    if view is not None:
+        state["shown"] = hashlib.sha256(view.image.value).hexdigest()
+        state["fresh"] = hashlib.sha256(view.png()).hexdigest()
+    print(json.dumps(state))
+'''
+
+FLOOR = '''\
+floor_slider = widgets.IntSlider(value=50, min=0, max=100, description="floor")
+floor_label = widgets.Label("value 50")
+
+
+def _floor_moved(change):
+    floor_label.value = f"value {change['new']}"
+
+
+floor_slider.observe(_floor_moved, "value")
+BENCH["floor"] = widgets.VBox([floor_slider, floor_label])
+BENCH["floor"].add_class("bench-floor")
+BENCH["floor"]
+'''
+
+# Installed once in the page: a MutationObserver per armed widget, and the key and mouse times.
+HARNESS = r'''() => {
+  const isLabel = (el) => el && el.closest && el.closest('.widget-label, .widget-html-content, .jupyter-widget-label')
+                          && !el.closest('.widget-slider, .widget-readout, .widget-inline-hbox > .widget-label');
+  window.__bench = {
+    state: null, observer: null,
+    arm(key) {
+      const root = document.querySelector('.bench-' + key);
+      const st = this.state = {t0: null, tUp: null, firstPicture: null, lastPicture: null, pictures: 0,
+                               firstLabel: null, lastLabel: null, labels: 0};
+      if (this.observer) this.observer.disconnect();
+      this.observer = new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target.nodeType === 3 ? r.target.parentElement : r.target;
+          if (r.type === 'attributes' && el.tagName === 'IMG') {
+            el.decode().then(() => requestAnimationFrame(() => {
+              const t = performance.now();
+              st.pictures += 1; st.lastPicture = t;
+              if (st.firstPicture === null) st.firstPicture = t;
+            }), () => {});  // replaced before it was decoded: never shown
+          } else if (isLabel(el)) {
+            requestAnimationFrame(() => {
+              const t = performance.now();
+              st.labels += 1; st.lastLabel = t;
+              if (st.firstLabel === null) st.firstLabel = t;
+            });
+          }
+        }
+      });
+      this.observer.observe(root, {subtree: true, childList: true, characterData: true,
+                                   attributes: true, attributeFilter: ['src']});
+    },
+  };
+  document.addEventListener('keydown', (e) => {
+    const st = window.__bench.state; if (st && st.t0 === null) st.t0 = e.timeStamp; }, true);
+  document.addEventListener('mouseup', (e) => { const st = window.__bench.state; if (st) st.tUp = e.timeStamp; }, true);
+}'''
+
+PICTURE_HASH = '''async (key) => {
+  const img = document.querySelector('.bench-' + key + ' img');
+  const buffer = await (await fetch(img.src)).arrayBuffer();
+  const digest = await crypto.subtle.digest('SHA-256', buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}'''
+
+FITS = '''(key) => {
+  const root = document.querySelector('.bench-' + key);
+  const parts = [...root.querySelectorAll('.widget-slider, .widget-dropdown, .widget-toggle-buttons, button, img')]
+    .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+  const area = (document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
+                || document.querySelector('.jp-NotebookPanel .jp-Notebook')).getBoundingClientRect();
+  const top = Math.min(...parts.map((r) => r.top)), bottom = Math.max(...parts.map((r) => r.bottom));
+  const left = Math.min(...parts.map((r) => r.left)), right = Math.max(...parts.map((r) => r.right));
+  return {height: bottom - top, width: right - left, areaHeight: area.height, areaWidth: area.width,
+          areaLeft: area.left, left: left};
+}'''
+
+
+def widget_names():
+    from helpers import widgets as course_widgets
+
+    return list(course_widgets.__all__)
+
+
+def write_notebook(folder, names, presentation):
+    cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(FLOOR)]
+    for name in names:
+        cells.append(nbformat.v4.new_code_cell(
+            f'BENCH["{name}"] = course_widgets.{name}()\nBENCH["{name}"].add_class("bench-{name}")\nBENCH["{name}"]'))
+    if presentation:
+        build = "\n".join(f'BENCH["p_{n}"] = course_widgets.{n}()\nBENCH["p_{n}"].add_class("bench-p_{n}")' for n in names)
+        cells.append(nbformat.v4.new_code_cell(f"style.presentation_mode()\n{build}\nstyle.presentation_mode(False)"))
+        cells.extend(nbformat.v4.new_code_cell(f'BENCH["p_{n}"]') for n in names)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    course = nbformat.read(ROOT / "notebooks" / "04_backprop_by_hand.ipynb", as_version=4)
+    nb.metadata["kernelspec"] = course.metadata["kernelspec"]  # the course's own, so JupyterLab starts it unasked
+    nb.metadata["language_info"] = course.metadata.get("language_info", {"name": "python"})
+    nbformat.write(nb, Path(folder) / NOTEBOOK)
+
+
+def kernel_client(lab):
+    """A jupyter_client connected to the notebook's kernel, beside the page (as a second frontend)."""
+    import urllib.request
+
+    from jupyter_client import BlockingKernelClient
+
+    with urllib.request.urlopen(f"{lab.url}/api/sessions", timeout=10) as response:
+        sessions = json.load(response)
+    kernel_id = next(s["kernel"]["id"] for s in sessions if s["path"].endswith(NOTEBOOK))
+    client = BlockingKernelClient(connection_file=str(lab.workdir / "home" / "runtime" / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    client.wait_for_ready(timeout=30)
+    return client
+
+
+def kernel_state(client, key, description):
+    out = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append(json.dumps({"error": msg["content"]["evalue"]}))
+
+    client.execute_interactive(f"_bench_state({key!r}, {description!r})", output_hook=hook, timeout=60,
+                               store_history=False)
+    return json.loads("".join(out).strip().splitlines()[-1])
+
+
+def control(page, key):
+    kind, what = CONTROLS.get(key.removeprefix("p_"), ("slider", None))
+    root = page.locator(f".bench-{key}")
+    if kind == "slider":
+        sliders = root.locator(".widget-slider")
+        if what is not None:
+            sliders = sliders.filter(has=page.locator(".widget-label", has_text=what))
+        return kind, what, sliders.first
+    if kind == "dropdown":
+        return kind, what, root.locator("select").first
+    return kind, what, [root.locator("button").filter(has_text=name).first for name in what]
+
+
+def press(page, kind, target, i):
+    key = KEYS[kind][i % 2]
+    if kind == "slider":
+        target.locator(".noUi-handle").focus()
+    elif kind == "dropdown":
+        # A closed <select> in chromium opens its list on a key press; choose the neighbouring option
+        # from the page instead, time-stamped just before its change event, as a click in the list sends.
+        target.evaluate("""(select, up) => {
+            window.__bench.state.t0 = performance.now();
+            select.selectedIndex = (select.selectedIndex + (up ? select.options.length - 1 : 1)) % select.options.length;
+            select.dispatchEvent(new Event('change', {bubbles: true}));
+        }""", i % 2 == 1)
+        return
+    else:
+        target[i % 2].focus()
+    page.keyboard.press(key)
+
+
+def wait_for_change(page, field):
+    page.wait_for_function(f"() => window.__bench.state.{field} !== null", timeout=MOVE_TIMEOUT_MS, polling=10)
+
+
+def time_moves(page, key, moves):
+    """Key press to new picture (or label, for a widget whose picture does not change) in ms, per move."""
+    kind, _, target = control(page, key)
+    page.locator(f".bench-{key}").scroll_into_view_if_needed()
+    # A first move, not counted, finds what changes: the picture, or only a label.
+    page.evaluate("(k) => window.__bench.arm(k)", key)
+    press(page, kind, target, 0)
+    try:
+        page.wait_for_function("() => { const s = window.__bench.state; return s.firstPicture !== null || "
+                               "(s.firstLabel !== null && performance.now() - s.firstLabel > 1000); }",
+                               timeout=MOVE_TIMEOUT_MS, polling=10)
+    except Exception:
+        return None, []
+    field = "firstPicture" if page.evaluate("() => window.__bench.state.firstPicture") is not None else "firstLabel"
+    page.wait_for_timeout(QUIET_MS)
+    times = []
+    for i in range(1, moves + 1):
+        page.evaluate("(k) => window.__bench.arm(k)", key)
+        press(page, kind, target, i)
+        try:
+            wait_for_change(page, field)
+        except Exception:
+            times.append(float("nan"))  # no change seen within MOVE_TIMEOUT_MS
+            continue
+        st = page.evaluate("() => window.__bench.state")
+        times.append(st[field] - st["t0"])
+        page.wait_for_timeout(QUIET_MS)
+    return ("picture" if field == "firstPicture" else "label"), times
+
+
+def drag(page, client, key):
+    """A fast drag across the widget's slider: pictures shown, settle time after release, and honesty."""
+    kind, description, target = control(page, key)
+    if kind != "slider":
+        return None
+    page.locator(f".bench-{key}").scroll_into_view_if_needed()
+    handle = target.locator(".noUi-handle").bounding_box()
+    track = target.locator(".noUi-target").bounding_box() or handle
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.evaluate("(k) => window.__bench.arm(k)", key)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    start = x
+    steps = 30
+    span = min(track["x"] + track["width"] - 2, x + track["width"] * 0.4) - x
+    if span < track["width"] * 0.2:  # near the right end: drag to the left instead
+        span = max(track["x"] + 2, x - track["width"] * 0.4) - x
+    for i in range(1, steps + 1):
+        page.mouse.move(start + span * i / steps, y)
+        page.wait_for_timeout(16)  # a pointer event per frame, at 60 Hz: a quick flick of the mouse
+    page.mouse.up()
+    # Settled when nothing new has been shown for 1.5 s (or 15 s have passed).
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        st = page.evaluate("() => ({...window.__bench.state, now: performance.now()})")
+        last = max(v for v in (st["lastPicture"], st["lastLabel"], st["tUp"]) if v is not None)
+        if st["now"] - last > 1500:
+            break
+        page.wait_for_timeout(100)
+    last_shown = st["lastPicture"] if st["lastPicture"] is not None else st["lastLabel"]
+    settle = max(0.0, last_shown - st["tUp"]) if last_shown is not None else float("nan")
+    readout = target.locator(".widget-readout").inner_text().replace("\u2212", "-")
+    kernel = kernel_state(client, key, description)
+    digits = len(readout.split(".")[1]) if "." in readout else 0
+    honest = abs(float(readout) - float(kernel["value"])) <= 0.5 * 10 ** -digits + 1e-9  # the readout rounds
+    if "shown" in kernel:
+        page_hash = page.evaluate(PICTURE_HASH, key)
+        honest = honest and page_hash == kernel["shown"] == kernel["fresh"]
+    shown = f"{st['pictures']} pictures" if st["lastPicture"] is not None else f"{st['labels']} labels"
+    return {"shown": shown, "settle": settle,
+            "honest": honest, "value": readout}
+
+
+def fits(page, key):
+    page.locator(f".bench-{key}").scroll_into_view_if_needed()
+    box = page.evaluate(FITS, key)
+    short_h = box["height"] - box["areaHeight"]
+    short_w = box["width"] - box["areaWidth"]
+    if short_h <= 0 and short_w <= 0:
+        return "fits", True
+    parts = []
+    if short_h > 0:
+        parts.append(f"{short_h:.0f} px too tall")
+    if short_w > 0:
+        parts.append(f"{short_w:.0f} px too wide")
+    return f"{' and '.join(parts)} ({box['width']:.0f}x{box['height']:.0f} in {box['areaWidth']:.0f}x{box['areaHeight']:.0f})", False
+
+
+def select_kernel_if_asked(page):
+    """Accept the course's kernel if JupyterLab asks which one to start."""
+    button = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        button.wait_for(state="visible", timeout=3000)
+        button.click()
+    except Exception:
+        pass
+
+
+def run_all(page, expected):
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('[class*=\"bench-\"].jupyter-widgets, [class*=\"bench-\"].widget-vbox').length >= n",
+        arg=expected, timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
+def stats(times):
+    clean = [t for t in times if t == t]
+    if not clean:
+        return float("nan"), float("nan"), len(times)
+    return statistics.median(clean), float(np.percentile(clean, 90)), len(times) - len(clean)
+
+
+def run(moves=20, row=None, presentation=True):
+    """Measure in the browser; call row(section, what, figure, goal, verdict) for each figure. Returns the rows."""
+    rows = []
+
+    def add(*cells):
+        rows.append(cells)
+        if row is not None:
+            row(*cells)
+        else:
+            print("  " + " | ".join(str(c) for c in cells if c != ""), flush=True)
+
+    if not Path(CHROMIUM).exists():
+        add("browser", "skipped", f"no chromium at {CHROMIUM}", "", "NOT MEASURED")
+        return rows
+    from playwright.sync_api import sync_playwright
+
+    names = widget_names()
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        lab = LabServer(tmp).start()
+        client = None
+        try:
+            write_notebook(Path(tmp) / "notebooks", names, presentation)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                    page.set_default_timeout(60_000)
+                    page.goto(f"{lab.url}/lab/workspaces/bench/tree/{NOTEBOOK}?reset")
+                    page.wait_for_selector(".jp-Notebook .jp-Cell")
+                    select_kernel_if_asked(page)
+                    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+                    run_all(page, 1 + len(names) * (2 if presentation else 1))
+                    page.evaluate(HARNESS)
+                    client = kernel_client(lab)
+                    measure(page, client, names, moves, presentation, add)
+                finally:
+                    browser.close()
+        finally:
+            if client is not None:
+                client.stop_channels()
+            lab.stop()
+    return rows
+
+
+def measure(page, client, names, moves, presentation, add):
+    print(f"Browser: key press to new picture on screen ({moves} moves each), JupyterLab + chromium, 1366x768")
+    _, floor_times = time_moves(page, "floor", moves)
+    floor, floor90, _ = stats(floor_times)
+    add("browser", "floor: bare slider -> label, median / p90", f"{floor:.1f} / {floor90:.1f} ms")
+    for name in names:
+        what, times = time_moves(page, name, moves)
+        if what is None:
+            add("browser", f"{name}: key press", "nothing changed on screen", "", "MISSED")
+            continue
+        med, p90, lost = stats(times)
+        goal_ratio = 2 if name == "weight_explorer" else 3
+        ratio = med / floor
+        lost_note = f", {lost} moves showed nothing" if lost else ""
+        add("browser", f"{name}: press -> {what}, median / p90", f"{med:.0f} / {p90:.0f} ms = {ratio:.1f}x floor{lost_note}",
+            f"<= {goal_ratio}x floor", "ok" if ratio <= goal_ratio and not lost else "MISSED")
+    for name in ["floor", *names]:
+        result = drag(page, client, name)
+        if result is None:
+            continue
+        figure = (f"{result['shown']}, last {result['settle']:.0f} ms after release, "
+                  f"{'shows' if result['honest'] else 'does NOT show'} the final value {result['value']}")
+        ok = result["settle"] <= 100 and result["honest"]
+        add("browser", f"{name}: fast drag", figure, "settle <= 100 ms, honest", "ok" if ok else "MISSED")
+    for name in names:
+        text, ok = fits(page, name)
+        add("layout", f"{name}: controls + picture at 1366x768", text, "visible together", "ok" if ok else "MISSED")
+    if presentation:
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.wait_for_timeout(500)
+        for name in names:
+            text, ok = fits(page, f"p_{name}")
+            add("layout", f"{name}: presentation mode at 1280x720", text, "visible together", "ok" if ok else "MISSED")
+
+
+if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    start = time.perf_counter()
+    run(moves=2 if quick else 20, presentation=not quick)
+    print(f"browser bench took {time.perf_counter() - start:.0f} s")
