@@ -122,6 +122,9 @@ def main(argv=None):
             elif made:
                 print(f"Added to {args.copies}/, new in the course: {', '.join(p.name for p in made)}. "
                       "Your other copies are left as they are.")
+            else:
+                print(f"Opening your own copies in {args.copies}/, as you left them "
+                      "(`make fresh NB=04` restores one notebook to a fresh copy).")
             return 0
         done = restore(args.fresh, args.course, args.copies)
         for target, kept in done:

@@ -178,3 +178,16 @@ def test_make_fresh_with_an_unknown_notebook_fails_and_names_it(project):
     assert result.returncode != 0
     assert "NB='42' names no course notebook" in result.stderr
     assert not (project / "my-notebooks" / "replaced").exists()
+
+
+def test_make_lab_says_where_the_learners_work_is_each_time(tmp_path, capsys):
+    course = _course(tmp_path)
+    mine = tmp_path / "my-notebooks"
+    arguments = ["--course", str(course), "--copies", str(mine)]
+    assert copies.main(arguments) == 0
+    assert f"Made your own copy of the course in {mine}/" in capsys.readouterr().out
+    assert copies.main(arguments) == 0
+    assert f"Opening your own copies in {mine}/, as you left them" in capsys.readouterr().out
+    (course / "05_demo.ipynb").write_bytes((course / "04_demo.ipynb").read_bytes())
+    assert copies.main(arguments) == 0
+    assert f"Added to {mine}/, new in the course: 05_demo.ipynb." in capsys.readouterr().out
