@@ -119,6 +119,9 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     """
     X = as_array(X, "X", ndim=2)
     y = np.asarray(y)
+    if np.issubdtype(y.dtype, np.floating) and not np.all(np.isfinite(y)):
+        raise ValueError(f"y contains NaN or inf at index {int(np.flatnonzero(~np.isfinite(y))[0])}; every label "
+                         "must be a finite number")
     if y.ndim != 1:
         raise ValueError(f"y must be a 1-D array (one label per row of X), but it has shape {y.shape}")
     if len(y) != len(X):

@@ -127,14 +127,19 @@ def one_hot(labels, num_classes):
     if labels.size * num_classes > MAX_ONE_HOT_VALUES:
         raise ValueError(f"num_classes={num_classes} for {labels.size} labels would need a table of "
                          f"{labels.size * num_classes:,} numbers; at most {MAX_ONE_HOT_VALUES:,} are allowed")
-    if np.any(labels != np.round(labels)):
-        raise ValueError("labels must be whole numbers (class indices), but some have a fractional part")
-    if labels.min() < 0 or labels.max() >= num_classes:
-        raise ValueError(f"labels must be between 0 and {num_classes - 1} for {num_classes} classes, "
-                         f"but got labels from {int(labels.min())} to {int(labels.max())}")
+    _check_labels(labels, num_classes, "labels")
     out = np.zeros((labels.size, num_classes))
     out[np.arange(labels.size), labels.astype(int)] = 1.0
     return out
+
+
+def _check_labels(labels, num_classes, name):
+    """Refuse labels that are not whole numbers from 0 to num_classes − 1, naming the argument."""
+    if np.any(labels != np.round(labels)):
+        raise ValueError(f"{name} must be whole numbers (class indices), but some have a fractional part")
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(f"{name} must be between 0 and {num_classes - 1} for {num_classes} classes, "
+                         f"but got labels from {labels.min():.6g} to {labels.max():.6g}")
 
 
 def log_softmax(logits):
@@ -153,7 +158,7 @@ def _log_softmax(logits):
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
-def cross_entropy_from_log_probabilities(Y, log_p):
+def _cross_entropy_from_log_probabilities(Y, log_p):
     """−Σ y·log p per row, averaged over rows. A class with y = 0 adds nothing, even where log p = −inf."""
     with np.errstate(invalid="ignore"):
         terms = np.where(Y == 0, 0.0, Y * log_p)
@@ -167,7 +172,7 @@ def softmax_cross_entropy(logits, y):
     """
     logits = validate.as_array(logits, "logits", ndim=(1, 2))
     y2 = _targets_for_classes(y, logits)
-    return cross_entropy_from_log_probabilities(y2, _log_softmax(np.atleast_2d(logits)))
+    return _cross_entropy_from_log_probabilities(y2, _log_softmax(np.atleast_2d(logits)))
 
 
 def softmax_cross_entropy_gradient(logits, y):
@@ -196,6 +201,7 @@ def _targets_for_classes(y, logits):
     labels = np.atleast_1d(y)
     if labels.ndim != 1 or labels.size != n:
         raise ValueError(f"y must hold one label per sample ({n}), but it has shape {y.shape}")
+    _check_labels(labels, k, "y")
     return one_hot(labels, k)
 
 

@@ -20,12 +20,15 @@ import numpy as np
 
 from . import validate
 from .activations import get_activation
-from .losses import _log_softmax, cross_entropy_from_log_probabilities, get_loss, one_hot
+from .losses import _log_softmax, _cross_entropy_from_log_probabilities, get_loss, one_hot
 
 # A network with more weights than this is almost surely a typo in `sizes` (80 MB of float64).
 MAX_PARAMETERS = 10_000_000
 # Starting weights are usually near 1/√(inputs), 0.1 to 1; far larger ones saturate every neuron.
 MAX_WEIGHT_SCALE = 1000.0
+
+# The square of a gap between ŷ and y must stay below the largest float, about 1.8e308.
+MAX_TARGET = 1e150
 
 # Output activation and loss pairs whose combined derivative is simply (a − y) / N. Using it
 # directly avoids dividing by probabilities that have rounded to 0 or 1.
@@ -253,6 +256,10 @@ class Network:
         if y.shape != (n_samples, n_out):
             raise ValueError(f"{name} has shape {y.shape} but the network gives {n_out} outputs for each of "
                              f"{n_samples} samples, so y needs shape ({n_samples}, {n_out})")
+        largest = np.max(np.abs(y))
+        if largest > MAX_TARGET:
+            raise ValueError(f"{name} holds {largest:.3g}; a target that large makes the squared error overflow "
+                             f"floating-point numbers, so keep every target below {MAX_TARGET:g}")
         if self.loss.name in ("binary_cross_entropy", "cross_entropy") and np.any((y < 0) | (y > 1)):
             raise ValueError(f"loss {self.loss.name!r} needs targets between 0 and 1, but {name} holds values from "
                              f"{y.min():g} to {y.max():g}")
@@ -303,7 +310,7 @@ class Network:
             z = fp.z[L]
             return float(np.mean(np.sum(np.logaddexp(0.0, z) - Y * z, axis=1)))
         if pair == ("softmax", "cross_entropy"):
-            return cross_entropy_from_log_probabilities(Y, _log_softmax(fp.z[L]))
+            return _cross_entropy_from_log_probabilities(Y, _log_softmax(fp.z[L]))
         return self.loss.value(fp.y_hat, Y)
 
     def _backward(self, fp, Y):

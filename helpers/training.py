@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import validate
-from .network import Network
+from .network import MAX_TARGET, Network
 from .tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
 
 # A loss above this is treated as diverged: the numbers are about to overflow.
@@ -54,6 +54,7 @@ def _check_classifier(net, what):
 
 def number_of_classes(net):
     """How many classes a classifier tells apart: 2 for one sigmoid output, else one per output."""
+    _check_classifier(net, "number_of_classes")
     return 2 if net.sizes[-1] == 1 else net.sizes[-1]
 
 
@@ -91,10 +92,15 @@ def _finite_network(net):
     return all(np.all(np.isfinite(net.W[l])) and np.all(np.isfinite(net.b[l])) for l in net.W)
 
 
+def _outputs_in_range(fp):
+    """False once outputs pass 1e150 (or overflow): their squared error would pass the largest float."""
+    return bool(np.all(np.abs(fp.y_hat) < MAX_TARGET))  # NaN compares False, so it counts as out of range
+
+
 def _loss_or_inf(net, X, Y):
-    """net's loss on (X, Y), or inf once its outputs have overflowed (the loss would refuse them)."""
+    """net's loss on (X, Y), or inf once its outputs have blown up (the loss would refuse them)."""
     fp = net._forward(X)
-    return net._loss_value(fp, Y) if np.all(np.isfinite(fp.y_hat)) else np.inf
+    return net._loss_value(fp, Y) if _outputs_in_range(fp) else np.inf
 
 
 def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None):
@@ -115,7 +121,8 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     batch_size = n if batch_size is None else validate.positive_int(batch_size, "batch_size")
     seed = validate.seed(seed)
     if callback is not None:
-        validate.function(callback, "callback", "`def show(epoch, history): ...`, called after each epoch")
+        validate.function(callback, "callback", "`def show(epoch, history): ...`, called after each epoch",
+                          arguments=2)
     scored = X_test is not None or y_test is not None
     if scored:
         if X_test is None or y_test is None:
@@ -151,8 +158,8 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
             for start in range(0, n, batch_size):
                 batch = order[start:start + batch_size]
                 fp = net._forward(X[batch])
-                if not np.all(np.isfinite(fp.y_hat)):
-                    history.diverged = True  # the outputs overflowed mid-epoch
+                if not _outputs_in_range(fp):
+                    history.diverged = True  # the outputs blew up mid-epoch
                     break
                 net.step(net._backward(fp, Y[batch]), eta)
         if history.diverged or not record():

@@ -4,6 +4,7 @@ Every function here either returns a clean value or raises an error that names t
 what was expected and what came, so a learner never sees a crash from deep inside NumPy.
 """
 
+import inspect
 import numbers
 
 import numpy as np
@@ -89,10 +90,32 @@ def seed(value, name="seed"):
     return int(value)
 
 
-def function(value, name, example):
-    """Return `value` if it can be called, else a TypeError showing what kind of function is wanted."""
+def function(value, name, example, arguments=None):
+    """Return `value` if it can be called (with `arguments` positional arguments, if given).
+
+    Otherwise raise a TypeError showing what kind of function is wanted.
+    """
     if not callable(value):
         raise TypeError(f"{name} must be a function such as {example}, but got {_describe(value)}")
+    if arguments is None:
+        return value
+    takes = None
+    if isinstance(value, np.ufunc):  # NumPy's functions take an output array after their inputs
+        if value.nin != arguments:
+            takes = f"{value.nin}"
+    else:
+        try:
+            signature = inspect.signature(value)
+        except (TypeError, ValueError):  # some built-ins hide their signature: let the call decide
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(*range(arguments))
+            except TypeError:
+                takes = f"the arguments {signature}"
+    if takes is not None:
+        raise TypeError(f"{name} must be a function of {arguments} arguments, such as {example}, but "
+                        f"{_name_of(value)} takes {takes}")
     return value
 
 
