@@ -29,13 +29,13 @@ def _describe(value):
     return (text[:57] + "...") if len(text) > 60 else text
 
 
-def _number(value, what):
+def _number(value, what, *, or_value=False):
     """value as a float, or a TypeError that says which operation got what."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         if isinstance(value, np.ndarray) and value.ndim == 0:
-            return _number(value.item(), what)
-        raise TypeError(f"{what} must be a single real number or a Value, but got "
-                        f"{_describe(value)} ({type(value).__name__})")
+            return _number(value.item(), what, or_value=or_value)
+        expected = "a single real number or a Value" if or_value else "a single real number"
+        raise TypeError(f"{what} must be {expected}, but got {_describe(value)} ({type(value).__name__})")
     return float(value)
 
 
@@ -43,7 +43,7 @@ def _value(other, op):
     """other as a Value: a plain number becomes a constant leaf."""
     if isinstance(other, Value):
         return other
-    return Value(_number(other, f"the other operand of {op}"), label=_short(other))
+    return Value(_number(other, f"the other operand of {op}", or_value=True), label=_short(other))
 
 
 def _short(number):
