@@ -243,3 +243,37 @@ def test_the_weight_sliders_are_long_enough_to_set_a_weight_to_the_hundredth():
     w = weight_explorer()
     for slider in [*w.sliders.values(), w.eta]:
         assert int(slider.layout.width.removesuffix("px")) >= 400
+
+
+def test_steps_arriving_on_several_threads_at_once_are_taken_one_at_a_time():
+    import threading
+
+    w = weight_explorer()
+    w.eta.value = 5.0
+    node_pixels = _node_pixels(w)
+    threads = [threading.Thread(target=lambda: [w.step() for _ in range(4)]) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = TwoTwoOne()
+    for _ in range(16):
+        expected = expected.step(5.0)
+    assert w.state()["weights"] == expected.weights  # no step lost or mixed with another
+    assert _node_pixels(w) == node_pixels  # every node's name drawn as before
+
+
+def _node_pixels(w):
+    """The pixels inside each node's circle (its name, on the circle's fill) in the widget's picture."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = Image.open(BytesIO(w.view.image.value)).convert("RGB")
+    height = w.fig.bbox.height
+    crops = {}
+    for key, (x, y) in w.diagram.positions.items():
+        px, py = w.ax.transData.transform((x, y))
+        crops[key] = picture.crop((round(px) - 14, round(height - py) - 14, round(px) + 14,
+                                   round(height - py) + 14)).tobytes()
+    return crops

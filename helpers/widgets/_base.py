@@ -14,6 +14,7 @@ import html as htmllib
 import io
 import re
 import textwrap
+import threading
 
 import ipywidgets as widgets
 import numpy as np
@@ -24,6 +25,11 @@ from matplotlib.figure import Figure
 from .. import style
 
 DIVERGED = "diverged"
+
+RENDER_LOCK = threading.RLock()
+"""Held while a widget changes its figure and draws it. Matplotlib is not thread-safe (its fonts and
+text caches are shared by every figure), and a recent kernel may hand widget messages to more than
+one thread: two renders at once could draw one label's glyphs into another's."""
 
 
 def new_figure(figsize=style.FIGSIZE, **subplot_kw):
@@ -65,8 +71,9 @@ class FigureView:
 
     def render(self):
         """Draw the figure and send the picture to the browser."""
-        self.image.value = self.png()
-        self.renders += 1
+        with RENDER_LOCK:
+            self.image.value = self.png()
+            self.renders += 1
 
 
 MINUS = "\N{MINUS SIGN}"

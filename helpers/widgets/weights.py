@@ -12,7 +12,7 @@ import numpy as np
 from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ._base import BlitView, _plain, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
+from ._base import RENDER_LOCK, BlitView, _plain, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
 
 WEIGHT_RANGE = (-3.0, 3.0)
 WEIGHT_STEP = 0.01
@@ -122,11 +122,12 @@ class WeightExplorer(CourseWidget):
             return
         name = change["owner"].description
         new = float(change["new"])
-        if self._is_echo(name, new):
-            return
-        self._sent[name].clear()
-        self.weights[name] = new
-        self.refresh()
+        with RENDER_LOCK:
+            if self._is_echo(name, new):
+                return
+            self._sent[name].clear()
+            self.weights[name] = new
+            self.refresh()
 
     def _is_echo(self, name, value):
         """True when `value` is only the browser's rounding of a value this widget put on slider `name`.
@@ -144,34 +145,38 @@ class WeightExplorer(CourseWidget):
 
     def _on_eta(self, change):
         # η only changes what a step would do: the labels change, the drawn network does not.
-        self._update()
+        with RENDER_LOCK:
+            self._update()
 
     def refresh(self):
         """Recompute every number for the current weights and η, update the artists, render once."""
-        self._update()
-        self.view.render()
+        with RENDER_LOCK:
+            self._update()
+            self.view.render()
 
     def step(self):
         """One gradient-descent step, w ← w − η·∂L/∂w for all four weights; the sliders follow."""
-        if _finite(self.weights):
-            with np.errstate(all="ignore"):
-                grads = TwoTwoOne(**self.weights).gradients()
-                self.weights = {n: self.weights[n] - log_value(self.eta) * grads[n] for n in WEIGHT_NAMES}
-            self._move_sliders()
-        self.refresh()
+        with RENDER_LOCK:  # one step at a time, even if clicks arrive on two threads
+            if _finite(self.weights):
+                with np.errstate(all="ignore"):
+                    grads = TwoTwoOne(**self.weights).gradients()
+                    self.weights = {n: self.weights[n] - log_value(self.eta) * grads[n] for n in WEIGHT_NAMES}
+                self._move_sliders()
+            self.refresh()
 
     def reset(self):
         """Back to the starting weights and learning rate."""
-        self.weights = dict(self.start_weights)
-        for sent in self._sent.values():
-            sent.clear()
-        self._move_sliders()
-        self._moving_sliders = True
-        try:
-            self.eta.value = self.start_eta
-        finally:
-            self._moving_sliders = False
-        self.refresh()
+        with RENDER_LOCK:
+            self.weights = dict(self.start_weights)
+            for sent in self._sent.values():
+                sent.clear()
+            self._move_sliders()
+            self._moving_sliders = True
+            try:
+                self.eta.value = self.start_eta
+            finally:
+                self._moving_sliders = False
+            self.refresh()
 
     def _move_sliders(self):
         # Sliders show the new weights (clamped to their range); their callbacks stay quiet, so the
