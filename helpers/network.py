@@ -85,8 +85,10 @@ class Network:
         ('sigmoid', 'tanh', 'relu', 'linear'; 'softmax' for the output layer only).
     loss: 'squared_error', 'half_squared_error', 'mse', 'binary_cross_entropy' (needs a sigmoid
         output) or 'cross_entropy' (needs a softmax output; targets may be integer labels).
-    seed: the random weights are drawn from this seed, so the same seed gives the same network.
-    weight_scale: standard deviation of the starting weights; by default 1/√(inputs to the layer).
+    seed: the random weights are drawn from this seed (a whole number >= 0), so the same seed gives
+        the same network; None draws different weights each time.
+    weight_scale: standard deviation of the starting weights, above 0 and at most 1000; by default
+        1/√(inputs to the layer).
 
     Attributes W and b are dicts keyed by layer number: W[1] is the first hidden layer's weights.
     """

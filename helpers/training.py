@@ -107,9 +107,13 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     """Train `net` in place by mini-batch gradient descent and return its History.
 
     X (N, inputs) and y: the training data. eta: the learning rate. epochs: passes over the data.
-    batch_size: samples per update (None: the whole set, one update per epoch). seed: the order
-    in which samples are shuffled each epoch. X_test, y_test: optional data to score after each
-    epoch. callback(epoch, history): called after each epoch, e.g. to redraw a figure.
+    batch_size: samples per update (None: the whole set, one update per epoch). seed: a whole
+    number >= 0 that fixes the order in which samples are shuffled each epoch (None: a new order
+    every run). X_test, y_test: optional data to score after each epoch. callback(epoch, history):
+    a function of two arguments, called after each epoch, e.g. to redraw a figure.
+
+    Every argument is checked before the network changes. A run whose loss or outputs blow up
+    stops early with history.diverged set, rather than raising or warning.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
