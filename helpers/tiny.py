@@ -167,3 +167,73 @@ class TwoTwoOne:
         W2 = np.array([[self.w3, self.w4]])
         return Network.from_weights([W1, W2], [np.zeros(2), np.zeros(1)],
                                     activations=["sigmoid", "linear"], loss="squared_error")
+
+
+# ---- The same network with a bias in each neuron ----
+
+BIAS_NAMES = ("b1", "b2", "b3")
+PARAMETER_NAMES = WEIGHT_NAMES + BIAS_NAMES
+# Small biases for the biased variant's example: the weights and the sample stay the worked example's.
+EXAMPLE_BIASES = {"b1": 0.1, "b2": -0.2, "b3": 0.05}
+
+
+@dataclass(frozen=True)
+class BiasedTwoTwoOne:
+    """The 2-2-1 network with a bias in each neuron (seven parameters), as in "weights and biases":
+
+        h1 = σ(w1·x1 + b1)     h2 = σ(w2·x2 + b2)     ŷ = w3·h1 + w4·h2 + b3     L = (ŷ − y)²
+
+    A bias is a weight whose input is always 1, so its gradient is the error signal δ = ∂L/∂z of
+    its neuron: ∂L/∂b3 = ∂L/∂ŷ, and ∂L/∂b1 = ∂L/∂ŷ · w3 · σ′(z1), which is ∂L/∂w1 without the x1.
+    """
+
+    w1: float = EXAMPLE_WEIGHTS["w1"]
+    w2: float = EXAMPLE_WEIGHTS["w2"]
+    w3: float = EXAMPLE_WEIGHTS["w3"]
+    w4: float = EXAMPLE_WEIGHTS["w4"]
+    b1: float = EXAMPLE_BIASES["b1"]
+    b2: float = EXAMPLE_BIASES["b2"]
+    b3: float = EXAMPLE_BIASES["b3"]
+
+    def __post_init__(self):
+        for name in PARAMETER_NAMES:
+            object.__setattr__(self, name, validate.as_number(getattr(self, name), name))
+
+    @property
+    def parameters(self):
+        """The seven parameters as a dict {'w1': ..., 'w4': ..., 'b1': ..., 'b3': ...}."""
+        return {name: getattr(self, name) for name in PARAMETER_NAMES}
+
+    def forward(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1]):
+        """(z1, z2, h1, h2, ŷ) for the inputs (x1, x2)."""
+        x1, x2 = validate.as_number(x1, "x1"), validate.as_number(x2, "x2")
+        z1, z2 = self.w1 * x1 + self.b1, self.w2 * x2 + self.b2
+        h1, h2 = _sigmoid_number(z1), _sigmoid_number(z2)
+        return z1, z2, h1, h2, self.w3 * h1 + self.w4 * h2 + self.b3
+
+    def loss(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """The squared error (ŷ − y)² for one sample."""
+        y = validate.as_number(y, "y")
+        error = self.forward(x1, x2)[-1] - y
+        if not abs(error) < _LARGEST_SQUARABLE:
+            raise ValueError(f"ŷ − y = {error:.3g} is too large to square as a floating-point number; keep the "
+                             "weights, biases and the target y well below 1e150")
+        return error * error
+
+    def gradients(self, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+        """{'w1': ∂L/∂w1, ..., 'w4': ∂L/∂w4, 'b1': ∂L/∂b1, 'b2': ∂L/∂b2, 'b3': ∂L/∂b3} for one sample."""
+        self.loss(x1, x2, y)  # validates the sample and the size of the error
+        x1, x2, y = float(x1), float(x2), float(y)
+        _, _, h1, h2, y_hat = self.forward(x1, x2)
+        dL_dy_hat = 2.0 * (y_hat - y)                    # δ of the output neuron (linear: ∂L/∂z = ∂L/∂ŷ)
+        delta1 = dL_dy_hat * self.w3 * h1 * (1.0 - h1)   # δ1 = ∂L/∂z1
+        delta2 = dL_dy_hat * self.w4 * h2 * (1.0 - h2)   # δ2 = ∂L/∂z2
+        return {"w1": delta1 * x1, "w2": delta2 * x2, "w3": dL_dy_hat * h1, "w4": dL_dy_hat * h2,
+                "b1": delta1, "b2": delta2, "b3": dL_dy_hat}
+
+    def as_network(self):
+        """The same network as a general `Network`: W1 = diag(w1, w2), W2 = [w3, w4], b1 = (b1, b2), b2 = (b3)."""
+        W1 = np.array([[self.w1, 0.0], [0.0, self.w2]])
+        W2 = np.array([[self.w3, self.w4]])
+        return Network.from_weights([W1, W2], [np.array([self.b1, self.b2]), np.array([self.b3])],
+                                    activations=["sigmoid", "linear"], loss="squared_error")

@@ -165,3 +165,65 @@ def test_weights_are_checked_when_the_network_is_built():
         TwoTwoOne().step(-0.5)
     with pytest.raises(ValueError, match=r"x2 must be a finite number, but got inf"):
         TwoTwoOne().chain(1.0, float("inf"), 1.0)
+
+
+# ---- The biased variant: a bias in each neuron ----
+
+from helpers.tiny import EXAMPLE_BIASES, PARAMETER_NAMES, BiasedTwoTwoOne  # noqa: E402
+
+
+def _biased_nudged(net, name, x1, x2, y):
+    def loss_at(value):
+        return BiasedTwoTwoOne(**{**net.parameters, name: value}).loss(x1, x2, y)
+    return numerical_derivative(loss_at, net.parameters[name])
+
+
+def test_biased_variant_with_zero_biases_is_the_worked_example():
+    plain = TwoTwoOne().gradients()
+    unbiased = BiasedTwoTwoOne(b1=0.0, b2=0.0, b3=0.0)
+    assert unbiased.loss() == pytest.approx(TwoTwoOne().loss(), abs=1e-15)
+    for name in WEIGHT_NAMES:
+        assert unbiased.gradients()[name] == pytest.approx(plain[name], abs=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_biased_variant_every_gradient_agrees_with_centred_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    values = dict(zip(PARAMETER_NAMES, rng.uniform(-2, 2, size=len(PARAMETER_NAMES))))
+    x1, x2, y = rng.uniform(-2, 2, size=3)
+    net = BiasedTwoTwoOne(**values)
+    grads = net.gradients(x1, x2, y)
+    assert set(grads) == set(PARAMETER_NAMES)
+    for name in PARAMETER_NAMES:
+        assert relative_error(grads[name], _biased_nudged(net, name, x1, x2, y)) < AGREE, name
+
+
+def test_biased_variant_example_gradients_agree_with_nudging_and_the_general_network():
+    net = BiasedTwoTwoOne()
+    assert net.parameters == {**EXAMPLE_WEIGHTS, **EXAMPLE_BIASES}
+    grads = net.gradients()
+    for name in PARAMETER_NAMES:
+        assert relative_error(grads[name], _biased_nudged(net, name, *EXAMPLE_INPUTS, EXAMPLE_TARGET)) < AGREE
+    X = np.array([EXAMPLE_INPUTS])
+    _, general = net.as_network().gradients(X, [EXAMPLE_TARGET])
+    assert general.dL_db[1] == pytest.approx([grads["b1"], grads["b2"]], abs=1e-14)
+    assert general.dL_db[2] == pytest.approx([grads["b3"]], abs=1e-14)
+    assert general.dL_dW[2][0] == pytest.approx([grads["w3"], grads["w4"]], abs=1e-14)
+
+
+def test_a_bias_gradient_is_its_neurons_delta_the_weight_gradient_without_its_input():
+    x1, x2, y = 0.8, -1.5, 0.3
+    grads = BiasedTwoTwoOne().gradients(x1, x2, y)
+    assert grads["w1"] == pytest.approx(grads["b1"] * x1, abs=1e-15)
+    assert grads["w2"] == pytest.approx(grads["b2"] * x2, abs=1e-15)
+    y_hat = BiasedTwoTwoOne().forward(x1, x2)[-1]
+    assert grads["b3"] == pytest.approx(2 * (y_hat - y), abs=1e-15)
+
+
+def test_biased_variant_bad_input_names_the_argument():
+    with pytest.raises((TypeError, ValueError), match="b2"):
+        BiasedTwoTwoOne(b2="0.1")
+    with pytest.raises((TypeError, ValueError), match="x1"):
+        BiasedTwoTwoOne().gradients(x1=None)
+    with pytest.raises(ValueError, match="too large"):
+        BiasedTwoTwoOne(b3=1e200).loss()
