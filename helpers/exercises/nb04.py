@@ -2,10 +2,22 @@
 
 Every expected value comes from `helpers.tiny`, so the checks always agree with the numbers the
 notebook prints: x = (1.0, 0.5), y = 1.0, w = (−0.5, 0.3, 1.0, 0.6), η = 0.5.
+
+    check.dL_dw4(answer), check.dL_dw2(answer), check.w3_after_update(answer), check.dL_dx1(answer)
+    check.backward(backward)                 the learner's backward pass, four gradients
+    check.backward_biased(backward_biased)   the same with a bias in each neuron, seven gradients
+
+The two code exercises run the learner's function through `helpers.codecheck` on the worked
+example and six hidden random networks; every slip they name is in BACKWARD_SLIPS and BIASED_SLIPS,
+written as a function with that mistake.
 """
 
-from ..checks import check_number
-from ..tiny import EXAMPLE_ETA, TwoTwoOne
+import numpy as np
+
+from ..checks import WRONG, Feedback, check_number
+from ..codecheck import Case, Slip, check_function, observe_return, read_numbers, run_case, same
+from ..tiny import (EXAMPLE_BIASES, EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, PARAMETER_NAMES,
+                    BiasedTwoTwoOne, TwoTwoOne, _sigmoid_number)
 
 # An answer within 0.2 % of the exact value is right: enough for products of the four-decimal
 # factors the notebook prints, too tight for a slip.
@@ -128,3 +140,310 @@ def w3_after_update(answer):
         sign_hint="The new w3 is still positive: start from w3 = 1.0 and subtract η·∂L/∂w3.",
         praise=f"w3 = {w3:.1f} − {eta} × ({c.dL_dw3:.4f}) = {w3 - step:.4f}: the weight grows, so ŷ rises towards y.",
     )
+
+
+# ---- ∂L/∂x1 in the fully connected network: x1 reaches ŷ along two paths ----
+
+# The fully connected layer the notebook builds: row j of W[1] holds the weights into h_j.
+CONNECTED_W1 = ((-0.5, 0.2), (-0.1, 0.3))
+CONNECTED_W2 = (EXAMPLE_WEIGHTS["w3"], EXAMPLE_WEIGHTS["w4"])
+
+
+def connected_paths(x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+    """The two paths from x1 to the loss of the fully connected 2-2-1 network, each as a product.
+
+    Returns a dict: dL_dy_hat, and for j = 1, 2 the factors of path j, x1 → h_j → ŷ → L:
+    w_j1 (W[1][j, 1], x1's weight into h_j), slope_j = σ′(z_j), v_j (the output weight of h_j), and
+    path_j = dL_dy_hat · v_j · slope_j · w_j1. ∂L/∂x1 = path_1 + path_2.
+    """
+    (a, b), (c, d) = CONNECTED_W1
+    v1, v2 = CONNECTED_W2
+    h1, h2 = _sigmoid_number(a * x1 + b * x2), _sigmoid_number(c * x1 + d * x2)
+    y_hat = v1 * h1 + v2 * h2
+    dL_dy_hat = 2.0 * (y_hat - y)
+    out = {"dL_dy_hat": dL_dy_hat, "y_hat": y_hat, "loss": (y_hat - y) ** 2,
+           "w11": a, "w21": c, "v1": v1, "v2": v2, "slope1": h1 * (1 - h1), "slope2": h2 * (1 - h2)}
+    out["path1"] = dL_dy_hat * v1 * out["slope1"] * a
+    out["path2"] = dL_dy_hat * v2 * out["slope2"] * c
+    out["dL_dx1"] = out["path1"] + out["path2"]
+    return out
+
+
+def dL_dx1(answer):
+    """∂L/∂x1 in the fully connected network: the sum of the paths through h1 and through h2."""
+    p = connected_paths()
+    g, v1, v2, s1, s2, a, c = (p[k] for k in ("dL_dy_hat", "v1", "v2", "slope1", "slope2", "w11", "w21"))
+    return _check(
+        answer, p["dL_dx1"], what="∂L/∂x1",
+        hints=[
+            (p["path1"],
+             "That is the path through h1 alone. x1 also feeds h2, through the weight −0.1: that path's "
+             "product, ∂L/∂ŷ · w4 · σ′(z2) · (−0.1), must be added."),
+            (p["path2"],
+             "That is the path through h2 alone. x1 also feeds h1, through the weight −0.5: add that path's "
+             "product, ∂L/∂ŷ · w3 · σ′(z1) · (−0.5)."),
+            (p["path1"] * p["path2"],
+             "You multiplied the two paths. Along one path the links multiply; where a value forks into two "
+             "paths, the paths' products add: ∂L/∂x1 = (path through h1) + (path through h2)."),
+            (p["path1"] - p["path2"],
+             "You subtracted the second path. Each path's product keeps its own sign, and the paths add."),
+            (g * (v1 * a + v2 * c),
+             "The sigmoids' slopes are missing: each path passes through σ′(z_j) = h_j(1 − h_j) on its way "
+             "from x1 to h_j."),
+            (g * (v1 * s1 + v2 * s2),
+             "The weights that carry x1 into the hidden neurons are missing: −0.5 into h1 and −0.1 into h2."),
+            (0.5 * p["dL_dx1"],
+             "Half the answer: the derivative of (ŷ − y)² keeps the 2, ∂L/∂ŷ = 2(ŷ − y)."),
+            (g * (v1 * s1 * a + v2 * s2 * a),
+             "The second path goes through x1's weight into h2, −0.1, not −0.5: the first column of W[1] "
+             "holds x1's two weights."),
+            (g * (v1 * s1 * 0.2 + v2 * s2 * 0.3),
+             "Those are x2's weights, 0.2 and 0.3 (the second column of W[1]). x1's are the first column: "
+             "−0.5 into h1 and −0.1 into h2; that gives ∂L/∂x2, not ∂L/∂x1."),
+        ],
+        praise=(f"∂L/∂x1 = {p['path1']:.4f} (through h1) + {p['path2']:.4f} (through h2) = {p['dL_dx1']:.4f}: "
+                "one product per path, and the paths add."),
+    )
+
+
+# ---- Code exercises: the learner writes the backward pass ----
+
+N_HIDDEN = 6
+_SEED = 404
+GRADIENT_NAMES = ("dL_dw1", "dL_dw2", "dL_dw3", "dL_dw4")
+BIASED_GRADIENT_NAMES = GRADIENT_NAMES + ("dL_db1", "dL_db2", "dL_db3")
+
+
+def _s(z):
+    return _sigmoid_number(z)
+
+
+def _plain_parts(w1, w2, w3, w4, x1, x2, y, b1=0.0, b2=0.0, b3=0.0):
+    z1, z2 = w1 * x1 + b1, w2 * x2 + b2
+    h1, h2 = _s(z1), _s(z2)
+    y_hat = w3 * h1 + w4 * h2 + b3
+    return z1, z2, h1, h2, y_hat, 2.0 * (y_hat - y)
+
+
+def backward_solution(w1, w2, w3, w4, x1, x2, y):
+    """The four gradients (∂L/∂w1, ∂L/∂w2, ∂L/∂w3, ∂L/∂w4) of the 2-2-1 network for one sample."""
+    g = TwoTwoOne(w1, w2, w3, w4).gradients(x1, x2, y)
+    return g["w1"], g["w2"], g["w3"], g["w4"]
+
+
+def _backward_slip(*, two=2.0, sign=1.0, slope="h", v=None, out=None, inputs=None, order=None, eta_first=None):
+    """A backward pass with one mistake; each keyword names what the mistake changes."""
+    def slipped(w1, w2, w3, w4, x1, x2, y):
+        z1, z2, h1, h2, y_hat, _ = _plain_parts(w1, w2, w3, w4, x1, x2, y)
+        g = sign * two * (y_hat - y)
+        s1, s2 = {"h": (h1 * (1 - h1), h2 * (1 - h2)), "none": (1.0, 1.0), "of_h": (_s(h1) * (1 - _s(h1)), _s(h2) * (1 - _s(h2))),
+                  "z": (z1 * (1 - z1), z2 * (1 - z2)), "h_only": (h1, h2)}[slope]
+        d3, d4 = (h1, h2) if out is None else out(h1, h2, w3, w4)
+        dw3, dw4 = g * d3, g * d4
+        v1, v2 = (w3, w4) if v is None else v(w3, w4)
+        if eta_first is not None:  # the output weights updated before the hidden gradients used them
+            v1, v2 = w3 - eta_first * dw3, w4 - eta_first * dw4
+        i1, i2 = (x1, x2) if inputs is None else inputs(x1, x2)
+        result = (g * v1 * s1 * i1, g * v2 * s2 * i2, dw3, dw4)
+        return result if order is None else tuple(result[i] for i in order)
+    return slipped
+
+
+BACKWARD_SLIPS = [
+    Slip(_backward_slip(sign=-1.0),
+         "Right size, wrong sign on all four. ∂L/∂ŷ = 2(ŷ − y), not 2(y − ŷ): when ŷ is too small the "
+         "gradients are negative, so that the update w − η·∂L/∂w raises the weights."),
+    Slip(_backward_slip(two=1.0),
+         "All four are half the right size: the derivative of (ŷ − y)² keeps the 2, ∂L/∂ŷ = 2 * (y_hat - y)."),
+    Slip(_backward_slip(order=(2, 3, 0, 1)),
+         "Your four numbers are right but in the order you computed them, output weights first. Return "
+         "(dL_dw1, dL_dw2, dL_dw3, dL_dw4)."),
+    Slip(_backward_slip(order=(3, 2, 1, 0)),
+         "Your four numbers are right but in reverse order. Return (dL_dw1, dL_dw2, dL_dw3, dL_dw4)."),
+    Slip(_backward_slip(slope="none"),
+         "The output weights are right, but the hidden ones miss the sigmoid's slope: h1 = σ(z1), so the "
+         "chain for w1 passes through σ′(z1) = h1 * (1 - h1), and likewise σ′(z2) for w2."),
+    Slip(_backward_slip(slope="of_h"),
+         "You applied σ′ to the activation: sigmoid′(h1) is σ(σ(z1))·(1 − σ(σ(z1))). The slope belongs to z1: "
+         "σ′(z1) = h1 * (1 - h1), computed from h1 = σ(z1) itself, with no second σ."),
+    Slip(_backward_slip(slope="z"),
+         "You wrote the sigmoid's slope as z1 * (1 - z1). The formula σ(1 − σ) uses the sigmoid's output: "
+         "σ′(z1) = h1 * (1 - h1)."),
+    Slip(_backward_slip(slope="h_only"),
+         "The sigmoid's slope is h1 * (1 - h1), not h1 alone (and h2 * (1 - h2) for w2)."),
+    Slip(_backward_slip(eta_first=EXAMPLE_ETA),
+         "The hidden gradients used w3 and w4 after the update. Compute all four gradients with the weights "
+         "of the forward pass first, and only then change any weight."),
+    Slip(_backward_slip(v=lambda w3, w4: (w4, w3)),
+         "w3 and w4 are swapped in the hidden gradients: h1 reaches ŷ through w3, so ∂ŷ/∂h1 = w3 belongs "
+         "in the chain for w1, and w4 in the chain for w2."),
+    Slip(_backward_slip(out=lambda h1, h2, w3, w4: (h2, h1)),
+         "∂L/∂w3 and ∂L/∂w4 are swapped: w3 multiplies h1 in ŷ = w3·h1 + w4·h2, so ∂ŷ/∂w3 = h1 and ∂ŷ/∂w4 = h2."),
+    Slip(_backward_slip(out=lambda h1, h2, w3, w4: (w3, w4)),
+         "For the output weights you multiplied by the weight itself. ∂ŷ/∂w3 is what w3 multiplies, h1 "
+         "(and h2 for w4)."),
+    Slip(_backward_slip(inputs=lambda x1, x2: (1.0, 1.0)),
+         "The hidden gradients miss their last link, ∂z1/∂w1 = x1 (and x2 for w2): what you have is δ = ∂L/∂z, "
+         "which still needs multiplying by the input the weight carries."),
+    Slip(_backward_slip(inputs=lambda x1, x2: (x2, x1)),
+         "x1 and x2 are swapped in the hidden gradients: w1 carries x1 (z1 = w1·x1), and w2 carries x2."),
+]
+
+
+def _draw_sample(rng):
+    """A hidden case: weights, inputs and a target drawn at random, kept away from 0 and ±1 so that no
+    slip is right by accident (multiplying by 1 or forgetting a factor of 1 changes nothing)."""
+    def away(low, high):
+        while True:
+            value = round(float(rng.uniform(low, high)), 3)
+            if min(abs(value), abs(abs(value) - 1.0)) > 0.15:
+                return value
+    w1, w2, w3, w4 = (away(-2, 2) for _ in range(4))
+    x1, x2 = away(-2, 2), away(-2, 2)
+    y = away(-1.5, 1.5)
+    return w1, w2, w3, w4, x1, x2, y
+
+
+def _cases(extra=0):
+    """The worked example first, then hidden random cases; `extra` biases per case are drawn as well."""
+    rng = np.random.default_rng(_SEED + extra)
+    w = EXAMPLE_WEIGHTS
+    example = (w["w1"], w["w2"], w["w3"], w["w4"])
+    cases = []
+    if extra:
+        b = EXAMPLE_BIASES
+        args = (*example, b["b1"], b["b2"], b["b3"], *EXAMPLE_INPUTS, EXAMPLE_TARGET)
+        cases.append(Case("the worked example", lambda args=args: args,
+                          "w = (−0.5, 0.3, 1.0, 0.6), b = (0.1, −0.2, 0.05), x = (1.0, 0.5), y = 1.0"))
+    else:
+        args = (*example, *EXAMPLE_INPUTS, EXAMPLE_TARGET)
+        cases.append(Case("the worked example", lambda args=args: args, "w = (−0.5, 0.3, 1.0, 0.6), x = (1.0, 0.5), y = 1.0"))
+    for _ in range(N_HIDDEN):
+        w1, w2, w3, w4, x1, x2, y = _draw_sample(rng)
+        if extra:
+            b1, b2, b3 = (round(float(v), 3) * s for v, s in zip(rng.uniform(0.2, 1.0, 3), rng.choice([-1.0, 1.0], 3)))
+            args = (w1, w2, w3, w4, b1, b2, b3, x1, x2, y)
+            show = f"w = ({w1:g}, {w2:g}, {w3:g}, {w4:g}), b = ({b1:g}, {b2:g}, {b3:g}), x = ({x1:g}, {x2:g}), y = {y:g}"
+        else:
+            args = (w1, w2, w3, w4, x1, x2, y)
+            show = f"w = ({w1:g}, {w2:g}, {w3:g}, {w4:g}), x = ({x1:g}, {x2:g}), y = {y:g}"
+        cases.append(Case("a hidden random case", lambda args=args: args, show))
+    return cases
+
+
+def _reader(names):
+    """A `read` for check_function: a tuple (or list) of len(names) numbers, or a dict keyed by those names
+    (with or without the 'dL_d' in front), in that order."""
+    count = len(names)
+
+    def read(result):
+        if isinstance(result, dict):
+            keys = {str(k).replace("dL_d", "", 1): v for k, v in result.items()}
+            wanted = [n.replace("dL_d", "", 1) for n in names]
+            missing = [n for n in wanted if n not in keys]
+            if missing:
+                return None, (f"Your dict lacks the key{'s' * (len(missing) > 1)} {', '.join(repr(m) for m in missing)}. "
+                              f"Return a tuple ({', '.join(names)}), or a dict with those keys.")
+            result = tuple(keys[n] for n in wanted)
+        numbers_, problem = read_numbers(result, count)
+        if problem and count == 7 and isinstance(result, (tuple, list)) and len(result) == 4:
+            problem = ("Your function returned 4 numbers, the weights' gradients only. This network has 7 "
+                       "parameters: return the three bias gradients too, (" + ", ".join(names) + ").")
+        return numbers_, problem
+    return read
+
+
+def _name_the_wrong_entries(feedback, function, cases, expected, read, names):
+    """After a fallback 'On ... your function gives', say which gradients are right and which are off."""
+    if feedback.status != WRONG or not feedback.message.startswith("On "):
+        return feedback
+    off = set()
+    for case in cases:
+        outcome = run_case(function, case, observe_return)
+        got, _ = read(outcome.result) if not outcome.problem else (None, None)
+        if got is None:
+            return feedback
+        right = read(expected(*case.make()))[0]
+        off |= {i for i, (g, r) in enumerate(zip(got, right)) if not same((g,), (r,))}
+    right_ones = [n for i, n in enumerate(names) if i not in off]
+    wrong_ones = [n for i, n in enumerate(names) if i in off]
+    lead = f"Off: {', '.join(wrong_ones)}." + (f" Right: {', '.join(right_ones)}." if right_ones else "")
+    return Feedback(WRONG, f"{lead} {feedback.message}")
+
+
+def backward(function):
+    """Check `backward(w1, w2, w3, w4, x1, x2, y)`, which must return (dL_dw1, dL_dw2, dL_dw3, dL_dw4)."""
+    cases, read = _cases(), _reader(GRADIENT_NAMES)
+    feedback = check_function(
+        function, cases=cases, expected=backward_solution, read=read, slips=BACKWARD_SLIPS,
+        arguments="w1, w2, w3, w4, x1, x2, y", what="backward",
+        praise="All four gradients match on the example and on six hidden networks: two factors for an output "
+               "weight, three for a hidden one, ∂L/∂ŷ computed once and reused.")
+    return _name_the_wrong_entries(feedback, function, cases, backward_solution, read, GRADIENT_NAMES)
+
+
+# ---- The variant with a bias in each neuron ----
+
+def backward_biased_solution(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
+    """The seven gradients (w1, w2, w3, w4, b1, b2, b3) of the biased 2-2-1 network for one sample."""
+    g = BiasedTwoTwoOne(w1, w2, w3, w4, b1, b2, b3).gradients(x1, x2, y)
+    return tuple(g[n] for n in PARAMETER_NAMES)
+
+
+def _biased_slip(*, bias=None, forward_without=None, two=2.0, sign=1.0, slope=True, order=None):
+    """A biased backward pass with one mistake."""
+    def slipped(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
+        c1, c2, c3 = (0.0 if forward_without and n in forward_without else b for n, b in
+                      (("b1", b1), ("b2", b2), ("b3", b3)))
+        z1, z2, h1, h2, y_hat, _ = _plain_parts(w1, w2, w3, w4, x1, x2, y, c1, c2, c3)
+        g = sign * two * (y_hat - y)
+        s1, s2 = (h1 * (1 - h1), h2 * (1 - h2)) if slope else (1.0, 1.0)
+        d1, d2 = g * w3 * s1, g * w4 * s2
+        grads = [d1 * x1, d2 * x2, g * h1, g * h2]
+        biases = {"none": (0.0, 0.0, 0.0), "times_input": (d1 * x1, d2 * x2, g), "no_slope": (g * w3, g * w4, g),
+                  "output_h": (d1, d2, g * (h1 + h2)), None: (d1, d2, g)}[bias]
+        result = (*grads, *biases)
+        return result if order is None else tuple(result[i] for i in order)
+    return slipped
+
+
+BIASED_SLIPS = [
+    Slip(_biased_slip(bias="none"),
+         "The weights are right, but every bias gradient is 0. A bias shifts z like a weight whose input is "
+         "always 1, so it gets blame too: ∂L/∂b1 = δ1 = ∂L/∂ŷ · w3 · σ′(z1), and ∂L/∂b3 = ∂L/∂ŷ."),
+    Slip(_biased_slip(forward_without={"b1", "b2", "b3"}),
+         "Your forward pass leaves the biases out. The gradients must be taken where the network really is: "
+         "z1 = w1·x1 + b1, z2 = w2·x2 + b2, ŷ = w3·h1 + w4·h2 + b3."),
+    Slip(_biased_slip(forward_without={"b3"}),
+         "Your ŷ leaves out b3: ŷ = w3·h1 + w4·h2 + b3. Every gradient starts from ∂L/∂ŷ = 2(ŷ − y), so all seven are off."),
+    Slip(_biased_slip(forward_without={"b1", "b2"}),
+         "Your hidden neurons leave out their biases: z1 = w1·x1 + b1 and z2 = w2·x2 + b2."),
+    Slip(_biased_slip(bias="times_input"),
+         "The hidden bias gradients carry the input: b1 is added to z1 on its own (its 'input' is 1), so "
+         "∂z1/∂b1 = 1 and ∂L/∂b1 = δ1, without x1."),
+    Slip(_biased_slip(bias="no_slope"),
+         "The hidden bias gradients miss the sigmoid's slope: b1 reaches ŷ through h1 = σ(z1), so "
+         "∂L/∂b1 = ∂L/∂ŷ · w3 · σ′(z1)."),
+    Slip(_biased_slip(bias="output_h"),
+         "∂L/∂b3 is ∂L/∂ŷ alone: b3 is added to ŷ directly, so ∂ŷ/∂b3 = 1 (no h in it)."),
+    Slip(_biased_slip(sign=-1.0),
+         "Right size, wrong sign on all seven: ∂L/∂ŷ = 2(ŷ − y), not 2(y − ŷ)."),
+    Slip(_biased_slip(two=1.0),
+         "All seven are half the right size: the derivative of (ŷ − y)² keeps the 2."),
+    Slip(_biased_slip(slope=False),
+         "The hidden weights and biases miss the sigmoid's slope σ′(z) = h(1 − h) on their way through h1 and h2."),
+    Slip(_biased_slip(order=(4, 5, 6, 0, 1, 2, 3)),
+         "Your seven numbers are right but the biases come first. Return (dL_dw1, dL_dw2, dL_dw3, dL_dw4, "
+         "dL_db1, dL_db2, dL_db3)."),
+]
+
+
+def backward_biased(function):
+    """Check `backward_biased(w1, w2, w3, w4, b1, b2, b3, x1, x2, y)`, which must return
+    (dL_dw1, dL_dw2, dL_dw3, dL_dw4, dL_db1, dL_db2, dL_db3)."""
+    cases, read = _cases(extra=1), _reader(BIASED_GRADIENT_NAMES)
+    feedback = check_function(
+        function, cases=cases, expected=backward_biased_solution, read=read, slips=BIASED_SLIPS,
+        arguments="w1, w2, w3, w4, b1, b2, b3, x1, x2, y", what="backward_biased",
+        praise="All seven match. Each bias gradient is its neuron's δ = ∂L/∂z, the weight gradient without its input.")
+    return _name_the_wrong_entries(feedback, function, cases, backward_biased_solution, read, BIASED_GRADIENT_NAMES)
