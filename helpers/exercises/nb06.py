@@ -141,3 +141,217 @@ def finite_difference_evaluations(answer):
         praise=(f"{n_params} parameters × 2 = {expected} loss evaluations, against one forward and one backward "
                 "pass for backprop."),
     )
+
+
+# ---- Exercise 5 (code): the backward loop over layers ----
+#
+# The learner writes `backward(net, fp, Y)` for a Network whose every layer is a sigmoid and whose
+# loss is ½(ŷ − y)² averaged over the batch, and returns (dL_dW, dL_db): two dicts keyed by layer
+# number 1..D, each entry with the shape of W[l] or b[l]. The check runs it on the notebook's network
+# and on hidden random architectures, and compares with net.backward.
+
+from ..activations import sigmoid_derivative as _slope  # noqa: E402
+from ..codecheck import Case, Slip, call_with_time_limit, check_function, same, shown  # noqa: E402
+from ..checks import WRONG, Feedback  # noqa: E402
+
+_LOOP_SEED = 606
+N_RANDOM_NETWORKS = 5
+
+
+def backward_solution(net, fp, Y):
+    """δ[D] = (ŷ − y)/N ⊙ σ′(z[D]); then for l = D..1: ∂L/∂W[l] = δ[l]ᵀ a[l−1], ∂L/∂b[l] = Σ δ[l],
+    δ[l−1] = (δ[l] W[l]) ⊙ σ′(z[l−1])."""
+    D, N = net.depth, len(Y)
+    delta = {D: (fp.a[D] - Y) / N * _slope(fp.z[D])}
+    dL_dW, dL_db = {}, {}
+    for l in range(D, 0, -1):
+        dL_dW[l] = delta[l].T @ fp.a[l - 1]
+        dL_db[l] = delta[l].sum(axis=0)
+        if l > 1:
+            delta[l - 1] = (delta[l] @ net.W[l]) * _slope(fp.z[l - 1])
+    return dL_dW, dL_db
+
+
+def _loop(output_delta, passed_back, weight_grad=lambda d, a: d.T @ a, bias_grad=lambda d: d.sum(axis=0)):
+    """A backward loop with one piece swapped for a slip: each piece is a small function."""
+    def backward(net, fp, Y):
+        D, N = net.depth, len(Y)
+        delta = {D: output_delta(fp, Y, N, D)}
+        dL_dW, dL_db = {}, {}
+        for l in range(D, 0, -1):
+            dL_dW[l] = weight_grad(delta[l], fp.a[l - 1])
+            dL_db[l] = bias_grad(delta[l])
+            if l > 1:
+                delta[l - 1] = passed_back(delta[l], net.W[l], fp, l - 1)
+        return dL_dW, dL_db
+    return backward
+
+
+def _right_output(fp, Y, N, D):
+    return (fp.a[D] - Y) / N * _slope(fp.z[D])
+
+
+def _right_back(d, W, fp, l):
+    return (d @ W) * _slope(fp.z[l])
+
+
+BACKWARD_SLIPS = [
+    Slip(_loop(_right_output, lambda d, W, fp, l: d @ W),
+         "The hidden layers lack the sigmoid's slope: δ[l−1] = (δ[l] · W[l]) ⊙ σ′(z[l−1]). Sending δ back "
+         "through W is only half the step; each neuron's own slope is the other half."),
+    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N, _right_back),
+         "The output layer lacks σ′(z[D]): δ[D] = (ŷ − y)/N ⊙ σ′(z[D]). The output neuron is a sigmoid too."),
+    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N * _slope(fp.a[D]),
+               lambda d, W, fp, l: (d @ W) * _slope(fp.a[l])),
+         "sigmoid_derivative takes z, the weighted sum, and you gave it a, the activation: that computes σ′(σ(z)). "
+         "Use sigmoid_derivative(fp.z[l]), or fp.a[l] * (1 - fp.a[l])."),
+    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) * _slope(fp.z[D]), _right_back),
+         "Every gradient is N times too large: the loss is averaged over the batch, so δ[D] = (ŷ − y) / N ⊙ σ′(z[D])."),
+    Slip(_loop(lambda fp, Y, N, D: (Y - fp.a[D]) / N * _slope(fp.z[D]), _right_back),
+         "Right size, wrong sign: ∂L/∂ŷ = (ŷ − y)/N, prediction minus target. With y − ŷ every step would climb."),
+    Slip(_loop(_right_output, _right_back, bias_grad=lambda d: np.zeros(d.shape[1])),
+         "Every ∂L/∂b is 0: you forgot the bias gradient. ∂L/∂b[l] is δ[l] summed over the samples, "
+         "delta[l].sum(axis=0)."),
+    Slip(_loop(_right_output, _right_back, bias_grad=lambda d: d.mean(axis=0)),
+         "The bias gradients are N times too small: δ already holds the 1/N of the average, so sum it over the "
+         "samples, delta[l].sum(axis=0), rather than taking its mean."),
+]
+
+# Slips that only show on a network whose every layer has the same width: elsewhere their shapes
+# do not fit and numpy stops them first. They are named by running the learner's function on one.
+SQUARE_SLIPS = [
+    Slip(_loop(_right_output, lambda d, W, fp, l: (d @ W.T) * _slope(fp.z[l])),
+         "Use W[l] as it is, not W[l].T: row j of W[l] holds the weights into neuron j, so δ[l] · W[l] sends each "
+         "neuron's error back along its own weights. A transposed W only fits when the layer is square."),
+    Slip(_loop(_right_output, _right_back, weight_grad=lambda d, a: a.T @ d),
+         "Your ∂L/∂W[l] is transposed: it is δ[l]ᵀ · a[l−1], one row per neuron of layer l, the shape of W[l]."),
+]
+
+
+def _random_network(rng, square=False):
+    if square:
+        width = int(rng.integers(2, 5))
+        sizes = [width] * int(rng.integers(3, 5))
+    else:
+        depth = int(rng.integers(2, 5))
+        sizes = [int(rng.integers(2, 5))] + [int(rng.integers(2, 6)) for _ in range(depth - 1)] + [int(rng.integers(1, 4))]
+    seed = int(rng.integers(0, 1000))
+    n = int(rng.integers(2, 7))
+    return sizes, seed, n
+
+
+def _loop_case(name, sizes, seed, n, batch_seed):
+    def make():
+        net = Network(sizes, seed=seed, weight_scale=1.0)
+        for l in net.b:  # biases away from 0, so a slip that ignores them shows
+            net.b[l] = np.random.default_rng(seed + l).normal(0.0, 0.5, size=net.b[l].shape)
+        rng = np.random.default_rng(batch_seed)
+        X = rng.normal(size=(n, sizes[0]))
+        Y = rng.uniform(size=(n, sizes[-1]))
+        return net, net.forward(X), Y
+    return Case(name, make, f"sizes {sizes}, a batch of {n}")
+
+
+def _loop_cases():
+    cases = [Case("the notebook's network", lambda: (lambda net, X, y: (net, net.forward(X), y))(*example()),
+                  "Network([3, 4, 4, 1]) and its batch of 5")]
+    rng = np.random.default_rng(_LOOP_SEED)
+    for i in range(N_RANDOM_NETWORKS):
+        sizes, seed, n = _random_network(rng)
+        cases.append(_loop_case("a hidden random network", sizes, seed, n, _LOOP_SEED + i))
+    return cases
+
+
+def _square_case():
+    sizes, seed, n = _random_network(np.random.default_rng(_LOOP_SEED + 100), square=True)
+    return _loop_case("a network whose layers are all as wide", sizes, seed, n, _LOOP_SEED + 100)
+
+
+def observe_gradients(function, args):
+    """Run `function(net, fp, Y)`; return (what it returned, the shapes of every W[l] and b[l])."""
+    net = args[0]
+    shapes = {l: (net.W[l].shape, net.b[l].shape) for l in net.W}
+    return function(*args), shapes
+
+
+def _as_array(value, name):
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None, f"{name} holds {shown(value)}, which is not an array of numbers."
+    return array, None
+
+
+def read_layer_gradients(observed):
+    """(dL_dW, dL_db), two dicts keyed by layer, as one tuple of floats (W[1], b[1], W[2], ...), or a sentence."""
+    value, shapes = observed
+    if value is None:
+        return None, ("Your function returned None. End it with `return dL_dW, dL_db`: two dicts keyed by layer "
+                      "number.")
+    if type(value).__name__ == "Gradients":
+        value = (value.dL_dW, value.dL_db)
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None, f"Expected two dicts, `return dL_dW, dL_db`, but your function returned {shown(value)}."
+    numbers_ = []
+    layers = sorted(shapes)
+    for name, grads, kind in (("dL_dW", value[0], 0), ("dL_db", value[1], 1)):
+        if not isinstance(grads, dict):
+            return None, (f"{name} should be a dict keyed by layer number, {{1: ..., 2: ...}}, but it is "
+                          f"{shown(grads)}.")
+        for l in layers:
+            if l not in grads:
+                return None, (f"{name} has no entry for layer {l}. The loop must run from the output down to layer 1: "
+                              "for l in range(net.depth, 0, -1).")
+            array, problem = _as_array(grads[l], f"{name}[{l}]")
+            if problem:
+                return None, problem
+            want = shapes[l][kind]
+            if array.shape != want:
+                if kind == 0 and array.shape == want[::-1]:
+                    return None, (f"{name}[{l}] has shape {array.shape}, but W[{l}] has shape {want}: the gradient is "
+                                  f"δ[{l}]ᵀ · a[{l - 1}], not a[{l - 1}]ᵀ · δ[{l}].")
+                sum_hint = " Sum δ over the samples: delta[l].sum(axis=0)." if kind == 1 else ""
+                return None, f"{name}[{l}] has shape {array.shape}, but it must have the shape {want}.{sum_hint}"
+            numbers_.extend(float(x) for x in array.ravel())
+    return tuple(numbers_), None
+
+
+def _square_slip(function, slips, read, observe):
+    """The hint of the first slip in `slips` that the learner's function matches on a square network, or None."""
+    case = _square_case()
+    observed, error = call_with_time_limit(observe, (function, case.make()))
+    if error is not None:
+        return None
+    try:
+        got, problem = read(observed)
+    except Exception:
+        return None
+    if problem:
+        return None
+    for slip in slips:
+        wanted = read(observe(slip.function, case.make()))[0]
+        if wanted is not None and same(got, wanted):
+            return slip.hint
+    return None
+
+
+def check_layer_loop(function, *, cases, expected, slips, square_slips, what, praise, arguments="net, fp, Y",
+                     read=read_layer_gradients, observe=observe_gradients):
+    """check_function, then, if wrong, a look at a square network for slips whose shapes only fit there."""
+    feedback = check_function(function, cases=cases, expected=expected, read=read, observe=observe, slips=slips,
+                              arguments=arguments, what=what, praise=praise)
+    if feedback.status == WRONG and callable(function) and not any(s.hint == feedback.message for s in slips):
+        hint = _square_slip(function, square_slips, read, observe)
+        if hint:
+            return Feedback(WRONG, hint)
+    return feedback
+
+
+def backward(function):
+    """Check `backward(net, fp, Y)`: (dL_dW, dL_db) for an all-sigmoid Network with loss ½(ŷ − y)², on
+    the notebook's network and hidden random architectures."""
+    return check_layer_loop(
+        function, cases=_loop_cases(), expected=backward_solution, slips=BACKWARD_SLIPS, square_slips=SQUARE_SLIPS,
+        what="backward",
+        praise=("Every weight and every bias of every layer matches net.backward, on the notebook's network and "
+                "on random ones: one loop, any depth."))

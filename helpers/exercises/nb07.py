@@ -107,3 +107,263 @@ def cat_loss(answer):
         praise=(f"−ln({p_cat:.2f}) = {expected:.2f}. Had the network been sure it was a dog (P(cat) = 0.01), "
                 f"the loss would be {-math.log(0.01):.2f}: confident mistakes cost the most."),
     )
+
+
+# ---- Exercise 4 (code): the mini-batch training loop ----
+#
+# The learner writes `train_loop(net, X, Y, eta, epochs, batch_size, seed)` and returns the list of
+# training losses: before any update, then after each epoch. The check trains a fresh copy of the
+# same network with helpers.train from the same seed and compares the two histories number for number.
+
+from ..codecheck import Case, Slip, check_function, shown  # noqa: E402
+from ..network import Network  # noqa: E402
+from ..training import train  # noqa: E402
+
+_LOOP_SEED = 707
+N_HIDDEN_RUNS = 4
+# The notebook's example: its cat-or-dog network, 3 epochs of batches of 25 with η = 0.5, seed 0.
+LOOP_EXAMPLE = {"eta": 0.5, "epochs": 3, "batch_size": 25, "seed": 0}
+
+
+def train_loop_solution(net, X, Y, eta, epochs, batch_size, seed):
+    """Each epoch: shuffle the sample numbers, walk through them batch by batch, forward, backward, update;
+    after it, the loss on the whole training set."""
+    rng = np.random.default_rng(seed)
+    losses = [net.loss_value(X, Y)]
+    n = len(X)
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            batch = order[start:start + batch_size]
+            fp = net.forward(X[batch])
+            grads = net.backward(fp, Y[batch])
+            net.step(grads, eta)
+        losses.append(net.loss_value(X, Y))
+    return losses
+
+
+def _by_helpers_train(net, X, Y, eta, epochs, batch_size, seed):
+    return train(net, X, Y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed).loss
+
+
+def _loop(order_of, batches, record, *, update=None, fresh_rng_each_epoch=False, record_start=False):
+    """A training loop with one piece swapped for a slip."""
+    def loop(net, X, Y, eta, epochs, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        losses = [net.loss_value(X, Y)]
+        n = len(X)
+        for epoch in range(epochs):
+            if fresh_rng_each_epoch:
+                rng = np.random.default_rng(seed)
+            if record_start and epoch > 0:
+                losses.append(net.loss_value(X, Y))
+            order = order_of(rng, n)
+            batch_losses = []
+            for x_rows, y_rows in batches(order, n, batch_size):
+                fp = net.forward(X[x_rows])
+                batch_losses.append(net.loss_value(X[x_rows], Y[y_rows]))
+                grads = net.backward(fp, Y[y_rows])
+                if update is None:
+                    net.step(grads, eta)
+                else:
+                    update(net, grads, eta)
+            if not record_start:
+                losses.append(record(net, X, Y, batch_losses))
+        if record_start:
+            losses.append(net.loss_value(X, Y))
+        return losses
+    return loop
+
+
+def _shuffled(rng, n):
+    return rng.permutation(n)
+
+
+def _batches(order, n, size):
+    return [(order[s:s + size], order[s:s + size]) for s in range(0, n, size)]
+
+
+def _whole_set(net, X, Y, batch_losses):
+    return net.loss_value(X, Y)
+
+
+def _climb(net, grads, eta):
+    for l in range(1, net.depth + 1):
+        net.W[l] = net.W[l] + eta * grads.dL_dW[l]
+        net.b[l] = net.b[l] + eta * grads.dL_db[l]
+
+
+TRAIN_LOOP_SLIPS = [
+    Slip(_loop(_shuffled, lambda order, n, size: [(order[s:s + size], np.arange(n)[s:s + size])
+                                                  for s in range(0, n, size)], _whole_set),
+         "You shuffled X but not y: each batch pairs shuffled inputs with the targets in their old order, so the "
+         "network learns from wrong labels. Index both with the same batch of sample numbers: X[batch], Y[batch]."),
+    Slip(_loop(lambda rng, n: np.arange(n), _batches, _whole_set),
+         "The samples are never shuffled: every epoch walks through them in the same order. Draw a new order each "
+         "epoch with order = rng.permutation(n), from one rng = np.random.default_rng(seed) made before the loop."),
+    Slip(_loop(_shuffled, _batches, _whole_set, fresh_rng_each_epoch=True),
+         "Every epoch uses the same shuffled order: you make the random generator inside the epoch loop. Make "
+         "rng = np.random.default_rng(seed) once, before the loop, and call rng.permutation(n) each epoch."),
+    Slip(_loop(_shuffled, _batches, lambda net, X, Y, batch_losses: batch_losses[-1]),
+         "You recorded the loss of the last batch only. After each epoch record the loss on the whole training set: "
+         "net.loss_value(X, Y)."),
+    Slip(_loop(_shuffled, _batches, lambda net, X, Y, batch_losses: float(np.mean(batch_losses))),
+         "You recorded the average of the batch losses during the epoch, each measured before its update. The "
+         "history holds the loss on the whole training set after the epoch: net.loss_value(X, Y)."),
+    Slip(_loop(_shuffled, lambda order, n, size: [(order, order)], _whole_set),
+         "One update per epoch: you trained on the whole set at once. Slice the shuffled order into batches of "
+         "batch_size: for start in range(0, n, batch_size): batch = order[start:start + batch_size]."),
+    Slip(_loop(_shuffled, lambda order, n, size: [(order[s:s + size], order[s:s + size])
+                                                  for s in range(0, n - size + 1, size)], _whole_set),
+         "The last, shorter batch is missing: when n is not a multiple of batch_size, range(0, n, batch_size) "
+         "still reaches it, and order[start:start + batch_size] simply gives fewer samples."),
+    Slip(_loop(_shuffled, _batches, _whole_set, update=_climb),
+         "The loss climbs: your update adds the gradient. Step against it, W − η ∂L/∂W, or call net.step(grads, eta)."),
+]
+
+
+def _cat_dog_case():
+    def make():
+        scaler, _ = _scaler()
+        X, y = load_cat_dog()
+        X_train, _, y_train, _ = train_test_split(X, y, seed=0)
+        net = Network([2, 8, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+        e = LOOP_EXAMPLE
+        return net, scaler.transform(X_train), y_train, e["eta"], e["epochs"], e["batch_size"], e["seed"]
+    return Case("the notebook's network", make, "Network([2, 8, 2]), 225 animals, η = 0.5, 3 epochs, batches of 25")
+
+
+def _random_run(rng, i):
+    n = int(rng.integers(11, 24))
+    batch_size = int(rng.integers(3, 8))
+    if n % batch_size == 0:
+        n += 1  # a shorter last batch, so that dropping it shows
+    sizes = [int(rng.integers(2, 4)), int(rng.integers(2, 6)), int(rng.integers(2, 4))]
+    epochs, seed, net_seed = int(rng.integers(2, 4)), int(rng.integers(0, 100)), int(rng.integers(0, 100))
+
+    def make():
+        data = np.random.default_rng(_LOOP_SEED + i)
+        X = data.normal(size=(n, sizes[0]))
+        labels = data.integers(0, sizes[-1], size=n)
+        net = Network(sizes, ["tanh", "softmax"], "cross_entropy", seed=net_seed)
+        return net, X, labels, 0.5, epochs, batch_size, seed
+    return Case("a hidden random run", make, f"sizes {sizes}, {n} samples, batches of {batch_size}, {epochs} epochs")
+
+
+def _train_loop_cases():
+    rng = np.random.default_rng(_LOOP_SEED)
+    return [_cat_dog_case()] + [_random_run(rng, i) for i in range(N_HIDDEN_RUNS)]
+
+
+def observe_history(function, args):
+    """What the loop returned, and how many epochs it was asked for."""
+    return function(*args), args[4]
+
+
+def read_history(observed):
+    value, epochs = observed
+    if value is None:
+        return None, "Your function returned None. End it with `return losses`, the list of recorded losses."
+    if type(value).__name__ == "History":
+        value = value.loss
+    if isinstance(value, (str, bytes, dict, set)) or not hasattr(value, "__len__"):
+        return None, f"Expected a list of losses, but your function returned {shown(value)}."
+    if len(value) != epochs + 1:
+        return None, (f"Your list holds {len(value)} losses, but {epochs} epochs need {epochs + 1}: the loss before "
+                      "any update, then one after each epoch.")
+    numbers_ = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float, np.floating, np.integer)):
+            if isinstance(item, np.ndarray) and item.size == 1:
+                item = item.item()
+            else:
+                return None, f"Each loss must be one number, but your list holds {shown(item)}."
+        numbers_.append(float(item))
+    return tuple(numbers_), None
+
+
+def train_loop(function):
+    """Check `train_loop(net, X, Y, eta, epochs, batch_size, seed)` against helpers.train from the same seed."""
+    return check_function(
+        function, cases=_train_loop_cases(), expected=_by_helpers_train, read=read_history, observe=observe_history,
+        slips=TRAIN_LOOP_SLIPS, arguments="net, X, Y, eta, epochs, batch_size, seed", what="train_loop",
+        praise=("Your history matches helpers.train's, number for number: shuffle, slice, forward, backward, "
+                "update, record. That is all `train` does."))
+
+
+# ---- Exercise 5 (code): δ of softmax with cross-entropy ----
+
+DELTA_EXAMPLE = (np.array([[0.4, 1.2], [2.0, -1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
+N_HIDDEN_LOGITS = 5
+
+
+def _softmax_rows(z, axis=1):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_delta_solution(z, Y):
+    """δ = ∂L/∂z = (softmax(z) − Y) / N for the mean cross-entropy of softmax(z) against one-hot Y."""
+    return (_softmax_rows(z) - Y) / len(z)
+
+
+SOFTMAX_DELTA_SLIPS = [
+    Slip(lambda z, Y: _softmax_rows(z) - Y,
+         "N times too large: the loss is the mean over the N samples, so δ = (p − y) / N."),
+    Slip(lambda z, Y: (Y - _softmax_rows(z)) / len(z),
+         "Right size, wrong sign: δ = (p − y)/N. Raising the true class's logit must lower the loss, so its entry "
+         "of δ is negative, p − 1 < 0."),
+    Slip(lambda z, Y: (z - Y) / len(z),
+         "You used the logits z where the probabilities belong: δ = (softmax(z) − y) / N."),
+    Slip(lambda z, Y: (_softmax_rows(z) - Y) / len(z) * _softmax_rows(z) * (1 - _softmax_rows(z)),
+         "You multiplied by p(1 − p), as if each probability depended on its own logit only. Softmax's Jacobian is "
+         "not diagonal: every logit moves every probability, and summing those paths leaves just (p − y) / N."),
+    Slip(lambda z, Y: (_softmax_rows(z, axis=0) - Y) / len(z),
+         "Your softmax runs down the columns, across samples. Each sample's probabilities add up to 1 along its "
+         "row: normalise with axis=1."),
+    Slip(lambda z, Y: (_softmax_rows(z) - Y) / z.shape[1],
+         "You divided by the number of classes. The 1/N comes from averaging over the N samples, len(z)."),
+]
+
+
+def _delta_cases():
+    example = Case("the worked example", lambda: tuple(a.copy() for a in DELTA_EXAMPLE),
+                   "z = [[0.4, 1.2], [2.0, −1.0]], Y = [[1, 0], [0, 1]]")
+    rng = np.random.default_rng(_LOOP_SEED + 1)
+    cases = [example]
+    for _ in range(N_HIDDEN_LOGITS):
+        n, k = int(rng.integers(3, 7)), int(rng.integers(2, 5))
+        if n == k:
+            n += 1  # not square, so a softmax down the wrong axis cannot hide
+        z = rng.normal(0, 2, size=(n, k))
+        Y = np.eye(k)[rng.integers(0, k, size=n)]
+        cases.append(Case("a hidden random batch", lambda z=z, Y=Y: (z.copy(), Y.copy()), f"{n} samples, {k} classes"))
+    return cases
+
+
+def observe_delta(function, args):
+    return function(*args), args[0].shape
+
+
+def read_delta(observed):
+    value, want = observed
+    if value is None:
+        return None, "Your function returned None. End it with `return` followed by δ, an array like z."
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None, f"Expected an array of numbers shaped like z, but your function returned {shown(value)}."
+    if array.shape != want:
+        if array.shape == want[::-1]:
+            return None, f"δ has shape {array.shape}, z's transposed: keep one row per sample, shape {want}."
+        return None, (f"δ has shape {array.shape}, but it must have the shape of z, {want}: one entry per logit. "
+                      "(Summing over the samples belongs to ∂L/∂W, not to δ.)")
+    return tuple(float(x) for x in array.ravel()), None
+
+
+def softmax_delta(function):
+    """Check `softmax_delta(z, Y)`: δ = (softmax(z) − Y) / N, on the example and hidden random batches."""
+    return check_function(
+        function, cases=_delta_cases(), expected=softmax_delta_solution, read=read_delta, observe=observe_delta,
+        slips=SOFTMAX_DELTA_SLIPS, arguments="z, Y", what="softmax_delta",
+        praise="δ = (p − y) / N: the predicted probabilities minus the one-hot truth, over the batch size.")
