@@ -324,6 +324,7 @@ def test_the_cat_or_dog_run_of_notebook_09_matches_network_and_counts_its_nodes(
     assert len(X_train_s) == 225  # 9 batches of 25 per epoch
     net = Network([2, 8, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
     params = ValueParameters(net.copy())
+    assert len(params.all()) == net.num_parameters == 42
     loss = batch_loss(params, X_train_s, y_train)
     assert count_nodes(loss) == 25_020
     loss.backward()
