@@ -1,0 +1,294 @@
+"""A whole class on one server: how many learners one Jupyter server holds, for `make bench`.
+
+One JupyterLab server on 127.0.0.1 (tests/lab_server.py). Kernels are started through its REST API,
+as a hub's learners would start them; each runs notebook 04's code cells up to the weight explorer
+and builds the explorer. Then every learner moves w1 at a learner's pace, one move every 250 ms,
+sent as the frontend sends it (a comm message asking the slider's model to update its value). The
+time to reply is from sending the move to the kernel saying it is idle again, after the callback has
+run and the new picture has been sent. The class grows (1, 2, 4, 8, 16, ...) until the median reply
+takes longer than 100 ms, memory runs short, or the time bound is reached.
+
+Nothing is asserted: `run()` returns rows for tests/bench.py's table. Kernels and server are always
+shut down. `python tests/bench_class.py --quick` tries a class of 1 and 2 with 2 moves each.
+"""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lab_server import ROOT, LabServer  # noqa: E402
+
+PACE = 0.25  # seconds between one learner's moves
+LIMIT_MS = 100  # the median reply a class can bear
+TIME_BOUND = 100  # seconds for the whole class bench
+SPARE_MEMORY = 1 << 30  # leave this much memory free
+
+FIND_SLIDER = '''
+import ipywidgets as _widgets
+from helpers.widgets import weight_explorer as _bench_weight_explorer
+
+_bench_explorer = _bench_weight_explorer()
+_bench_stack = [_bench_explorer]
+while _bench_stack:
+    _w = _bench_stack.pop(0)
+    if isinstance(_w, _widgets.FloatSlider) and _w.description == "w1":
+        _bench_w1 = _w
+        print(_w.model_id)
+        break
+    _bench_stack.extend(getattr(_w, "children", ()))
+'''
+
+
+def notebook_04_cells():
+    """Notebook 04's code cells before the one that shows the weight explorer."""
+    nb = nbformat.read(ROOT / "notebooks" / "04_backprop_by_hand.ipynb", as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "weight_explorer(" in cell.source:
+            break
+        cells.append(cell.source)
+    return cells
+
+
+def learners_text(n):
+    return f"{n} learner{'s' * (n != 1)}"
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = psutil.virtual_memory().total / 2**30
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{cpu}, {os.cpu_count()} cores, {ram:.1f} GiB RAM, load {load:.1f} at start"
+
+
+class Api:
+    """The server's REST API, with the _xsrf cookie a browser would carry (the server asks for it on POST)."""
+
+    def __init__(self, lab):
+        import http.cookiejar
+
+        self.url = lab.url
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.opener.open(f"{lab.url}/lab", timeout=60).close()
+        self.xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json", "X-XSRFToken": self.xsrf})
+        with self.opener.open(request, timeout=60) as response:
+            text = response.read()
+        return json.loads(text) if text else None
+
+
+class Learner:
+    """One kernel on the server, driven through the kernel protocol as a browser tab would drive it."""
+
+    def __init__(self, lab, api):
+        from jupyter_client import BlockingKernelClient
+
+        self.kernel_id = api.call("POST", "/api/kernels", {"name": "python3"})["id"]
+        self.lab, self.api = lab, api
+        self.client = BlockingKernelClient(
+            connection_file=str(lab.workdir / "home" / "runtime" / f"kernel-{self.kernel_id}.json"))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=120)
+        self.slider_id = None
+        self.replies = []
+        self.pictures = 0  # moves whose reply carried a new picture
+        self.last_value = None
+        self.error = None
+
+    def run(self, code):
+        out, errors = [], []
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                errors.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+
+        self.client.execute_interactive(code, output_hook=hook, timeout=180)
+        if errors:
+            raise RuntimeError(f"a learner's kernel failed: {errors[0]}")
+        return "".join(out)
+
+    def open_notebook_04(self, cells):
+        try:
+            for source in cells:
+                self.run(source)
+            self.slider_id = self.run(FIND_SLIDER).strip().splitlines()[-1]
+        except Exception as exc:  # raised again in the main thread
+            self.error = exc
+
+    def check(self):
+        """The kernel's w1 is the last value sent, and every move sent a picture: the replies timed real work."""
+        value = float(self.run("print(_bench_w1.value)").strip())
+        if self.last_value is not None and value != self.last_value:
+            raise RuntimeError(f"a learner's w1 is {value}, but the last move sent {self.last_value}")
+        if self.pictures != len(self.replies):
+            raise RuntimeError(f"only {self.pictures} of {len(self.replies)} moves sent back a picture")
+
+    def pid(self):
+        connection = f"kernel-{self.kernel_id}.json"
+        for child in psutil.Process(self.lab.process.pid).children(recursive=True):
+            try:
+                if any(connection in part for part in child.cmdline()):
+                    return child.pid
+            except psutil.Error:
+                continue
+        return None
+
+    def rss(self):
+        pid = self.pid()
+        return psutil.Process(pid).memory_info().rss if pid else float("nan")
+
+    def move(self, value):
+        """Send one slider move; return the seconds until the kernel is idle again."""
+        content = {"comm_id": self.slider_id,
+                   "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}}
+        msg = self.client.session.msg("comm_msg", content)
+        start = time.perf_counter()
+        self.client.shell_channel.send(msg)
+        self.last_value = value
+        picture = False
+        while True:
+            reply = self.client.get_iopub_msg(timeout=30)
+            picture = picture or (reply["msg_type"] == "comm_msg" and bool(reply.get("buffers")))
+            if (reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]
+                    and reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle"):
+                self.pictures += picture
+                return time.perf_counter() - start
+
+    def moves(self, count, offset, seed):
+        """`count` moves, one every PACE seconds (later if a reply is late), starting after `offset` seconds."""
+        rng = np.random.default_rng(seed)
+        self.replies, self.pictures = [], 0
+        next_time = time.perf_counter() + offset
+        for _ in range(count):
+            time.sleep(max(0.0, next_time - time.perf_counter()))
+            self.replies.append(self.move(round(float(rng.uniform(-3, 3)), 2)))
+            next_time += PACE
+
+    def stop(self):
+        self.client.stop_channels()
+        try:
+            self.api.call("DELETE", f"/api/kernels/{self.kernel_id}")
+        except OSError:
+            pass
+
+
+def drain(learners):
+    """Throw away what the kernels published while starting, so replies are matched quickly."""
+    for learner in learners:
+        while True:
+            try:
+                learner.client.get_iopub_msg(timeout=0.05)
+            except Exception:
+                break
+
+
+def run(sizes=(1, 2, 4, 8, 16, 32, 64), moves=20, row=None, time_bound=TIME_BOUND):
+    """Grow the class until it no longer holds; call row(...) for each figure. Returns the rows."""
+    rows = []
+
+    def add(*cells):
+        rows.append(cells)
+        if row is not None:
+            row(*cells)
+        else:
+            print("  " + " | ".join(str(c) for c in cells if c != ""), flush=True)
+
+    print(f"A whole class on one server: every learner moves the weight explorer every {PACE * 1000:.0f} ms")
+    add("class", "machine", machine())
+    start = time.monotonic()
+    cells = notebook_04_cells()
+    learners, held, per_learner, stopped = [], None, float("nan"), "the largest class tried"
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        lab = LabServer(tmp).start()
+        try:
+            api = Api(lab)
+            for size in sizes:
+                new = size - len(learners)
+                elapsed = time.monotonic() - start
+                setup_each = (elapsed / max(1, len(learners))) if learners else 5.0
+                if elapsed + new * setup_each / 2 + moves * PACE + 5 > time_bound:
+                    stopped = f"the time bound ({time_bound} s) before {learners_text(size)}"
+                    break
+                if learners and psutil.virtual_memory().available - new * per_learner < SPARE_MEMORY:
+                    stopped = f"memory, before {learners_text(size)}"
+                    break
+                starting = [threading.Thread(target=lambda: learners.append(Learner(lab, api))) for _ in range(new)]
+                for thread in starting:
+                    thread.start()
+                for thread in starting:
+                    thread.join()
+                if len(learners) != size:
+                    raise RuntimeError(f"only {len(learners)} of {size} kernels started")
+                opening = [threading.Thread(target=learner.open_notebook_04, args=(cells,))
+                           for learner in learners[-new:]]
+                for thread in opening:
+                    thread.start()
+                for thread in opening:
+                    thread.join()
+                for learner in learners:
+                    if learner.error is not None:
+                        raise learner.error
+                drain(learners)
+                per_learner = statistics.median(learner.rss() for learner in learners)
+                moving = [threading.Thread(target=learner.moves, args=(moves, i * PACE / size, i))
+                          for i, learner in enumerate(learners)]
+                for thread in moving:
+                    thread.start()
+                for thread in moving:
+                    thread.join()
+                for learner in learners:
+                    learner.check()
+                replies = [t for learner in learners for t in learner.replies]
+                median, p90 = statistics.median(replies) * 1e3, float(np.percentile(replies, 90)) * 1e3
+                holds = median <= LIMIT_MS
+                add("class", f"{learners_text(size)}: reply to a move, median / p90", f"{median:.0f} / {p90:.0f} ms",
+                    f"<= {LIMIT_MS} ms median", "holds" if holds else "too slow")
+                if not holds:
+                    stopped = f"a median reply over {LIMIT_MS} ms at {learners_text(size)}"
+                    break
+                held = size
+        finally:
+            for learner in learners:
+                learner.stop()
+            lab.stop()
+    add("class", "memory per learner (kernel RSS after notebook 04, median)", f"{per_learner / 2**20:.0f} MiB")
+    add("class", "largest class that holds", f"{learners_text(held or 0)} (stopped by {stopped})",
+        f"median reply <= {LIMIT_MS} ms")
+    print(f"  class bench took {time.monotonic() - start:.0f} s")
+    return rows
+
+
+if __name__ == "__main__":
+    if "--quick" in sys.argv:
+        run(sizes=(1, 2), moves=2)
+    else:
+        run()
