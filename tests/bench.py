@@ -257,6 +257,19 @@ def bench_shortcut():
             f"{t_bp * 1e3:.2f} / {t_fd * 1e3:.0f} ms = {t_fd / t_bp:.0f}x")
 
 
+def bench_browser_and_class():
+    """What a learner feels in JupyterLab (tests/bench_browser.py), and how many learners one server holds
+    (tests/bench_class.py): each reported as not measured, rather than ending the run, if it cannot start."""
+    import bench_browser
+    import bench_class
+
+    for section, measure in (("browser", bench_browser.run), ("class", bench_class.run)):
+        try:
+            measure(row=row)
+        except Exception as exc:  # noqa: BLE001 -- the other figures are still worth printing
+            row(section, "not measured", f"{type(exc).__name__}: {(str(exc).splitlines() or [""])[0][:120]}", "", "NOT MEASURED")
+
+
 def print_table():
     print()
     header = ("section", "measured", "figure", "goal", "")
@@ -275,6 +288,7 @@ def main():
     bench_stepper()
     bench_autograd()
     bench_course()
+    bench_browser_and_class()
     print_table()
     print(f"make bench took {time.perf_counter() - start:.0f} s")
 
