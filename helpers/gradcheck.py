@@ -221,3 +221,31 @@ def gradient_costs(net, n_samples):
     backward = n_samples * (sum(products) + sum(products[1:]))
     return {"forward": forward, "backward": backward, "backprop": forward + backward,
             "finite_differences": 2 * net.num_parameters * forward}
+
+
+def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
+    """Like check_network_gradients, for a backward pass you wrote: `backward(net, fp, Y)` must return
+    (dL_dW, dL_db), two dicts keyed by layer number. Returns a GradientCheck, layer by layer.
+
+    Y is the targets as net.backward sees them (one-hot rows for a softmax network).
+    """
+    if not callable(backward):
+        raise TypeError(f"backward must be your function backward(net, fp, Y), but got {validate._describe(backward)}")
+    X = net.check_inputs(X)
+    Y = net.check_targets(y, X.shape[0])
+    result = backward(net.copy(), net.forward(X), Y)
+    if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(isinstance(r, dict) for r in result)):
+        raise TypeError("backward must return (dL_dW, dL_db), two dicts keyed by layer number, but it returned "
+                        f"{validate._describe(result)}")
+    dL_dW, dL_db = result
+    parts = []
+    for l in range(1, net.depth + 1):
+        for name, grads, param in (("dL_dW", dL_dW, net.W[l]), ("dL_db", dL_db, net.b[l])):
+            if l not in grads:
+                raise ValueError(f"{name} has no entry for layer {l}; it needs one for every layer 1 to {net.depth}")
+            grad = np.asarray(grads[l], dtype=np.float64)
+            if grad.shape != param.shape:
+                raise ValueError(f"{name}[{l}] has shape {grad.shape}, but the parameter has shape {param.shape}")
+            parts.append(grad.ravel())
+    exact = np.concatenate(parts)
+    return compare_gradients(net, exact, network_numerical_gradient(net, X, Y, eps, h=h))

@@ -316,9 +316,8 @@ def read_layer_gradients(observed):
     return tuple(numbers_), None
 
 
-def _square_slip(function, slips, read, observe):
+def _square_slip(function, slips, read, observe, case):
     """The hint of the first slip in `slips` that the learner's function matches on a square network, or None."""
-    case = _square_case()
     observed, error = call_with_time_limit(observe, (function, case.make()))
     if error is not None:
         return None
@@ -336,12 +335,12 @@ def _square_slip(function, slips, read, observe):
 
 
 def check_layer_loop(function, *, cases, expected, slips, square_slips, what, praise, arguments="net, fp, Y",
-                     read=read_layer_gradients, observe=observe_gradients):
+                     read=read_layer_gradients, observe=observe_gradients, square_case=_square_case):
     """check_function, then, if wrong, a look at a square network for slips whose shapes only fit there."""
     feedback = check_function(function, cases=cases, expected=expected, read=read, observe=observe, slips=slips,
                               arguments=arguments, what=what, praise=praise)
     if feedback.status == WRONG and callable(function) and not any(s.hint == feedback.message for s in slips):
-        hint = _square_slip(function, square_slips, read, observe)
+        hint = _square_slip(function, square_slips, read, observe, square_case())
         if hint:
             return Feedback(WRONG, hint)
     return feedback

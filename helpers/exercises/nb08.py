@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import bugs
 from ..bugs import BUGS, KINDS
 from ..checks import check_choice, check_number
 from ..gradcheck import AGREE, SUSPICIOUS, relative_error
@@ -103,3 +104,117 @@ def weights_mean_something(answer):
         praise=("b. ∂L/∂w says how fast the training loss changes when you nudge w, for this network as it is, "
                 "and nothing more: it is a computation over parameters, not an explanation of cats and dogs."),
     )
+
+
+# ---- Exercise 5 (code): a real bug hunt ----
+#
+# The notebook hands the learner `backward(net, fp, Y)` for a network with tanh hidden layers and a
+# softmax output, with one bug planted: tanh's slope computed from z instead of from a. The per-layer
+# gradient check (helpers.gradcheck.check_backward_function) shows the output layer agrees and every
+# hidden layer fails; the learner fixes the line and `check.fixed_backward` runs the fixed function.
+
+from ..codecheck import Case, Slip  # noqa: E402
+from ..network import Network  # noqa: E402
+from .nb06 import check_layer_loop  # noqa: E402
+
+HUNT_SIZES = [2, 6, 6, 2]
+HUNT_SAMPLES = 20
+_HUNT_SEED = 808
+N_RANDOM_HUNTS = 4
+
+
+def hunt_network():
+    """The bug hunt's network: Network([2, 6, 6, 2]) with tanh, tanh, softmax and cross-entropy, seed 0."""
+    return Network(HUNT_SIZES, ["tanh", "tanh", "softmax"], "cross_entropy", seed=0)
+
+
+def hunt_data():
+    """The first 20 animals of the standardised training set of notebook 07: X (20, 2), labels (20,)."""
+    X, y = bugs.demo_data()
+    return X[:HUNT_SAMPLES], y[:HUNT_SAMPLES]
+
+
+def _hunt_loop(output_delta, slope):
+    def backward(net, fp, Y):
+        D, N = net.depth, len(Y)
+        delta = {D: output_delta(fp, Y, N, D)}
+        dL_dW, dL_db = {}, {}
+        for l in range(D, 0, -1):
+            dL_dW[l] = delta[l].T @ fp.a[l - 1]
+            dL_db[l] = delta[l].sum(axis=0)
+            if l > 1:
+                delta[l - 1] = (delta[l] @ net.W[l]) * slope(fp, l - 1)
+        return dL_dW, dL_db
+    return backward
+
+
+def _p_minus_y(fp, Y, N, D):
+    return (fp.a[D] - Y) / N
+
+
+fixed_backward_solution = _hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.a[l] ** 2)
+fixed_backward_solution.__doc__ = "The hunt's backward pass with the bug fixed: tanh′(z) = 1 − tanh(z)² = 1 − a²."
+backward_with_the_bug = _hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.z[l] ** 2)
+
+HUNT_SLIPS = [
+    Slip(backward_with_the_bug,
+         "That is still the planted bug: the output layer agrees and every hidden layer fails, so look at the line "
+         "that takes δ down a layer. tanh′(z) = 1 − tanh(z)² = 1 − a², so the slope is 1 - fp.a[l - 1] ** 2."),
+    Slip(_hunt_loop(_p_minus_y, lambda fp, l: 1.0),
+         "Now the slope is gone altogether: that is the missing-derivative bug of section 3.2. Keep the slope, "
+         "computed from the activation: 1 - fp.a[l - 1] ** 2."),
+    Slip(_hunt_loop(_p_minus_y, lambda fp, l: fp.a[l] * (1 - fp.a[l])),
+         "a(1 − a) is the sigmoid's slope. These hidden layers are tanh: 1 − a²."),
+    Slip(_hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.a[l]),
+         "The square is missing: tanh′ = 1 − a², not 1 − a."),
+    Slip(_hunt_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N * fp.a[D] * (1 - fp.a[D]),
+                    lambda fp, l: 1 - fp.a[l] ** 2),
+         "The output's δ was right: for softmax with cross-entropy δ = (p − y)/N, with no p(1 − p) after it. "
+         "Softmax's Jacobian is not diagonal, and the sum over its paths is already in (p − y)/N."),
+]
+
+HUNT_SQUARE_SLIPS = [
+    Slip(_hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.a[l + 1] ** 2),
+         "The slope belongs to the layer δ arrives at, l − 1: 1 - fp.a[l - 1] ** 2. Yours comes from layer l."),
+]
+
+
+def _hunt_case(name, sizes, seed, n, data_seed):
+    def make():
+        hidden = len(sizes) - 2
+        net = Network(sizes, ["tanh"] * hidden + ["softmax"], "cross_entropy", seed=seed, weight_scale=1.0)
+        for l in net.b:
+            net.b[l] = np.random.default_rng(seed + l).normal(0.0, 0.5, size=net.b[l].shape)
+        rng = np.random.default_rng(data_seed)
+        X = rng.normal(size=(n, sizes[0]))
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=n)]
+        return net, net.forward(X), Y
+    return Case(name, make, f"sizes {sizes}, a batch of {n}")
+
+
+def _hunt_cases():
+    def example():
+        net = hunt_network()
+        X, y = hunt_data()
+        return net, net.forward(X), net.check_targets(y, len(y))
+    cases = [Case("the hunt's network", example, "Network([2, 6, 6, 2]) and 20 animals")]
+    rng = np.random.default_rng(_HUNT_SEED)
+    for i in range(N_RANDOM_HUNTS):
+        depth = int(rng.integers(2, 5))
+        sizes = [int(rng.integers(2, 5))] + [int(rng.integers(2, 7)) for _ in range(depth - 1)] + [int(rng.integers(2, 4))]
+        cases.append(_hunt_case("a hidden random network", sizes, int(rng.integers(0, 1000)), int(rng.integers(3, 8)),
+                                _HUNT_SEED + i))
+    return cases
+
+
+def _hunt_square_case():
+    return _hunt_case("a network whose layers are all as wide", [3, 3, 3, 3], 5, 4, _HUNT_SEED + 100)
+
+
+def fixed_backward(function):
+    """Check the learner's fixed `backward(net, fp, Y)` on the hunt's network and hidden random tanh networks."""
+    return check_layer_loop(
+        function, cases=_hunt_cases(), expected=fixed_backward_solution, slips=HUNT_SLIPS,
+        square_slips=HUNT_SQUARE_SLIPS, square_case=_hunt_square_case, what="your fixed backward",
+        praise=("Fixed: every layer matches net.backward, here and on random networks. The per-layer check pointed "
+                "at the hidden layers; the line that takes δ down a layer held the slip."))
