@@ -47,6 +47,18 @@ def new_figure(figsize=style.FIGSIZE, **subplot_kw):
     return fig
 
 
+def drawing(method):
+    """Decorate a widget callback that changes its figure and renders it: it runs under RENDER_LOCK."""
+    import functools
+
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with RENDER_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
+
 class FigureView:
     """Show `fig` in an ipywidgets.Image and re-render it on demand."""
 

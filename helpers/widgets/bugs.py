@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .. import bugs, style
-from ._base import CourseWidget, FigureView, new_figure, with_minus_signs
+from ._base import CourseWidget, drawing, FigureView, new_figure, with_minus_signs
 
 MAX_LAYERS = max(len(bugs.SIZES), len(bugs.DEEP_SIZES)) - 1
 """The most layers any job has: one bar position for each."""
@@ -177,6 +177,7 @@ class BugExplorer(CourseWidget):
             ax.set_ylim(0.0, high * 1.15)
             ax.set_ylabel("training loss L")
 
+    @drawing
     def _on_change(self, change=None):
         self._update_artists()
         self.view.render()

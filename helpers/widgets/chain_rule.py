@@ -20,7 +20,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import CourseWidget, FigureView, fmt, new_figure, short
+from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, short
 from ._base import number as _number
 
 W = 2.0
@@ -192,6 +192,7 @@ class ChainRuleNudger(CourseWidget):
             f"gap |ΔL/Δx − dL/dx| = {gap:.2e} &nbsp; (it shrinks roughly in step with Δx)"
         )
 
+    @drawing
     def _on_change(self, change=None):
         self._update_artists()
         self.view.render()

@@ -17,7 +17,7 @@ from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
 from ..network import Network
 from ..plots import decision_boundary, loss_curve
 from ..training import train
-from ._base import CourseWidget, FigureView, fmt, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, loss_diverged, new_figure, short
 
 ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
 HIDDEN_RANGE = (1, 16)
@@ -219,6 +219,7 @@ class TrainingDashboard(CourseWidget):
             f"on a 2-{hidden}-2 network, from fresh random weights."
         )
 
+    @drawing
     def _on_train(self, button=None):
         eta, hidden, epochs = self._settings()
         self.train_button.disabled = True

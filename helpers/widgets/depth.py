@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import style, validate
 from ..network import Network
-from ._base import CourseWidget, FigureView, fmt, log_slider, log_value, new_figure
+from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, new_figure
 
 WIDTH = 16
 """Neurons in every hidden layer."""
@@ -234,6 +234,7 @@ class DepthExplorer(CourseWidget):
         self.verdict_label.value = f"<b>{_VERDICT_TEXT[self.verdict]}</b>"
         self.loss_label.value = f"loss on the batch before training: {fmt(self.loss)}"
 
+    @drawing
     def _on_change(self, change=None):
         self._update_artists()
         self.view.render()

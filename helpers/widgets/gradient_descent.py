@@ -23,7 +23,7 @@ from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ..training import descend_tiny
 from matplotlib.ticker import FuncFormatter
 
-from ._base import BlitView, CourseWidget, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import BlitView, CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import number as _number
 
 PAIR = ("w3", "w4")
@@ -159,6 +159,7 @@ class GradientDescentPlayground(CourseWidget):
         readouts = widgets.VBox([self.verdict_label, self.final_loss_label, self.final_y_hat_label])
         super().__init__([widgets.HBox([controls, readouts]), self.view.image])
 
+    @drawing
     def _on_change(self, change):
         self._update()
         self.view.render()

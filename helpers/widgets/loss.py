@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, FigureView, fmt, new_figure, signed
+from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, signed
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -200,10 +200,12 @@ class LossExplorer(CourseWidget):
             f"{rows}</table>"
         )
 
+    @drawing
     def _on_prediction(self, change=None):
         self._update_prediction()
         self.view.render()
 
+    @drawing
     def _on_target(self, change=None):
         self._update_curves()
         self._update_prediction()

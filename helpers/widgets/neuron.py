@@ -13,7 +13,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import get_activation
 from ..plots import ACTIVATION_NAMES, activation_plot
-from ._base import CourseWidget, fmt, new_figure
+from ._base import CourseWidget, drawing, fmt, new_figure
 from ._base import BlitView
 
 X_RANGE = (-2.0, 2.0)
@@ -75,10 +75,12 @@ class NeuronExplorer(CourseWidget):
             self.view.image,
         ])
 
+    @drawing
     def _on_change(self, change):
         self._update()
         self.view.render()
 
+    @drawing
     def _on_activation(self, change):
         self.plot.update(change["new"])
         self._update()

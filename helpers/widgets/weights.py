@@ -12,7 +12,9 @@ import numpy as np
 from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ._base import RENDER_LOCK, BlitView, _plain, CourseWidget, fmt, log_slider, loss_diverged, log_value, new_figure, short, signed
+from ._base import (
+    RENDER_LOCK, BlitView, CourseWidget, fmt, log_slider, log_value, loss_diverged, new_figure, _plain, short, signed,
+)
 
 WEIGHT_RANGE = (-3.0, 3.0)
 WEIGHT_STEP = 0.01
