@@ -267,7 +267,8 @@ def bench_browser_and_class():
         try:
             measure(row=row)
         except Exception as exc:  # noqa: BLE001 -- the other figures are still worth printing
-            row(section, "not measured", f"{type(exc).__name__}: {(str(exc).splitlines() or [""])[0][:120]}", "", "NOT MEASURED")
+            first_line = (str(exc).splitlines() or [""])[0][:120]
+            row(section, "not measured", f"{type(exc).__name__}: {first_line}", "", "NOT MEASURED")
 
 
 def print_table():
