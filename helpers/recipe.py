@@ -1,0 +1,169 @@
+"""The checks practitioners run before a long training run, each a number and a figure.
+
+    overfit_small_batch(net, X, y, ...)    can the network drive the loss on a handful of samples to ~0?
+    baseline(y, classes)                    the loss and accuracy of guessing without looking at the input
+    update_ratios(net, X, y, eta)           ‖η ∂L/∂W[l]‖ / ‖W[l]‖ per layer: about 1e-3 is healthy
+    learning_rate_range(make_net, X, y, ...) the loss after a short run at each of many learning rates
+
+Every function leaves the networks it is given unchanged (it trains copies) and is deterministic.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import style, validate
+from .network import Network
+from .training import train
+
+# A network that cannot bring the loss on a few samples this low has a bug or too little capacity.
+OVERFIT_LOSS = 0.05
+# A healthy update changes each weight matrix by about a thousandth of its size per step.
+HEALTHY_RATIO = 1e-3
+
+
+def _network(net):
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+    return net
+
+
+@dataclass
+class Overfit:
+    """The loss on a small batch, step by step (loss[0] before any update), and whether it got near 0."""
+
+    loss: list
+    n_samples: int
+    threshold: float = OVERFIT_LOSS
+
+    @property
+    def passed(self):
+        return bool(self.loss) and self.loss[-1] < self.threshold
+
+
+def overfit_small_batch(net, X, y, *, n_samples=4, eta=0.5, steps=300):
+    """Train a copy of `net` on the first `n_samples` samples alone, one full-batch step at a time.
+
+    A correct network and backward pass drive that loss close to 0: a few samples can always be
+    memorised. If it stalls far above 0, look for a bug before training on everything.
+    """
+    net = _network(net).copy()
+    n_samples = validate.positive_int(n_samples, "n_samples")
+    X = net.check_inputs(X)
+    if n_samples > len(X):
+        raise ValueError(f"n_samples must be at most the number of samples in X ({len(X)}), but got {n_samples}")
+    steps = validate.positive_int(steps, "steps")
+    history = train(net, X[:n_samples], np.asarray(y)[:n_samples], eta=eta, epochs=steps)
+    return Overfit([float(v) for v in history.loss], n_samples)
+
+
+@dataclass
+class Baseline:
+    """Guessing without looking at the input: the class frequencies of the training labels.
+
+    loss: cross-entropy of always answering those frequencies (the best input-blind loss);
+    accuracy: the share of the most common class (always answering it); frequencies: one per class.
+    """
+
+    loss: float
+    accuracy: float
+    frequencies: np.ndarray
+
+
+def baseline(y, classes):
+    """The input-independent baseline for integer labels `y` (0 .. classes − 1)."""
+    classes = validate.positive_int(classes, "classes", minimum=2)
+    labels = validate.as_array(y, "y", ndim=1)
+    if labels.size == 0:
+        raise ValueError("y must hold at least one label, but it is empty")
+    if np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(f"y must hold whole-number labels from 0 to {classes - 1}, but it holds values from "
+                         f"{labels.min():g} to {labels.max():g}")
+    frequencies = np.bincount(labels.astype(np.int64), minlength=classes) / labels.size
+    seen = frequencies[frequencies > 0]
+    return Baseline(float(-np.sum(seen * np.log(seen))), float(frequencies.max()), frequencies)
+
+
+def update_ratios(net, X, y, eta):
+    """{layer: ‖η ∂L/∂W[l]‖ / ‖W[l]‖} for one gradient step on (X, y): how much of each weight matrix one
+    update changes. About 1e-3 is healthy; 1e-1 and up means η is too large, 1e-6 that the layer barely learns."""
+    net = _network(net)
+    eta = validate.learning_rate(eta)
+    _, grads = net.gradients(X, y)
+    return {l: float(eta * np.linalg.norm(grads.dL_dW[l]) / np.linalg.norm(net.W[l])) for l in range(1, net.depth + 1)}
+
+
+def learning_rate_range(make_net, X, y, etas, *, epochs=5, batch_size=None, seed=0):
+    """The training loss after `epochs` epochs at each learning rate in `etas`, each from a fresh
+    `make_net()`. Returns a list of floats, inf where the run diverged."""
+    if not callable(make_net):
+        raise TypeError(f"make_net must be a function that builds a fresh Network, but got {validate._describe(make_net)}")
+    etas = [validate.learning_rate(eta) for eta in etas]
+    if not etas:
+        raise ValueError("etas must hold at least one learning rate")
+    losses = []
+    for eta in etas:
+        history = train(_network(make_net()), X, y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed)
+        losses.append(float("inf") if history.diverged else float(history.loss[-1]))
+    return losses
+
+
+# ---- figures ----
+
+def _axes(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize or style.FIGSIZE, layout="constrained")
+    return ax
+
+
+def plot_overfit(result, ax=None):
+    """The small batch's loss per step, on a log scale, with the OVERFIT_LOSS line."""
+    ax = _axes(ax)
+    ax.semilogy(result.loss, color=style.PALETTE["blue"], label=f"loss on {result.n_samples} samples")
+    ax.axhline(result.threshold, color=style.PALETTE["grey"], ls="--", lw=1, label=f"{result.threshold:g}")
+    ax.set(xlabel="step", ylabel="loss (log scale)", title="Overfit one tiny batch")
+    ax.legend()
+    return ax
+
+
+def plot_baseline(history_loss, base, ax=None):
+    """A training loss curve against the input-blind baseline loss."""
+    ax = _axes(ax)
+    ax.plot(history_loss, color=style.PALETTE["blue"], label="training loss")
+    ax.axhline(base.loss, color=style.PALETTE["orange"], ls="--", label=f"baseline {base.loss:.3f}")
+    ax.set(xlabel="epoch", ylabel="loss", title="Beat the guess that ignores the input")
+    ax.legend()
+    return ax
+
+
+def plot_update_ratios(ratios_by_eta, ax=None):
+    """Bars of the update-to-weight ratio per layer, one group per learning rate; the 1e-3 line."""
+    ax = _axes(ax)
+    colours = [style.PALETTE[c] for c in ("blue", "orange", "green", "grey")]
+    n = len(ratios_by_eta)
+    for i, (eta, ratios) in enumerate(ratios_by_eta.items()):
+        layers = np.array(sorted(ratios))
+        ax.bar(layers + (i - (n - 1) / 2) * 0.8 / n, [ratios[l] for l in layers], width=0.8 / n,
+               color=colours[i % len(colours)], label=f"η = {eta:g}")
+    ax.axhline(HEALTHY_RATIO, color=style.PALETTE["grey"], ls="--", lw=1, label="1e-3")
+    ax.set_yscale("log")
+    ax.set(xlabel="layer", ylabel="‖η ∂L/∂W‖ / ‖W‖", title="Update-to-weight ratio per layer")
+    ax.set_xticks(layers)
+    ax.legend()
+    return ax
+
+
+def plot_learning_rate_range(etas, losses, ax=None):
+    """The loss after a short run against η on a log axis; diverged runs are marked at the top."""
+    ax = _axes(ax)
+    etas, losses = np.asarray(etas, float), np.asarray(losses, float)
+    finite = np.isfinite(losses)
+    ax.semilogx(etas[finite], losses[finite], "o-", color=style.PALETTE["blue"], label="loss after the short run")
+    if (~finite).any():
+        top = losses[finite].max() if finite.any() else 1.0
+        ax.plot(etas[~finite], np.full((~finite).sum(), top), "x", color=style.PALETTE["orange"], ms=9,
+                label="diverged")
+    ax.set(xlabel="learning rate η (log scale)", ylabel="loss", title="Learning-rate range test")
+    ax.legend()
+    return ax

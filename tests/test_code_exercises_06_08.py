@@ -1,0 +1,201 @@
+"""The code exercises of notebooks 06, 07 and 08: the worked solutions pass, every slip a check names
+gets that hint and not "Correct", and odd functions (raising, None, wrong shape, endless) get a plain hint."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from feedback import wrong_with
+from helpers import Network, bugs, train
+from helpers.checks import CORRECT, UNANSWERED, WRONG
+from helpers.exercises import nb06, nb07, nb08
+from helpers.gradcheck import AGREE, check_backward_function
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+CHECKS = [
+    (nb06.backward, nb06.backward_solution, nb06.BACKWARD_SLIPS + nb06.SQUARE_SLIPS),
+    (nb07.train_loop, nb07.train_loop_solution, nb07.TRAIN_LOOP_SLIPS),
+    (nb07.softmax_delta, nb07.softmax_delta_solution, nb07.SOFTMAX_DELTA_SLIPS),
+    (nb08.fixed_backward, nb08.fixed_backward_solution, nb08.HUNT_SLIPS + nb08.HUNT_SQUARE_SLIPS),
+]
+IDS = ["nb06.backward", "nb07.train_loop", "nb07.softmax_delta", "nb08.fixed_backward"]
+
+
+@pytest.mark.parametrize("exercise, solution, slips", CHECKS, ids=IDS)
+def test_the_worked_solution_passes(exercise, solution, slips):
+    assert exercise(solution).status == CORRECT
+
+
+@pytest.mark.parametrize("exercise, solution, slips", CHECKS, ids=IDS)
+def test_each_slip_gets_its_own_hint_and_not_correct(exercise, solution, slips):
+    assert len({s.hint for s in slips}) == len(slips)
+    for slip in slips:
+        wrong_with(exercise(slip.function), slip.hint)
+
+
+@pytest.mark.parametrize("exercise, solution, slips", CHECKS, ids=IDS)
+def test_unanswered_none_raising_and_endless_functions_get_plain_hints(exercise, solution, slips):
+    def template(*args):
+        raise NotImplementedError
+
+    assert exercise(None).status == UNANSWERED
+    assert exercise(template).status == UNANSWERED
+    wrong_with(exercise(lambda *args: None), "returned None")
+    wrong_with(exercise(lambda *args: 1 / 0), "ZeroDivisionError")
+    wrong_with(exercise(lambda *args: "text"), "Expected")
+
+    def forever(*args):
+        while True:
+            pass
+
+    wrong_with(exercise(forever), "did not finish")
+    wrong_with(exercise(lambda x: x), "must take")
+
+
+def test_the_backward_loop_is_net_backward_on_every_case():
+    for case in nb06._loop_cases():
+        net, fp, Y = case.make()
+        grads = net.backward(fp, Y)
+        dW, db = nb06.backward_solution(net, fp, Y)
+        for l in net.W:
+            np.testing.assert_allclose(dW[l], grads.dL_dW[l], rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(db[l], grads.dL_db[l], rtol=1e-12, atol=1e-15)
+
+
+def test_the_hidden_networks_are_of_several_shapes_and_not_square():
+    sizes = [c.show for c in nb06._loop_cases()[1:]]
+    assert len(set(sizes)) == len(sizes)
+    assert any(len(s.split("],")[0].split(",")) > 4 for s in sizes)  # some deeper than two layers
+
+
+def test_wrong_shapes_of_the_backward_loop_get_a_hint_naming_the_shape():
+    def transposed(net, fp, Y):
+        dW, db = nb06.backward_solution(net, fp, Y)
+        return {l: w.T for l, w in dW.items()}, db
+
+    wrong_with(nb06.backward(transposed), "δ[", "ᵀ · a[")
+
+    def stops_at_layer_2(net, fp, Y):
+        dW, db = nb06.backward_solution(net, fp, Y)
+        del dW[1], db[1]
+        return dW, db
+
+    wrong_with(nb06.backward(stops_at_layer_2), "no entry for layer 1", "range(net.depth, 0, -1)")
+
+    def per_sample_bias(net, fp, Y):
+        dW, db = nb06.backward_solution(net, fp, Y)
+        return dW, {l: np.tile(b, (len(Y), 1)) for l, b in db.items()}
+
+    wrong_with(nb06.backward(per_sample_bias), "sum(axis=0)")
+
+
+def test_a_gradients_object_is_accepted_too():
+    assert nb06.backward(lambda net, fp, Y: net.backward(fp, Y)).ok
+
+
+def test_the_training_loop_is_checked_against_helpers_train():
+    for case in nb07._train_loop_cases():
+        net, X, Y, eta, epochs, batch_size, seed = case.make()
+        mine = nb07.train_loop_solution(net.copy(), X, Y, eta, epochs, batch_size, seed)
+        theirs = train(net.copy(), X, Y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed).loss
+        assert mine == theirs
+        assert len(mine) == epochs + 1 and mine[-1] < mine[0]
+
+
+def test_a_loop_without_the_starting_loss_is_told_how_many_it_needs():
+    def late(net, X, Y, eta, epochs, batch_size, seed):
+        return nb07.train_loop_solution(net, X, Y, eta, epochs, batch_size, seed)[1:]
+
+    wrong_with(nb07.train_loop(late), "the loss before any update")
+
+
+def test_every_hidden_run_has_a_shorter_last_batch():
+    for case in nb07._train_loop_cases()[1:]:
+        _, X, _, _, _, batch_size, _ = case.make()
+        assert len(X) % batch_size != 0
+
+
+def test_softmax_delta_is_the_gradient_of_the_mean_cross_entropy_by_nudging():
+    from helpers.losses import softmax_cross_entropy
+    eps = 1e-6
+    for case in nb07._delta_cases():
+        z, Y = case.make()
+        numerical = np.zeros_like(z)
+        for index in np.ndindex(z.shape):
+            up, down = z.copy(), z.copy()
+            up[index] += eps
+            down[index] -= eps
+            numerical[index] = (softmax_cross_entropy(up, Y) - softmax_cross_entropy(down, Y)) / (2 * eps)
+        np.testing.assert_allclose(nb07.softmax_delta_solution(z, Y), numerical, rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_delta_shapes_get_a_hint():
+    wrong_with(nb07.softmax_delta(lambda z, Y: nb07.softmax_delta_solution(z, Y).T), "transposed")
+    wrong_with(nb07.softmax_delta(lambda z, Y: nb07.softmax_delta_solution(z, Y).sum(axis=0)), "shape of z")
+
+
+def test_the_planted_bug_fails_the_hidden_layers_and_passes_the_output():
+    net = nb08.hunt_network()
+    X, y = nb08.hunt_data()
+    buggy = check_backward_function(nb08.backward_with_the_bug, net, X, y)
+    assert buggy.failing == [(1, "W"), (1, "b"), (2, "W"), (2, "b")]
+    assert buggy.errors[(3, "W")] < AGREE and buggy.errors[(3, "b")] < AGREE
+    fixed = check_backward_function(nb08.fixed_backward_solution, net, X, y)
+    assert fixed.verdict == "agree"
+
+
+def test_the_planted_bug_is_none_of_the_six_demonstrated():
+    net = nb08.hunt_network()
+    X, y = nb08.hunt_data()
+    Y = net.check_targets(y, len(y))
+    fp = net.forward(X)
+    missing = nb08.HUNT_SLIPS[1].function(net, fp, Y)
+    buggy = nb08.backward_with_the_bug(net, fp, Y)
+    assert not np.allclose(missing[0][1], buggy[0][1])
+    assert nb08.fixed_backward(nb08.backward_with_the_bug).message == nb08.HUNT_SLIPS[0].hint
+
+
+def test_check_backward_function_refuses_what_is_not_a_backward_pass():
+    net = nb08.hunt_network()
+    X, y = nb08.hunt_data()
+    with pytest.raises(TypeError, match="backward must"):
+        check_backward_function(None, net, X, y)
+    with pytest.raises(TypeError, match="two dicts"):
+        check_backward_function(lambda net, fp, Y: None, net, X, y)
+    with pytest.raises(ValueError, match="no entry for layer 1"):
+        check_backward_function(lambda net, fp, Y: ({}, {}), net, X, y)
+
+
+def _notebook_cells(name):
+    return json.loads((NOTEBOOKS / name).read_text())["cells"]
+
+
+def _solutions(name):
+    return {m.group(1).split("(")[0]: m.group(0) for cell in _notebook_cells(name) if cell["cell_type"] == "markdown"
+            for m in re.finditer(r"def (\w+)\(.*?(?=```)", "".join(cell["source"]), re.S)
+            if "<summary>Worked solution</summary>" in "".join(cell["source"])}
+
+
+@pytest.mark.parametrize("notebook, name, exercise", [
+    ("06_backprop_any_depth.ipynb", "backward", nb06.backward),
+    ("07_cat_or_dog.ipynb", "train_loop", nb07.train_loop),
+    ("07_cat_or_dog.ipynb", "softmax_delta", nb07.softmax_delta),
+    ("08_debugging_training.ipynb", "fixed_backward", nb08.fixed_backward),
+])
+def test_the_worked_solutions_printed_in_the_notebooks_pass_their_checks(notebook, name, exercise):
+    from helpers import sigmoid_derivative
+    namespace = {"np": np, "sigmoid_derivative": sigmoid_derivative}
+    exec(_solutions(notebook)[name], namespace)
+    assert exercise(namespace[name]).status == CORRECT
+
+
+def test_the_bug_hunt_cell_holds_the_planted_bug():
+    source = next("".join(c["source"]) for c in _notebook_cells("08_debugging_training.ipynb")
+                  if c["cell_type"] == "code" and "def backward(net, fp, Y)" in "".join(c["source"]))
+    namespace = {"np": np}
+    exec(source, namespace)
+    assert nb08.fixed_backward(namespace["backward"]).message == nb08.HUNT_SLIPS[0].hint
