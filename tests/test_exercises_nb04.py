@@ -2,12 +2,13 @@
 
 import importlib
 
+import numpy as np
 import pytest
 
 from feedback import wrong_with
 
 from helpers import checks
-from helpers.checks import CORRECT, WRONG
+from helpers.checks import CORRECT, UNANSWERED, WRONG
 from helpers.exercises import nb04 as check
 
 # The worked example by hand, to four decimals, as the notebook prints it.
@@ -167,3 +168,143 @@ def test_each_listed_slip_gets_its_own_hint_never_another_slips_or_praise(module
             feedback = checks.check_number(wrong, expected, **keywords)
             assert feedback.status == WRONG, (name, wrong)
             assert feedback.message == message, (name, wrong, feedback.message)
+
+
+# ∂L/∂x1 in the fully connected network: two paths, and they add
+
+def test_dL_dx1_is_the_sum_of_the_two_paths_and_agrees_with_nudging_x1():
+    from helpers import Network
+    from helpers.gradcheck import numerical_derivative, relative_error
+    p = check.connected_paths()
+    net = Network.from_weights([list(map(list, check.CONNECTED_W1)), [list(check.CONNECTED_W2)]],
+                               [[0.0, 0.0], [0.0]], activations=["sigmoid", "linear"], loss="squared_error")
+    nudged = numerical_derivative(lambda x1: float(net.loss_value([[x1, X2]], [Y])), X1)
+    assert relative_error(p["dL_dx1"], nudged) < 1e-7
+    assert round(p["dL_dx1"], 4) == 0.0787 and round(p["path1"], 4) == 0.0700 and round(p["path2"], 4) == 0.0087
+    assert check.dL_dx1(p["path1"] + p["path2"]).status == CORRECT
+    assert check.dL_dx1(0.0787).status == CORRECT
+
+
+def test_dL_dx1_one_path_alone_or_the_paths_multiplied_get_their_hints():
+    p = check.connected_paths()
+    wrong_with(check.dL_dx1(p["path1"]), "through h1 alone", "added")
+    wrong_with(check.dL_dx1(p["path2"]), "through h2 alone")
+    wrong_with(check.dL_dx1(p["path1"] * p["path2"]), "You multiplied the two paths", "add")
+    wrong_with(check.dL_dx1(-p["dL_dx1"]), "wrong sign")
+    wrong_with(check.dL_dx1(p["dL_dx1"] / 2), "keeps the 2")
+
+
+# The code exercises: the learner writes the backward pass
+
+def _template(*args):
+    raise NotImplementedError("write your backward pass here")
+
+
+def test_the_worked_solutions_of_the_code_exercises_pass():
+    assert check.backward(check.backward_solution).status == CORRECT
+    assert check.backward_biased(check.backward_biased_solution).status == CORRECT
+
+
+def test_a_backward_pass_written_as_a_learner_writes_it_passes_as_a_tuple_or_a_dict():
+    from math import exp
+
+    def backward(w1, w2, w3, w4, x1, x2, y):
+        h1 = 1 / (1 + exp(-(w1 * x1)))
+        h2 = 1 / (1 + exp(-(w2 * x2)))
+        y_hat = w3 * h1 + w4 * h2
+        dL_dy_hat = 2 * (y_hat - y)
+        return (dL_dy_hat * w3 * h1 * (1 - h1) * x1, dL_dy_hat * w4 * h2 * (1 - h2) * x2,
+                dL_dy_hat * h1, dL_dy_hat * h2)
+
+    assert check.backward(backward).ok
+    assert check.backward(lambda *a: dict(zip(("dL_dw1", "dL_dw2", "dL_dw3", "dL_dw4"), backward(*a)))).ok
+    assert check.backward(lambda *a: dict(zip(("w1", "w2", "w3", "w4"), backward(*a)))).ok
+    assert check.backward(lambda *a: list(backward(*a))).ok
+
+
+@pytest.mark.parametrize("exercise, slips", [
+    (check.backward, check.BACKWARD_SLIPS),
+    (check.backward_biased, check.BIASED_SLIPS),
+])
+def test_each_code_slip_gets_its_own_hint_not_correct(exercise, slips):
+    for slip in slips:
+        feedback = exercise(slip.function)
+        assert feedback.status == WRONG and feedback.message == slip.hint, (slip.hint, feedback)
+
+
+def test_the_code_slips_named_in_the_issue_are_all_covered():
+    hints = " ".join(s.hint for s in check.BACKWARD_SLIPS)
+    for words in ("sigmoid's slope", "applied σ′ to the activation", "after the update", "wrong sign",
+                  "keeps the 2", "w3 and w4 are swapped", "order"):
+        assert words in hints, words
+    assert "every bias gradient is 0" in " ".join(s.hint for s in check.BIASED_SLIPS)
+
+
+def test_every_code_slip_is_wrong_on_some_case_and_no_two_slips_agree_everywhere():
+    for cases, right, slips in ((check._cases(), check.backward_solution, check.BACKWARD_SLIPS),
+                                (check._cases(extra=1), check.backward_biased_solution, check.BIASED_SLIPS)):
+        results = [[tuple(s.function(*c.make())) for c in cases] for s in slips]
+        truth = [tuple(right(*c.make())) for c in cases]
+        for slip, result in zip(slips, results):
+            assert not all(np.allclose(r, t) for r, t in zip(result, truth)), slip.hint
+        for i in range(len(slips)):
+            for j in range(i + 1, len(slips)):
+                assert not all(np.allclose(a, b) for a, b in zip(results[i], results[j])), (slips[i].hint, slips[j].hint)
+
+
+@pytest.mark.parametrize("exercise", [check.backward, check.backward_biased])
+def test_unanswered_code_templates_say_so_without_an_error(exercise):
+    assert exercise(None).status == UNANSWERED
+    feedback = exercise(_template)
+    assert feedback.status == UNANSWERED and "NotImplementedError" in feedback.message
+
+
+def test_raising_none_wrong_shape_or_type_gets_a_plain_hint():
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: None), "returned None")
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: (1.0, 2.0)), "Expected 4 numbers", "returned 2")
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: 0.5), "Expected 4 numbers")
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: "0.1 0.2 0.3 0.4"), "Expected 4 numbers")
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: {"w1": 0.1}), "lacks the keys", "'w2'")
+    wrong_with(check.backward(lambda w1, w2, w3, w4, x1, x2, y: w1 / 0), "ZeroDivisionError", "worked example")
+    wrong_with(check.backward(lambda w1, w2, x1: 0), "must take 7 arguments")
+    wrong_with(check.backward("backward"), "function itself")
+    four = check.backward_solution
+    wrong_with(check.backward_biased(lambda w1, w2, w3, w4, b1, b2, b3, x1, x2, y: four(w1, w2, w3, w4, x1, x2, y)),
+               "returned 4 numbers", "bias gradients")
+
+
+def test_a_backward_pass_that_never_ends_is_stopped_with_a_plain_hint():
+    def forever(w1, w2, w3, w4, x1, x2, y):
+        while True:
+            pass
+
+    wrong_with(check.backward(forever), "did not finish")
+
+
+def test_a_wrong_answer_without_a_known_slip_says_which_gradients_are_off():
+    def hidden_wrong(*args):
+        g = check.backward_solution(*args)
+        return (g[0] + 0.01, g[1] * 3, g[2], g[3])
+
+    wrong_with(check.backward(hidden_wrong), "Off: dL_dw1, dL_dw2.", "Right: dL_dw3, dL_dw4.")
+
+
+def test_the_worked_solutions_printed_in_notebook_04_pass_their_checks():
+    import json
+    import math
+    import re
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    solutions = [m.group(1) for s in sources
+                 for m in re.finditer(r"<summary>Worked solution</summary>\s*```python\n(.*?)```", s, re.S)]
+    namespace = {"math": math, "sigmoid": __import__("helpers").sigmoid}
+    for source in solutions:
+        exec(source, namespace)
+    assert check.backward(namespace["backward"]).ok
+    assert check.backward_biased(namespace["backward_biased"]).ok
+    templates = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"
+                 and "raise NotImplementedError" in "".join(c["source"])]
+    # each template says what to return, so the learner knows the form the check reads
+    assert len(templates) == 2 and all("(dL_dw1, dL_dw2, dL_dw3, dL_dw4" in t for t in templates)
