@@ -5,9 +5,10 @@ and Debian's chromium through Playwright. In one run and one page:
 
 - the floor: a bare ipywidgets slider whose move rewrites a label through the kernel;
 - every widget the course displays: a key press on one of its controls (ArrowRight/ArrowLeft on a
-  focused slider, ArrowDown/ArrowUp on a dropdown, Enter on the stepper's Step/Back) until the new
-  picture is decoded and painted (the next animation frame after the <img> src changed and decoded),
-  timed with performance.now() in the page from the key event's own time stamp;
+  focused slider, Enter on the stepper's Step/Back; a dropdown's next option is chosen from the page,
+  as chromium opens a closed list on a key press) until the new picture is decoded and painted (the
+  next animation frame after the <img> src changed and decoded), timed with performance.now() in the
+  page from the key event's own time stamp;
 - a fast drag across a slider: how many pictures were shown and how long after the mouse was released
   the last one landed, and whether the last picture is the one for the slider's final value (the
   page's picture, the kernel's last picture and a fresh drawing at the kernel's slider value must be
@@ -38,7 +39,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NOTEBOOK = "bench_browser.ipynb"
 MOVE_TIMEOUT_MS = 5000
-QUIET_MS = 120  # pause between moves, so one move's traffic is over before the next starts
+QUIET_MS = 80  # pause between moves, so one move's traffic is over before the next starts
 
 # widget -> (kind of control, its description or buttons); a widget not listed uses its first slider.
 CONTROLS = {
@@ -295,12 +296,12 @@ def drag(page, client, key):
         page.mouse.move(start + span * i / steps, y)
         page.wait_for_timeout(16)  # a pointer event per frame, at 60 Hz: a quick flick of the mouse
     page.mouse.up()
-    # Settled when nothing new has been shown for 1.5 s (or 15 s have passed).
+    # Settled when nothing new has been shown for 1 s (or 15 s have passed).
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         st = page.evaluate("() => ({...window.__bench.state, now: performance.now()})")
         last = max(v for v in (st["lastPicture"], st["lastLabel"], st["tUp"]) if v is not None)
-        if st["now"] - last > 1500:
+        if st["now"] - last > 1000:
             break
         page.wait_for_timeout(100)
     last_shown = st["lastPicture"] if st["lastPicture"] is not None else st["lastLabel"]

@@ -1,0 +1,94 @@
+"""The browser and class benchmarks measure what they claim: the right cells, every widget, honest pictures.
+
+No timing is asserted here; these check the harness that `make bench` runs (tests/bench_browser.py and
+tests/bench_class.py), without a browser or a server.
+"""
+
+import contextlib
+import io
+import json
+import math
+
+import nbformat
+import pytest
+
+import bench_browser
+import bench_class
+from helpers import widgets as course_widgets
+
+
+def test_the_class_runs_notebook_04_up_to_the_weight_explorer_and_no_further():
+    cells = bench_class.notebook_04_cells()
+    nb = nbformat.read(bench_class.ROOT / "notebooks" / "04_backprop_by_hand.ipynb", as_version=4)
+    code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    shown_at = next(i for i, source in enumerate(code) if "weight_explorer(" in source)
+    assert cells == code[:shown_at]
+    assert cells, "notebook 04 should have code before its weight explorer"
+
+
+def test_the_browser_notebook_shows_the_floor_and_every_course_widget_twice(tmp_path):
+    names = bench_browser.widget_names()
+    assert names == course_widgets.__all__
+    bench_browser.write_notebook(tmp_path, names, presentation=True)
+    nb = nbformat.read(tmp_path / bench_browser.NOTEBOOK, as_version=4)
+    sources = "\n".join(cell.source for cell in nb.cells)
+    assert 'add_class("bench-floor")' in sources
+    for name in names:
+        assert f'add_class("bench-{name}")' in sources
+        assert f'add_class("bench-p_{name}")' in sources
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_course_widget_has_a_control_the_browser_bench_can_press():
+    for name in course_widgets.__all__:
+        kind, _ = bench_browser.CONTROLS[name]
+        assert kind in bench_browser.KEYS, name
+
+
+def test_moves_that_showed_nothing_are_counted_not_dropped():
+    median, p90, lost = bench_browser.stats([10.0, float("nan"), 30.0, 20.0])
+    assert (median, lost) == (20.0, 1)
+    assert 20.0 < p90 <= 30.0
+    assert all(math.isnan(x) for x in bench_browser.stats([float("nan")])[:2])
+
+
+def kernel_namespace():
+    """The browser notebook's first cell, run here as the kernel would run it."""
+    namespace = {}
+    exec(bench_browser.SETUP, namespace)  # noqa: S102 -- the bench's own code
+    return namespace
+
+
+def kernel_state(namespace, key, description):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        namespace["_bench_state"](key, description)
+    return json.loads(out.getvalue())
+
+
+def test_the_honesty_check_passes_a_picture_drawn_for_the_slider_value():
+    namespace = kernel_namespace()
+    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    w1 = next(c for c in namespace["_bench_controls"](explorer) if getattr(c, "description", None) == "w1")
+    w1.value = 1.25
+    state = kernel_state(namespace, "weight_explorer", "w1")
+    assert state["value"] == 1.25
+    assert state["shown"] == state["fresh"]
+
+
+def test_the_honesty_check_catches_a_picture_left_behind_by_the_slider():
+    namespace = kernel_namespace()
+    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    w1 = next(c for c in namespace["_bench_controls"](explorer) if getattr(c, "description", None) == "w1")
+    stale = explorer.view.image.value
+    w1.value = 1.25
+    explorer.view.image.value = stale  # as if the last move's picture never came
+    state = kernel_state(namespace, "weight_explorer", "w1")
+    assert state["shown"] != state["fresh"]
+
+
+def test_a_missing_control_is_an_error_not_a_silent_pass():
+    namespace = kernel_namespace()
+    namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    with pytest.raises(StopIteration):
+        kernel_state(namespace, "weight_explorer", "no such slider")
