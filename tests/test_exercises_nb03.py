@@ -9,7 +9,7 @@ from feedback import wrong_with
 from helpers.checks import CORRECT, WRONG
 from helpers.exercises import nb03 as check
 
-EXERCISES = [check.partial_derivative, check.chain_product, check.sigmoid_slope_at_zero]
+EXERCISES = [check.partial_derivative, check.chain_product, check.sigmoid_slope_at_zero, check.fork_sum]
 
 
 
@@ -87,3 +87,32 @@ def test_other_sigmoid_slope_slips():
     wrong_with(check.sigmoid_slope_at_zero(-0.25), "positive everywhere")
     s1 = 1 / (1 + math.exp(-1.0))
     wrong_with(check.sigmoid_slope_at_zero(round(s1 * (1 - s1), 3)), "σ′(1)")
+
+
+# Exercise 4: the fork rule, a = 2 feeding u = 3a − 1 and v = a², L = u² + 3v
+
+def test_fork_sum_is_the_sum_of_the_two_paths_and_agrees_with_nudging():
+    from helpers import numerical_derivative
+    p = check.fork_paths()
+    assert (p["through_u"], p["through_v"], p["dL_da"]) == (30.0, 12.0, 42.0)
+    measured = numerical_derivative(lambda a: (3 * a - 1) ** 2 + 3 * a ** 2, check.FORK_A)
+    assert abs(measured - p["dL_da"]) < 1e-6 and f"{measured:.4f}" == "42.0000"
+    assert check.fork_sum(2 * 5 * 3 + 3 * (2 * 2)).status == CORRECT
+    assert "30 + 12 = 42" in check.fork_sum(42).message
+
+
+def test_fork_sum_multiplying_the_paths_gets_the_fork_hint():
+    wrong_with(check.fork_sum(30 * 12), "multiplied the two paths", "add")
+
+
+def test_fork_sum_one_path_alone_names_the_missing_path():
+    wrong_with(check.fork_sum(30), "through u alone", "through v")
+    wrong_with(check.fork_sum(12), "through v alone", "through u")
+
+
+def test_fork_sum_other_slips():
+    wrong_with(check.fork_sum(10 + 12), "du/da = 3")
+    wrong_with(check.fork_sum(30 + 3), "dv/da = 2a")
+    wrong_with(check.fork_sum(5 * 3 + 12), "2u, not u")
+    wrong_with(check.fork_sum(25 + 12), "value of L itself")
+    wrong_with(check.fork_sum(-42), "wrong sign")

@@ -279,3 +279,41 @@ def test_03_nudger_starts_where_the_secant_and_the_tangent_visibly_differ():
     secant, tangent = measured_slope(0.0, 0.5), chain_links(0.0).dL_dx
     assert (f"{secant:.2f}", f"{tangent:.2f}") == ("-0.36", "-0.50")
     assert "the secant's slope ($-0.36$) is visibly flatter than the tangent's ($-0.50$)" in _text(nb, "markdown")
+
+
+def test_03_fork_prints_the_two_paths_their_sum_the_nudge_and_the_product():
+    lines = _printed_lines(_read("03"))
+    a = 2.0
+    u, v = 3 * a, a ** 2
+    through_u, through_v = v * 3, u * 2 * a
+    assert f"path through u: {through_u:g}    path through v: {through_v:g}" in lines
+    assert f"sum of the paths: {through_u + through_v:g}    product of the paths: {through_u * through_v:g}" in lines
+    assert "nudging a and measuring: dL/da ≈ 36.000000" in lines
+    assert through_u + through_v == 9 * a ** 2 == 36 and through_u * through_v == 288
+    prose = _text(_read("03"), "markdown")
+    assert "The nudge measures 36" in prose and "Multiplying the paths gives 288, eight times" in prose
+    assert "dominoes" in prose and "fork rule" in prose
+
+
+def test_04_dL_dx1_prints_the_factors_the_worked_solution_quotes():
+    import math
+
+    from helpers.exercises.nb04 import CONNECTED_W1, connected_paths
+    p = connected_paths()
+    lines = _printed_lines(_read("04"))
+    (a, b), (c, d) = CONNECTED_W1
+    h1, h2 = (1 / (1 + math.exp(-(w * 1.0 + u * 0.5))) for w, u in ((a, b), (c, d)))
+    assert (f"h1 = {h1:.4f}, h2 = {h2:.4f}, ŷ = {p['y_hat']:.4f}, ∂L/∂ŷ = 2(ŷ − y) = {p['dL_dy_hat']:+.4f}") in lines
+    assert f"σ′(z1) = h1(1 − h1) = {p['slope1']:.4f}    σ′(z2) = h2(1 − h2) = {p['slope2']:.4f}" in lines
+    prose = _text(_read("04"), "markdown")
+    for number in (f"{p['dL_dy_hat']:.4f}", f"{p['slope1']:.4f}", f"{p['slope2']:.4f}",
+                   f"{p['path1']:.4f}", f"{p['path2']:.4f}", f"{p['dL_dx1']:.4f}"):
+        assert number in prose, number
+    assert f"{p['path1'] * p['path2']:.4f}" in prose
+
+
+def test_04_the_code_exercise_templates_run_and_say_not_answered_yet():
+    lines = _printed_lines(_read("04"))
+    for name in ("backward", "backward_biased"):
+        assert (f"Not answered yet. Replace `raise NotImplementedError` in {name} with your code, then run both "
+                "cells again.") in lines

@@ -85,3 +85,53 @@ def sigmoid_slope_at_zero(answer):
         praise="σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25, the sigmoid's steepest slope. Every sigmoid "
                "link in a chain multiplies the signal by 0.25 at most.",
     )
+
+
+# Exercise 4: the fork rule. a = 2 feeds u = 3a − 1 and v = a², and L = u² + 3v.
+FORK_A = 2.0
+
+
+def fork_paths(a=FORK_A):
+    """The two paths from a to L = u² + 3v, with u = 3a − 1 and v = a², each as a product of two links.
+
+    Returns a dict: u, v, dL_du = 2u, du_da = 3, dL_dv = 3, dv_da = 2a, through_u, through_v and
+    dL_da = through_u + through_v (42 at a = 2).
+    """
+    u, v = 3 * a - 1, a ** 2
+    out = {"u": u, "v": v, "dL_du": 2 * u, "du_da": 3.0, "dL_dv": 3.0, "dv_da": 2 * a}
+    out["through_u"] = out["dL_du"] * out["du_da"]
+    out["through_v"] = out["dL_dv"] * out["dv_da"]
+    out["dL_da"] = out["through_u"] + out["through_v"]
+    return out
+
+
+def fork_sum(answer):
+    """dL/da where a reaches L along two paths: the sum of the paths' products, 30 + 12 = 42."""
+    p = fork_paths()
+    expected = p["dL_da"]
+    return check_number(
+        answer, expected, what="dL/da", tol=1e-3,
+        hints=[
+            (p["through_u"] * p["through_v"],
+             f"You multiplied the two paths, {p['through_u']:g} × {p['through_v']:g}. Links multiply along one "
+             "path, but where a value forks, the paths add: a nudge of a moves L along both at once."),
+            (p["through_u"],
+             f"{p['through_u']:g} is the path through u alone. a also reaches L through v = a²: add that path, "
+             "∂L/∂v · dv/da."),
+            (p["through_v"],
+             f"{p['through_v']:g} is the path through v alone. a also reaches L through u = 3a − 1: add that "
+             "path, ∂L/∂u · du/da."),
+            (p["dL_du"] + p["through_v"],
+             "The path through u misses its last link, du/da = 3: ∂L/∂u · du/da = 2u × 3."),
+            (p["through_u"] + p["dL_dv"],
+             "The path through v misses its last link, dv/da = 2a = 4: ∂L/∂v · dv/da = 3 × 4."),
+            (p["u"] * p["du_da"] + p["through_v"],
+             "The derivative of u² is 2u, not u: the path through u is 2u × 3."),
+            (p["u"] ** 2 + 3 * p["v"],
+             f"{p['u'] ** 2 + 3 * p['v']:g} is the value of L itself. The question asks how fast L changes "
+             "when a is nudged."),
+            (-expected, "Right size, wrong sign: both paths are positive here."),
+        ],
+        praise=(f"dL/da = 2u · 3 + 3 · 2a = {p['through_u']:g} + {p['through_v']:g} = {expected:g}, one product per "
+                "path, and the paths add. Nudging a agrees: (3a − 1)² + 3a² has slope 6(3a − 1) + 6a = 42 at a = 2."),
+    )
