@@ -166,6 +166,13 @@ class Learner:
         pid = self.pid()
         return psutil.Process(pid).memory_info().rss if pid else float("nan")
 
+    def cpu_seconds(self):
+        pid = self.pid()
+        if not pid:
+            return float("nan")
+        times = psutil.Process(pid).cpu_times()
+        return times.user + times.system
+
     def move(self, value):
         """Send one slider move; return the seconds until the kernel is idle again."""
         content = {"comm_id": self.slider_id,
@@ -227,6 +234,7 @@ def run(sizes=(1, 2, 4, 8, 16, 32, 64), moves=20, row=None, time_bound=TIME_BOUN
     start = time.monotonic()
     cells = notebook_04_cells()
     learners, held, per_learner, stopped = [], None, float("nan"), "the largest class tried"
+    cpu_per_move = float("nan")
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         lab = LabServer(tmp).start()
         try:
@@ -259,12 +267,15 @@ def run(sizes=(1, 2, 4, 8, 16, 32, 64), moves=20, row=None, time_bound=TIME_BOUN
                         raise learner.error
                 drain(learners)
                 per_learner = statistics.median(learner.rss() for learner in learners)
+                cpu_before = [learner.cpu_seconds() for learner in learners]
                 moving = [threading.Thread(target=learner.moves, args=(moves, i * PACE / size, i))
                           for i, learner in enumerate(learners)]
                 for thread in moving:
                     thread.start()
                 for thread in moving:
                     thread.join()
+                cpu_per_move = statistics.median(
+                    (learner.cpu_seconds() - before) / moves for learner, before in zip(learners, cpu_before))
                 for learner in learners:
                     learner.check()
                 replies = [t for learner in learners for t in learner.replies]
@@ -281,6 +292,11 @@ def run(sizes=(1, 2, 4, 8, 16, 32, 64), moves=20, row=None, time_bound=TIME_BOUN
                 learner.stop()
             lab.stop()
     add("class", "memory per learner (kernel RSS after notebook 04, median)", f"{per_learner / 2**20:.0f} MiB")
+    if cpu_per_move == cpu_per_move:
+        # Each learner asks for cpu_per_move every PACE seconds; the cores can give PACE seconds each.
+        bound = os.cpu_count() * PACE / cpu_per_move
+        add("class", "kernel CPU per move; learners the cores could feed at this pace",
+            f"{cpu_per_move * 1e3:.0f} ms; at most {bound:.0f} (an upper bound: an idle machine, no queueing)")
     add("class", "largest class that holds", f"{learners_text(held or 0)} (stopped by {stopped})",
         f"median reply <= {LIMIT_MS} ms")
     print(f"  class bench took {time.monotonic() - start:.0f} s")
