@@ -317,3 +317,43 @@ def test_04_the_code_exercise_templates_run_and_say_not_answered_yet():
     for name in ("backward", "backward_biased"):
         assert (f"Not answered yet. Replace `raise NotImplementedError` in {name} with your code, then run both "
                 "cells again.") in lines
+
+
+def _with_worked_solutions(nb):
+    """A copy of `nb` in which every exercise cell holds its worked solution, as a learner would type it."""
+    import copy
+    import re
+
+    nb = copy.deepcopy(nb)
+    filled = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown" or "<summary>Worked solution</summary>" not in cell.source:
+            continue
+        block = re.search(r"```python\n(.*?)```", cell.source, re.S)
+        inline = re.search(r"In code: `(answer = [^`]*)`", cell.source)
+        solution = block.group(1) if block else inline.group(1)
+        (j,) = [k for k in range(i - 1, -1, -1) if nb.cells[k].cell_type == "code"
+                and ("answer = None" in nb.cells[k].source or "raise NotImplementedError" in nb.cells[k].source)][:1]
+        if "raise NotImplementedError" in nb.cells[j].source:
+            nb.cells[j].source = solution
+        else:
+            nb.cells[j].source = nb.cells[j].source.replace("answer = None  # your answer here", solution)
+        filled += 1
+    return nb, filled
+
+
+@pytest.mark.parametrize("stem, exercises", [("03", 4), ("04", 6)])
+def test_filling_in_every_worked_solution_gets_correct_from_every_check(stem, exercises):
+    from nbclient import NotebookClient
+
+    nb, filled = _with_worked_solutions(_read(stem))
+    assert filled == exercises
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    verdicts = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "check." in cell.source:
+            text = "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
+            verdicts.append(text)
+    assert len(verdicts) == exercises
+    assert all(v.startswith("Correct!") for v in verdicts), verdicts
