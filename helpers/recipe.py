@@ -117,11 +117,13 @@ def _axes(ax, figsize=None):
     return ax
 
 
-def plot_overfit(result, ax=None):
-    """The small batch's loss per step, on a log scale, with the OVERFIT_LOSS line."""
+def plot_overfit(result, ax=None, *, label=None, color=None, threshold=True):
+    """The small batch's loss per step, on a log scale, with the OVERFIT_LOSS line (threshold=True)."""
     ax = _axes(ax)
-    ax.semilogy(result.loss, color=style.PALETTE["blue"], label=f"loss on {result.n_samples} samples")
-    ax.axhline(result.threshold, color=style.PALETTE["grey"], ls="--", lw=1, label=f"{result.threshold:g}")
+    ax.semilogy(result.loss, color=color or style.PALETTE["blue"],
+                label=label or f"loss on {result.n_samples} samples")
+    if threshold:
+        ax.axhline(result.threshold, color=style.PALETTE["grey"], ls="--", lw=1, label=f"{result.threshold:g}")
     ax.set(xlabel="step", ylabel="loss (log scale)", title="Overfit one tiny batch")
     ax.legend()
     return ax
