@@ -78,6 +78,28 @@ def _copy_project(target):
     return target
 
 
+# The packages Binder's steps install, kept as wheel files between runs (like pip's own cache), so a
+# run after the first installs them without asking the package index again. The pins fix the versions.
+WHEELHOUSE = Path(os.environ.get("COURSE_WHEELHOUSE", Path.home() / ".cache" / "backprop-course" / "wheelhouse"))
+BUILD_REQUIREMENTS = ["setuptools>=77"]  # what `pip install .` builds the course with
+
+
+def _install_requirements(python, requirements, env):
+    """pip install -r requirements, from WHEELHOUSE; filled from the package index when it lacks a file.
+
+    Returns the environment for later steps: pip looks in WHEELHOUSE only, so postBuild's
+    `pip install .` builds with the setuptools stored there.
+    """
+    offline = dict(env, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(WHEELHOUSE))
+    install = [str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements)]
+    if subprocess.run(install, env=offline, capture_output=True).returncode != 0:
+        WHEELHOUSE.mkdir(parents=True, exist_ok=True)
+        _run([str(python), "-m", "pip", "download", "--quiet", "--dest", str(WHEELHOUSE), "-r", str(requirements),
+              *BUILD_REQUIREMENTS], cwd=WHEELHOUSE, env=env)
+        _run(install, cwd=WHEELHOUSE, env=offline)
+    return offline
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     return _copy_project(tmp_path_factory.mktemp("project"))
@@ -87,7 +109,7 @@ def project(tmp_path_factory):
 def wheel(project, tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(project)],
-         cwd=dist, env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"))
+         cwd=dist, env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"), timeout=900)
     (built,) = dist.glob("*.whl")
     return built
 
@@ -100,17 +122,17 @@ def binder_env(project, tmp_path_factory):
     home.mkdir()
     env = _clean_environment(venv, home)
     python = venv / "bin" / "python"
-    steps = {
-        "venv": [sys.executable, "-m", "venv", str(venv)],
-        "requirements.txt": [str(python), "-m", "pip", "install", "--quiet", "-r",
-                             str(project / "binder" / "requirements.txt")],
-        "postBuild": ["bash", str(project / "binder" / "postBuild")],
-    }
+    requirements = project / "binder" / "requirements.txt"
     took = {}
-    for name, command in steps.items():
-        started = time.perf_counter()
-        _run(command, cwd=project, env=env)
-        took[name] = time.perf_counter() - started
+    started = time.perf_counter()
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=base, env=env)
+    took["venv"] = time.perf_counter() - started
+    started = time.perf_counter()
+    env = _install_requirements(python, requirements, env)
+    took["requirements.txt"] = time.perf_counter() - started
+    started = time.perf_counter()
+    _run(["bash", str(project / "binder" / "postBuild")], cwd=project, env=env)
+    took["postBuild"] = time.perf_counter() - started
     print("\nBinder's steps took " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items()))
     return {"python": python, "venv": venv, "env": env, "base": base, "project": project}
 
