@@ -224,6 +224,20 @@ def _scaled_width(width, factor=1.4):
     return width
 
 
+def _at_least(width, minimum):
+    """A control's width in px, widened to `minimum` (px) if narrower; no width gives `minimum`.
+
+    Sliders already long enough keep their length: grown by the presentation factor as well,
+    a column of them left the readouts beside it too narrow for one line each at 1366 px.
+    """
+    if isinstance(width, str) and width.endswith("px"):
+        try:
+            return width if float(width[:-2]) >= float(minimum[:-2]) else minimum
+        except ValueError:
+            return width
+    return width or minimum
+
+
 def present(widget):
     """Give `widget`'s controls presentation sizes: the class, large text, tall buttons, wide names.
 
@@ -244,7 +258,7 @@ def present(widget):
         elif isinstance(control, widgets.ToggleButtons):
             control_style.button_width = _scaled_width(control_style.button_width)
         elif isinstance(control, _WIDE_CONTROLS):
-            control.layout.width = _scaled_width(control.layout.width) or sizes["control_width"]
+            control.layout.width = _at_least(control.layout.width, sizes["control_width"])
     css = widgets.HTML(_PRESENTATION_CSS.format(cls=PRESENTATION_CLASS, **sizes),
                        layout=widgets.Layout(display="none"))
     widget.children = (css, *widget.children)
