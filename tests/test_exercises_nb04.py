@@ -308,3 +308,11 @@ def test_the_worked_solutions_printed_in_notebook_04_pass_their_checks():
                  and "raise NotImplementedError" in "".join(c["source"])]
     # each template says what to return, so the learner knows the form the check reads
     assert len(templates) == 2 and all("(dL_dw1, dL_dw2, dL_dw3, dL_dw4" in t for t in templates)
+
+
+def test_the_code_checks_run_the_example_and_the_six_hidden_networks_the_notebook_promises():
+    from pathlib import Path
+    assert len(check._cases()) == len(check._cases(extra=1)) == 1 + check.N_HIDDEN == 7
+    nb = (Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb").read_text()
+    assert "on six hidden networks" in nb
+    assert "six hidden networks" in check.backward(check.backward_solution).message
