@@ -36,6 +36,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" >/dev/null
+	@# Load the friendly note for a NameError in every kernel, even before a notebook imports helpers.
+	$(BIN)/python -m helpers.friendly --kernel-config >/dev/null
 	@# Build matplotlib's font cache now, so no notebook ever prints the one-time notice.
 	$(BIN)/python -c "import matplotlib.pyplot" >/dev/null 2>&1
 	@touch $(STAMP)
