@@ -316,3 +316,18 @@ def test_the_code_checks_run_the_example_and_the_six_hidden_networks_the_noteboo
     nb = (Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb").read_text()
     assert "on six hidden networks" in nb
     assert "six hidden networks" in check.backward(check.backward_solution).message
+
+
+def test_the_biased_check_gives_odd_functions_a_plain_hint_too():
+    def forever(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
+        while True:
+            pass
+
+    args = "w1, w2, w3, w4, b1, b2, b3, x1, x2, y"
+    wrong_with(check.backward_biased(lambda w1, w2, w3, w4, b1, b2, b3, x1, x2, y: None), "returned None")
+    wrong_with(check.backward_biased(lambda w1, w2, w3, w4, b1, b2, b3, x1, x2, y: [0.0] * 8), "returned 8")
+    wrong_with(check.backward_biased(lambda w1, w2, w3, w4, b1, b2, b3, x1, x2, y: {"w1": 0.0}), "lacks the keys", "'b3'")
+    wrong_with(check.backward_biased(lambda w1, w2, w3, w4, b1, b2, b3, x1, x2, y: undefined_name),  # noqa: F821
+               "NameError", "undefined_name")
+    wrong_with(check.backward_biased(check.backward_solution), f"must take 10 arguments: ({args})")
+    wrong_with(check.backward_biased(forever), "did not finish")
