@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import as_array, as_number, positive_int
+from .validate import _describe, as_array, as_number, positive_int
 
 DATA_DIR = resources.files("helpers.course_data")
 """The data set's folder: data/ in the course's folder, installed with the package as
@@ -51,11 +51,12 @@ def load_cat_dog(path=None):
         with resources.as_file(CAT_DOG_CSV) as course_copy:
             return load_cat_dog(course_copy)
     if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a file name (str or pathlib.Path) or None, but got {path!r}")
+        raise TypeError(f"path must be a file name (str or pathlib.Path) or None, but got {_describe(path)}")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"No data file at {path}. The course's copy can be remade with `python data/make_cat_dog.py`."
+            f"path {str(path)!r} is not a file that exists. Leave path out to read the course's own data set; "
+            "the course's copy can be remade with `python data/make_cat_dog.py`."
         )
 
     features, labels = [], []

@@ -69,6 +69,7 @@ class Case:
     accepts: dict = dataclasses.field(default_factory=dict)  # argument -> kinds it must accept
     names: dict = dataclasses.field(default_factory=dict)  # argument -> the word its errors use
     may: dict = dataclasses.field(default_factory=dict)  # argument -> kinds accepted or refused, by the numbers
+    errors: tuple = (TypeError, ValueError)
 
 
 rng = np.random.default_rng(0)
@@ -188,6 +189,8 @@ CASES += [
     Case("train_test_split", data.train_test_split, {"X": X4, "y": LABELS4, "test_fraction": 0.5, "seed": 0},
          {"X": {"negative", "zero", "+1e308", "-1e308"}, "y": {"negative", "zero", "+1e308", "-1e308"},
           "seed": {"zero"}}),
+    Case("load_cat_dog", data.load_cat_dog, {"path": None}, {"path": {"None"}},
+         errors=(TypeError, ValueError, FileNotFoundError)),
     Case("Standardizer.fit", lambda X: data.Standardizer().fit(X), {"X": X4},
          {"X": {"negative", "+1e308", "-1e308", "transposed"}}),
     Case("Standardizer.transform", lambda X: data.Standardizer().fit(X4).transform(X), {"X": X4},
@@ -196,6 +199,13 @@ CASES += [
          {"value": NUMBER_KINDS}),
     Case("validate.seed", lambda value: validate.seed(value, "seed"), {"value": 3}, {"value": {"zero", "None"}},
          {"value": "seed"}),
+    Case("validate.as_array", lambda value: validate.as_array(value, "value"), {"value": X4},
+         {"value": ELEMENTWISE}),
+    Case("validate.learning_rate", lambda eta: validate.learning_rate(eta), {"eta": 0.1}, {"eta": {"+1e308"}}),
+    Case("validate.positive_int", lambda value: validate.positive_int(value, "value"), {"value": 3}),
+    Case("validate.choice", lambda value: validate.choice(value, "value", ("a", "b")), {"value": "a"}),
+    Case("validate.function", lambda value: validate.function(value, "value", "f(x)", arguments=1), {"value": abs},
+         {"value": {"function"}}),
 ]
 # Arguments the sweep leaves out: n_samples is the count check_inputs returns, never typed by a learner.
 NOT_SWEPT = {("Network.check_targets", "n_samples")}
@@ -233,7 +243,7 @@ def test_bad_input_is_refused_by_name_or_handled_cleanly(case, argument, kind, v
         warnings.simplefilter("error")  # a RuntimeWarning from NumPy fails the test
         try:
             result = case.call(**arguments)
-        except (TypeError, ValueError) as error:
+        except case.errors as error:
             word = case.names.get(argument, argument)
             assert word in str(error), f"{case.name}({argument}={kind}) raised {error!r}, which does not name {word}"
             assert kind not in case.accepts.get(argument, set()) - case.may.get(argument, set()), (
