@@ -236,8 +236,14 @@ def _backward_slip(*, two=2.0, sign=1.0, slope="h", v=None, out=None, inputs=Non
     def slipped(w1, w2, w3, w4, x1, x2, y):
         z1, z2, h1, h2, y_hat, _ = _plain_parts(w1, w2, w3, w4, x1, x2, y)
         g = sign * two * (y_hat - y)
-        s1, s2 = {"h": (h1 * (1 - h1), h2 * (1 - h2)), "none": (1.0, 1.0), "of_h": (_s(h1) * (1 - _s(h1)), _s(h2) * (1 - _s(h2))),
-                  "z": (z1 * (1 - z1), z2 * (1 - z2)), "h_only": (h1, h2)}[slope]
+        slopes = {
+            "h": (h1 * (1 - h1), h2 * (1 - h2)),                       # right: σ′(z) = h(1 − h)
+            "none": (1.0, 1.0),                                        # σ′ forgotten
+            "of_h": (_s(h1) * (1 - _s(h1)), _s(h2) * (1 - _s(h2))),    # σ′(h): σ′ applied to the activation
+            "z": (z1 * (1 - z1), z2 * (1 - z2)),                       # z(1 − z)
+            "h_only": (h1, h2),                                        # h for h(1 − h)
+        }
+        s1, s2 = slopes[slope]
         d3, d4 = (h1, h2) if out is None else out(h1, h2, w3, w4)
         dw3, dw4 = g * d3, g * d4
         v1, v2 = (w3, w4) if v is None else v(w3, w4)
@@ -317,7 +323,8 @@ def _cases(extra=0):
                           "w = (−0.5, 0.3, 1.0, 0.6), b = (0.1, −0.2, 0.05), x = (1.0, 0.5), y = 1.0"))
     else:
         args = (*example, *EXAMPLE_INPUTS, EXAMPLE_TARGET)
-        cases.append(Case("the worked example", lambda args=args: args, "w = (−0.5, 0.3, 1.0, 0.6), x = (1.0, 0.5), y = 1.0"))
+        cases.append(Case("the worked example", lambda args=args: args,
+                          "w = (−0.5, 0.3, 1.0, 0.6), x = (1.0, 0.5), y = 1.0"))
     for _ in range(N_HIDDEN):
         w1, w2, w3, w4, x1, x2, y = _draw_sample(rng)
         if extra:
@@ -415,7 +422,8 @@ BIASED_SLIPS = [
          "Your forward pass leaves the biases out. The gradients must be taken where the network really is: "
          "z1 = w1·x1 + b1, z2 = w2·x2 + b2, ŷ = w3·h1 + w4·h2 + b3."),
     Slip(_biased_slip(forward_without={"b3"}),
-         "Your ŷ leaves out b3: ŷ = w3·h1 + w4·h2 + b3. Every gradient starts from ∂L/∂ŷ = 2(ŷ − y), so all seven are off."),
+         "Your ŷ leaves out b3: ŷ = w3·h1 + w4·h2 + b3. Every gradient starts from ∂L/∂ŷ = 2(ŷ − y), so all "
+         "seven are off."),
     Slip(_biased_slip(forward_without={"b1", "b2"}),
          "Your hidden neurons leave out their biases: z1 = w1·x1 + b1 and z2 = w2·x2 + b2."),
     Slip(_biased_slip(bias="times_input"),
