@@ -199,3 +199,10 @@ def test_the_bug_hunt_cell_holds_the_planted_bug():
     namespace = {"np": np}
     exec(source, namespace)
     assert nb08.fixed_backward(namespace["backward"]).message == nb08.HUNT_SLIPS[0].hint
+
+
+def test_the_hunts_relative_errors_are_those_the_teachers_guide_quotes():
+    net = nb08.hunt_network()
+    X, y = nb08.hunt_data()
+    errors = check_backward_function(nb08.backward_with_the_bug, net, X, y).errors
+    assert 0.04 < errors[(2, "W")] < 0.06 and 0.4 < errors[(1, "W")] < 0.6   # "at 0.05 and 0.5"

@@ -98,7 +98,7 @@ def test_delta_1_slips_get_their_hints(notebook_batch):
     wrong_with(check.delta_1(right[:, :3]), "shape")
 
 
-# Exercise 3: the best case through ten sigmoid layers
+# Exercise 4: the best case through ten sigmoid layers
 
 def test_ten_sigmoid_slopes_multiply_to_at_most_a_millionth():
     assert check.vanishing_bound(0.25 ** 10).status == CORRECT
@@ -131,7 +131,7 @@ def test_vanishing_bound_slips_get_their_hints():
     wrong_with(check.vanishing_bound(0.25), "one layer's slope")
 
 
-# Exercise 4: the work of finite differences
+# Exercise 5: the work of finite differences
 
 def test_finite_differences_need_two_loss_evaluations_per_parameter():
     assert check.finite_difference_evaluations(82).status == CORRECT

@@ -20,7 +20,7 @@ N_SAMPLES = 5
 # so writing the shape the wrong way round gives an answer the check can tell apart.
 BIG_BATCH = 32
 
-# Exercise 3: the largest sigmoid slope, multiplied once per layer, over this many layers.
+# Exercise 4: the largest sigmoid slope, multiplied once per layer, over this many layers.
 SIGMOID_MAX_SLOPE = 0.25
 LAYERS = 10
 # The solution says "about 9.5e-07", and 1e-6 is the same number to one digit: accept both,
