@@ -18,7 +18,7 @@ import pytest
 
 from helpers import activations, data, losses, training, validate
 from helpers.network import ForwardPass, Gradients, Network
-from helpers.tiny import TwoTwoOne
+from helpers.tiny import BiasedTwoTwoOne, TwoTwoOne
 
 NAN, INF = float("nan"), float("inf")
 
@@ -186,6 +186,12 @@ CASES += [
     Case("TwoTwoOne.loss with a huge weight", lambda w3: TwoTwoOne(w3=w3).loss(), {"w3": 1.0},
          {"w3": {"negative", "zero"}}),
     Case("TwoTwoOne.step", lambda eta: TwoTwoOne().step(eta), {"eta": 0.5}, {"eta": {"+1e308"}}),
+    Case("BiasedTwoTwoOne", BiasedTwoTwoOne, {"b1": 0.1, "b2": -0.2, "b3": 0.05},
+         {b: NUMBER_KINDS for b in ("b1", "b2", "b3")}),
+    Case("BiasedTwoTwoOne.loss", lambda x1, x2, y: BiasedTwoTwoOne().loss(x1, x2, y), {"x1": 1.0, "x2": 0.5, "y": 1.0},
+         {"x1": NUMBER_KINDS, "x2": NUMBER_KINDS, "y": {"negative", "zero"}}),
+    Case("BiasedTwoTwoOne.gradients", lambda x1, x2, y: BiasedTwoTwoOne().gradients(x1, x2, y),
+         {"x1": 1.0, "x2": 0.5, "y": 1.0}, {"x1": NUMBER_KINDS, "x2": NUMBER_KINDS, "y": {"negative", "zero"}}),
     Case("train_test_split", data.train_test_split, {"X": X4, "y": LABELS4, "test_fraction": 0.5, "seed": 0},
          {"X": {"negative", "zero", "+1e308", "-1e308"}, "y": {"negative", "zero", "+1e308", "-1e308"},
           "seed": {"zero"}}),
