@@ -160,6 +160,10 @@ def test_a_step_beyond_the_sliders_range_keeps_the_true_weight():
     assert all(w.sliders[n].value in WEIGHT_RANGE for n in beyond)  # resting at an end
     chain = TwoTwoOne(**weights).chain()
     assert bold(chain.y_hat) in w.y_hat_label.value
+    dragged = beyond[0]
+    w.sliders[dragged].value = 0.5  # the learner takes hold of a pinned slider
+    assert w.sliders[dragged].style.handle_color is None and w.state()["weights"][dragged] == 0.5
+    assert f"{dragged} = " not in w.status_label.value
     w.reset_button.click()
     assert all(s.style.handle_color is None for s in w.sliders.values()) and w.status_label.value == ""
 

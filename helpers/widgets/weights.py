@@ -129,6 +129,7 @@ class WeightExplorer(CourseWidget):
                 return
             self._sent[name].clear()
             self.weights[name] = new
+            change["owner"].style.handle_color = None  # dragged back: the slider tells the truth again
             self.refresh()
 
     def _is_echo(self, name, value):
