@@ -181,3 +181,20 @@ def _boxes(widget):
         if hasattr(child, "children"):
             yield child
             yield from _boxes(child)
+
+
+def test_in_a_notebook_it_also_grows_the_prose_and_the_printed_arithmetic(monkeypatch):
+    shown = []
+    monkeypatch.setattr(style, "_show_in_notebook", shown.append)
+    style.presentation_mode()
+    assert shown == [style.PRESENTATION_PAGE_CSS]
+    css = shown[0]
+    assert "--jp-content-font-size1: 20px" in css and "--jp-code-font-size: 18px" in css
+    assert ".jp-RenderedMarkdown p" in css and ".jp-OutputArea-output pre" in css
+    style.presentation_mode(False)
+    assert len(shown) == 1  # switching off shows nothing more
+
+
+def test_outside_a_kernel_nothing_is_displayed(capsys):
+    style._show_in_notebook(style.PRESENTATION_PAGE_CSS)
+    assert capsys.readouterr() == ("", "")
