@@ -39,13 +39,16 @@ _LIGHT = 0.55
 
 
 def _number(value, digits=3, signed=False):
-    """A number for a figure: fixed digits with a true minus sign, or 'diverged' if it blew up."""
+    """A number for a figure: fixed digits with a true minus sign (U+2212, as the widgets' labels and
+    readouts write it), or 'diverged' if it blew up. A value that rounds to zero gets no minus sign."""
     value = float(value)
     if not np.isfinite(value) or abs(value) > 1e12:
         return DIVERGED
     sign = "+" if signed else ""
     # Past ten thousand, fixed digits get long: write 1.23e+05 instead.
     text = f"{value:{sign}.{digits}e}" if abs(value) >= 1e4 else f"{value:{sign}.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = ("+" if signed else "") + text[1:]  # "−0.000" would claim a sign the digits cannot show
     return text.replace("-", MINUS)
 
 

@@ -38,3 +38,11 @@ def test_a_log_slider_reads_back_the_round_value_the_browser_put_on_its_grid(typ
     slider = log_slider(1.0, (-3, 2), "η (eta)")
     slider.value = 10 ** round(np.log10(typed), 3)  # the browser snaps the exponent to the slider's 0.001 grid
     assert log_value(slider) == typed
+
+
+def test_figure_labels_write_the_same_minus_sign_and_no_sign_on_a_rounded_zero():
+    from helpers.plots import _number
+
+    assert _number(-0.5) == f"{MINUS}0.500" and _number(-0.0188, 4, signed=True) == f"{MINUS}0.0188"
+    assert _number(-0.0001) == "0.000" and _number(-0.0001, signed=True) == "+0.000"
+    assert _number(-2e5) == f"{MINUS}2.000e+05"
