@@ -111,3 +111,10 @@ def test_07s_two_animals_get_the_shares_the_notebook_states():
     delta = nb07.softmax_delta_solution(z, Y)
     assert abs(delta[1, 1]) > abs(delta[0, 0])
     np.testing.assert_allclose(delta.sum(axis=1), 0, atol=1e-15)
+
+
+def test_the_dead_relu_run_ends_exactly_on_the_baseline(data):
+    _, y = data
+    dead = bugs.symptoms("dead_relu")
+    assert math.isclose(dead.loss[-1], recipe.baseline(y, 2).loss, rel_tol=1e-6)
+    assert f"{dead.loss[-1]:.3f}" == "0.692"
