@@ -55,8 +55,12 @@ class WeightExplorer(CourseWidget):
     (dict 'w1'..'w4': ∂L/∂w with its sign and the update −η·∂L/∂w), `next_y_hat_label` (ŷ after
     one step), `status_label`. Figure: `fig`, `ax`, `diagram` (a plots.NetworkDiagram), `view`.
 
-    `weights` holds the current weights; a Step can carry a weight beyond the sliders' range, and
-    the labels then use the true value while the slider rests at its end.
+    `weights` holds the current weights, exactly as the Steps made them: the sliders show them
+    rounded to 0.01, and the browser's echo of that rounding is not taken for a learner's move. A
+    Step can carry a weight beyond the sliders' range; the labels then use the true value while the
+    slider rests at its end with a vermillion handle, and `status_label` (under the buttons, three
+    lines kept for it) names the weight, and says so when the hidden sigmoids are saturated
+    (`saturated()`). `still_lines()` is the text printed under the still picture.
     """
 
     title = "Weight explorer (2-2-1 network)"
