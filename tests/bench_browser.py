@@ -394,6 +394,7 @@ def run(moves=20, row=None, presentation=True):
                     run_all(page, 1 + len(names) * (2 if presentation else 1))
                     page.evaluate(HARNESS)
                     client = kernel_client(lab)
+                    print(f"  JupyterLab open, {len(names)} widgets shown, in {time.perf_counter() - started:.0f} s")
                     measure(page, client, names, moves, presentation, add)
                 finally:
                     browser.close()
