@@ -1,5 +1,5 @@
 # The course's commands. `make lab` opens the course; `make test` checks all of it.
-# Both create .venv on first use (and again whenever pyproject.toml changes).
+# Both create .venv on first use (and again whenever pyproject.toml or setup.py changes).
 # A learner works in their own copies (my-notebooks/, ignored by git); notebooks/ stays as published.
 
 PYTHON ?= python3
@@ -29,7 +29,7 @@ help:
 	@echo "make bench      measure how fast the course runs"
 	@echo "make book       build site/: a read-only copy of the course that opens from disk, offline"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed, found " + sys.version.split()[0]'
 	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
 		echo "Creating $(VENV) ..."; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
