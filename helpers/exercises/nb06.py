@@ -8,7 +8,8 @@ and a batch of 5 samples drawn with np.random.default_rng(1).
 import numpy as np
 
 from ..activations import sigmoid_derivative
-from ..checks import check_array, check_number, check_shape
+from ..checks import WRONG, Feedback, check_array, check_number, check_shape
+from ..codecheck import Case, Slip, call_with_time_limit, check_function, same, shown
 from ..network import Network
 
 SIZES = [3, 4, 4, 1]
@@ -150,9 +151,6 @@ def finite_difference_evaluations(answer):
 # number 1..D, each entry with the shape of W[l] or b[l]. The check runs it on the notebook's network
 # and on hidden random architectures, and compares with net.backward.
 
-from ..activations import sigmoid_derivative as _slope  # noqa: E402
-from ..codecheck import Case, Slip, call_with_time_limit, check_function, same, shown  # noqa: E402
-from ..checks import WRONG, Feedback  # noqa: E402
 
 _LOOP_SEED = 606
 N_RANDOM_NETWORKS = 5
@@ -162,13 +160,13 @@ def backward_solution(net, fp, Y):
     """δ[D] = (ŷ − y)/N ⊙ σ′(z[D]); then for l = D..1: ∂L/∂W[l] = δ[l]ᵀ a[l−1], ∂L/∂b[l] = Σ δ[l],
     δ[l−1] = (δ[l] W[l]) ⊙ σ′(z[l−1])."""
     D, N = net.depth, len(Y)
-    delta = {D: (fp.a[D] - Y) / N * _slope(fp.z[D])}
+    delta = {D: (fp.a[D] - Y) / N * sigmoid_derivative(fp.z[D])}
     dL_dW, dL_db = {}, {}
     for l in range(D, 0, -1):
         dL_dW[l] = delta[l].T @ fp.a[l - 1]
         dL_db[l] = delta[l].sum(axis=0)
         if l > 1:
-            delta[l - 1] = (delta[l] @ net.W[l]) * _slope(fp.z[l - 1])
+            delta[l - 1] = (delta[l] @ net.W[l]) * sigmoid_derivative(fp.z[l - 1])
     return dL_dW, dL_db
 
 
@@ -188,11 +186,11 @@ def _loop(output_delta, passed_back, weight_grad=lambda d, a: d.T @ a, bias_grad
 
 
 def _right_output(fp, Y, N, D):
-    return (fp.a[D] - Y) / N * _slope(fp.z[D])
+    return (fp.a[D] - Y) / N * sigmoid_derivative(fp.z[D])
 
 
 def _right_back(d, W, fp, l):
-    return (d @ W) * _slope(fp.z[l])
+    return (d @ W) * sigmoid_derivative(fp.z[l])
 
 
 BACKWARD_SLIPS = [
@@ -201,13 +199,13 @@ BACKWARD_SLIPS = [
          "through W is only half the step; each neuron's own slope is the other half."),
     Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N, _right_back),
          "The output layer lacks σ′(z[D]): δ[D] = (ŷ − y)/N ⊙ σ′(z[D]). The output neuron is a sigmoid too."),
-    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N * _slope(fp.a[D]),
-               lambda d, W, fp, l: (d @ W) * _slope(fp.a[l])),
+    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N * sigmoid_derivative(fp.a[D]),
+               lambda d, W, fp, l: (d @ W) * sigmoid_derivative(fp.a[l])),
          "sigmoid_derivative takes z, the weighted sum, and you gave it a, the activation: that computes σ′(σ(z)). "
          "Use sigmoid_derivative(fp.z[l]), or fp.a[l] * (1 - fp.a[l])."),
-    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) * _slope(fp.z[D]), _right_back),
+    Slip(_loop(lambda fp, Y, N, D: (fp.a[D] - Y) * sigmoid_derivative(fp.z[D]), _right_back),
          "Every gradient is N times too large: the loss is averaged over the batch, so δ[D] = (ŷ − y) / N ⊙ σ′(z[D])."),
-    Slip(_loop(lambda fp, Y, N, D: (Y - fp.a[D]) / N * _slope(fp.z[D]), _right_back),
+    Slip(_loop(lambda fp, Y, N, D: (Y - fp.a[D]) / N * sigmoid_derivative(fp.z[D]), _right_back),
          "Right size, wrong sign: ∂L/∂ŷ = (ŷ − y)/N, prediction minus target. With y − ŷ every step would climb."),
     Slip(_loop(_right_output, _right_back, bias_grad=lambda d: np.zeros(d.shape[1])),
          "Every ∂L/∂b is 0: you forgot the bias gradient. ∂L/∂b[l] is δ[l] summed over the samples, "
@@ -220,7 +218,7 @@ BACKWARD_SLIPS = [
 # Slips that only show on a network whose every layer has the same width: elsewhere their shapes
 # do not fit and numpy stops them first. They are named by running the learner's function on one.
 SQUARE_SLIPS = [
-    Slip(_loop(_right_output, lambda d, W, fp, l: (d @ W.T) * _slope(fp.z[l])),
+    Slip(_loop(_right_output, lambda d, W, fp, l: (d @ W.T) * sigmoid_derivative(fp.z[l])),
          "Use W[l] as it is, not W[l].T: row j of W[l] holds the weights into neuron j, so δ[l] · W[l] sends each "
          "neuron's error back along its own weights. A transposed W only fits when the layer is square."),
     Slip(_loop(_right_output, _right_back, weight_grad=lambda d, a: a.T @ d),

@@ -9,7 +9,10 @@ import math
 import numpy as np
 
 from ..checks import check_number
+from ..codecheck import Case, Slip, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
+from ..network import Network
+from ..training import train
 
 # Exercise 1: a new animal to standardise.
 NEW_WEIGHT_KG = 10.0
@@ -115,9 +118,6 @@ def cat_loss(answer):
 # training losses: before any update, then after each epoch. The check trains a fresh copy of the
 # same network with helpers.train from the same seed and compares the two histories number for number.
 
-from ..codecheck import Case, Slip, check_function, shown  # noqa: E402
-from ..network import Network  # noqa: E402
-from ..training import train  # noqa: E402
 
 _LOOP_SEED = 707
 N_HIDDEN_RUNS = 4
@@ -146,7 +146,7 @@ def _by_helpers_train(net, X, Y, eta, epochs, batch_size, seed):
     return train(net, X, Y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed).loss
 
 
-def _loop(order_of, batches, record, *, update=None, fresh_rng_each_epoch=False, record_start=False):
+def _loop(order_of, batches, record, *, update=None, fresh_rng_each_epoch=False):
     """A training loop with one piece swapped for a slip."""
     def loop(net, X, Y, eta, epochs, batch_size, seed):
         rng = np.random.default_rng(seed)
@@ -155,8 +155,6 @@ def _loop(order_of, batches, record, *, update=None, fresh_rng_each_epoch=False,
         for epoch in range(epochs):
             if fresh_rng_each_epoch:
                 rng = np.random.default_rng(seed)
-            if record_start and epoch > 0:
-                losses.append(net.loss_value(X, Y))
             order = order_of(rng, n)
             batch_losses = []
             for x_rows, y_rows in batches(order, n, batch_size):
@@ -167,10 +165,7 @@ def _loop(order_of, batches, record, *, update=None, fresh_rng_each_epoch=False,
                     net.step(grads, eta)
                 else:
                     update(net, grads, eta)
-            if not record_start:
-                losses.append(record(net, X, Y, batch_losses))
-        if record_start:
-            losses.append(net.loss_value(X, Y))
+            losses.append(record(net, X, Y, batch_losses))
         return losses
     return loop
 

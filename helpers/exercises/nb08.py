@@ -5,7 +5,10 @@ import numpy as np
 from .. import bugs
 from ..bugs import BUGS, KINDS
 from ..checks import check_choice, check_number
+from ..codecheck import Case, Slip
 from ..gradcheck import AGREE, SUSPICIOUS, relative_error
+from ..network import Network
+from .nb06 import check_layer_loop
 
 # Exercise 1: two gradients of three parameters that differ in the sign of one entry.
 G_BACKPROP = (0.30, -0.20, 0.10)
@@ -113,9 +116,6 @@ def weights_mean_something(answer):
 # gradient check (helpers.gradcheck.check_backward_function) shows the output layer agrees and every
 # hidden layer fails; the learner fixes the line and `check.fixed_backward` runs the fixed function.
 
-from ..codecheck import Case, Slip  # noqa: E402
-from ..network import Network  # noqa: E402
-from .nb06 import check_layer_loop  # noqa: E402
 
 HUNT_SIZES = [2, 6, 6, 2]
 HUNT_SAMPLES = 20
