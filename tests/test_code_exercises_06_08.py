@@ -206,3 +206,39 @@ def test_the_hunts_relative_errors_are_those_the_teachers_guide_quotes():
     X, y = nb08.hunt_data()
     errors = check_backward_function(nb08.backward_with_the_bug, net, X, y).errors
     assert 0.04 < errors[(2, "W")] < 0.06 and 0.4 < errors[(1, "W")] < 0.6   # "at 0.05 and 0.5"
+
+
+def _with_worked_solutions(name):
+    """Notebook `name` with every exercise cell holding its worked solution, as a learner would type it."""
+    import nbformat
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    filled = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown" or "<summary>Worked solution</summary>" not in cell.source:
+            continue
+        block = re.search(r"```python\n(.*?)```", cell.source, re.S)
+        inline = re.search(r"In code: `(answer = [^`]*)`", cell.source)
+        solution = block.group(1) if block else inline.group(1)
+        j = next(k for k in range(i - 1, -1, -1) if nb.cells[k].cell_type == "code"
+                 and ("answer = None" in nb.cells[k].source or "raise NotImplementedError" in nb.cells[k].source))
+        if "raise NotImplementedError" in nb.cells[j].source:
+            nb.cells[j].source = solution
+        else:
+            nb.cells[j].source = re.sub(r"^answer = None  # your answer here.*$", solution.strip(),
+                                        nb.cells[j].source, count=1, flags=re.M)
+        filled += 1
+    return nb, filled
+
+
+@pytest.mark.parametrize("name, exercises", [("06_backprop_any_depth.ipynb", 5), ("07_cat_or_dog.ipynb", 5),
+                                             ("08_debugging_training.ipynb", 5)])
+def test_filling_in_every_worked_solution_gets_correct_from_every_check(name, exercises):
+    from nbclient import NotebookClient
+
+    nb, filled = _with_worked_solutions(name)
+    assert filled == exercises
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    verdicts = [(cell.outputs[-1].get("data", {}).get("text/plain", "") if cell.outputs else "")
+                for cell in nb.cells if cell.cell_type == "code" and re.search(r"check\.\w+\((answer|\w+)\)", cell.source)]
+    assert len(verdicts) == exercises
+    assert all(v.startswith("Correct!") for v in verdicts), verdicts
