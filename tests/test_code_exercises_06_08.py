@@ -242,3 +242,18 @@ def test_filling_in_every_worked_solution_gets_correct_from_every_check(name, ex
                 for cell in nb.cells if cell.cell_type == "code" and re.search(r"check\.\w+\((answer|\w+)\)", cell.source)]
     assert len(verdicts) == exercises
     assert all(v.startswith("Correct!") for v in verdicts), verdicts
+
+
+def test_the_backward_pass_costs_the_teachers_guide_quotes():
+    from helpers import gradient_costs
+    costs = gradient_costs(Network([3, 4, 4, 1]), n_samples=5)
+    assert (costs["forward"], costs["backward"]) == (160, 260)
+    deep = gradient_costs(Network([64] * 12), n_samples=5)
+    assert 1.8 < deep["backward"] / deep["forward"] < 2.0      # tends to twice the forward pass
+
+
+def test_the_training_loop_exercise_states_the_checks_settings():
+    text = "".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                   for c in _notebook_cells("07_cat_or_dog.ipynb"))
+    e = nb07.LOOP_EXAMPLE
+    assert (f"({e['epochs']} epochs, batches of {e['batch_size']}, $\\eta = {e['eta']}$, seed {e['seed']})") in text
