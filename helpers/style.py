@@ -7,6 +7,7 @@ colour blindness. Sign is never shown by colour alone: negative weights are also
 """
 
 import matplotlib as mpl
+import numpy as np
 
 PALETTE = {
     "blue": "#0072B2",
@@ -146,8 +147,10 @@ def presentation_mode(on=True):
     run their cells again. Returns None, so the cell shows no value.
     """
     global _presentation
-    if not isinstance(on, (bool, int)):
-        raise TypeError(f"on must be True or False, got {on!r}")
+    # One rule: True or False (NumPy's too, e.g. a comparison's result); not 1, -1 or "yes", which
+    # would leave a reader unsure whether they switch it on.
+    if not isinstance(on, (bool, np.bool_)):
+        raise TypeError(f"on must be True or False, but got {on!r} ({type(on).__name__})")
     _presentation = bool(on)
     apply()
     if _presentation:

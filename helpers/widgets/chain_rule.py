@@ -20,7 +20,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, short
+from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, short, start_number
 from ._base import number as _number
 
 W = 2.0
@@ -102,6 +102,8 @@ class ChainRuleNudger(CourseWidget):
     title = "Chain-rule nudger"
 
     def __init__(self, x=0.5, nudge=0.5):
+        x = start_number(x, "x", *X_RANGE)
+        nudge = start_number(nudge, "nudge", 10.0 ** NUDGE_EXPONENTS[0], 10.0 ** NUDGE_EXPONENTS[1])
         self.x_slider = widgets.FloatSlider(
             value=x, min=X_RANGE[0], max=X_RANGE[1], step=0.01, description="x",
             continuous_update=True, readout_format=".2f",
@@ -199,5 +201,8 @@ class ChainRuleNudger(CourseWidget):
 
 
 def chain_rule_nudger(x=0.5, nudge=0.5):
-    """Show the chain-rule nudger: sliders for x and the nudge Δx. Returns a ChainRuleNudger."""
+    """Show the chain-rule nudger: sliders for x (−3 to 3) and the nudge Δx (0.000001 to 1).
+
+    Returns a ChainRuleNudger.
+    """
     return ChainRuleNudger(x=x, nudge=nudge)

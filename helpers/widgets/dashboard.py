@@ -18,10 +18,12 @@ from ..network import Network
 from ..plots import decision_boundary, loss_curve
 from ..training import train
 from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import start_number, start_whole
 
 ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
 HIDDEN_RANGE = (1, 16)
 EPOCH_RANGE = (10, 500)
+EPOCH_STEP = 10
 TEST_COLOUR = style.PALETTE["blue"]
 
 
@@ -102,6 +104,9 @@ class TrainingDashboard(CourseWidget):
     title = "Cat-or-dog training dashboard"
 
     def __init__(self, eta=0.5, hidden=8, epochs=200):
+        eta = start_number(eta, "eta", 10.0 ** ETA_EXPONENTS[0], 10.0 ** ETA_EXPONENTS[1])
+        hidden = start_whole(hidden, "hidden", *HIDDEN_RANGE)
+        epochs = start_whole(epochs, "epochs", *EPOCH_RANGE, step=EPOCH_STEP)
         self.data = cat_dog_data()
         self.eta_slider = log_slider(eta, ETA_EXPONENTS, "η (eta)")
         self.hidden_slider = widgets.IntSlider(
@@ -109,7 +114,7 @@ class TrainingDashboard(CourseWidget):
             continuous_update=True, style={"description_width": "initial"},
         )
         self.epochs_slider = widgets.IntSlider(
-            value=epochs, min=EPOCH_RANGE[0], max=EPOCH_RANGE[1], step=10, description="epochs",
+            value=epochs, min=EPOCH_RANGE[0], max=EPOCH_RANGE[1], step=EPOCH_STEP, description="epochs",
             continuous_update=True,
         )
         self.train_button = widgets.Button(description="Train", button_style="primary", icon="play",
@@ -236,5 +241,8 @@ class TrainingDashboard(CourseWidget):
 
 
 def training_dashboard(eta=0.5, hidden=8, epochs=200):
-    """Show the cat-or-dog training dashboard. Returns a TrainingDashboard."""
+    """Show the cat-or-dog training dashboard. Returns a TrainingDashboard.
+
+    eta: 0.001 to 100; hidden: 1 to 16 hidden units; epochs: 10 to 500 in steps of 10.
+    """
     return TrainingDashboard(eta=eta, hidden=hidden, epochs=epochs)

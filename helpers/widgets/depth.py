@@ -17,6 +17,7 @@ import numpy as np
 from .. import style, validate
 from ..network import Network
 from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, new_figure
+from ._base import start_number, start_option, start_whole
 
 WIDTH = 16
 """Neurons in every hidden layer."""
@@ -146,6 +147,9 @@ class DepthExplorer(CourseWidget):
     title = "Depth explorer"
 
     def __init__(self, depth=8, activation="sigmoid", weight_scale=HE_SCALE):
+        depth = start_whole(depth, "depth", 1, MAX_DEPTH)
+        activation = start_option(activation, "activation", ACTIVATIONS)
+        weight_scale = start_number(weight_scale, "weight_scale", *SCALE_RANGE)
         self.X, self.y = demo_batch()
         self.depth_slider = widgets.IntSlider(
             value=depth, min=1, max=MAX_DEPTH, description="hidden layers",
@@ -241,5 +245,8 @@ class DepthExplorer(CourseWidget):
 
 
 def depth_explorer(depth=8, activation="sigmoid", weight_scale=HE_SCALE):
-    """Show the depth explorer: hidden layers, activation and weight scale. Returns a DepthExplorer."""
+    """Show the depth explorer: hidden layers, activation and weight scale. Returns a DepthExplorer.
+
+    depth: 1 to 12 hidden layers; activation: 'sigmoid', 'tanh' or 'relu'; weight_scale: 0.1 to 3.
+    """
     return DepthExplorer(depth=depth, activation=activation, weight_scale=weight_scale)

@@ -24,6 +24,7 @@ from ..training import descend_tiny
 from matplotlib.ticker import FuncFormatter
 
 from ._base import BlitView, CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import start_number, start_values, start_whole
 from ._base import number as _number
 
 PAIR = ("w3", "w4")
@@ -31,6 +32,7 @@ PAIR = ("w3", "w4")
 W3_RANGE = (-2.0, 4.0)
 W4_RANGE = (-2.0, 4.0)
 START = {"w3": -1.5, "w4": -1.5}
+ETA_RANGE = (0.01, 10.0)
 ETA_EXPONENTS = (-2.0, 1.0)  # η from 0.01 to 10 on a log scale
 STEPS_RANGE = (1, 200)
 
@@ -109,7 +111,9 @@ class GradientDescentPlayground(CourseWidget):
     title = "Gradient-descent playground"
 
     def __init__(self, eta=0.3, steps=30, start=None):
-        start = dict(START if start is None else start)
+        eta = start_number(eta, "eta", *ETA_RANGE)
+        steps = start_whole(steps, "steps", *STEPS_RANGE)
+        start = {**START, **({} if start is None else start_values(start, "start", {"w3": W3_RANGE, "w4": W4_RANGE}))}
         # The four sliders share one width and one column of names, so their tracks line up.
         self.eta = log_slider(eta, ETA_EXPONENTS, "η (eta)", layout=widgets.Layout(width=SLIDER_WIDTH))
         self.steps = widgets.IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
@@ -199,8 +203,9 @@ class GradientDescentPlayground(CourseWidget):
 def gradient_descent_playground(eta=0.3, steps=30, start=None):
     """Gradient descent on the 2-2-1 example's output weights, with sliders for η, steps and the start.
 
-    eta: starting learning rate; steps: how many updates; start: {'w3': ..., 'w4': ...} where the
-    walk begins (default w3 = w4 = −1.5, far enough from the valley floor to see the path).
+    eta: starting learning rate (0.01 to 10); steps: how many updates (1 to 200); start:
+    {'w3': ..., 'w4': ...} where the walk begins, each from −2 to 4 (default w3 = w4 = −1.5, far
+    enough from the valley floor to see the path; a weight left out keeps its default).
     Returns a GradientDescentPlayground.
     """
     return GradientDescentPlayground(eta=eta, steps=steps, start=start)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, signed
+from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, signed, start_number
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -110,6 +110,8 @@ class LossExplorer(CourseWidget):
     title = "Loss explorer"
 
     def __init__(self, y_hat=0.7, y=1.0):
+        y_hat = start_number(y_hat, "y_hat", *Y_HAT_RANGE)
+        y = start_number(y, "y", *Y_RANGE)
         self.sliders = {
             "y_hat": widgets.FloatSlider(
                 value=y_hat, min=Y_HAT_RANGE[0], max=Y_HAT_RANGE[1], step=0.01,
@@ -213,5 +215,8 @@ class LossExplorer(CourseWidget):
 
 
 def loss_explorer(y_hat=0.7, y=1.0):
-    """Show the loss explorer: sliders for the prediction ŷ and the target y. Returns a LossExplorer."""
+    """Show the loss explorer: sliders for the prediction ŷ (0.01 to 0.99) and the target y (0 to 1).
+
+    Returns a LossExplorer.
+    """
     return LossExplorer(y_hat=y_hat, y=y)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import get_activation
 from ..plots import ACTIVATION_NAMES, activation_plot
-from ._base import CourseWidget, drawing, fmt, new_figure
+from ._base import CourseWidget, drawing, fmt, new_figure, start_number, start_option
 from ._base import BlitView
 
 X_RANGE = (-2.0, 2.0)
@@ -44,7 +44,10 @@ class NeuronExplorer(CourseWidget):
     title = "Neuron explorer"
 
     def __init__(self, x=1.0, w=-0.5, b=0.0, activation="sigmoid"):
-        activation = validate.choice(activation, "activation", ACTIVATION_NAMES)
+        x = start_number(x, "x", *X_RANGE)
+        w = start_number(w, "w", *W_RANGE)
+        b = start_number(b, "b", *B_RANGE)
+        activation = start_option(activation, "activation", ACTIVATION_NAMES)
         slider = dict(step=0.05, continuous_update=True, readout_format=".2f")
         self.x = widgets.FloatSlider(value=x, min=X_RANGE[0], max=X_RANGE[1], description="input x", **slider)
         self.w = widgets.FloatSlider(value=w, min=W_RANGE[0], max=W_RANGE[1], description="weight w", **slider)
@@ -108,6 +111,7 @@ def neuron_explorer(x=1.0, w=-0.5, b=0.0, activation="sigmoid"):
     """One neuron with sliders for x, w, b and a choice of activation; shows z, a and where a sits on f.
 
     The defaults are the worked example's first hidden neuron: x = 1, w = −0.5, b = 0, sigmoid,
-    so z = −0.5 and a = 0.3775. Returns a NeuronExplorer.
+    so z = −0.5 and a = 0.3775. x runs from −2 to 2, w and b from −3 to 3; activation is one of
+    'sigmoid', 'tanh', 'relu', 'linear'. Returns a NeuronExplorer.
     """
     return NeuronExplorer(x=x, w=w, b=b, activation=activation)

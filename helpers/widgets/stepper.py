@@ -17,7 +17,7 @@ from PIL import Image
 from ..autograd import backward_steps
 from ..autograd_examples import EXPRESSIONS
 from ..graph_plot import draw_graph, number
-from ._base import BlitView, CourseWidget, new_figure
+from ._base import BlitView, CourseWidget, new_figure, start_option
 
 # Room for the widest of the three graphs, the 2-2-1 example, and low enough that the controls and
 # the picture fit together on a 1366×768 screen.
@@ -75,8 +75,7 @@ class BackwardStepper(CourseWidget):
         names = list(EXPRESSIONS)
         if expression is None:
             expression = names[1]
-        if expression not in EXPRESSIONS:
-            raise ValueError(f"expression must be one of {names}, but got {expression!r}")
+        expression = start_option(expression, "expression", names)
         self.expression = widgets.Dropdown(options=names, value=expression, description="computation",
                                            layout=widgets.Layout(width="360px"),
                                            style={"description_width": "initial"})

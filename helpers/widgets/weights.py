@@ -14,11 +14,13 @@ from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ._base import (
     RENDER_LOCK, BlitView, CourseWidget, fmt, log_slider, log_value, loss_diverged, new_figure, _plain, short, signed,
+    start_number, start_values,
 )
 
 WEIGHT_RANGE = (-3.0, 3.0)
 WEIGHT_STEP = 0.01
-ETA_EXPONENTS = (-2.0, np.log10(5.0))  # η from 0.01 to 5 on a log scale
+ETA_RANGE = (0.01, 5.0)
+ETA_EXPONENTS = (np.log10(ETA_RANGE[0]), np.log10(ETA_RANGE[1]))  # η from 0.01 to 5 on a log scale
 # Weights beyond this (or NaN) mean the updates have blown up, as in helpers.training.descend_tiny.
 DIVERGED_WEIGHT = 1e6
 SATURATED_SLOPE = 0.01
@@ -66,8 +68,11 @@ class WeightExplorer(CourseWidget):
     title = "Weight explorer (2-2-1 network)"
 
     def __init__(self, weights=None, eta=EXAMPLE_ETA):
+        eta = start_number(eta, "eta", *ETA_RANGE)
+        if weights is not None:
+            weights = start_values(weights, "weights", {name: WEIGHT_RANGE for name in WEIGHT_NAMES})
         start = dict(EXAMPLE_WEIGHTS if weights is None else TwoTwoOne(**weights).weights)
-        self.start_weights, self.start_eta = start, float(eta)
+        self.start_weights, self.start_eta = start, eta
         self.weights = dict(start)
         self._moving_sliders = False
         # The values this widget put on each slider: the browser sends each back rounded to the
@@ -277,7 +282,10 @@ class WeightExplorer(CourseWidget):
 def weight_explorer(weights=None, eta=EXAMPLE_ETA):
     """The 2-2-1 network with a slider per weight and one for η, live ŷ, loss and blame, and a Step button.
 
-    weights: starting weights as a dict {'w1': ..., 'w4': ...} (default: the worked example's).
-    eta: the starting learning rate (default 0.5). Returns a WeightExplorer.
+    weights: starting weights as a dict {'w1': ..., 'w4': ...}, each from −3 to 3; weights left out
+        keep the worked example's (default: all of them).
+    eta: the starting learning rate, from 0.01 to 5 (default 0.5). Returns a WeightExplorer.
+    A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
+    names the argument and what it may be.
     """
     return WeightExplorer(weights=weights, eta=eta)
