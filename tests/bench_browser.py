@@ -146,6 +146,13 @@ PICTURE_HASH = '''async (key) => {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }'''
 
+PICTURE_SIZE = '''async (key) => {
+  const img = document.querySelector('.bench-' + key + ' img');
+  if (!img || !img.src) return null;
+  const blob = await (await fetch(img.src)).blob();
+  return {bytes: blob.size, width: img.naturalWidth, height: img.naturalHeight};
+}'''
+
 FITS = '''(key) => {
   const root = document.querySelector('.bench-' + key);
   const parts = [...root.querySelectorAll('.widget-slider, .widget-dropdown, .widget-toggle-buttons, button, img')]
@@ -421,6 +428,9 @@ def measure(page, client, names, moves, presentation, add):
         goal_ratio = 2 if name == "weight_explorer" else 3
         ratio = med / floor
         lost_note = f", {lost} moves showed nothing" if lost else ""
+        size = page.evaluate(PICTURE_SIZE, name)
+        if what == "picture" and size:
+            lost_note += f"; picture {size['width']}x{size['height']} px, {size['bytes'] / 1024:.0f} KiB"
         add("browser", f"{name}: press -> {what}, median / p90", f"{med:.0f} / {p90:.0f} ms = {ratio:.1f}x floor{lost_note}",
             f"<= {goal_ratio}x floor", "ok" if ratio <= goal_ratio and not lost else "MISSED")
     for name in ["floor", *names]:
