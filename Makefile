@@ -47,11 +47,11 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The link JupyterLab prints (and the page it opens) is the learner's own notebook 00.
 lab: $(STAMP)
-	@$(BIN)/python -m helpers.copies --course notebooks --copies $(COPIES)
+	@$(BIN)/python -m tools.copies --course notebooks --copies $(COPIES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(COPIES)/$(FIRST_NOTEBOOK) --LabApp.app_settings_dir="$(CURDIR)/.jupyter" --LabApp.extension_manager=readonly $(AS_ROOT) $(LAB_OPTIONS)
 
 fresh: $(STAMP)
-	@$(BIN)/python -m helpers.copies --course notebooks --copies $(COPIES) --fresh $(or $(NB),all)
+	@$(BIN)/python -m tools.copies --course notebooks --copies $(COPIES) --fresh $(or $(NB),all)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
@@ -63,13 +63,13 @@ check: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NB) -p no:cacheprovider
 
 notebooks: $(STAMP)
-	$(BIN)/python -m helpers.execute $(NOTEBOOKS)
+	$(BIN)/python -m tools.execute $(NOTEBOOKS)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
 
 book: $(STAMP)
-	$(BIN)/python -m helpers.book --out site
+	$(BIN)/python -m tools.book --out site
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -7,7 +7,7 @@ screenshots/ (ignored by git) for a person to look at.
 import nbformat
 import pytest
 
-from helpers import book
+from tools import book
 from test_browser import NOTEBOOKS, ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
-from helpers import copies
+from tools import copies
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(sys.prefix)
@@ -148,6 +148,7 @@ def project(tmp_path):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
     shutil.copytree(ROOT / "helpers", tmp_path / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tools", tmp_path / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
 

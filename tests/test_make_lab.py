@@ -248,7 +248,7 @@ def test_making_the_copies_again_keeps_what_a_learner_saved(lab, project):
     nb.cells[0].source += "\n\nMy note: squared error punishes big misses more."
     nbformat.write(nb, saved)
     before = saved.read_bytes()
-    result = subprocess.run([str(VENV / "bin" / "python"), "-m", "helpers.copies"], cwd=project,
+    result = subprocess.run([str(VENV / "bin" / "python"), "-m", "tools.copies"], cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert saved.read_bytes() == before

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.execute import execute
+from tools.execute import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,7 +91,7 @@ def test_make_lab_opens_the_learners_copy_of_notebook_00_and_makes_the_copies_fi
     first = re.search(r"^FIRST_NOTEBOOK := (\S+)$", makefile, re.M).group(1)
     assert (ROOT / "notebooks" / first).is_file()
     recipe = _recipe("lab").splitlines()
-    assert "helpers.copies" in recipe[0] and "--copies $(COPIES)" in recipe[0]
+    assert "tools.copies" in recipe[0] and "--copies $(COPIES)" in recipe[0]
     assert "--LabApp.default_url=/lab/tree/$(COPIES)/$(FIRST_NOTEBOOK)" in recipe[1]
     assert "notebooks/" not in recipe[1], "make lab must not open the course's own notebooks"
     assert f"{copies}/" in (ROOT / ".gitignore").read_text().splitlines()

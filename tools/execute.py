@@ -1,6 +1,6 @@
 """Re-execute notebooks top to bottom and save them with their outputs, the same way every time.
 
-    python -m helpers.execute notebooks/01_forward_pass.ipynb ...
+    python -m tools.execute notebooks/01_forward_pass.ipynb ...
 
 Each notebook runs in a fresh kernel whose working directory is the notebook's folder. Timing
 metadata is not recorded, printed text split into pieces by timing is joined again, and the
@@ -58,7 +58,7 @@ def execute(path, timeout=600):
 
 def main(paths):
     if not paths:
-        print("usage: python -m helpers.execute NOTEBOOK.ipynb ...")
+        print("usage: python -m tools.execute NOTEBOOK.ipynb ...")
         return 2
     for p in paths:
         print(f"executing {p}")

@@ -1,8 +1,8 @@
 """A learner's own working copies of the course notebooks, kept apart from the course itself.
 
-    python -m helpers.copies                 # make the missing copies (make lab does this)
-    python -m helpers.copies --fresh 04      # restore one notebook to a fresh copy (make fresh NB=04)
-    python -m helpers.copies --fresh all     # restore every notebook (make fresh)
+    python -m tools.copies                 # make the missing copies (make lab does this)
+    python -m tools.copies --fresh 04      # restore one notebook to a fresh copy (make fresh NB=04)
+    python -m tools.copies --fresh all     # restore every notebook (make fresh)
 
 The course's notebooks/ stay exactly as published, so `git pull` and `make test` keep working;
 a learner types their answers into my-notebooks/, which git ignores. A copy is made only when it
@@ -105,7 +105,7 @@ def restore(which="all", course=COURSE, copies=COPIES, now=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m helpers.copies", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.copies", description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", default=str(COURSE), help="the course's notebooks (default: notebooks)")
     parser.add_argument("--copies", default=str(COPIES), help="your working copies (default: my-notebooks)")
     parser.add_argument("--fresh", metavar="NB", nargs="?", const="all",

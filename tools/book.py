@@ -1,6 +1,6 @@
 """Build the course as a static website that works from disk, with no network.
 
-    python -m helpers.book [--out site]
+    python -m tools.book [--out site]
 
 Each notebook in notebooks/ (NN_name.ipynb, in course order) becomes one HTML page made by
 nbconvert from its SAVED outputs (nothing is executed), plus an index page in course order.
@@ -501,7 +501,7 @@ def build(out="site", notebook_dir=NOTEBOOKS, readme=README):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m helpers.book", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.book", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="site", help="folder to write the book into (default: site)")
     args = parser.parse_args(argv)
     book = build(args.out)

@@ -1,0 +1,1 @@
+"""Tools that build and check the course (for maintainers; learners never import these)."""
