@@ -12,6 +12,10 @@ FIRST_NOTEBOOK := 00_welcome.ipynb
 LAB_OPTIONS ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
+# The tests run on WORKERS processes (pytest-xdist; CI has 2 cores), a whole file to a worker, in order:
+# a notebook's cells share one kernel as in nbval alone. tests/conftest.py says which files start first.
+WORKERS ?= 2
+PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 # Plots are drawn off-screen and widgets are rendered as text, so runs are the same everywhere.
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
@@ -54,10 +58,10 @@ fresh: $(STAMP)
 	@$(BIN)/python -m tools.copies --course notebooks --copies $(COPIES) --fresh $(or $(NB),all)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
+	$(BIN)/python -m pytest $(PARALLEL) tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest $(PARALLEL) tests -p no:cacheprovider
 
 check: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NB) -p no:cacheprovider

@@ -30,3 +30,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+
+# `make test` deals the suite out to two workers (pytest-xdist, `--dist loadfile`): a file's tests stay
+# together on one worker, in order, as nbval needs (a notebook's cells run one after another in one
+# kernel) and as the module-scoped JupyterLab, venv and site fixtures need. Files are handed out in the
+# order collected; the slow ones below start first, so the rest fill in beside them instead of waiting
+# at the end. Any order gives the same results; only the wall time changes.
+START_FIRST = (
+    "tests/test_installed_course.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: place for place, name in enumerate(START_FIRST)}
+    # A stable sort by file: the order of the tests within each file is kept.
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

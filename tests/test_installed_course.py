@@ -26,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
-TEST_TOOLS = {"pytest", "nbval", "playwright"}
+TEST_TOOLS = {"pytest", "nbval", "playwright", "pytest-xdist"}
 FOR_A_HUB = {"nbgitpuller"}  # hands the notebooks out on a class hub; not a dependency of the code
 
 
