@@ -143,6 +143,8 @@ def test_executing_a_notebook_twice_gives_identical_files(tmp_path):
     widget_view = nb.cells[1].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
     assert widget_view["model_id"] == f"{1:032x}"
     assert all("execution" not in cell.metadata for cell in nb.cells)
+    # The kernel logs (e.g. "Kernel is running over TCP without encryption") go to its own stderr, never here.
+    assert not [out for cell in nb.cells for out in cell.outputs if out.get("name") == "stderr"]
 
 
 def test_printed_text_is_saved_as_one_piece_however_the_kernel_flushed_it(tmp_path):
@@ -163,3 +165,20 @@ def test_execute_reports_a_failing_cell(tmp_path):
     nbformat.write(nb, path)
     with pytest.raises(Exception, match="ZeroDivisionError"):
         execute(path)
+
+
+# What a kernel, pip or matplotlib says about itself; none of it is part of the lesson.
+NOISE = re.compile(r"without encryption|CurveZMQ|pip install|WARNING:|font cache|DeprecationWarning|"
+                   r"FutureWarning|RuntimeWarning|UserWarning")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name[:2])
+def test_no_saved_output_is_stderr_or_tool_noise(path):
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.output_type == "stream" else str(out.get("data", {}).get("text/plain", ""))
+            if out.get("name") == "stderr" or NOISE.search(text):
+                found.append(f"cell {index}: {out.get('name', out.output_type)}: {text[:120]!r}")
+    assert not found, f"{path.name} saved output that is not the lesson's:\n" + "\n".join(found)
