@@ -36,7 +36,7 @@ import numpy as np
 
 from . import validate
 from .data import Standardizer, load_cat_dog, train_test_split
-from .gradcheck import AGREE, SUSPICIOUS, compare_gradients, network_numerical_gradient, relative_error
+from .gradcheck import AGREE, SUSPICIOUS, _network, compare_gradients, network_numerical_gradient, relative_error
 from .gradcheck import verdict as gradcheck_verdict
 from .network import Network
 from .training import train
@@ -192,6 +192,20 @@ class Setup:
     epochs: int = EPOCHS
 
 
+def _flag(value, name):
+    """A True/False switch, or a TypeError: "no" or 0 must not quietly count as a choice."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, but got {validate._describe(value)}")
+    return bool(value)
+
+
+def _symptoms(s):
+    if not isinstance(s, Symptoms):
+        raise TypeError(f"s must be the Symptoms that symptoms(kind) or measure(net, eta) returns, but got "
+                        f"{validate._describe(s)}")
+    return s
+
+
 def _training_set():
     X, y = load_cat_dog()
     X_train, _, y_train, _ = train_test_split(X, y, seed=0)
@@ -216,6 +230,8 @@ def setup(kind, *, buggy=True, seed=0):
     which is also the bug-free version of every kind except vanishing_gradients.
     """
     kind = validate.choice(kind, "kind", KINDS + (HEALTHY,))
+    buggy = _flag(buggy, "buggy")
+    seed = validate.seed(seed)
     if kind == HEALTHY:
         buggy = False
     if kind == "vanishing_gradients":
@@ -268,7 +284,7 @@ class GradientCheck:
 
 def gradient_check(net, X, y):
     """Compare net's own backward pass with centred differences on (X, y). Returns a GradientCheck."""
-    _, grads = net.gradients(X, y)
+    _, grads = _network(net).gradients(X, y)
     exact = net.flat_gradients(grads)
     numerical = network_numerical_gradient(net, X, y)
     w = _is_weight(net)
@@ -280,7 +296,7 @@ def gradient_check(net, X, y):
 
 def layer_gradient_norms(net, X, y):
     """‖∂L/∂W[l]‖ for l = 1..D from net's own backward pass, as an array of shape (D,)."""
-    _, grads = net.gradients(X, y)
+    _, grads = _network(net).gradients(X, y)
     return np.array([np.linalg.norm(grads.dL_dW[l]) for l in range(1, net.depth + 1)])
 
 
@@ -290,7 +306,7 @@ def dead_units(net, X):
     A ReLU with z ≤ 0 on every sample outputs 0 and passes no gradient back: it can never learn.
     Sigmoid and tanh units are never dead in this sense (their slope is never exactly 0).
     """
-    fp = net.forward(X)
+    fp = _network(net).forward(X)
     dead = total = 0
     for l in range(1, net.depth):
         slope = net.activations[l].derivative(fp.z[l])
@@ -308,14 +324,15 @@ def dead_fraction(net, X):
 def trial_step(net, X, y, eta):
     """How one update with learning rate eta changes the loss: loss after − loss before (net unchanged).
 
-    With a correct gradient and a correct update, a tiny eta always gives a negative change.
+    With a correct gradient and a correct update, a tiny eta always gives a negative change. When
+    the step throws the loss beyond what a float holds, the change is inf.
     """
-    before, grads = net.gradients(X, y)
+    before, grads = _network(net).gradients(X, y)
     trial = net.copy()
     trial.step(grads, eta)
     with np.errstate(over="ignore", invalid="ignore"):
         after = trial._loss_value(trial._forward(trial.check_inputs(X)), trial.check_targets(y, len(X)))
-    return float(after - before)
+    return float(after - before) if np.isfinite(after) else float("inf")
 
 
 @dataclass(frozen=True)
@@ -373,6 +390,7 @@ class Symptoms:
 
 def gradient_failure(layer):
     """The diagnosis for a backward pass that fails the gradient check first (from the output down) in `layer`."""
+    layer = validate.positive_int(layer, "layer")
     return f"gradient check failed in layer {layer}"
 
 
@@ -384,6 +402,7 @@ def diagnose(s):
     layer l whose check fails. δ flows down from the output, so the slip sits in that layer's line
     of the backward pass (or in how δ reaches it from the layer above); the layers below inherit it.
     """
+    _symptoms(s)
     # Gradients, first: is the backward pass right? Checked per layer and per kind (W, b).
     layers = s.gradcheck.failing_layers
     if layers or s.gradcheck.all > SUSPICIOUS:
@@ -417,6 +436,14 @@ def measure(net, eta, *, epochs=EPOCHS, kind="custom", buggy=True):
 
     The network is left unchanged (training runs on a copy). Returns Symptoms, diagnosis included.
     """
+    net = _network(net)
+    if net.sizes[0] != 2 or net.sizes[-1] != 2 or net.loss.name != "cross_entropy":
+        raise ValueError(f"net must take 2 inputs and end in 2 softmax outputs with loss 'cross_entropy', like "
+                         f"Network([2, 8, 2], ['relu', 'softmax'], 'cross_entropy'), but it has sizes {net.sizes} "
+                         f"and loss {net.loss.name!r}")
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be text that names the job, but got {validate._describe(kind)}")
+    buggy = _flag(buggy, "buggy")
     X, y = demo_data()
     X_check, y_check = X[:CHECK_SAMPLES], y[:CHECK_SAMPLES]
     job = Setup(kind, buggy, net, validate.learning_rate(eta), validate.positive_int(epochs, "epochs"))
@@ -450,7 +477,7 @@ def report_items(s):
     Keys: 'loss', 'gradient check', 'gradient sizes', 'dead units', 'trial step', 'diagnosis'.
     Numbers that are only rounding noise are given as a bound, so the text is the same on any machine.
     """
-    loss = s.loss
+    loss = _symptoms(s).loss
     if s.diverged:
         loss_text = f"{loss[0]:.3f} → diverged after {len(loss) - 1} epochs"
     else:

@@ -32,11 +32,62 @@ def _nudge(eps, h):
     return eps
 
 
+def _network(net, name="net"):
+    """net itself, if it is a helpers Network; otherwise a TypeError that says what came instead."""
+    from .network import Network  # here, not at the top: network.py must not depend on this module
+
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be a helpers Network, such as Network([2, 3, 1]), but got "
+                        f"{validate._describe(net)}")
+    return net
+
+
+def _nudge_fits(x, eps, name):
+    """Refuse a nudge that rounding swallows: x + ε == x, so f is compared with itself."""
+    if np.any(x + eps == x) or np.any(x - eps == x):
+        largest = float(np.max(np.abs(x)))
+        raise ValueError(f"eps = {eps:g} is lost in rounding next to {name} = {largest:g} (x + ε == x in float64); "
+                         f"use a larger eps or a smaller {name}")
+
+
+def _one_number(value, what):
+    """The number a learner's function returned, or a clear error when it returned something else."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(())[()]
+    if value is None:
+        raise TypeError(f"f must return a number, but {what} returned None; did you forget `return`?")
+    if isinstance(value, np.ndarray):
+        raise TypeError(f"f must return one number (the loss), but {what} returned an array of shape {value.shape}; "
+                        "sum or average it into one number")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"f must return a number, but {what} returned {validate._describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"f must return a finite number, but {what} returned {value}")
+    return value
+
+
+def _difference_quotient(f_plus, f_minus, eps, name):
+    """(f_plus − f_minus) / 2ε, or a clear error when it is too large for a float."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope = (f_plus - f_minus) / (2.0 * eps)
+    if not np.isfinite(slope):
+        raise ValueError(f"the slope (f({name} + ε) − f({name} − ε)) / 2ε = ({f_plus:g} − ({f_minus:g})) / {2 * eps:g} is "
+                         "too large for a float64; try a smaller input or a larger eps")
+    return float(slope)
+
+
 def numerical_derivative(f, x, eps=1e-5, *, h=None):
     """df/dx at the number x by centred differences: (f(x + ε) − f(x − ε)) / 2ε."""
+    f = validate.function(f, "f", "`lambda x: x ** 2`", arguments=1)
     x = validate.as_number(x, "x")
     eps = _nudge(eps, h)
-    return (f(x + eps) - f(x - eps)) / (2.0 * eps)
+    _nudge_fits(x, eps, "x")
+    with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name, not as a warning
+        f_plus, f_minus = f(x + eps), f(x - eps)
+    f_plus = _one_number(f_plus, f"f(x + ε) = f({x + eps!r})")
+    f_minus = _one_number(f_minus, f"f(x − ε) = f({x - eps!r})")
+    return _difference_quotient(f_plus, f_minus, eps, "x")
 
 
 def numerical_gradient(f, theta, eps=1e-5, *, h=None):
@@ -45,18 +96,25 @@ def numerical_gradient(f, theta, eps=1e-5, *, h=None):
     f takes an array shaped like θ and returns a number. Returns a float64 array shaped like θ.
     θ itself is left unchanged.
     """
+    f = validate.function(f, "f", "`lambda theta: np.sum(theta ** 2)`", arguments=1)
     theta = validate.as_array(theta, "theta").copy()
     eps = _nudge(eps, h)
+    _nudge_fits(theta, eps, "theta")
     grad = np.zeros_like(theta)
     flat, grad_flat = theta.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
         old = flat[i]
+        where = f"theta[{i}]" if theta.ndim == 1 else f"theta.flat[{i}]"
         flat[i] = old + eps
-        f_plus = f(theta)
+        with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name
+            f_plus = f(theta)
+        f_plus = _one_number(f_plus, f"f(theta) with {where} + ε")
         flat[i] = old - eps
-        f_minus = f(theta)
+        with np.errstate(all="ignore"):
+            f_minus = f(theta)
+        f_minus = _one_number(f_minus, f"f(theta) with {where} − ε")
         flat[i] = old
-        grad_flat[i] = (f_plus - f_minus) / (2.0 * eps)
+        grad_flat[i] = _difference_quotient(f_plus, f_minus, eps, where)
     return grad
 
 
@@ -69,15 +127,29 @@ def relative_error(a, b):
     b = validate.as_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; compare gradients of the same shape")
+    largest = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    if largest == 0:
+        return 0.0
+    if not 1e-100 < largest < 1e100:  # near the float limits the norms overflow or underflow: rescale first
+        a, b = a / largest, b / largest
     scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+    return float(np.linalg.norm(a - b) / scale)
 
 
 def verdict(error):
     """How to read one relative error (float64): 'agree' below AGREE, 'suspicious' up to SUSPICIOUS, else 'bug'."""
+    error = _error(error)
     if error < AGREE:
         return "agree"
     return "suspicious" if error <= SUSPICIOUS else "bug"
+
+
+def _error(error):
+    """A relative error: a finite number of at least 0 (relative_error gives 0 to 1)."""
+    error = validate.as_number(error, "error")
+    if error < 0:
+        raise ValueError(f"error must be a relative error, a number of at least 0, but got {error}")
+    return error
 
 
 def shown(error):
@@ -87,6 +159,7 @@ def shown(error):
     from one machine (and one linear-algebra library) to the next: give the range instead. Above
     SUSPICIOUS, give two digits.
     """
+    error = _error(error)
     if error < AGREE:
         return f"below {AGREE:g}"
     if error <= SUSPICIOUS:
@@ -99,7 +172,7 @@ def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
 
     The order matches `net.parameters()` and `net.flat_gradients(...)`. The network is unchanged.
     """
-    X = net.check_inputs(X)
+    X = _network(net).check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     work = net.copy()
 
@@ -113,6 +186,7 @@ def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
 def parameter_parts(net):
     """Where each part of net.parameters() lies: {(l, 'W'): slice, (l, 'b'): slice} for l = 1..D, in order."""
     parts, start = {}, 0
+    _network(net)
     for l in range(1, net.depth + 1):
         for kind, size in (("W", net.W[l].size), ("b", net.b[l].size)):
             parts[(l, kind)] = slice(start, start + size)
@@ -136,9 +210,13 @@ class GradientCheck(float):
     """
 
     def __new__(cls, errors, whole):
+        if not isinstance(errors, dict) or not errors:
+            raise TypeError("errors must be a dict {(l, 'W'): error, (l, 'b'): error, ...} with at least one part, "
+                            f"but got {validate._describe(errors)}")
+        errors = {part: _error(error) for part, error in errors.items()}
         check = super().__new__(cls, max(errors.values()))
-        check.errors = dict(errors)
-        check.whole = float(whole)
+        check.errors = errors
+        check.whole = _error(whole)
         return check
 
     @property
@@ -185,6 +263,7 @@ class GradientCheck(float):
 
 def compare_gradients(net, exact, numerical):
     """A GradientCheck from two flat gradients laid out as net.parameters(): per layer and kind, and whole."""
+    _network(net)
     exact = validate.as_array(exact, "exact", ndim=1)
     numerical = validate.as_array(numerical, "numerical", ndim=1)
     if exact.size != net.num_parameters or numerical.size != net.num_parameters:
@@ -202,7 +281,7 @@ def check_network_gradients(net, X, y, eps=1e-5, *, h=None):
     says the backward pass matches the loss on this network and batch; it cannot vouch for the update,
     the learning rate, or inputs it was not run on.
     """
-    _, grads = net.gradients(X, y)
+    _, grads = _network(net).gradients(X, y)
     return compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y, eps, h=h))
 
 
@@ -215,6 +294,7 @@ def gradient_costs(net, n_samples):
     passes per parameter, so their cost grows with (number of parameters)².
     Returns {'forward': ..., 'backward': ..., 'backprop': forward + backward, 'finite_differences': ...}.
     """
+    _network(net)
     n_samples = validate.positive_int(n_samples, "n_samples")
     products = [net.sizes[l - 1] * net.sizes[l] for l in range(1, net.depth + 1)]
     forward = n_samples * sum(products)
@@ -229,9 +309,8 @@ def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
 
     Y is the targets as net.backward sees them (one-hot rows for a softmax network).
     """
-    if not callable(backward):
-        raise TypeError(f"backward must be your function backward(net, fp, Y), but got {validate._describe(backward)}")
-    X = net.check_inputs(X)
+    validate.function(backward, "backward", "your function backward(net, fp, Y)", arguments=3)
+    X = _network(net).check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     result = backward(net.copy(), net.forward(X), Y)
     if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(isinstance(r, dict) for r in result)):
@@ -243,7 +322,7 @@ def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
         for name, grads, param in (("dL_dW", dL_dW, net.W[l]), ("dL_db", dL_db, net.b[l])):
             if l not in grads:
                 raise ValueError(f"{name} has no entry for layer {l}; it needs one for every layer 1 to {net.depth}")
-            grad = np.asarray(grads[l], dtype=np.float64)
+            grad = validate.as_array(grads[l], f"{name}[{l}]")
             if grad.shape != param.shape:
                 raise ValueError(f"{name}[{l}] has shape {grad.shape}, but the parameter has shape {param.shape}")
             parts.append(grad.ravel())

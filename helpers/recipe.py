@@ -23,9 +23,9 @@ OVERFIT_LOSS = 0.05
 HEALTHY_RATIO = 1e-3
 
 
-def _network(net):
+def _network(net, name="net"):
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+        raise TypeError(f"{name} must be a helpers Network, but got {validate._describe(net)}")
     return net
 
 
@@ -51,10 +51,11 @@ def overfit_small_batch(net, X, y, *, n_samples=4, eta=0.5, steps=300):
     net = _network(net).copy()
     n_samples = validate.positive_int(n_samples, "n_samples")
     X = net.check_inputs(X)
+    Y = net.check_targets(y, len(X))
     if n_samples > len(X):
         raise ValueError(f"n_samples must be at most the number of samples in X ({len(X)}), but got {n_samples}")
     steps = validate.positive_int(steps, "steps")
-    history = train(net, X[:n_samples], np.asarray(y)[:n_samples], eta=eta, epochs=steps)
+    history = train(net, X[:n_samples], Y[:n_samples], eta=eta, epochs=steps)
     return Overfit([float(v) for v in history.loss], n_samples)
 
 
@@ -91,20 +92,33 @@ def update_ratios(net, X, y, eta):
     net = _network(net)
     eta = validate.learning_rate(eta)
     _, grads = net.gradients(X, y)
-    return {l: float(eta * np.linalg.norm(grads.dL_dW[l]) / np.linalg.norm(net.W[l])) for l in range(1, net.depth + 1)}
+    ratios = {}
+    for l in range(1, net.depth + 1):
+        size = np.linalg.norm(net.W[l])
+        if size == 0:
+            raise ValueError(f"W[{l}] is all zeros, so the update-to-weight ratio of layer {l} is undefined")
+        with np.errstate(over="ignore"):
+            ratios[l] = float(eta * (np.linalg.norm(grads.dL_dW[l]) / size))
+        if not np.isfinite(ratios[l]):
+            raise ValueError(f"eta = {eta:g} makes the update of layer {l} too large for a float64; use a smaller eta")
+    return ratios
 
 
 def learning_rate_range(make_net, X, y, etas, *, epochs=5, batch_size=None, seed=0):
     """The training loss after `epochs` epochs at each learning rate in `etas`, each from a fresh
     `make_net()`. Returns a list of floats, inf where the run diverged."""
-    if not callable(make_net):
-        raise TypeError(f"make_net must be a function that builds a fresh Network, but got {validate._describe(make_net)}")
-    etas = [validate.learning_rate(eta) for eta in etas]
+    validate.function(make_net, "make_net", "`lambda: Network([2, 8, 2], ['relu', 'softmax'], 'cross_entropy')`",
+                      arguments=0)
+    if isinstance(etas, (str, bytes, set, frozenset, dict)) or not hasattr(etas, "__iter__"):
+        raise TypeError(f"etas must be a list of learning rates, such as [0.01, 0.1, 1.0], but got "
+                        f"{validate._describe(etas)}")
+    etas = [validate.learning_rate(eta, f"etas[{i}]") for i, eta in enumerate(etas)]
     if not etas:
-        raise ValueError("etas must hold at least one learning rate")
+        raise ValueError("etas must hold at least one learning rate, but it is empty")
     losses = []
     for eta in etas:
-        history = train(_network(make_net()), X, y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed)
+        net = _network(make_net(), "make_net()")
+        history = train(net, X, y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed)
         losses.append(float("inf") if history.diverged else float(history.loss[-1]))
     return losses
 
