@@ -330,8 +330,12 @@ def trial_step(net, X, y, eta):
     before, grads = _network(net).gradients(X, y)
     trial = net.copy()
     trial.step(grads, eta)
+    X, Y = trial.check_inputs(X), trial.check_targets(y, len(X))
     with np.errstate(over="ignore", invalid="ignore"):
-        after = trial._loss_value(trial._forward(trial.check_inputs(X)), trial.check_targets(y, len(X)))
+        try:
+            after = trial._loss_value(trial._forward(X), Y)
+        except ValueError:  # the loss refuses outputs beyond what a float can square: the step blew it up
+            return float("inf")
     return float(after - before) if np.isfinite(after) else float("inf")
 
 

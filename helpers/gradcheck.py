@@ -17,6 +17,9 @@ from . import validate
 AGREE = 1e-7
 SUSPICIOUS = 1e-4
 
+# A nudge is small next to the numbers it nudges; one above 1 measures a chord, not a slope.
+MAX_NUDGE = 1.0
+
 KINDS = ("W", "b")
 """The two kinds of parameter of a layer, in the order `Network.parameters()` lays them out."""
 
@@ -27,8 +30,8 @@ def _nudge(eps, h):
     if h is not None:
         eps, name = h, "h"
     eps = validate.as_number(eps, name)
-    if eps <= 0:
-        raise ValueError(f"{name} (the nudge) must be a small positive number, but got {eps}")
+    if not 0 < eps <= MAX_NUDGE:
+        raise ValueError(f"{name} (the nudge) must be a small positive number, at most {MAX_NUDGE:g}, but got {eps}")
     return eps
 
 
@@ -144,11 +147,11 @@ def verdict(error):
     return "suspicious" if error <= SUSPICIOUS else "bug"
 
 
-def _error(error):
+def _error(error, name="error"):
     """A relative error: a finite number of at least 0 (relative_error gives 0 to 1)."""
-    error = validate.as_number(error, "error")
+    error = validate.as_number(error, name)
     if error < 0:
-        raise ValueError(f"error must be a relative error, a number of at least 0, but got {error}")
+        raise ValueError(f"{name} must be a relative error, a number of at least 0, but got {error}")
     return error
 
 
@@ -213,10 +216,10 @@ class GradientCheck(float):
         if not isinstance(errors, dict) or not errors:
             raise TypeError("errors must be a dict {(l, 'W'): error, (l, 'b'): error, ...} with at least one part, "
                             f"but got {validate._describe(errors)}")
-        errors = {part: _error(error) for part, error in errors.items()}
+        errors = {part: _error(error, f"errors[{part!r}]") for part, error in errors.items()}
         check = super().__new__(cls, max(errors.values()))
         check.errors = errors
-        check.whole = _error(whole)
+        check.whole = _error(whole, "whole")
         return check
 
     @property

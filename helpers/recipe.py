@@ -10,6 +10,7 @@ Every function leaves the networks it is given unchanged (it trains copies) and 
 
 from dataclasses import dataclass
 
+import matplotlib.axes
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -125,7 +126,25 @@ def learning_rate_range(make_net, X, y, etas, *, epochs=5, batch_size=None, seed
 
 # ---- figures ----
 
+def _losses(losses):
+    """The losses of learning_rate_range as an array: numbers, with inf for a diverged run; never NaN."""
+    if isinstance(losses, (str, bytes, set, frozenset, dict)) or callable(losses):
+        raise TypeError(f"losses must be the list learning_rate_range returns, but got {validate._describe(losses)}")
+    try:
+        array = np.asarray(losses, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"losses must be a list of numbers, but got {validate._describe(losses)}") from exc
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"losses must be a flat list with one loss per learning rate, but it has shape {array.shape}")
+    if np.any(np.isnan(array)) or np.any(array < 0):
+        raise ValueError("losses must hold losses of at least 0 (inf for a diverged run), but it holds "
+                         f"{array[np.isnan(array) | (array < 0)][0]}")
+    return array
+
+
 def _axes(ax, figsize=None):
+    if ax is not None and not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), but got {validate._describe(ax)}")
     if ax is None:
         _, ax = plt.subplots(figsize=figsize or style.FIGSIZE, layout="constrained")
     return ax
@@ -133,6 +152,9 @@ def _axes(ax, figsize=None):
 
 def plot_overfit(result, ax=None, *, label=None, color=None, threshold=True):
     """The small batch's loss per step, on a log scale, with the OVERFIT_LOSS line (threshold=True)."""
+    if not isinstance(result, Overfit):
+        raise TypeError(f"result must be what overfit_small_batch returns, but got {validate._describe(result)}")
+    validate.as_array(result.loss, "result.loss", ndim=1)
     ax = _axes(ax)
     ax.semilogy(result.loss, color=color or style.PALETTE["blue"],
                 label=label or f"loss on {result.n_samples} samples")
@@ -145,6 +167,9 @@ def plot_overfit(result, ax=None, *, label=None, color=None, threshold=True):
 
 def plot_baseline(history_loss, base, ax=None):
     """A training loss curve against the input-blind baseline loss."""
+    history_loss = validate.as_array(history_loss, "history_loss", ndim=1)
+    if not isinstance(base, Baseline):
+        raise TypeError(f"base must be what baseline(y, classes) returns, but got {validate._describe(base)}")
     ax = _axes(ax)
     ax.plot(history_loss, color=style.PALETTE["blue"], label="training loss")
     ax.axhline(base.loss, color=style.PALETTE["orange"], ls="--", label=f"baseline {base.loss:.3f}")
@@ -155,6 +180,15 @@ def plot_baseline(history_loss, base, ax=None):
 
 def plot_update_ratios(ratios_by_eta, ax=None):
     """Bars of the update-to-weight ratio per layer, one group per learning rate; the 1e-3 line."""
+    if not isinstance(ratios_by_eta, dict) or not ratios_by_eta:
+        raise TypeError("ratios_by_eta must be a dict {eta: update_ratios(net, X, y, eta), ...} with at least one "
+                        f"entry, but got {validate._describe(ratios_by_eta)}")
+    for eta, ratios in ratios_by_eta.items():
+        validate.learning_rate(eta, "each key of ratios_by_eta")
+        if not isinstance(ratios, dict) or not ratios:
+            raise TypeError(f"ratios_by_eta[{eta!r}] must be what update_ratios returns, a dict {{layer: ratio}}, "
+                            f"but got {validate._describe(ratios)}")
+        validate.as_array(list(ratios.values()), f"ratios_by_eta[{eta!r}]")
     ax = _axes(ax)
     colours = [style.PALETTE[c] for c in ("blue", "orange", "green", "grey")]
     n = len(ratios_by_eta)
@@ -172,8 +206,14 @@ def plot_update_ratios(ratios_by_eta, ax=None):
 
 def plot_learning_rate_range(etas, losses, ax=None):
     """The loss after a short run against η on a log axis; diverged runs are marked at the top."""
+    etas = validate.as_array(etas, "etas", ndim=1)
+    if np.any(etas <= 0):
+        raise ValueError(f"etas must be positive learning rates, but etas holds {etas.min():g}")
+    losses = _losses(losses)
+    if losses.shape != etas.shape:
+        raise ValueError(f"etas and losses must have one value per learning rate, but etas has {etas.size} and "
+                         f"losses has {losses.size}")
     ax = _axes(ax)
-    etas, losses = np.asarray(etas, float), np.asarray(losses, float)
     finite = np.isfinite(losses)
     ax.semilogx(etas[finite], losses[finite], "o-", color=style.PALETTE["blue"], label="loss after the short run")
     if (~finite).any():
