@@ -429,3 +429,23 @@ def test_decision_boundary_panels_can_share_one_colourbar():
     fig.colorbar(plots_[0].image, ax=axes)
     assert len(fig.axes) == 3
     matplotlib.pyplot.close(fig)
+
+
+def test_every_plots_name_the_course_uses_is_still_importable_from_helpers_plots():
+    """plots is a package split by kind of figure; what notebooks, widgets and tests name keeps working."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    used = set()
+    for path in [*root.glob("notebooks/*.ipynb"), *root.glob("helpers/**/*.py"), *root.glob("tests/*.py")]:
+        if path.parent.name == "plots" and path.parent.parent.name == "helpers":
+            continue
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bplots\.([A-Za-z_]\w*)", text))
+        for names in re.findall(r"from (?:helpers|\.\.?)\.?plots import ([\w, ]+)", text):
+            used |= {name.strip() for name in names.split(",") if name.strip()}
+    assert {"network_diagram", "loss_curve", "decision_boundary", "_number"} <= used  # the search finds them
+    missing = sorted(name for name in used if not hasattr(plots, name))
+    assert not missing, f"helpers.plots no longer offers {missing}"
+    assert all(hasattr(plots, name) for name in plots.__all__)

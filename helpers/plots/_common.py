@@ -1,0 +1,42 @@
+"""What every figure shares: how a number is written on it, a plain text form, and where it draws.
+
+Titles are placed at a fixed height (y=1.0): letting matplotlib search for room above the axes
+costs several milliseconds on every draw, which a widget pays on every move.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import style
+
+MINUS = "\N{MINUS SIGN}"
+DIVERGED = "diverged"
+
+
+def _number(value, digits=3, signed=False):
+    """A number for a figure: fixed digits with a true minus sign (U+2212, as the widgets' labels and
+    readouts write it), or 'diverged' if it blew up. A value that rounds to zero gets no minus sign."""
+    value = float(value)
+    if not np.isfinite(value) or abs(value) > 1e12:
+        return DIVERGED
+    sign = "+" if signed else ""
+    # Past ten thousand, fixed digits get long: write 1.23e+05 instead.
+    text = f"{value:{sign}.{digits}e}" if abs(value) >= 1e4 else f"{value:{sign}.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = ("+" if signed else "") + text[1:]  # "−0.000" would claim a sign the digits cannot show
+    return text.replace("-", MINUS)
+
+
+class _Plot:
+    """What every returned plot shares: a short, stable text form (no memory addresses in notebooks)."""
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: a figure; its artists are attributes, update(...) changes them>"
+
+
+def _axes(ax, figsize=None):
+    """(fig, ax): the given axes and its figure, or a new figure of the course's size."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize or style.FIGSIZE, layout="constrained")
+        return fig, ax
+    return ax.figure, ax

@@ -1,0 +1,215 @@
+"""Curves of a loss: over the steps of training (`loss_curve`) and over one weight (`loss_over_weight`)."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.ticker import NullFormatter
+
+from .. import style, validate
+from ..gradcheck import numerical_derivative
+from ._common import _axes, _number, _Plot
+
+
+@dataclass(repr=False)
+class LossCurve(_Plot):
+    """A loss curve: fig, ax and `line` (a Line2D of loss against step). `update(losses)` changes it.
+
+    Several curves may share one axes (call `loss_curve` again with the same `ax`): the axes then
+    fit every curve on them, and one legend lists them all.
+    """
+
+    fig: object
+    ax: object
+    line: object
+    log: bool = False
+
+    def update(self, losses):
+        """Show new losses on the same line; the axes rescale to fit every curve on them. Non-finite values leave a gap."""
+        y = _curve_values(losses, self.log)
+        self.line.set_data(np.arange(y.size), y)
+        _rescale(self.ax, self.log)
+        return self
+
+
+def _curve_values(losses, log):
+    y = np.array(np.ravel(np.asarray(losses, dtype=np.float64)))
+    y[~np.isfinite(y) | (np.abs(y) > 1e12)] = np.nan
+    if log:
+        y[y <= 0] = np.nan
+    return y
+
+
+def _rescale(ax, log):
+    """Fit the axes to every line drawn in data coordinates on them, so no curve is clipped."""
+    lines = [line for line in ax.get_lines() if line.get_transform() is ax.transData]
+    xs = np.concatenate([np.asarray(line.get_xdata(), dtype=np.float64) for line in lines] or [np.zeros(0)])
+    ys = np.concatenate([np.asarray(line.get_ydata(), dtype=np.float64) for line in lines] or [np.zeros(0)])
+    xs = xs[np.isfinite(xs)]
+    ax.set_xlim(0, max(float(xs.max()) if xs.size else 0.0, 1.0))
+    finite = ys[np.isfinite(ys) & (ys > 0 if log else True)]
+    if finite.size == 0:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    if log:
+        # Whole powers of ten at both ends, so the axis always shows labelled decades.
+        ax.set_ylim(10.0 ** np.floor(np.log10(lo)), 10.0 ** max(np.ceil(np.log10(hi)), np.floor(np.log10(lo)) + 1))
+    else:
+        pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.05)
+        ax.set_ylim(min(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
+
+
+def _legend(ax, loc):
+    """One legend listing every labelled curve, where `loc` says, else where the existing legend was."""
+    old = ax.get_legend()
+    if old is None:
+        ax.legend(loc=loc or "upper right")
+    else:
+        # Rebuilt with the old legend's place, font and frame, so a second curve only adds a row.
+        ax.legend(loc=loc or old._loc, prop=old.prop, frameon=old.get_frame_on())
+
+
+def loss_curve(losses, ax=None, label="training loss", *, log=False, colour=style.LOSS, linestyle="-",
+               marker=None, xlabel="step", ylabel="loss L", title=None, legend_loc=None):
+    """Plot a loss against the step (or epoch) number: losses[0] is the loss before any update.
+
+    log: a logarithmic loss axis, which shows slow progress near zero. Values that are NaN, inf or
+    astronomically large (a diverged run) are left out, leaving a gap. linestyle, marker: as in
+    matplotlib ("--" dashed, "o" a dot per step). title: None keeps the axes' title, or writes
+    "Loss during training" on a new one. legend_loc: where the legend goes ("lower left", ...);
+    None keeps the place of the legend already on the axes ("upper right" for the first).
+    More curves on the same `ax` share it: the axes fit all of them and one legend lists them.
+    Returns a LossCurve.
+    """
+    fig, ax = _axes(ax)
+    y = _curve_values(losses, log)
+    (line,) = ax.plot(np.arange(y.size), y, color=colour, linestyle=linestyle, marker=marker, label=label)
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    _rescale(ax, log)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if log else ""))
+    if title is not None or not ax.get_title():
+        ax.set_title("Loss during training" if title is None else title, y=1.0)
+    if label:
+        _legend(ax, legend_loc)
+    return LossCurve(fig=fig, ax=ax, line=line, log=log)
+
+
+
+@dataclass(repr=False)
+class LossOverWeight(_Plot):
+    """The loss as one weight slides, the other weights fixed, with optional dots and tangent lines.
+
+    fig, ax; w, L: the weights on the curve and their losses; curve: a Line2D of L over w;
+    markers: one Line2D (a dot) per weight in `at`; tangents: the weights where a tangent is drawn,
+    slopes: ∂L/∂w there (centred differences), tangent_lines and tangent_markers: one Line2D each,
+    slope_labels: the text "∂L/∂w = ..." beside each; minimum_line: the dotted line at the lowest
+    loss on the curve (None unless asked for), w_min: where it is.
+    `update(f)` draws a new loss over the same weights on the same artists.
+    """
+
+    fig: object
+    ax: object
+    name: str
+    w: np.ndarray
+    L: np.ndarray
+    curve: object
+    at: np.ndarray
+    markers: list
+    tangents: np.ndarray
+    slopes: np.ndarray
+    tangent_lines: list
+    tangent_markers: list
+    slope_labels: list
+    half_width: float
+    minimum_line: object = None
+    w_min: float = float("nan")
+
+    def update(self, f):
+        """Draw the loss f(w) over the same weights: curve, dots, tangents and slopes change in place."""
+        self.L = _losses_over(f, self.w)
+        self.curve.set_ydata(self.L)
+        for marker, w in zip(self.markers, self.at):
+            L = _loss_at(f, w)
+            marker.set_data([w], [L])
+            marker.set_label(f"{self.name} = {_number(w, 2)}, L = {_number(L, 3)}")
+        self.slopes = np.array([_slope(f, w) for w in self.tangents])
+        for line, dot, label, w, slope in zip(self.tangent_lines, self.tangent_markers, self.slope_labels,
+                                               self.tangents, self.slopes):
+            L = _loss_at(f, w)
+            line.set_data([w - self.half_width, w + self.half_width],
+                          [L - self.half_width * slope, L + self.half_width * slope])
+            dot.set_data([w], [L])
+            label.xy = (w, L)
+            label.set_text(f"∂L/∂{self.name} = {_number(slope, 3, signed=True)}")
+            # To the right of its dot unless the dot is near the right edge, and above or below so
+            # that the tangent runs away from the text: close to its own dot, clear of the others.
+            right = w <= self.w[0] + 0.75 * (self.w[-1] - self.w[0])
+            above = (slope < 0) == right
+            label.set_position((10 if right else -10, 6 if above else -18))
+            label.set_horizontalalignment("left" if right else "right")
+        if self.minimum_line is not None:
+            self.w_min = float(self.w[np.nanargmin(self.L)])
+            self.minimum_line.set_xdata([self.w_min, self.w_min])
+            self.minimum_line.set_label(f"the bottom: {self.name} ≈ {_number(self.w_min, 2)}")
+        self.ax.relim()
+        self.ax.autoscale_view(scalex=False)  # the weights' range stays; the loss axis fits the new curve
+        _legend(self.ax, None)
+        return self
+
+
+def _loss_at(f, w):
+    with np.errstate(all="ignore"):
+        return float(f(float(w)))
+
+
+def _losses_over(f, w):
+    return np.array([_loss_at(f, v) for v in w])
+
+
+def _slope(f, w):
+    with np.errstate(all="ignore"):
+        return float(numerical_derivative(lambda v: _loss_at(f, v), float(w)))
+
+
+def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), minimum=False, points=201,
+                     xlabel=None, ylabel="loss L", title="The loss over one weight, the others fixed"):
+    """Plot the loss L = f(w) as one weight w slides over w_range, every other weight held fixed.
+
+    f: the loss as a function of that one weight (called with one number at a time).
+    w_range: (low, high). name: the weight's name in labels ("w3" gives "∂L/∂w3 = ...").
+    at: a weight, or several, to mark with a dot (labelled with its loss in the legend).
+    tangents: weights at which to draw the tangent line, slope ∂L/∂w measured by centred
+        differences, written beside it. minimum: also draw a dotted line at the curve's lowest point.
+    points: how many weights the curve is drawn through. xlabel: default "weight <name>".
+    Returns a LossOverWeight holding the artists; `update(f)` redraws them for another loss.
+    """
+    lo, hi = sorted(validate.as_array(w_range, "w_range", ndim=1)[:2])
+    if not hi > lo:
+        raise ValueError(f"w_range must be (low, high) with low < high, but got {tuple(w_range)}")
+    points = validate.positive_int(points, "points", minimum=2)
+    at = np.ravel(validate.as_array([] if at is None else at, "at", ndim=(0, 1), allow_empty=True))
+    tangents = np.ravel(validate.as_array(tangents, "tangents", ndim=(0, 1), allow_empty=True))
+    fig, ax = _axes(ax)
+    w = np.linspace(lo, hi, points)
+    (curve,) = ax.plot(w, np.zeros_like(w), color=style.LOSS, linewidth=2.5, label=f"L as {name} slides")
+    minimum_line = None
+    if minimum:
+        minimum_line = ax.axvline(lo, color=style.PALETTE["grey"], linestyle=":", linewidth=1.5)
+    markers = [ax.plot([], [], "o", color=style.PATH, markersize=9, zorder=4)[0] for _ in at]
+    tangent_lines, tangent_markers, slope_labels = [], [], []
+    for _ in tangents:
+        tangent_lines.append(ax.plot([], [], color=style.PALETTE["blue"], linewidth=1.8, zorder=3)[0])
+        tangent_markers.append(ax.plot([], [], "o", color=style.PATH, markersize=8, zorder=4)[0])
+        slope_labels.append(ax.annotate("", (0.0, 0.0), textcoords="offset points", xytext=(10, 6), zorder=5))
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel(f"weight {name}" if xlabel is None else xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, y=1.0)
+    plot = LossOverWeight(fig=fig, ax=ax, name=name, w=w, L=np.zeros_like(w), curve=curve, at=at, markers=markers,
+                          tangents=tangents, slopes=np.zeros_like(tangents), tangent_lines=tangent_lines,
+                          tangent_markers=tangent_markers, slope_labels=slope_labels,
+                          half_width=0.075 * (hi - lo), minimum_line=minimum_line)
+    ax.legend(loc="best")
+    return plot.update(f)
