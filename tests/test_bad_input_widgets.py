@@ -88,6 +88,7 @@ def bad_inputs(kind, spec):
         words = [f"{low:g}", f"{high:g}"]
         cases += [(label, value, TypeError, ["number"]) for label, value in NEVER_RIGHT]
         cases += [("None", None, TypeError, ["number"]), ("list", [low], TypeError, ["number"]),
+                  ("empty", [], TypeError, ["number"]),
                   ("array", np.array([low, high]), TypeError, ["number"])]
         cases += [(label, value, ValueError, ["number"]) for label, value in
                   (("nan", math.nan), ("inf", math.inf), ("-inf", -math.inf))]
@@ -100,7 +101,8 @@ def bad_inputs(kind, spec):
         words = [str(low), str(high)]
         cases += [(label, value, TypeError, ["whole number"]) for label, value in NEVER_RIGHT]
         cases += [("None", None, TypeError, ["whole number"]), ("fraction", low + 0.5, TypeError, ["whole number"]),
-                  ("float", float(low), TypeError, ["whole number"]), ("list", [low], TypeError, ["whole number"])]
+                  ("float", float(low), TypeError, ["whole number"]), ("list", [low], TypeError, ["whole number"]),
+                  ("empty", [], TypeError, ["whole number"])]
         cases += [("nan", math.nan, ValueError, []), ("inf", math.inf, ValueError, []), ("1e308", 1e308, TypeError, [])]
         outside = [("zero", 0), ("negative", -1), ("below", low - 1), ("above", high + 1), ("huge", 10 ** 308),
                    ("numpy above", np.int64(high + step))]
