@@ -136,3 +136,24 @@ def test_two_nudgers_share_nothing():
 def test_chain_links_rejects_a_non_number():
     with pytest.raises(TypeError, match="x must be a real number"):
         chain_links("one")
+
+
+def test_the_nudge_is_drawn_as_a_labelled_rise_over_run():
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    L0 = _loss(0.0)
+    L1 = _loss(0.5)
+    assert list(nudger.run_line.get_xdata()) == [0.0, 0.5] and list(nudger.run_line.get_ydata()) == [L0, L0]
+    assert list(nudger.rise_line.get_xdata()) == [0.5, 0.5]
+    assert nudger.rise_line.get_ydata()[1] == pytest.approx(L1)
+    assert nudger.run_text.get_text() == "Δx" and nudger.rise_text.get_text() == "ΔL"
+    assert nudger.run_text.get_position()[0] == pytest.approx(0.25)  # under the middle of the run
+    assert nudger.rise_text.get_position()[1] == pytest.approx((L0 + L1) / 2)  # beside the middle of the rise
+    assert nudger.run_line.get_linewidth() >= 2 and nudger.rise_line.get_linestyle() == "-"
+
+
+def test_a_nudge_too_small_to_see_is_not_labelled():
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    nudger.nudge_slider.value = 1e-3
+    assert nudger.run_text.get_text() == "" and nudger.rise_text.get_text() == ""
+    nudger.nudge_slider.value = 0.1
+    assert nudger.run_text.get_text() == "Δx"

@@ -31,6 +31,7 @@ Y = 1.0
 X_RANGE = (-3.0, 3.0)
 NUDGE_EXPONENTS = (-6, 0)  # Δx runs from 10⁻⁶ to 10⁰ = 1 on a log scale
 TANGENT_HALF_WIDTH = 1.2   # how far either side of x the tangent line is drawn
+RISE_RUN_LABEL_MIN = 0.05  # below this Δx the triangle is too small to label
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class ChainRuleNudger(CourseWidget):
     Controls: `x_slider`, `nudge_slider` (log scale, 10⁻⁶..1). Labels (HTML): `forward_label`
     (x → z → a → L), `links_label` (the three factors and their product), `measured_label`
     (ΔL/Δx), `gap_label` (how far apart the two are). State: `links` (a ChainLinks), `measured`.
-    Artists: `curve`, `point`, `tangent`, `secant`, `nudged_point`, `run_line`, `rise_line`.
+    Artists: `curve`, `point`, `tangent`, `secant`, `nudged_point`, `run_line`, `rise_line`,
+    `run_text`, `rise_text` (the Δx and ΔL labels of the nudge's triangle).
     """
 
     title = "Chain-rule nudger"
@@ -143,8 +145,15 @@ class ChainRuleNudger(CourseWidget):
                                   label="tangent: slope dL/dx (chain rule)")
         (self.secant,) = ax.plot([], [], color=style.PALETTE["vermillion"], lw=1.8, ls="--",
                                  label="secant: slope ΔL/Δx (measured)")
-        (self.run_line,) = ax.plot([], [], color=style.PALETTE["grey"], lw=1.2, ls=":")
-        (self.rise_line,) = ax.plot([], [], color=style.PALETTE["grey"], lw=1.2, ls=":")
+        va_run = "bottom"
+        # The run Δx and the rise ΔL of the nudge, drawn as the two legs of a right triangle and
+        # labelled, so the secant's slope reads as rise over run.
+        (self.run_line,) = ax.plot([], [], color=style.PALETTE["purple"], lw=2.5, solid_capstyle="butt")
+        (self.rise_line,) = ax.plot([], [], color=style.PALETTE["purple"], lw=2.5, solid_capstyle="butt")
+        self.run_text = ax.text(0, 0, "", color=style.PALETTE["purple"], ha="center", va=va_run,
+                                fontsize="medium", fontweight="bold")
+        self.rise_text = ax.text(0, 0, "", color=style.PALETTE["purple"], ha="left", va="center",
+                                 fontsize="medium", fontweight="bold")
         (self.point,) = ax.plot([], [], "o", color=style.PATH, ms=7, zorder=5)
         (self.nudged_point,) = ax.plot([], [], "s", color=style.PALETTE["vermillion"], ms=6, zorder=5)
         ax.set_xlim(xs[0], xs[-1])
@@ -174,6 +183,15 @@ class ChainRuleNudger(CourseWidget):
         self.nudged_point.set_data([x + dx], [L_nudged])
         self.run_line.set_data([x, x + dx], [links.L, links.L])
         self.rise_line.set_data([x + dx, x + dx], [links.L, L_nudged])
+        # Label the legs only while they are long enough to see (Δx ≥ 0.05 on this axis).
+        visible = dx >= RISE_RUN_LABEL_MIN
+        # The run's label goes on the side of the run away from the rise, so the two never overlap.
+        below = L_nudged > links.L
+        self.run_text.set_position((x + dx / 2, links.L + (-0.03 if below else 0.03)))
+        self.run_text.set_verticalalignment("top" if below else "bottom")
+        self.run_text.set_text("Δx" if visible else "")
+        self.rise_text.set_position((x + dx + 0.04, (links.L + L_nudged) / 2))
+        self.rise_text.set_text("ΔL" if visible else "")
 
         self.forward_label.value = (
             f"x = {fmt(x, 2)} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
