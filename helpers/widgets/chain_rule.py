@@ -20,7 +20,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, short, start_number
+from ._base import BlitView, CourseWidget, drawing, fmt, new_figure, short, start_number
 from ._base import number as _number
 
 W = 2.0
@@ -126,7 +126,10 @@ class ChainRuleNudger(CourseWidget):
         self.links = None
         self.measured = None
         self._update_artists()
-        self.view = FigureView(self.fig)
+        # Only the nudge's lines, points and labels move; the curve, axes and legend are drawn once.
+        # The legend is redrawn with them, so the lines still pass under its text as in a full drawing.
+        self.view = BlitView(self.fig, [self.tangent, self.secant, self.run_line, self.rise_line, self.run_text,
+                                        self.rise_text, self.point, self.nudged_point, self.ax.get_legend()])
 
         self.x_slider.observe(self._on_change, names="value")
         self.nudge_slider.observe(self._on_change, names="value")
