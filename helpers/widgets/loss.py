@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, drawing, FigureView, fmt, new_figure, signed, start_number
+from ._base import BlitView, CourseWidget, drawing, fmt, new_figure, signed, start_number
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -133,7 +133,9 @@ class LossExplorer(CourseWidget):
         self.reading = None
         self._update_curves()
         self._update_prediction()
-        self.view = FigureView(self.fig)
+        # The curves, markers and the two vertical lines move; the axes, ticks and titles are drawn once.
+        self.view = BlitView(self.fig, [*self.curves.values(), *self.markers.values(), self.target_line,
+                                        self.prediction_line, self.ax.get_legend()])
 
         self.sliders["y_hat"].observe(self._on_prediction, names="value")
         self.sliders["y"].observe(self._on_target, names="value")
