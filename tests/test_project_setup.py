@@ -104,6 +104,35 @@ def test_make_test_runs_nbval_in_strict_mode_over_the_notebooks():
     assert "$(NBVAL) $(NOTEBOOKS)" in _recipe("test")
 
 
+def test_make_test_gives_each_worker_whole_files_so_a_notebooks_cells_run_in_order_in_one_kernel():
+    makefile = (ROOT / "Makefile").read_text()
+    workers = re.search(r"^PARALLEL := (.*)$", makefile, re.M)
+    assert workers and "--dist loadfile" in workers.group(1).split("#")[0]
+    assert "$(PARALLEL)" in _recipe("test")
+
+
+def test_the_scheduler_keeps_a_notebook_and_every_file_but_the_split_one_in_one_unit(monkeypatch):
+    pytest.importorskip("xdist")
+    import conftest
+
+    class Config:
+        option = type("Option", (), {"loadscopereorder": False})()
+
+        def getvalue(self, name):
+            return {"dist": "loadfile", "tx": ["popen", "popen"], "numprocesses": None}.get(name)
+
+    scheduler = conftest.pytest_xdist_make_scheduler(Config(), None)
+    cells = [f"notebooks/04_backprop_by_hand.ipynb::Cell {i}" for i in range(30)]
+    assert {scheduler._split_scope(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
+    tests = [f"tests/test_installed_course.py::test_{i}" for i in range(5)]
+    assert {scheduler._split_scope(test) for test in tests} == {"tests/test_installed_course.py"}
+    (split, prefix), = conftest.SPLIT_IN_TWO.items()
+    runs = [f"{split}::{prefix}{i:02d}_x.ipynb]" for i in range(10)]
+    halves = [scheduler._split_scope(run) for run in runs + [f"{split}::test_other"]]
+    assert len(set(halves)) == 2 and halves[:10] == [scheduler._split_scope(run) for run in runs]
+    assert halves[:10].count(halves[0]) == 5, "the notebooks are shared out evenly"
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
