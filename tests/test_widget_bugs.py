@@ -102,3 +102,20 @@ def test_log_ticks_are_plain_text():
     assert tick_label(1e12) == "10¹²"
     assert tick_label(1e-6) == "10⁻⁶"
     assert tick_label(0.0) == ""
+
+
+def test_coming_back_to_a_bug_sends_its_picture_again_without_drawing_and_it_is_the_true_picture():
+    explorer = bug_explorer(kind="dead_relu")
+    explorer.bug_dropdown.value = "wrong_sign"
+    first = explorer.view.image.value
+    explorer.bug_dropdown.value = "dead_relu"
+    drawn = []
+    original = explorer.view.png
+    explorer.view.png = lambda: drawn.append(1) or original()
+    explorer.bug_dropdown.value = "wrong_sign"
+    assert drawn == []  # kept, not drawn again
+    assert explorer.view.image.value == first
+    explorer.view.png = original
+    # the kept picture is exactly what drawing the figure now gives, and what a fresh widget shows
+    assert explorer.view.png() == first
+    assert bug_explorer(kind="wrong_sign").view.image.value == first

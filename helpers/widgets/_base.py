@@ -156,10 +156,21 @@ class FigureView:
         Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
-    def render(self):
-        """Draw the figure and send the picture to the browser."""
+    def render(self, key=None):
+        """Draw the figure and send the picture to the browser.
+
+        key: for a widget with a few fixed states (a dropdown's options), a hashable name for the
+        state the figure now shows. The picture drawn for a key is kept and sent again, undrawn,
+        when that key comes back; the caller promises the figure is the same whenever the key is.
+        """
         with RENDER_LOCK:
-            self.image.value = self.png()
+            if key is None:
+                self.image.value = self.png()
+            else:
+                pictures = self.__dict__.setdefault("_pictures", {})
+                if key not in pictures:
+                    pictures[key] = self.png()
+                self.image.value = pictures[key]
             self.renders += 1
 
 
