@@ -18,7 +18,8 @@ and Debian's chromium through Playwright. In one run and one page:
   left sidebar closed, as the teacher's guide advises.
 
 Nothing is asserted: `run()` returns rows for tests/bench.py's table. `python tests/bench_browser.py
---quick` makes 2 moves per widget.
+--quick` makes 2 moves per widget (add `--presentation` to check presentation mode too);
+`--only=name,name` measures only those widgets.
 """
 
 import hashlib
@@ -367,8 +368,11 @@ def stats(times):
     return statistics.median(clean), float(np.percentile(clean, 90)), len(times) - len(clean)
 
 
-def run(moves=20, row=None, presentation=True):
-    """Measure in the browser; call row(section, what, figure, goal, verdict) for each figure. Returns the rows."""
+def run(moves=20, row=None, presentation=True, only=None):
+    """Measure in the browser; call row(section, what, figure, goal, verdict) for each figure. Returns the rows.
+
+    only: names of the widgets to measure (all of them when None); the floor is always measured.
+    """
     rows = []
 
     def add(*cells):
@@ -383,7 +387,7 @@ def run(moves=20, row=None, presentation=True):
         return rows
     from playwright.sync_api import sync_playwright
 
-    names = widget_names()
+    names = [n for n in widget_names() if only is None or n in only]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
         lab = LabServer(tmp).start()
@@ -459,4 +463,6 @@ def measure(page, client, names, moves, presentation, add):
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
-    run(moves=2 if quick else 20, presentation=not quick)
+    # --only=weight_explorer,bug_explorer measures just those widgets (and the floor)
+    only = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
+    run(moves=2 if quick else 20, presentation=not quick or "--presentation" in sys.argv, only=only)
