@@ -69,10 +69,12 @@ class BugExplorer(CourseWidget):
         self.check_labels = {name: widgets.HTML() for name in CHECKS}
         self.diagnosis_label = widgets.HTML()
 
-        self.fig = new_figure(style.WIDE_FIGSIZE)
+        # Half an inch shorter than the course's wide figure: with the dropdown and the four lines of
+        # findings above it, the picture then fits under them on a 1366x768 screen.
+        self.fig = new_figure((style.WIDE_FIGSIZE[0], style.WIDE_FIGSIZE[1] - 0.5))
         # Fixed margins with room for the widest tick labels: the axes change scale from bug to bug.
         self.fig.set_layout_engine("none")
-        grid = self.fig.add_gridspec(1, 2, left=0.08, right=0.985, bottom=0.13, top=0.92, wspace=0.32)
+        grid = self.fig.add_gridspec(1, 2, left=0.08, right=0.985, bottom=0.15, top=0.91, wspace=0.32)
         self.loss_ax = self.fig.add_subplot(grid[0, 0])
         self.sizes_ax = self.fig.add_subplot(grid[0, 1])
         self._draw_static()

@@ -48,6 +48,10 @@ def _on_grid(value, slider):
     return abs(steps - round(steps)) < 1e-6
 
 
+# 10 px shorter than the course's usual figure, so the sliders and the whole diagram fit together
+# on a 1366x768 screen in JupyterLab.
+FIGSIZE = (style.FIGSIZE[0], style.FIGSIZE[1] - 0.1)
+
 class WeightExplorer(CourseWidget):
     """Sliders for the 2-2-1 network's weights and the learning rate, with live numbers and a diagram.
 
@@ -100,7 +104,7 @@ class WeightExplorer(CourseWidget):
                                                                overflow="hidden"))
         self.chain = None
 
-        self.fig = new_figure(style.FIGSIZE)
+        self.fig = new_figure(FIGSIZE)
         self.ax = self.fig.add_subplot()
         net = TwoTwoOne(**start)
         # The figure carries the weights and node values; the four blames are in the labels beside
