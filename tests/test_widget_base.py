@@ -46,3 +46,24 @@ def test_figure_labels_write_the_same_minus_sign_and_no_sign_on_a_rounded_zero()
     assert _number(-0.5) == f"{MINUS}0.500" and _number(-0.0188, 4, signed=True) == f"{MINUS}0.0188"
     assert _number(-0.0001) == "0.000" and _number(-0.0001, signed=True) == "+0.000"
     assert _number(-2e5) == f"{MINUS}2.000e+05"
+
+
+def test_an_opaque_figure_is_sent_without_its_alpha_channel_and_with_the_same_pixels():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from helpers.widgets._base import encode_png
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    opaque[..., 3] = 255
+    picture = Image.open(io.BytesIO(encode_png(opaque)))
+    assert picture.mode == "RGB"
+    assert np.array_equal(np.asarray(picture.convert("RGBA")), opaque)
+    see_through = opaque.copy()
+    see_through[2, 3, 3] = 40
+    picture = Image.open(io.BytesIO(encode_png(see_through)))
+    assert picture.mode == "RGBA"
+    assert np.array_equal(np.asarray(picture), see_through)
