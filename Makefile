@@ -27,7 +27,7 @@ help:
 	@echo "make lab        open the course in JupyterLab, in your own copies in $(COPIES)/ (installs on first use)"
 	@echo "make fresh NB=04   restore one of your notebooks to a fresh copy (yours is kept in $(COPIES)/replaced/)"
 	@echo "make fresh      restore every notebook in $(COPIES)/ the same way"
-	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser"
+	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser (WORKERS=2 at once)"
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
 	@echo "make bench      measure how fast the course runs"
