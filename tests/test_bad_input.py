@@ -407,9 +407,9 @@ def test_accuracy_needs_one_label_per_sample(classifier, data):
 
 
 def test_gradient_check_tools_refuse_bad_input():
-    with pytest.raises(ValueError, match=r"h \(the nudge\) must be a small positive number, but got 0.0"):
+    with pytest.raises(ValueError, match=r"h \(the nudge\) must be a small positive number, at most 1, but got 0.0"):
         numerical_derivative(lambda x: x, 1.0, h=0)
-    with pytest.raises(ValueError, match=r"h \(the nudge\) must be a small positive number, but got -1e-05"):
+    with pytest.raises(ValueError, match=r"h \(the nudge\) must be a small positive number, at most 1, but got -1e-05"):
         numerical_gradient(lambda t: t.sum(), np.ones(3), h=-1e-5)
     with pytest.raises(ValueError, match=r"a has shape \(2,\) but b has shape \(3,\)"):
         relative_error([1.0, 2.0], [1.0, 2.0, 3.0])

@@ -198,7 +198,7 @@ def test_presentation_mode_takes_only_true_or_false(on):
     assert style.presentation_active() is False
 
 
-@pytest.mark.parametrize("on", [True, False, np.True_, np.False_, np.array(1) > 0], ids=repr)
+@pytest.mark.parametrize("on", [True, False, np.True_, np.False_, np.array(1) > 0], ids=["True", "False", "np.True_", "np.False_", "0-d array"])
 def test_presentation_mode_takes_python_and_numpy_booleans(on):
     try:
         presentation_mode(on)
