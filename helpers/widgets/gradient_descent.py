@@ -128,7 +128,9 @@ class GradientDescentPlayground(CourseWidget):
         self.final_y_hat_label = widgets.HTML()
         self.verdict_label = widgets.HTML()
 
-        self.fig = new_figure(style.WIDE_FIGSIZE)
+        # A fifth of an inch shorter than the course's wide figure, so that in presentation mode the
+        # sliders and the picture fit together on a 1280x720 projector.
+        self.fig = new_figure((style.WIDE_FIGSIZE[0], style.WIDE_FIGSIZE[1] - 0.2))
         grid = GridSpec(2, 2, figure=self.fig, width_ratios=(1.25, 1.0))
         land_ax = self.fig.add_subplot(grid[:, 0])
         loss_ax = self.fig.add_subplot(grid[0, 1])
