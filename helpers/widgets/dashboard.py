@@ -126,7 +126,8 @@ class TrainingDashboard(CourseWidget):
         # Before the first press the figure shows the untrained network: zero epochs of training.
         self.net, self.history = train_cat_dog(self.data, eta, hidden, 0)
         self.diverged = False
-        self.fig = new_figure((11.0, 5.2))
+        # 4.6 inches tall: in presentation mode at 1280x720 the controls and the picture fit together.
+        self.fig = new_figure((11.0, 4.6))
         grid = self.fig.add_gridspec(2, 2, width_ratios=(1.0, 1.25))
         self.loss_ax = self.fig.add_subplot(grid[0, 0])
         self.accuracy_ax = self.fig.add_subplot(grid[1, 0], sharex=self.loss_ax)
