@@ -58,7 +58,8 @@ class NeuronExplorer(CourseWidget):
         self.a_label = widgets.HTML()
         self.slope_label = widgets.HTML()
 
-        self.fig = new_figure(style.FIGSIZE)
+        # 3.3 inches tall, not 4: in presentation mode at 1280x720 the controls and the curve fit together.
+        self.fig = new_figure((style.FIGSIZE[0], 3.3))
         self.ax = self.fig.add_subplot()
         self.plot = activation_plot(activation, ax=self.ax, z_range=Z_RANGE)
         (self.guide,) = self.ax.plot([], [], color=style.PALETTE["grey"], linestyle=":", linewidth=1.5, zorder=2)
