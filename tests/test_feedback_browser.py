@@ -103,14 +103,25 @@ def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page, lab):
     _assert_note(page.evaluate(NOTE))
 
 
+def _run_all_cells(page):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+
+
 def test_panels_look_the_same_when_the_cells_run_live(page, lab):
     page.goto(f"{lab.url}/lab/workspaces/feedback-live/tree/{NAME}?reset")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Edit$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Clear Outputs of All Cells$")).click()
     page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')")
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    _run_all_cells(page)
+    started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                     .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    try:
+        page.wait_for_function(started, timeout=20_000)
+    except Exception:  # the kernel was not ready for the first request (a loaded machine): ask once more
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        _run_all_cells(page)
     page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 4",
                            timeout=90_000)
     _assert_panels(page.evaluate(PANELS))

@@ -97,3 +97,17 @@ def test_the_weight_explorers_picture_shows_its_numbers_under_the_diagram():
     below = np.asarray(still.crop((0, figure.height, still.width, still.height)).convert("L"))
     dark_rows = np.flatnonzero((below < 128).any(axis=1))
     assert len(lines) * 8 < len(dark_rows)  # every line leaves ink, none is blank
+
+
+@pytest.mark.parametrize("name", WIDGETS)
+def test_the_picture_does_not_depend_on_matplotlibs_global_settings(name):
+    """A notebook may change matplotlib's settings (style.apply(), a learner's own rcParams); a widget
+    draws in the course's look whatever they are."""
+    import matplotlib as mpl
+
+    build = getattr(course_widgets, name)
+    plain = picture(build())
+    with mpl.rc_context({"font.size": 30, "axes.spines.top": True, "lines.linewidth": 6,
+                         "axes.prop_cycle": mpl.cycler(color=["red"]), "savefig.dpi": 300}):
+        changed = picture(build())
+    assert changed == plain

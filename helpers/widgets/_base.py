@@ -123,12 +123,18 @@ def new_figure(figsize=style.FIGSIZE, **subplot_kw):
 
 
 def drawing(method):
-    """Decorate a widget callback that changes its figure and renders it: it runs under RENDER_LOCK."""
+    """Decorate a widget method that builds, changes or renders its figure.
+
+    It runs under RENDER_LOCK and in the look in use (style.current_rcparams()), so a widget draws
+    the same picture whatever a notebook or another figure has done to matplotlib's global settings.
+    """
     import functools
+
+    import matplotlib as mpl
 
     @functools.wraps(method)
     def locked(*args, **kwargs):
-        with RENDER_LOCK:
+        with RENDER_LOCK, mpl.rc_context(dict(style.current_rcparams())):
             return method(*args, **kwargs)
 
     return locked
@@ -174,8 +180,12 @@ class FigureView:
         key: for a widget with a few fixed states (a dropdown's options), a hashable name for the
         state the figure now shows. The picture drawn for a key is kept and sent again, undrawn,
         when that key comes back; the caller promises the figure is the same whenever the key is.
+        Drawn in the look in use, whatever matplotlib's global settings are (tick labels, for one,
+        are made while drawing).
         """
-        with RENDER_LOCK:
+        import matplotlib as mpl
+
+        with RENDER_LOCK, mpl.rc_context(dict(style.current_rcparams())):
             if key is None:
                 self.image.value = self.png()
             else:

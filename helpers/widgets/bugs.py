@@ -58,6 +58,7 @@ class BugExplorer(CourseWidget):
 
     title = "Bug explorer"
 
+    @drawing
     def __init__(self, kind=bugs.KINDS[0]):
         kind = start_option(kind, "kind", bugs.KINDS)
         self._measured = {}

@@ -103,6 +103,7 @@ class ChainRuleNudger(CourseWidget):
 
     title = "Chain-rule nudger"
 
+    @drawing
     def __init__(self, x=0.5, nudge=0.5):
         x = start_number(x, "x", *X_RANGE)
         nudge = start_number(nudge, "nudge", 10.0 ** NUDGE_EXPONENTS[0], 10.0 ** NUDGE_EXPONENTS[1])

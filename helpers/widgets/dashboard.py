@@ -103,6 +103,7 @@ class TrainingDashboard(CourseWidget):
 
     title = "Cat-or-dog training dashboard"
 
+    @drawing
     def __init__(self, eta=0.5, hidden=8, epochs=200):
         eta = start_number(eta, "eta", 10.0 ** ETA_EXPONENTS[0], 10.0 ** ETA_EXPONENTS[1])
         hidden = start_whole(hidden, "hidden", *HIDDEN_RANGE)

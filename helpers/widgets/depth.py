@@ -146,6 +146,7 @@ class DepthExplorer(CourseWidget):
 
     title = "Depth explorer"
 
+    @drawing
     def __init__(self, depth=8, activation="sigmoid", weight_scale=HE_SCALE):
         depth = start_whole(depth, "depth", 1, MAX_DEPTH)
         activation = start_option(activation, "activation", ACTIVATIONS)

@@ -110,6 +110,7 @@ class GradientDescentPlayground(CourseWidget):
 
     title = "Gradient-descent playground"
 
+    @drawing
     def __init__(self, eta=0.3, steps=30, start=None):
         eta = start_number(eta, "eta", *ETA_RANGE)
         steps = start_whole(steps, "steps", *STEPS_RANGE)

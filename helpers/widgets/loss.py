@@ -109,6 +109,7 @@ class LossExplorer(CourseWidget):
 
     title = "Loss explorer"
 
+    @drawing
     def __init__(self, y_hat=0.7, y=1.0):
         y_hat = start_number(y_hat, "y_hat", *Y_HAT_RANGE)
         y = start_number(y, "y", *Y_RANGE)

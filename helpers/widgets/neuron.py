@@ -43,6 +43,7 @@ class NeuronExplorer(CourseWidget):
 
     title = "Neuron explorer"
 
+    @drawing
     def __init__(self, x=1.0, w=-0.5, b=0.0, activation="sigmoid"):
         x = start_number(x, "x", *X_RANGE)
         w = start_number(w, "w", *W_RANGE)

@@ -17,7 +17,7 @@ from PIL import Image
 from ..autograd import backward_steps
 from ..autograd_examples import EXPRESSIONS
 from ..graph_plot import draw_graph, number
-from ._base import BlitView, CourseWidget, new_figure, start_option
+from ._base import BlitView, CourseWidget, drawing, new_figure, start_option
 
 # Room for the widest of the three graphs, the 2-2-1 example, and low enough that the controls and
 # the picture fit together on a 1366×768 screen.
@@ -71,6 +71,7 @@ class BackwardStepper(CourseWidget):
 
     title = "Backward stepper"
 
+    @drawing
     def __init__(self, expression=None):
         names = list(EXPRESSIONS)
         if expression is None:

@@ -13,7 +13,7 @@ from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ._base import (
-    RENDER_LOCK, BlitView, CourseWidget, fmt, log_slider, log_value, loss_diverged, new_figure, _plain, short, signed,
+    RENDER_LOCK, BlitView, CourseWidget, drawing, fmt, log_slider, log_value, loss_diverged, new_figure, _plain, short, signed,
     start_number, start_values,
 )
 
@@ -71,6 +71,7 @@ class WeightExplorer(CourseWidget):
 
     title = "Weight explorer (2-2-1 network)"
 
+    @drawing
     def __init__(self, weights=None, eta=EXAMPLE_ETA):
         eta = start_number(eta, "eta", *ETA_RANGE)
         if weights is not None:
