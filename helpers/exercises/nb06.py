@@ -144,7 +144,7 @@ def finite_difference_evaluations(answer):
     )
 
 
-# ---- Exercise 5 (code): the backward loop over layers ----
+# ---- Exercise 3 (code): the backward loop over layers ----
 #
 # The learner writes `backward(net, fp, Y)` for a Network whose every layer is a sigmoid and whose
 # loss is ½(ŷ − y)² averaged over the batch, and returns (dL_dW, dL_db): two dicts keyed by layer

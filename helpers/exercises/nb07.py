@@ -112,7 +112,7 @@ def cat_loss(answer):
     )
 
 
-# ---- Exercise 4 (code): the mini-batch training loop ----
+# ---- Exercise 5 (code): the mini-batch training loop ----
 #
 # The learner writes `train_loop(net, X, Y, eta, epochs, batch_size, seed)` and returns the list of
 # training losses: before any update, then after each epoch. The check trains a fresh copy of the
@@ -286,7 +286,7 @@ def train_loop(function):
                 "update, record. That is all `train` does."))
 
 
-# ---- Exercise 5 (code): δ of softmax with cross-entropy ----
+# ---- Exercise 4 (code): δ of softmax with cross-entropy ----
 
 DELTA_EXAMPLE = (np.array([[0.4, 1.2], [2.0, -1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
 N_HIDDEN_LOGITS = 5
