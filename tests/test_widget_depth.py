@@ -9,8 +9,8 @@ from helpers import Network
 from helpers.widgets import depth_explorer
 from helpers.widgets._base import log_value
 from helpers.widgets.depth import (
-    ACTIVATIONS, HE_SCALE, MAX_DEPTH, N_INPUTS, WIDTH, DepthExplorer, big_number, build_network,
-    demo_batch, describe_ratio, verdict,
+    ACTIVATIONS, HE_SCALE, LEGEND_ROOM_DECADES, MAX_DEPTH, N_INPUTS, WIDTH, DepthExplorer, KeptView, big_number,
+    build_network, demo_batch, describe_ratio, verdict,
 )
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -153,3 +153,49 @@ def test_two_explorers_share_nothing():
     assert second.depth_slider.value == 8
     assert len(second.sizes) == 9
     assert first.fig is not second.fig
+
+
+def test_the_y_axis_runs_between_powers_of_ten_with_room_for_the_legend(explorer):
+    for depth, activation, scale in ((1, "relu", 0.1), (8, "sigmoid", HE_SCALE), (MAX_DEPTH, "tanh", 3.0)):
+        _set(explorer, depth, activation, scale)
+        bottom, top = np.log10(explorer.ax.get_ylim())
+        assert (bottom, top) == explorer.decades and bottom == int(bottom) and top == int(top)
+        shown = explorer.sizes[np.isfinite(explorer.sizes)]
+        assert bottom <= np.log10(shown.min()) - 1
+        assert top >= np.log10(shown.max()) + LEGEND_ROOM_DECADES
+
+
+def test_a_kept_picture_is_exactly_a_full_drawing_of_the_figure(explorer):
+    """Still parts drawn once per axes state and whole pictures kept per state: both give the full drawing."""
+    states = [(8, "sigmoid", HE_SCALE), (9, "sigmoid", HE_SCALE), (8, "sigmoid", HE_SCALE),  # a picture kept
+              (8, "sigmoid", 0.3), (8, "sigmoid", 0.31),  # the same decades: the axes kept
+              (3, "relu", 1.0), (3, "tanh", 1.0), (MAX_DEPTH, "tanh", 3.0), (1, "sigmoid", 0.1)]
+    for depth, activation, scale in states:
+        _set(explorer, depth, activation, scale)
+        assert explorer.view.image.value == explorer.view.full_png(), (depth, activation, scale)
+
+
+def test_a_state_seen_before_is_sent_again_without_drawing(explorer):
+    explorer.depth_slider.value = 9
+    first = explorer.view.image.value
+    explorer.depth_slider.value = 8
+    drawn = []
+    original = explorer.view.png
+    explorer.view.png = lambda: drawn.append(1) or original()
+    renders = explorer.view.renders
+    explorer.depth_slider.value = 9
+    assert drawn == [] and explorer.view.renders == renders + 1
+    assert explorer.view.image.value == first
+    assert [bar.get_visible() for bar in explorer.bars].count(True) == 10  # the figure's data still follows
+    explorer.view.png = original
+    assert explorer.view.full_png() == first
+
+
+def test_the_kept_drawings_are_few(explorer):
+    explorer.view.KEEP_PICTURES, explorer.view.KEEP_BACKGROUNDS = 3, 2  # the same rule as the real limits
+    for depth in (1, 2, 3, 4, 5):
+        explorer.depth_slider.value = depth
+    assert list(explorer.view._pictures) == [explorer._state()[:1] + (d, "sigmoid", log_value(explorer.scale_slider))
+                                             for d in (3, 4, 5)]
+    assert len(explorer.view._backgrounds) == 2
+    assert KeptView.KEEP_PICTURES * 30_000 + KeptView.KEEP_BACKGROUNDS * 1_600_000 < 16_000_000  # bytes, at most

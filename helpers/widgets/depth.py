@@ -11,12 +11,14 @@ gradients); weights that are too large make it grow without bound (exploding gra
     depth_explorer()     # depth, activation and starting weight scale; bars of ‖δ[l]‖ per layer
 """
 
+from collections import OrderedDict
+
 import ipywidgets as widgets
 import numpy as np
 
 from .. import style, validate
 from ..network import Network
-from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, new_figure
+from ._base import CourseWidget, drawing, encode_png, FigureView, fmt, log_slider, log_value, new_figure
 from ._base import start_number, start_option, start_whole
 
 WIDTH = 16
@@ -37,6 +39,10 @@ EXPLODING_ABOVE = 1e2
 """A ratio above this means the signal grows as it travels back."""
 DIVERGED_ABOVE = 1e12
 """Any loss or gradient size above this is treated as diverged (the same line as `fmt`)."""
+LEGEND_ROOM_DECADES = 1.8
+"""At least this many powers of ten of empty axis above the tallest bar, so the legend stays clear of it."""
+DECADE_LIMITS = (-300, 300)
+"""The y axis never reaches past these powers of ten (float64 ends near 10^308)."""
 
 
 def demo_batch(n_samples=N_SAMPLES, n_inputs=N_INPUTS, seed=0):
@@ -121,6 +127,81 @@ def describe_ratio(ratio):
     return f"1/{big_number(1.0 / ratio)} of"
 
 
+def y_decades(low, high):
+    """(bottom, top) powers of ten for the bars' axis: a decade below `low`, LEGEND_ROOM_DECADES above `high`."""
+    bottom = int(np.floor(np.log10(low))) - 1
+    top = int(np.ceil(np.log10(high) + LEGEND_ROOM_DECADES))
+    return (int(np.clip(bottom, *DECADE_LIMITS)), int(np.clip(max(top, bottom + 1), *DECADE_LIMITS)))
+
+
+class KeptView(FigureView):
+    """A FigureView for a figure whose axes take few states: the still parts are drawn once per state.
+
+    moving: the artists a move changes (the bars, the reference line) and any drawn over them (the
+    legend). They are marked animated and drawn, in z-order, over a saved drawing of everything else
+    for the axes' state `axes_key` (limits and ticks); the figure's z-orders put every moving artist
+    above every still one, so the result is the picture a full drawing gives. The picture for a
+    whole state `key` (every control's value) is kept too and sent again when the state returns.
+    Both stores keep the most recent few (KEEP_BACKGROUNDS, KEEP_PICTURES).
+    """
+
+    KEEP_BACKGROUNDS = 8   # 1 MB each (1.6 MB in presentation mode)
+    KEEP_PICTURES = 64     # about 25 kB each
+
+    def __init__(self, fig, moving, axes_key, key):
+        self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
+        for artist in self.moving:
+            artist.set_animated(True)
+        self._backgrounds, self._pictures = OrderedDict(), OrderedDict()
+        self.axes_key, self.key = axes_key, key
+        super().__init__(fig)
+
+    @staticmethod
+    def _keep(store, key, value, limit):
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > limit:
+            store.popitem(last=False)
+
+    def png(self):
+        """The figure drawn now: its still parts from the drawing kept for its axes' state (or drawn and
+        kept), then its moving artists."""
+        canvas = self.fig.canvas
+        background = self._backgrounds.get(self.axes_key)
+        if background is None:
+            canvas.draw()  # leaves the animated artists out
+            self._keep(self._backgrounds, self.axes_key, canvas.copy_from_bbox(self.fig.bbox),
+                       self.KEEP_BACKGROUNDS)
+        else:
+            self._backgrounds.move_to_end(self.axes_key)
+            canvas.restore_region(background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        return encode_png(canvas.buffer_rgba())
+
+    def full_png(self):
+        """The figure drawn whole, as a plain matplotlib drawing would, for checking the kept pictures."""
+        for artist in self.moving:
+            artist.set_animated(False)
+        try:
+            self.fig.canvas.draw()
+            return encode_png(self.fig.canvas.buffer_rgba())
+        finally:
+            for artist in self.moving:
+                artist.set_animated(True)
+
+    @drawing
+    def show(self, axes_key, key):
+        """Send the picture for the state `key` (axes in state `axes_key`): kept, or drawn and kept."""
+        self.axes_key, self.key = axes_key, key
+        picture = self._pictures.get(key)
+        if picture is None:
+            picture = self.png()
+        self._keep(self._pictures, key, picture, self.KEEP_PICTURES)
+        self.image.value = picture
+        self.renders += 1
+
+
 def _sci(value):
     """A size in e-notation for a label, or 'diverged' when it is not a finite number."""
     return f"{value:.2e}" if np.isfinite(value) else "diverged"
@@ -175,7 +256,8 @@ class DepthExplorer(CourseWidget):
         self.ax = self.fig.add_subplot()
         self._draw_static()
         self._update_artists()
-        self.view = FigureView(self.fig)
+        self.view = KeptView(self.fig, [*self.bars, self.reference_line, self.ax.get_legend()],
+                             self._axes_state(), self._state())
 
         for control in (self.depth_slider, self.activation_buttons, self.scale_slider):
             control.observe(self._on_change, names="value")
@@ -190,9 +272,10 @@ class DepthExplorer(CourseWidget):
         ax = self.ax
         positions = np.arange(1, MAX_DEPTH + 2)
         # Bars start far below any axis limit, so on the log axis each one rises from the bottom.
-        self.bars = list(ax.bar(positions, np.ones(positions.size), bottom=1e-300, width=0.7,
+        # Bars and line sit above the spines and ticks (z-order 2.5), as they are drawn over the kept axes.
+        self.bars = list(ax.bar(positions, np.ones(positions.size), bottom=1e-300, width=0.7, zorder=3,
                                 color=style.PALETTE["blue"], edgecolor=style.PALETTE["black"], linewidth=0.6))
-        self.reference_line = ax.axhline(1.0, color=style.PALETTE["grey"], ls="--", lw=1.2,
+        self.reference_line = ax.axhline(1.0, color=style.PALETTE["grey"], ls="--", lw=1.2, zorder=3.5,
                                          label="output layer's size")
         ax.set_yscale("log")
         ax.set_xlabel("layer (1 = first hidden layer, nearest the input)")
@@ -224,8 +307,11 @@ class DepthExplorer(CourseWidget):
         self.ax.set_xlim(0.4, n_layers + 0.6)
         ticks = list(range(1, n_layers + 1))
         self.ax.set_xticks(ticks, [str(t) for t in ticks[:-1]] + [f"{n_layers}\nout"])
-        # Room above the tallest bar keeps the legend clear of it.
-        self.ax.set_ylim(low / 10.0, high * 10.0 ** 1.8)
+        # The y axis runs between whole powers of ten: at least one decade below the shortest bar and
+        # LEGEND_ROOM_DECADES above the tallest (room that keeps the legend clear of it). Its ticks
+        # stay put while a slider moves within those decades, and the axes can be drawn once for them.
+        self.decades = y_decades(low, high)
+        self.ax.set_ylim(10.0 ** self.decades[0], 10.0 ** self.decades[1])
 
         described = describe_ratio(self.ratio)
         if described is None:
@@ -239,10 +325,19 @@ class DepthExplorer(CourseWidget):
         self.verdict_label.value = f"<b>{_VERDICT_TEXT[self.verdict]}</b>"
         self.loss_label.value = f"loss on the batch before training: {fmt(self.loss)}"
 
+    def _axes_state(self):
+        """What the still parts of the figure depend on: the look, the depth and the y axis's decades."""
+        return style.presentation_active(), self.depth_slider.value, self.decades
+
+    def _state(self):
+        """What the whole figure depends on: the look and every control's value (the scale as read)."""
+        return (style.presentation_active(), self.depth_slider.value, self.activation_buttons.value,
+                log_value(self.scale_slider))
+
     @drawing
     def _on_change(self, change=None):
         self._update_artists()
-        self.view.render()
+        self.view.show(self._axes_state(), self._state())
 
 
 def depth_explorer(depth=8, activation="sigmoid", weight_scale=HE_SCALE):
