@@ -154,16 +154,42 @@ PICTURE_SIZE = '''async (key) => {
   return {bytes: blob.size, width: img.naturalWidth, height: img.naturalHeight};
 }'''
 
-FITS = '''(key) => {
+# What a widget is made of, for layout: its controls (in page order) and its pictures.
+CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, button"
+PICTURE_SELECTOR = "img"
+
+# Where a widget's controls and pictures sit once a learner has scrolled the notebook so that the
+# first of them meets the top of the notebook's visible area (its scrolling panel, without scroll bars).
+FITS = '''async ([key, controlSelector, pictureSelector]) => {
   const root = document.querySelector('.bench-' + key);
-  const parts = [...root.querySelectorAll('.widget-slider, .widget-dropdown, .widget-toggle-buttons, button, img')]
-    .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
-  const area = (document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
-                || document.querySelector('.jp-NotebookPanel .jp-Notebook')).getBoundingClientRect();
-  const top = Math.min(...parts.map((r) => r.top)), bottom = Math.max(...parts.map((r) => r.bottom));
-  const left = Math.min(...parts.map((r) => r.left)), right = Math.max(...parts.map((r) => r.right));
-  return {height: bottom - top, width: right - left, areaHeight: area.height, areaWidth: area.width,
-          areaLeft: area.left, left: left};
+  if (!root) return null;
+  const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
+                || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const controls = [...root.querySelectorAll(controlSelector)].filter(shown);
+  const pictures = [...root.querySelectorAll(pictureSelector)].filter(shown);
+  const parts = [...controls, ...pictures];
+  if (!parts.length) return {parts: 0};
+  const span = () => {
+    const rs = parts.map((el) => el.getBoundingClientRect());
+    return {top: Math.min(...rs.map((r) => r.top)), bottom: Math.max(...rs.map((r) => r.bottom)),
+            left: Math.min(...rs.map((r) => r.left)), right: Math.max(...rs.map((r) => r.right))};
+  };
+  const visible = () => {
+    const r = outer.getBoundingClientRect();
+    const top = r.top + outer.clientTop, left = r.left + outer.clientLeft;
+    return {top, left, bottom: top + outer.clientHeight, right: left + outer.clientWidth};
+  };
+  outer.scrollTop += span().top - visible().top;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const s = span(), v = visible();
+  const inside = (el) => { const r = el.getBoundingClientRect();
+    return r.top >= v.top - 0.5 && r.bottom <= v.bottom + 0.5 && r.left >= v.left - 0.5 && r.right <= v.right + 0.5; };
+  return {parts: parts.length, height: s.bottom - s.top, width: s.right - s.left,
+          areaHeight: v.bottom - v.top, areaWidth: v.right - v.left,
+          firstControl: controls.length ? inside(controls[0]) : null,
+          pictures: pictures.length, picturesInside: pictures.filter(inside).length,
+          outside: parts.filter((el) => !inside(el)).length};
 }'''
 
 
@@ -173,7 +199,9 @@ def widget_names():
     return list(course_widgets.__all__)
 
 
-def write_notebook(folder, names, presentation):
+def write_notebook(folder, names, presentation, extra=()):
+    """The scratch notebook: the floor, then every widget in `names` (class bench-NAME), then, with
+    `presentation`, each built again in presentation mode (bench-p_NAME), then the cells in `extra`."""
     cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(FLOOR)]
     for name in names:
         cells.append(nbformat.v4.new_code_cell(
@@ -182,6 +210,7 @@ def write_notebook(folder, names, presentation):
         build = "\n".join(f'BENCH["p_{n}"] = course_widgets.{n}()\nBENCH["p_{n}"].add_class("bench-p_{n}")' for n in names)
         cells.append(nbformat.v4.new_code_cell(f"style.presentation_mode()\n{build}\nstyle.presentation_mode(False)"))
         cells.extend(nbformat.v4.new_code_cell(f'BENCH["p_{n}"]') for n in names)
+    cells.extend(nbformat.v4.new_code_cell(source) for source in extra)
     nb = nbformat.v4.new_notebook(cells=cells)
     course = nbformat.read(ROOT / "notebooks" / "04_backprop_by_hand.ipynb", as_version=4)
     nb.metadata["kernelspec"] = course.metadata["kernelspec"]  # the course's own, so JupyterLab starts it unasked
@@ -327,19 +356,72 @@ def drag(page, client, key):
             "honest": honest, "value": readout}
 
 
-def fits(page, key):
+def measure_fit(page, key):
+    """Sizes and places of the widget `key`'s controls and pictures, scrolled as a learner would (FITS)."""
     page.locator(f".bench-{key}").scroll_into_view_if_needed()
-    box = page.evaluate(FITS, key)
+    return page.evaluate(FITS, [key, CONTROL_SELECTOR, PICTURE_SELECTOR])
+
+
+def fit_verdict(box):
+    """(text, ok) for measure_fit's answer: ok when the controls and pictures fit in the notebook's
+    visible area together (no taller and no wider than it) and, scrolled to them, the first control
+    and every picture are on screen at once."""
+    if not box or not box.get("parts"):
+        return "no controls or picture found", False
+    parts = []
     short_h = box["height"] - box["areaHeight"]
     short_w = box["width"] - box["areaWidth"]
-    if short_h <= 0 and short_w <= 0:
-        return "fits", True
-    parts = []
-    if short_h > 0:
+    if short_h > 0.5:
         parts.append(f"{short_h:.0f} px too tall")
-    if short_w > 0:
+    if short_w > 0.5:
         parts.append(f"{short_w:.0f} px too wide")
-    return f"{' and '.join(parts)} ({box['width']:.0f}x{box['height']:.0f} in {box['areaWidth']:.0f}x{box['areaHeight']:.0f})", False
+    if box["firstControl"] is False:
+        parts.append("first control off screen")
+    if box["pictures"] and box["picturesInside"] < box["pictures"]:
+        parts.append("picture not wholly on screen with it" if box["firstControl"] else "picture not wholly on screen")
+    if box["outside"] and not parts:
+        parts.append(f"{box['outside']} controls off screen")
+    size = f"{box['width']:.0f}x{box['height']:.0f} in {box['areaWidth']:.0f}x{box['areaHeight']:.0f}"
+    if not parts:
+        return f"fits ({size})", True
+    return f"{', '.join(parts)} ({size})", False
+
+
+def fits(page, key):
+    """(text, ok): do the widget `key`'s controls and picture show together? (measure_fit, fit_verdict)"""
+    return fit_verdict(measure_fit(page, key))
+
+
+# The screens issue 16 names: a learner's laptop with JupyterLab as it opens (file browser shown), and
+# a projector in presentation mode with the left sidebar closed, as the teacher's guide advises.
+SCREENS = {False: {"width": 1366, "height": 768}, True: {"width": 1280, "height": 720}}
+LEFT_TABS = ".jp-SideBar.jp-mod-left .lm-TabBar-tab"
+
+
+def show_screen(page, presentation):
+    """Set the page to the laptop's screen (presentation False) or the projector's (True)."""
+    changed = page.viewport_size != SCREENS[presentation]
+    if changed:
+        page.set_viewport_size(SCREENS[presentation])
+    open_tab = page.locator(f"{LEFT_TABS}.lm-mod-current")
+    if presentation and open_tab.count():
+        open_tab.first.click()  # clicking the open panel's tab closes the sidebar
+        open_tab.wait_for(state="detached")
+        changed = True
+    elif not presentation and page.locator(".jp-FileBrowser").is_hidden():
+        page.locator(f"{LEFT_TABS}[data-id='filebrowser']").click()
+        page.locator(".jp-FileBrowser").wait_for(state="visible")
+        changed = True
+    if changed:
+        page.wait_for_timeout(300)  # the notebook takes its new width
+
+
+def open_notebook(page, lab):
+    """Open the scratch notebook in JupyterLab (a fresh workspace) and wait for its kernel."""
+    page.goto(f"{lab.url}/lab/workspaces/bench/tree/{NOTEBOOK}?reset")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    select_kernel_if_asked(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
 
 def select_kernel_if_asked(page):
@@ -352,13 +434,24 @@ def select_kernel_if_asked(page):
         pass
 
 
-def run_all(page, expected):
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+def run_all(page, expected, timeout=60_000):
+    """Run All Cells from the menu and wait until `expected` bench widgets are shown and the kernel is idle."""
+    def choose_run_all():
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+    choose_run_all()
+    started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                     .some((p) => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    try:
+        page.wait_for_function(started, timeout=20_000)
+    except Exception:  # the kernel was not ready for the first request: ask once more
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+        choose_run_all()
     page.wait_for_function(
         "(n) => document.querySelectorAll('[class*=\"bench-\"].jupyter-widgets, [class*=\"bench-\"].widget-vbox').length >= n",
-        arg=expected, timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        arg=expected, timeout=timeout)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
 
 def stats(times):
@@ -397,12 +490,9 @@ def run(moves=20, row=None, presentation=True, only=None):
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
-                    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                    page = browser.new_context(viewport=SCREENS[False]).new_page()
                     page.set_default_timeout(60_000)
-                    page.goto(f"{lab.url}/lab/workspaces/bench/tree/{NOTEBOOK}?reset")
-                    page.wait_for_selector(".jp-Notebook .jp-Cell")
-                    select_kernel_if_asked(page)
-                    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+                    open_notebook(page, lab)
                     run_all(page, 1 + len(names) * (2 if presentation else 1))
                     page.evaluate(HARNESS)
                     client = kernel_client(lab)
@@ -445,16 +535,12 @@ def measure(page, client, names, moves, presentation, add):
                   f"{'shows' if result['honest'] else 'does NOT show'} the final value {result['value']}")
         ok = result["settle"] <= 100 and result["honest"]
         add("browser", f"{name}: fast drag", figure, "settle <= 100 ms, honest", "ok" if ok else "MISSED")
+    show_screen(page, presentation=False)
     for name in names:
         text, ok = fits(page, name)
         add("layout", f"{name}: controls + picture at 1366x768", text, "visible together", "ok" if ok else "MISSED")
     if presentation:
-        # As the teacher's guide says: presentation mode, and JupyterLab's left sidebar closed.
-        page.set_viewport_size({"width": 1280, "height": 720})
-        open_tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-        if open_tab.count():
-            open_tab.first.click()  # clicking the open panel's tab closes the sidebar
-        page.wait_for_timeout(500)
+        show_screen(page, presentation=True)
         for name in names:
             text, ok = fits(page, f"p_{name}")
             add("layout", f"{name}: presentation mode at 1280x720, sidebar closed", text, "visible together",
