@@ -31,6 +31,7 @@ OUT_OF_RANGE_HANDLE = "#D55E00"  # the course's vermillion: this slider rests at
 # How many of the values a Step put on a slider are remembered, to recognise the browser echoing them back.
 ECHOES_KEPT = 16
 STATUS_HEIGHT = "4.2em"  # three lines of the status text, at its line height of 1.35
+BLAME_LINE_BREAK = "<br>"
 
 
 def _finite(weights):
@@ -57,9 +58,9 @@ class WeightExplorer(CourseWidget):
 
     Controls: `sliders` (dict 'w1'..'w4' of FloatSlider, −3..3), `eta` (FloatLogSlider, 0.01..5),
     `step_button` (one gradient-descent step; the sliders move), `reset_button` (back to the
-    example's weights and η). Labels (HTML): `y_hat_label`, `loss_label`, `gradient_labels`
-    (dict 'w1'..'w4': ∂L/∂w with its sign and the update −η·∂L/∂w), `next_y_hat_label` (ŷ after
-    one step), `status_label`. Figure: `fig`, `ax`, `diagram` (a plots.NetworkDiagram), `view`.
+    example's weights and η). Labels (HTML): `y_hat_label`, `loss_label`, `blame_label` (one
+    line per weight w1..w4: ∂L/∂w with its sign and the update −η·∂L/∂w), `next_y_hat_label` (ŷ
+    after one step), `status_label`. Figure: `fig`, `ax`, `diagram` (a plots.NetworkDiagram), `view`.
 
     `weights` holds the current weights, exactly as the Steps made them: the sliders show them
     rounded to 0.01, and the browser's echo of that rounding is not taken for a learner's move. A
@@ -97,7 +98,9 @@ class WeightExplorer(CourseWidget):
                                            icon="undo")
         self.y_hat_label = widgets.HTML()
         self.loss_label = widgets.HTML()
-        self.gradient_labels = {name: widgets.HTML() for name in WEIGHT_NAMES}
+        # The four blames share one label: a move changes all four, and each label changed is one
+        # more message to the browser and one more change to the page before the picture shows.
+        self.blame_label = widgets.HTML()
         self.next_y_hat_label = widgets.HTML()
         # Under the buttons, where the column of sliders leaves room: three lines are kept whether
         # or not there is news, so the figure below never jumps.
@@ -118,6 +121,10 @@ class WeightExplorer(CourseWidget):
         # x1 and x2 never change here, so their numbers stay in the saved background.
         moving = [*d.edges.values(), d.nodes, *d.node_labels.values(), *d.weight_labels.values(),
                   *(d.value_labels[k] for k in ("h1", "h2", "y_hat"))]
+        for label in (*d.weight_labels.values(), *d.value_labels.values()):
+            # Every label is anchored inside the axes, so matplotlib's check for an anchor outside
+            # them (a point-in-path test per label per draw, 1.4 ms of each move) cannot hide one.
+            label.set_annotation_clip(False)
         self.view = BlitView(self.fig, moving)
 
         for name, slider in self.sliders.items():
@@ -128,8 +135,7 @@ class WeightExplorer(CourseWidget):
 
         controls = widgets.VBox([*self.sliders.values(), self.eta,
                                  widgets.HBox([self.step_button, self.reset_button]), self.status_label])
-        readouts = widgets.VBox([self.y_hat_label, self.loss_label, *self.gradient_labels.values(),
-                                 self.next_y_hat_label])
+        readouts = widgets.VBox([self.y_hat_label, self.loss_label, self.blame_label, self.next_y_hat_label])
         super().__init__([widgets.HBox([controls, readouts]), self.view.image])
 
 
@@ -233,9 +239,8 @@ class WeightExplorer(CourseWidget):
 
     def still_lines(self):
         """The numbers beside the figure, for the still picture: ŷ, L, the four blames, ŷ after one step."""
-        labels = [self.y_hat_label, self.loss_label, *self.gradient_labels.values(), self.next_y_hat_label,
-                  self.status_label]
-        return [_plain(label.value) for label in labels if label.value]
+        labels = [self.y_hat_label, self.loss_label, self.blame_label, self.next_y_hat_label, self.status_label]
+        return [_plain(line) for label in labels for line in label.value.split(BLAME_LINE_BREAK) if line]
 
     def saturated(self):
         """The hidden units ('h1', 'h2') whose sigmoid is saturated: slope σ′(z) below SATURATED_SLOPE."""
@@ -269,10 +274,9 @@ class WeightExplorer(CourseWidget):
         eta = s["eta"]
         self.y_hat_label.value = f"prediction ŷ = <b>{fmt(s['y_hat'])}</b> (target y = {EXAMPLE_TARGET:g})"
         self.loss_label.value = f"loss L = (ŷ − y)² = <b>{fmt(s['loss'])}</b>"
-        for name in WEIGHT_NAMES:
-            g = s["gradients"][name]
-            self.gradient_labels[name].value = (
-                f"blame ∂L/∂{name} = <b>{signed(g)}</b>, so a step moves {name} by {signed(-eta * g)}")
+        self.blame_label.value = BLAME_LINE_BREAK.join(
+            f"blame ∂L/∂{name} = <b>{signed(s['gradients'][name])}</b>, so a step moves {name} by "
+            f"{signed(-eta * s['gradients'][name])}" for name in WEIGHT_NAMES)
         self.next_y_hat_label.value = f"ŷ after one step with η = {short(eta)}: <b>{fmt(s['next_y_hat'])}</b>"
         self.status_label.value = self._status(s)
         if s["chain"] is not None:
