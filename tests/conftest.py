@@ -1,4 +1,4 @@
-"""What the browser tests share: Debian's chromium, found or explained, and one browser per test module."""
+"""What the browser tests share: Debian's chromium, found or explained, one browser and one JupyterLab per worker."""
 
 import os
 import re
@@ -22,8 +22,9 @@ def find_chromium():
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One chromium for every browser test a worker runs; each test module opens its own pages in it."""
     executable = find_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -31,6 +32,29 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """One JupyterLab for every browser test a worker runs, serving a throwaway copy of notebooks/."""
+    from lab_server import LabServer
+
+    server = LabServer(tmp_path_factory.mktemp("lab")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_page(browser, lab):
+    """One JupyterLab page for the session, as a learner keeps one tab open and opens notebook after
+    notebook in it: JupyterLab starts once, not once per test. Tests share it through test_browser's
+    `page` fixture, which gives each test its own viewport and at most one notebook open."""
+    from lab_server import open_lab
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_lab(context.new_page(), lab)
+    yield page
+    context.close()
 
 
 # `make test` deals the suite out to two workers (pytest-xdist, `--dist loadfile`): a file's tests stay
@@ -44,9 +68,27 @@ START_FIRST = (
     "tests/test_make_lab.py",
     "tests/test_book_browser.py",
 )
-# The one file too long for one worker: its run of every notebook in JupyterLab is split in two halves
-# (each half with its own JupyterLab on its worker); the file's other tests go with the lighter half.
-SPLIT_IN_TWO = {"tests/test_browser.py": "test_notebook_runs_all_cells_in_jupyterlab["}
+# The one file too long for one worker: test_browser.py's Run All of every notebook is dealt out in two halves,
+# each on its worker with that worker's JupyterLab (the notebooks below, and the rest); the file's other tests go
+# with the first half. A test that goes on with a notebook just run (the page still shows it, so it is not run a
+# second time) comes straight after that notebook's Run All test, in the same half, even from another file.
+RUN_ALL = "tests/test_browser.py::test_notebook_runs_all_cells_in_jupyterlab["
+SECOND_HALF = ("01_", "02_", "03_", "06_", "07_", "08_")
+FOLLOWS = {
+    "tests/test_browser.py::test_weight_explorer_answers_typing_dragging_and_step": "04_backprop_by_hand.ipynb",
+    "tests/test_browser.py::test_gradient_descent_playground_redraws_when_the_learning_rate_changes":
+        "05_gradient_descent.ipynb",
+    "tests/test_browser_autograd.py::test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab":
+        "09_autograd.ipynb",
+}
+
+
+def _half(nodeid):
+    """Which half of test_browser.py's work a test belongs to, or None for a test of any other file."""
+    notebook = nodeid[len(RUN_ALL):-1] if nodeid.startswith(RUN_ALL) else FOLLOWS.get(nodeid)
+    if notebook is not None:
+        return 1 if notebook.startswith(SECOND_HALF) else 0
+    return 0 if nodeid.startswith("tests/test_browser.py::") else None
 
 
 # A test id made from an object's repr carries its memory address, which differs in every worker; the
@@ -67,6 +109,12 @@ def pytest_collection_modifyitems(config, items):
     rank = {name: place for place, name in enumerate(START_FIRST)}
     # A stable sort by file: the order of the tests within each file is kept.
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    for follower, notebook in FOLLOWS.items():
+        moved = [item for item in items if item.nodeid == follower]
+        leaders = [item for item in items if item.nodeid == f"{RUN_ALL}{notebook}]"]
+        if moved and leaders:
+            items.remove(moved[0])
+            items.insert(items.index(leaders[0]) + 1, moved[0])
     taken = {item.nodeid for item in items}
     for item in items:
         if ADDRESS.search(item.nodeid):
@@ -81,25 +129,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """--dist loadfile, but with SPLIT_IN_TWO's files dealt out as two units of work."""
+    """--dist loadfile, but with test_browser.py dealt out as two units of work (see _half)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
     class LoadFileSplittingTheLongest(LoadFileScheduling):
-        def __init__(self, config, log=None):
-            super().__init__(config, log)
-            self._scopes, self._seen = {}, {}
-
         def _split_scope(self, nodeid):
-            if nodeid not in self._scopes:  # first asked in collection order, so the halves are the same every run
-                file, _, name = nodeid.partition("::")
-                prefix = SPLIT_IN_TWO.get(file)
-                if prefix and name.startswith(prefix):
-                    self._seen[file] = self._seen.get(file, 0) + 1
-                    self._scopes[nodeid] = f"{file}::half-{self._seen[file] % 2}"
-                else:
-                    self._scopes[nodeid] = f"{file}::half-0" if prefix else file
-            return self._scopes[nodeid]
+            half = _half(nodeid)
+            return f"tests/test_browser.py::half-{half}" if half is not None else super()._split_scope(nodeid)
 
     return LoadFileSplittingTheLongest(config, log)

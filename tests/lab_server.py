@@ -5,6 +5,7 @@ lives only as long as the test session.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -68,3 +69,87 @@ class LabServer:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+# --- one JupyterLab page, notebook after notebook ------------------------------------------------------
+
+CURRENT_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+
+
+def open_lab(page, lab):
+    """Load JupyterLab in `page` once, in a workspace of its own, reset, so no tab from an earlier run reopens."""
+    page.set_default_timeout(60_000)
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.ran = set()  # notebooks run to the end in this page, and not changed since
+    page.goto(f"{lab.url}/lab/workspaces/tests?reset")
+    page.wait_for_selector("#jp-main-dock-panel")
+    page.wait_for_selector(".lm-MenuBar-itemLabel")
+    return page
+
+
+def menu(page, top, item):
+    """Choose `item` from the menu bar's `top` menu, as a person would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    entry = page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$"))
+    entry.wait_for(state="visible")
+    entry.click()
+    page.locator(".lm-Menu").wait_for(state="detached")
+
+
+def wait_idle(page, timeout=90_000):
+    """Wait until the notebook's kernel is connected and idle (the status bar says so)."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))""",
+        timeout=timeout)
+
+
+def current_tab(page):
+    tab = page.locator(CURRENT_TAB)
+    return tab.inner_text() if tab.count() else None
+
+
+def shut_down_kernels(page):
+    """Stop every kernel of this server, through its API, as JupyterLab itself would."""
+    page.evaluate("""async () => {
+        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+        const kernels = await (await fetch('/api/kernels')).json();
+        for (const k of kernels) {
+            await fetch('/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
+        }
+    }""")
+
+
+def close_notebooks(page):
+    """Close every open tab, discarding changes (the files on disk are the test's copies), and stop the kernels,
+    so the next notebook is the only one in the page."""
+    notebooks = page.locator("#jp-main-dock-panel .lm-TabBar-tab", has=page.locator(".lm-TabBar-tabLabel",
+                                                                                    has_text=re.compile(r"\.ipynb$")))
+    while notebooks.count():
+        notebooks.first.click()
+        menu(page, "File", "Close Tab")
+        discard = page.locator(".jp-Dialog button.jp-mod-warn")  # "Save your work": Discard
+        try:
+            discard.click(timeout=2_000)
+        except Exception:  # an unchanged notebook closes without asking
+            pass
+        page.locator(".jp-Dialog").wait_for(state="detached")
+    shut_down_kernels(page)
+    page.ran.clear()
+
+
+def open_notebook(page, name):
+    """Open `name` (a path in the lab's folder) as the page's only notebook, with File > Open from Path, and wait
+    for its kernel. A notebook that is already the open one stays as it is."""
+    if current_tab(page) == name:
+        return
+    close_notebooks(page)
+    menu(page, "File", "Open from Path…")
+    box = page.locator(".jp-Dialog input")
+    box.fill(name)
+    box.press("Enter")
+    page.wait_for_function("([selector, name]) => document.querySelector(selector)?.textContent === name",
+                           arg=[CURRENT_TAB, name])
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    wait_idle(page)

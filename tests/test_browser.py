@@ -16,64 +16,19 @@ import pytest
 from helpers.tiny import EXAMPLE_WEIGHTS, TwoTwoOne
 from helpers.widgets._base import fmt
 from helpers.widgets.gradient_descent import descend_output_weights, number
-from lab_server import ROOT, LabServer
+from lab_server import ROOT, current_tab, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "screenshots"
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    server = LabServer(tmp_path_factory.mktemp("lab")).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    shut_down_kernels(page)
-    context.close()
-
-
-def shut_down_kernels(page):
-    """Stop every kernel this page started, through the server's API, as JupyterLab itself would."""
-    page.evaluate("""async () => {
-        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
-        const kernels = await (await fetch('/api/kernels')).json();
-        for (const k of kernels) {
-            await fetch('/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
-        }
-    }""")
-
-
-def open_notebook(page, lab, name):
-    # A workspace of its own, reset, so tabs from an earlier test do not reopen beside it.
-    page.goto(f"{lab.url}/lab/workspaces/{Path(name).stem}/tree/{name}?reset")
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-    wait_idle(page)
-
-
-def wait_idle(page, timeout=90_000):
-    """Wait until the notebook's kernel is connected and idle (the status bar says so)."""
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))""",
-        timeout=timeout)
-
-
-def menu(page, top, item):
-    """Choose `item` from the menu bar's `top` menu, as a person would."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
-    entry = page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$"))
-    entry.wait_for(state="visible")
-    entry.click()
-    page.locator(".lm-Menu").wait_for(state="detached")
+def page(lab_page):
+    """The worker's one JupyterLab page (conftest.py), at this test's starting size."""
+    lab_page.set_viewport_size({"width": 1400, "height": 1000})
+    return lab_page
 
 
 def run_all(page, name):
@@ -108,6 +63,16 @@ def run_all(page, name):
     wait_idle(page)
 
 
+def opened_and_run(page, name):
+    """`name` open in the page with every cell run: straight after its own Run All test, the page already
+    shows it (conftest.py puts the tests that go on with a notebook right after that test); otherwise it
+    is opened and run here. The caller then changes it, so it no longer counts as freshly run."""
+    if not (name in page.ran and current_tab(page) == name):
+        open_notebook(page, name)
+        run_all(page, name)
+    page.ran.discard(name)
+
+
 def saved_notebook(name):
     return json.loads((ROOT / "notebooks" / name).read_text())
 
@@ -131,7 +96,7 @@ def requests_off_localhost(page, lab):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
-    open_notebook(page, lab, name)
+    open_notebook(page, name)
     run_all(page, name)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
@@ -149,6 +114,7 @@ def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     rendered = page.locator(".jp-OutputArea-output", has=page.locator(".jupyter-widgets"))
     assert rendered.count() == expected
     assert requests_off_localhost(page, lab) == []
+    page.ran.add(name)  # as the saved notebook shows it: a later test may go on with it
 
 
 def slider(page, description):
@@ -183,8 +149,7 @@ def wait_for_label(page, prefix, expected):
 
 
 def test_weight_explorer_answers_typing_dragging_and_step(page, lab):
-    open_notebook(page, lab, "04_backprop_by_hand.ipynb")
-    run_all(page, "04_backprop_by_hand.ipynb")
+    opened_and_run(page, "04_backprop_by_hand.ipynb")
     w1, w2 = slider(page, "w1"), slider(page, "w2")
     w1.scroll_into_view_if_needed()
     assert bold_number(page, "prediction ŷ =") == fmt(TwoTwoOne().chain().y_hat)
@@ -214,8 +179,7 @@ def test_weight_explorer_answers_typing_dragging_and_step(page, lab):
 
 
 def test_gradient_descent_playground_redraws_when_the_learning_rate_changes(page, lab):
-    open_notebook(page, lab, "05_gradient_descent.ipynb")
-    run_all(page, "05_gradient_descent.ipynb")
+    opened_and_run(page, "05_gradient_descent.ipynb")
     eta = slider(page, "η (eta)")
     eta.scroll_into_view_if_needed()
     steps = int(readout_value(slider(page, "steps")))
@@ -243,7 +207,7 @@ def run_scratch(page, lab, name, cells):
     nb.cells = [nbformat.v4.new_markdown_cell(c[4:]) if c.startswith("#md ") else nbformat.v4.new_code_cell(c)
                 for c in cells]
     nbformat.write(nb, lab.workdir / "notebooks" / name)
-    open_notebook(page, lab, name)
+    open_notebook(page, name)
     menu(page, "Run", "Run All Cells")
     code = sum(not c.startswith("#md ") for c in cells)
     page.wait_for_function(

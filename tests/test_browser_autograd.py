@@ -8,7 +8,7 @@ import pytest
 
 from helpers.autograd import backward_steps
 from helpers.autograd_examples import EXPRESSIONS
-from test_browser import SCREENSHOTS, lab, open_notebook, page, run_all  # noqa: F401 (fixtures)
+from test_browser import SCREENSHOTS, opened_and_run, page  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -37,9 +37,8 @@ def click_and_wait_for_new_picture(page, widget, button):
                            arg=[picture.element_handle(), before], timeout=20_000)
 
 
-def test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab(page, lab):  # noqa: F811
-    open_notebook(page, lab, NAME)
-    run_all(page, NAME)
+def test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab(page):  # noqa: F811
+    opened_and_run(page, NAME)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()[:2000]
 
