@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lab_server import LabServer
+from lab_server import close_notebooks, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,33 +32,25 @@ PANELS = """() => [...document.querySelectorAll('.jp-Notebook .course-feedback:n
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("lab")
-    server = LabServer(workdir).start()
+def saved(lab):
+    """The notebook above, run and saved into the worker's JupyterLab folder (conftest.py) as a learner's would be."""
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    path = workdir / "notebooks" / NAME
+    path = lab.workdir / "notebooks" / NAME
     NotebookClient(nb, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nbformat.write(nb, path)
-    yield server
-    server.stop()
+    return NAME
 
 
 @pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    page.evaluate("""async () => {
-        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
-        for (const k of await (await fetch('/api/kernels')).json()) {
-            await fetch('/api/kernels/' + k.id, {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
-        }
-    }""")
-    context.close()
+def page(lab_page, saved):
+    """The worker's one JupyterLab page, at a laptop's size, with this notebook freshly opened from disk."""
+    lab_page.set_viewport_size({"width": 1366, "height": 768})
+    close_notebooks(lab_page)
+    open_notebook(lab_page, saved)
+    return lab_page
 
 
 NOTE = """() => {
@@ -96,32 +88,23 @@ def _assert_panels(panels):
         assert panel["width"] > 300
 
 
-def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page, lab):
-    page.goto(f"{lab.url}/lab/workspaces/feedback/tree/{NAME}?reset")
+def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page):
     page.wait_for_selector(".jp-Notebook .course-feedback")
     _assert_panels(page.evaluate(PANELS))
     _assert_note(page.evaluate(NOTE))
 
 
-def _run_all_cells(page):
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-
-
-def test_panels_look_the_same_when_the_cells_run_live(page, lab):
-    page.goto(f"{lab.url}/lab/workspaces/feedback-live/tree/{NAME}?reset")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Edit$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Clear Outputs of All Cells$")).click()
+def test_panels_look_the_same_when_the_cells_run_live(page):
+    menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')")
-    _run_all_cells(page)
+    menu(page, "Run", "Run All Cells")
     started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                      .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     try:
         page.wait_for_function(started, timeout=20_000)
     except Exception:  # the kernel was not ready for the first request (a loaded machine): ask once more
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-        _run_all_cells(page)
+        wait_idle(page)
+        menu(page, "Run", "Run All Cells")
     page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 4",
                            timeout=90_000)
     _assert_panels(page.evaluate(PANELS))
