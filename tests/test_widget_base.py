@@ -67,3 +67,35 @@ def test_an_opaque_figure_is_sent_without_its_alpha_channel_and_with_the_same_pi
     picture = Image.open(io.BytesIO(encode_png(see_through)))
     assert picture.mode == "RGBA"
     assert np.array_equal(np.asarray(picture), see_through)
+
+
+def test_an_artist_kept_on_top_is_pasted_only_where_nothing_moved_under_it_and_matches_a_drawing():
+    """BlitView(on_top=...) pastes a legend's pixels when no moving line reached under it, and draws it
+    when one did: either way the picture is the one drawing everything in order gives."""
+    from helpers.widgets._base import BlitView, new_figure
+
+    def build(keep_on_top):
+        fig = new_figure()
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1], label="still curve")
+        (line,) = ax.plot([], [], lw=3, label="moving line")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        legend = ax.legend(loc="upper right", frameon=False)
+        if keep_on_top:
+            return line, BlitView(fig, [line], on_top=[legend])
+        return line, BlitView(fig, [line, legend])
+
+    (kept_line, kept), (drawn_line, drawn) = build(True), build(False)
+    pasted = []
+    for height in (0.1, 0.95, 0.2, 0.9, 0.5):  # low lines pass beside the legend, high ones under it
+        for line in (kept_line, drawn_line):
+            line.set_data([0, 1], [height, height])
+        original_draw = kept.fig.draw_artist
+        calls = []
+        kept.fig.draw_artist = lambda artist: (calls.append(artist), original_draw(artist))
+        picture = kept.png()
+        del kept.fig.draw_artist
+        pasted.append(kept.on_top[0] not in calls)
+        assert picture == drawn.png(), f"line at {height}"
+    assert pasted == [True, False, True, False, True]

@@ -481,12 +481,20 @@ class BlitView(FigureView):
     moving: the artists a callback changes (and any drawn on top of them), redrawn in z-order over
     a saved copy of the rest. They are marked animated, so a plain `fig.savefig` leaves them out:
     use `view.png()` or `view.image.value` for a picture of the whole figure.
+    on_top: artists that never change but are drawn over the moving ones (a legend the lines pass
+    under). Where no moving artist reached under one, its pixels are pasted from a copy made with
+    the background: the very pixels drawing it would give, without the cost of drawing its text.
     """
 
-    def __init__(self, fig, moving):
+    ON_TOP_MARGIN = 3
+    """Pixels added round an on-top artist's box, for the soft edges of its text and lines."""
+
+    def __init__(self, fig, moving, on_top=()):
         self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
+        self.on_top = sorted(on_top, key=lambda artist: artist.get_zorder())
         self._background = None
-        for artist in self.moving:
+        self._on_top_pixels = []
+        for artist in (*self.moving, *self.on_top):
             artist.set_animated(True)
         super().__init__(fig)
 
@@ -498,6 +506,23 @@ class BlitView(FigureView):
         self._background = None
         self._relayout = relayout
 
+    def _save_on_top(self):
+        """For each on-top artist: its box in the buffer, the pixels under it, and the pixels with it drawn."""
+        canvas = self.fig.canvas
+        buffer = np.asarray(canvas.buffer_rgba())
+        height, width = buffer.shape[:2]
+        renderer = canvas.get_renderer()
+        self._on_top_pixels = []
+        for artist in self.on_top:
+            box = artist.get_window_extent(renderer)
+            m = self.ON_TOP_MARGIN
+            rows = slice(max(0, int(np.floor(height - box.y1)) - m), min(height, int(np.ceil(height - box.y0)) + m))
+            cols = slice(max(0, int(np.floor(box.x0)) - m), min(width, int(np.ceil(box.x1)) + m))
+            under = buffer[rows, cols].copy()
+            self.fig.draw_artist(artist)
+            self._on_top_pixels.append((artist, (rows, cols), under, buffer[rows, cols].copy()))
+        canvas.restore_region(self._background)
+
     def png(self):
         canvas = self.fig.canvas
         if self._background is None:
@@ -508,8 +533,16 @@ class BlitView(FigureView):
                 self._relayout = False
             canvas.draw()  # the first draw also settles the layout, which stays fixed from then on
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._save_on_top()
         else:
             canvas.restore_region(self._background)
         for artist in self.moving:
             self.fig.draw_artist(artist)
+        if self.on_top:
+            buffer = np.asarray(canvas.buffer_rgba())
+            for artist, box, under, drawn in self._on_top_pixels:
+                if np.array_equal(buffer[box], under):  # nothing moving reached under it
+                    buffer[box] = drawn
+                else:
+                    self.fig.draw_artist(artist)
         return encode_png(canvas.buffer_rgba())
