@@ -38,9 +38,9 @@ def test_the_function_builds_the_widget_with_a_short_repr(nudger):
 
 def test_the_start_is_x_one_half_so_z_is_one(nudger):
     assert nudger.links.z == pytest.approx(1.0)
-    assert "z = w·x = 1.0000" in nudger.forward_label.value
-    assert "a = σ(z) = 0.7311" in nudger.forward_label.value
-    assert "L = (a − 1)² = 0.0723" in nudger.forward_label.value
+    assert "z = w·x = 1.0000" in nudger.lines["forward"]
+    assert "a = σ(z) = 0.7311" in nudger.lines["forward"]
+    assert "L = (a − 1)² = 0.0723" in nudger.lines["forward"]
 
 
 @pytest.mark.parametrize("x", [-2.5, -0.4, 0.0, 0.5, 1.7])
@@ -52,7 +52,7 @@ def test_product_of_the_links_is_the_derivative_of_the_composite(nudger, x):
     assert links.da_dz == pytest.approx(s * (1 - s))
     assert links.dL_da == pytest.approx(2 * (s - Y))
     assert links.dL_dx == pytest.approx(_exact_dL_dx(x), rel=1e-12)
-    label = nudger.links_label.value
+    label = nudger.lines["links"]
     assert f"dL/da = 2(a − y) = {number(2 * (s - Y))}" in label
     assert f"da/dz = σ(z)(1 − σ(z)) = {number(s * (1 - s))}" in label
     assert f"dz/dx = w = {number(W)}" in label
@@ -66,10 +66,10 @@ def test_measured_change_is_the_forward_difference(nudger, x, dx):
     dx = nudger.nudge_slider.value  # the slider's own rounding of the exponent
     expected = (_loss(x + dx) - _loss(x)) / dx
     assert nudger.measured == pytest.approx(expected, rel=1e-9, abs=1e-12)
-    assert f"<b>{number(expected)}</b>" in nudger.measured_label.value
-    assert f"Δx = {dx:.1e}" in nudger.measured_label.value
+    assert f"<b>{number(expected)}</b>" in nudger.lines["measured"]
+    assert f"Δx = {dx:.1e}" in nudger.lines["measured"]
     gap = abs(expected - _exact_dL_dx(x))
-    assert f"= {gap:.2e}" in nudger.gap_label.value
+    assert f"= {gap:.2e}" in nudger.lines["gap"]
 
 
 def test_gap_between_measured_and_chain_rule_shrinks_with_the_nudge(nudger):
@@ -120,8 +120,8 @@ def test_every_control_at_its_minimum_middle_and_maximum_works(nudger):
     for x, e in itertools.product(xs, exponents):
         nudger.x_slider.value = x
         nudger.nudge_slider.value = 10.0 ** e
-        for label in (nudger.forward_label, nudger.links_label, nudger.measured_label, nudger.gap_label):
-            assert "nan" not in label.value and "inf" not in label.value
+        for line in nudger.lines.values():
+            assert "nan" not in line and "inf" not in line
         assert nudger.links.dL_dx == pytest.approx(_exact_dL_dx(x), rel=1e-9)
 
 
@@ -157,3 +157,26 @@ def test_a_nudge_too_small_to_see_is_not_labelled():
     assert nudger.run_text.get_text() == "" and nudger.rise_text.get_text() == ""
     nudger.nudge_slider.value = 0.1
     assert nudger.run_text.get_text() == "Δx"
+
+
+def test_the_four_lines_of_numbers_are_one_label_in_their_order(nudger):
+    """A move changes every number, so the four lines travel as one label change, not four."""
+    nudger.x_slider.value = -1.0
+    assert list(nudger.lines) == ["forward", "links", "measured", "gap"]
+    assert nudger.numbers_label.value == "".join(f"<div>{line}</div>" for line in nudger.lines.values())
+    assert "x = −1.00 →" in nudger.numbers_label.value
+
+
+def test_the_legend_over_the_lines_is_the_one_a_full_drawing_gives():
+    """The legend is pasted from a kept copy unless a line passes under it; the picture must be the
+    same as when the legend is drawn on every move, wherever the tangent and the secant go."""
+    from helpers.widgets._base import BlitView
+
+    kept, drawn = chain_rule_nudger(), chain_rule_nudger()
+    drawn.view = BlitView(drawn.fig, [*drawn.view.moving, drawn.ax.get_legend()])
+    for x, exponent in itertools.product((-3.0, -1.1, 0.0, 0.9, 2.2, 3.0), (-6, -1, 0)):
+        for nudger in (kept, drawn):
+            nudger.x_slider.value = x
+            nudger.nudge_slider.value = 10.0 ** exponent
+            nudger._on_change()
+        assert kept.view.png() == drawn.view.png(), (x, exponent)

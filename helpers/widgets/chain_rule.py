@@ -94,9 +94,10 @@ def number(value):
 class ChainRuleNudger(CourseWidget):
     """Sliders for x and the nudge Δx; labels for each link, the chain-rule product and the measured slope.
 
-    Controls: `x_slider`, `nudge_slider` (log scale, 10⁻⁶..1). Labels (HTML): `forward_label`
-    (x → z → a → L), `links_label` (the three factors and their product), `measured_label`
-    (ΔL/Δx), `gap_label` (how far apart the two are). State: `links` (a ChainLinks), `measured`.
+    Controls: `x_slider`, `nudge_slider` (log scale, 10⁻⁶..1). Label: `numbers_label` (HTML), one
+    line for each entry of `lines`: 'forward' (x → z → a → L), 'links' (the three factors and their
+    product), 'measured' (ΔL/Δx), 'gap' (how far apart the two are). A move changes all four, so
+    they go to the browser as one label change. State: `links` (a ChainLinks), `measured`.
     Artists: `curve`, `point`, `tangent`, `secant`, `nudged_point`, `run_line`, `rise_line`,
     `run_text`, `rise_text` (the Δx and ΔL labels of the nudge's triangle).
     """
@@ -116,10 +117,8 @@ class ChainRuleNudger(CourseWidget):
             description="nudge Δx", continuous_update=True, readout_format=".1e",
             style={"description_width": "initial"},
         )
-        self.forward_label = widgets.HTML()
-        self.links_label = widgets.HTML()
-        self.measured_label = widgets.HTML()
-        self.gap_label = widgets.HTML()
+        self.lines = {}
+        self.numbers_label = widgets.HTML()
 
         self.fig = new_figure(style.FIGSIZE)
         self.ax = self.fig.add_subplot()
@@ -127,16 +126,18 @@ class ChainRuleNudger(CourseWidget):
         self.links = None
         self.measured = None
         self._update_artists()
-        # Only the nudge's lines, points and labels move; the curve, axes and legend are drawn once.
-        # The legend is redrawn with them, so the lines still pass under its text as in a full drawing.
+        # Only the nudge's lines, points and labels move; the curve and axes are drawn once. The
+        # legend lies over the lines, as in a full drawing, but is drawn again only when a line
+        # passes under it: drawing its text took two thirds of each move.
         self.view = BlitView(self.fig, [self.tangent, self.secant, self.run_line, self.rise_line, self.run_text,
-                                        self.rise_text, self.point, self.nudged_point, self.ax.get_legend()])
+                                        self.rise_text, self.point, self.nudged_point],
+                             on_top=[self.ax.get_legend()])
 
         self.x_slider.observe(self._on_change, names="value")
         self.nudge_slider.observe(self._on_change, names="value")
         super().__init__([
             widgets.HBox([self.x_slider, self.nudge_slider]),
-            self.forward_label, self.links_label, self.measured_label, self.gap_label,
+            self.numbers_label,
             self.view.image,
         ])
 
@@ -197,24 +198,23 @@ class ChainRuleNudger(CourseWidget):
         self.rise_text.set_position((x + dx + 0.04, (links.L + L_nudged) / 2))
         self.rise_text.set_text("ΔL" if visible else "")
 
-        self.forward_label.value = (
+        self.lines["forward"] = (
             f"x = {fmt(x, 2)} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
             f"→ L = (a − {short(Y)})² = {number(links.L)} &nbsp; (w = {short(W)})"
         )
-        self.links_label.value = (
+        self.lines["links"] = (
             f"<b>chain rule:</b> dL/da = 2(a − y) = {number(links.dL_da)} "
             f"× da/dz = σ(z)(1 − σ(z)) = {number(links.da_dz)} "
             f"× dz/dx = w = {number(links.dz_dx)} "
             f"= <b>dL/dx = {number(slope)}</b>"
         )
-        self.measured_label.value = (
+        self.lines["measured"] = (
             f"<b>measured:</b> ΔL/Δx = (L(x + Δx) − L(x)) / Δx with Δx = {dx:.1e}: "
             f"<b>{number(measured)}</b>"
         )
         gap = abs(measured - slope)
-        self.gap_label.value = (
-            f"gap |ΔL/Δx − dL/dx| = {gap:.2e} &nbsp; (it shrinks roughly in step with Δx)"
-        )
+        self.lines["gap"] = f"gap |ΔL/Δx − dL/dx| = {gap:.2e} &nbsp; (it shrinks roughly in step with Δx)"
+        self.numbers_label.value = "".join(f"<div>{line}</div>" for line in self.lines.values())
 
     @drawing
     def _on_change(self, change=None):
