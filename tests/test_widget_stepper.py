@@ -154,3 +154,22 @@ def test_the_picture_keeps_the_page_white_and_the_box_colours():
     colours = {colour for _, colour in picture.getcolors(maxcolors=256)}
     leaf = tuple(int(LEAF_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
     assert any(sum(abs(a - b) for a, b in zip(c, leaf)) <= 6 for c in colours)  # the inputs' blue survives
+
+
+def test_a_computation_chosen_again_is_drawn_as_a_fresh_widget_draws_it():
+    """Each computation's graph is built once and shown again when chosen again: every picture of the
+    walk, at the start and after each Step, must be the one a new widget draws for it."""
+    names = list(EXPRESSIONS)
+    w = backward_stepper(names[0])
+    for name in (names[1], names[2], names[0], names[1]):
+        w.step()
+        w.expression.value = name
+        fresh = backward_stepper(name)
+        assert w.view.image.value == fresh.view.image.value
+        w.view.invalidate()
+        assert w.view.png() == fresh.view.png()  # drawn afresh from the shown axes, not only the kept picture
+        for _ in fresh.steps:
+            w.step()
+            fresh.step()
+            assert w.view.image.value == fresh.view.image.value
+        w.reset()

@@ -67,6 +67,9 @@ class BackwardStepper(CourseWidget):
     passes gradient to: local derivative, product, running sum). Figure: `fig`, `ax`, `drawing`
     (a graph_plot.GraphDrawing), `view`. State: `root`, `nodes`, `steps` (only nodes that have
     inputs take a step), `k` (steps taken so far).
+
+    Each computation is drawn on its own axes the first time it is chosen; choosing it again shows
+    those axes again, with the walk back at its start, instead of building and drawing the graph anew.
     """
 
     title = "Backward stepper"
@@ -89,9 +92,10 @@ class BackwardStepper(CourseWidget):
         self.detail_label = widgets.HTML(layout=widgets.Layout(min_height="3em"))
 
         self._pictures = {}
+        self._built = {}  # computation -> (ax, root, nodes, steps, drawing)
+        self.ax = None
         self.fig = new_figure(FIGSIZE)
         self.fig.set_layout_engine("none")
-        self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.90))  # the graph needs no ticks: no margins
         self._build(expression)
         self.view = PaletteView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
 
@@ -104,11 +108,18 @@ class BackwardStepper(CourseWidget):
         super().__init__([buttons, self.node_label, self.detail_label, self.view.image])
 
     def _build(self, name):
-        self.ax.clear()
-        self.root, self.nodes = EXPRESSIONS[name]()
-        self.steps = [s for s in backward_steps(self.root) if s.contributions]
-        self.drawing = draw_graph(self.root, ax=self.ax, show_grads=False, min_span=MIN_SPAN,
-                                  title="Press Step: each node in turn passes its gradient back to its inputs")
+        """Show computation `name` at the start of its walk, drawing its graph if it is the first time."""
+        if self.ax is not None:
+            self.ax.set_visible(False)
+        if name not in self._built:
+            ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.90))  # the graph needs no ticks: no margins
+            root, nodes = EXPRESSIONS[name]()
+            steps = [s for s in backward_steps(root) if s.contributions]
+            drawing = draw_graph(root, ax=ax, show_grads=False, min_span=MIN_SPAN,
+                                 title="Press Step: each node in turn passes its gradient back to its inputs")
+            self._built[name] = (ax, root, nodes, steps, drawing)
+        self.ax, self.root, self.nodes, self.steps, self.drawing = self._built[name]
+        self.ax.set_visible(True)
         self.k = 0
         self._update()
 
