@@ -4,13 +4,14 @@ Every run is replayable: the same network, data, learning rate, epochs, batch si
 the same history, number for number.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import validate
 from .network import MAX_TARGET, Network
-from .tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
+from .tiny import _LARGEST_SQUARABLE, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne, _sigmoid_number
 
 # A loss above this is treated as diverged: the numbers are about to overflow.
 DIVERGED_LOSS = 1e12
@@ -200,6 +201,15 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
     steps = validate.positive_int(steps, "steps", minimum=0)
     free = _free_weights(free)
     net.chain(x1, x2, y)  # checks x1, x2 and y, and that the starting loss is a finite number
+    if type(net) is TwoTwoOne:
+        weights, losses, y_hats, diverged = _descend_plain(net, eta, steps, x1, x2, y, free)
+    else:  # a subclass may compute its own chain: follow it, one Chain per step
+        weights, losses, y_hats, diverged = _descend_chains(net, eta, steps, x1, x2, y, free)
+    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+
+
+def _descend_chains(net, eta, steps, x1, x2, y, free):
+    """descend_tiny's loop through TwoTwoOne.chain: a Chain and a new TwoTwoOne per step."""
     weights, losses, y_hats = [], [], []
     diverged = False
     current = net
@@ -216,7 +226,43 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
                 diverged = True
                 break
             current = TwoTwoOne(**{**current.weights, **new})
-    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+    return weights, losses, y_hats, diverged
+
+
+def _descend_plain(net, eta, steps, x1, x2, y, free):
+    """descend_tiny's loop on plain floats: the same operations, in the same order, as TwoTwoOne.chain and
+    Chain.gradients, so every number equals _descend_chains' to the last bit, about 20 times faster
+    (notebook 05 runs 64,000 steps)."""
+    x1, x2, y = (validate.as_number(v, n) for v, n in ((x1, "x1"), (x2, "x2"), (y, "y")))  # as chain() takes them
+    w1, w2, w3, w4 = net.w1, net.w2, net.w3, net.w4
+    move1, move2, move3, move4 = (name in free for name in WEIGHT_NAMES)
+    weights, losses, y_hats = [], [], []
+    diverged = False
+    sigmoid, isfinite = _sigmoid_number, math.isfinite
+    for i in range(steps + 1):
+        h1, h2 = sigmoid(w1 * x1), sigmoid(w2 * x2)
+        y_hat = w3 * h1 + w4 * h2
+        error = y_hat - y
+        if not abs(error) < _LARGEST_SQUARABLE:
+            TwoTwoOne(w1, w2, w3, w4).chain(x1, x2, y)  # raises chain()'s own error about the size of ŷ − y
+        loss = error * error
+        weights.append([w1, w2, w3, w4])
+        losses.append(loss)
+        y_hats.append(y_hat)
+        if i == steps:
+            break
+        dL_dy_hat = 2.0 * (y_hat - y)
+        # w − η ∂L/∂w for each free weight, each gradient multiplied out as Chain.gradients does it
+        new1 = w1 - eta * (dL_dy_hat * w3 * (h1 * (1.0 - h1) * x1)) if move1 else w1
+        new2 = w2 - eta * (dL_dy_hat * w4 * (h2 * (1.0 - h2) * x2)) if move2 else w2
+        new3 = w3 - eta * (dL_dy_hat * h1) if move3 else w3
+        new4 = w4 - eta * (dL_dy_hat * h2) if move4 else w4
+        moved = [v for v, m in ((new1, move1), (new2, move2), (new3, move3), (new4, move4)) if m]
+        if not all(isfinite(v) and abs(v) < 1e6 for v in moved) or loss > DIVERGED_LOSS:
+            diverged = True
+            break
+        w1, w2, w3, w4 = new1, new2, new3, new4
+    return weights, losses, y_hats, diverged
 
 
 def _free_weights(free):

@@ -254,6 +254,24 @@ def test_descend_tiny_with_one_free_weight_accepts_its_name_alone():
     assert np.all(one.weights[:, :3] == one.weights[0, :3])
 
 
+@pytest.mark.parametrize("eta", [0.001, 0.5, 3.0, 5.0, 6.0, 8.0, 1e6])
+@pytest.mark.parametrize("free", [("w1", "w2", "w3", "w4"), ("w4",), ("w1", "w3"), ("w2",)])
+def test_descend_tiny_fast_loop_equals_one_chain_per_step_to_the_last_bit(eta, free):
+    # descend_tiny runs a plain TwoTwoOne on floats; a subclass goes through chain() step by step.
+    # Both must give the same numbers, bit for bit (notebook 05 prints them), diverged runs included.
+    class SameChain(TwoTwoOne):
+        pass
+
+    rng = np.random.default_rng(len(free))
+    for start, sample in [({}, {}), (dict(zip(("w1", "w2", "w3", "w4"), rng.normal(0, 2, 4))),
+                                     dict(zip(("x1", "x2", "y"), rng.normal(0, 2, 3))))]:
+        fast = descend_tiny(TwoTwoOne(**start), eta, 400, free=free, **sample)
+        slow = descend_tiny(SameChain(**start), eta, 400, free=free, **sample)
+        assert fast.diverged == slow.diverged
+        for a, b in ((fast.weights, slow.weights), (fast.loss, slow.loss), (fast.y_hat, slow.y_hat)):
+            assert a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
 def test_descend_tiny_rejects_an_unknown_free_weight():
     with pytest.raises(ValueError, match="free must be one of"):
         descend_tiny(TwoTwoOne(), eta=0.5, steps=3, free=("w5",))
