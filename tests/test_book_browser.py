@@ -96,16 +96,6 @@ def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_wi
     assert _left_the_disk(page.requests) == [], "the book asked the network for something"
 
 
-def test_every_page_typesets_its_maths_offline(site, page):
-    for name in NOTEBOOKS:
-        page.goto((site / name.replace(".ipynb", ".html")).as_uri())
-        page.wait_for_function(MATHJAX_DONE)
-        assert page.locator(".MathJax_Error, .MathJax .merror").count() == 0, name
-        assert "$$" not in page.locator("main").inner_text(), name
-    assert page.errors == []
-    assert _left_the_disk(page.requests) == []
-
-
 # Characters on each rendered line of the page's plain paragraphs (no maths), found by asking the
 # browser where each character sits: a new line starts where a character's top moves down.
 LINE_LENGTHS = """() => {
@@ -150,29 +140,60 @@ LEFT_EDGES = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])
-def test_the_text_keeps_a_readable_measure_and_outputs_line_up_with_it(site, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
+SCREENS = [(1366, 768), (1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def every_page(site, browser):
+    """Each page of the book opened once and its maths typeset, then looked at on each screen size (the
+    page reflows when the window changes; nothing is typeset again): errors, raw TeX, line lengths, left
+    edges, and every request the pages made."""
+    context = browser.new_context(viewport={"width": SCREENS[0][0], "height": SCREENS[0][1]})
     page = context.new_page()
+    page.set_default_timeout(30_000)
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda request: seen["requests"].append(request.url))
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
     try:
-        longest = []
         for name in NOTEBOOKS:
             page.goto((site / name.replace(".ipynb", ".html")).as_uri())
-            lengths = page.evaluate(LINE_LENGTHS)
-            assert lengths, f"{name}: no long plain paragraph to measure"
-            longest.append(max(lengths))
-            edges = page.evaluate(LEFT_EDGES)
-            assert {"prose", "printed", "figure"} <= set(edges) or name != f"{PAGE}.ipynb", edges
-            for what, left in edges.items():
-                assert abs(left - edges["prose"]) <= 1.5, f"{name} at {width}px: {what} starts at {left:.1f}px, " \
-                                                          f"the text at {edges['prose']:.1f}px"
-        assert max(longest) <= 80, f"a line of text holds {max(longest)} characters (at most 80 read well)"
-        assert min(longest) >= 55, f"the text column is too narrow: its longest line holds {min(longest)} characters"
-        if width == 1366:
-            page.goto((site / f"{PAGE}.html").as_uri())
-            page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_measure.png"))
+            page.wait_for_function(MATHJAX_DONE)
+            seen[name] = {"tex_errors": page.locator(".MathJax_Error, .MathJax .merror").count(),
+                          "raw_tex": "$$" in page.locator("main").inner_text()}
+            for width, height in SCREENS:
+                page.set_viewport_size({"width": width, "height": height})
+                seen[width, name] = {"lengths": page.evaluate(LINE_LENGTHS), "edges": page.evaluate(LEFT_EDGES)}
+                if width == 1366 and name == f"{PAGE}.ipynb":
+                    SCREENSHOTS.mkdir(exist_ok=True)
+                    page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_measure.png"))
+            page.set_viewport_size({"width": SCREENS[0][0], "height": SCREENS[0][1]})
     finally:
         context.close()
+    return seen
+
+
+def test_every_page_typesets_its_maths_offline(every_page):
+    for name in NOTEBOOKS:
+        assert every_page[name]["tex_errors"] == 0, name
+        assert not every_page[name]["raw_tex"], name
+    assert every_page["errors"] == []
+    assert _left_the_disk(every_page["requests"]) == []
+
+
+@pytest.mark.parametrize("width, height", SCREENS)
+def test_the_text_keeps_a_readable_measure_and_outputs_line_up_with_it(every_page, width, height):
+    longest = []
+    for name in NOTEBOOKS:
+        lengths = every_page[width, name]["lengths"]
+        assert lengths, f"{name}: no long plain paragraph to measure"
+        longest.append(max(lengths))
+        edges = every_page[width, name]["edges"]
+        assert {"prose", "printed", "figure"} <= set(edges) or name != f"{PAGE}.ipynb", edges
+        for what, left in edges.items():
+            assert abs(left - edges["prose"]) <= 1.5, f"{name} at {width}px: {what} starts at {left:.1f}px, " \
+                                                      f"the text at {edges['prose']:.1f}px"
+    assert max(longest) <= 80, f"a line of text holds {max(longest)} characters (at most 80 read well)"
+    assert min(longest) >= 55, f"the text column is too narrow: its longest line holds {min(longest)} characters"
 
 
 def test_an_exercise_shows_a_note_for_readers_and_its_solution_opens_on_a_click(site, page):
