@@ -26,7 +26,8 @@ import numpy as np
 from .checks import CORRECT, UNANSWERED, WRONG, Feedback
 
 # Seconds one call of the learner's function may take. The exercises' functions finish in
-# microseconds, so this only ever stops a loop that never ends.
+# microseconds, so this only ever stops a loop that never ends. Read at each call (the functions
+# below take None to mean this), so the tests can shorten it without waiting 2 s per endless loop.
 TIME_LIMIT = 2.0
 # Results within this relative (or absolute) distance of the right ones are right.
 TOLERANCE = 1e-9
@@ -67,12 +68,14 @@ class Outcome:
     unanswered: bool = False
 
 
-def call_with_time_limit(function, args, time_limit=TIME_LIMIT):
-    """function(*args), stopped after `time_limit` seconds. Returns (value, None) or (None, exception).
+def call_with_time_limit(function, args, time_limit=None):
+    """function(*args), stopped after `time_limit` seconds (TIME_LIMIT if None). Returns (value, None) or
+    (None, exception).
 
     In the main thread (where a notebook runs its cells) a timer signal interrupts even a
     `while True: pass`. Elsewhere the call runs in a helper thread that is abandoned if it overruns.
     """
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         def time_up(signum, frame):
             raise _TimeUp()
@@ -120,8 +123,9 @@ def _failing_line(exc, function):
     return line if len(line) <= 100 else line[:97] + "..."
 
 
-def describe_error(exc, case, time_limit=TIME_LIMIT, function=None):
+def describe_error(exc, case, time_limit=None, function=None):
     """A plain sentence for an error or a time-out during `case`."""
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
     where = f"on {case.name}" + (f" ({case.show})" if case.show else "")
     if isinstance(exc, _TimeUp):
         return (f"Your function did not finish within {time_limit:g} seconds {where}. Look for a loop "
@@ -135,7 +139,7 @@ def describe_error(exc, case, time_limit=TIME_LIMIT, function=None):
             "Read that message, fix your function, and run both cells again.")
 
 
-def run_case(function, case, observe, time_limit=TIME_LIMIT):
+def run_case(function, case, observe, time_limit=None):
     """Call `function` on `case` through `observe(function, args)`; an Outcome, never an exception."""
     args = case.make()
     value, error = call_with_time_limit(observe, (function, args), time_limit)
@@ -213,7 +217,7 @@ def _signature_problem(function, n_args, names):
 
 
 def check_function(function, *, cases, expected, read, slips=(), observe=observe_return, arguments="",
-                   what="your function", praise="", time_limit=TIME_LIMIT):
+                   what="your function", praise="", time_limit=None):
     """Check a learner's function on `cases`; return a Feedback from helpers.checks.
 
     cases: Case objects, the worked example first. expected: the right function (same signature).
