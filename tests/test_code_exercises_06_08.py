@@ -1,15 +1,17 @@
 """The code exercises of notebooks 06, 07 and 08: the worked solutions pass, every slip a check names
 gets that hint and not "Correct", and odd functions (raising, None, wrong shape, endless) get a plain hint."""
 
+import asyncio
 import json
 import re
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from feedback import wrong_with
-from helpers import Network, bugs, train
+from helpers import Network, bugs, codecheck, train
 from helpers.checks import CORRECT, UNANSWERED, WRONG
 from helpers.exercises import nb06, nb07, nb08
 from helpers.gradcheck import AGREE, check_backward_function
@@ -37,8 +39,20 @@ def test_each_slip_gets_its_own_hint_and_not_correct(exercise, solution, slips):
         wrong_with(exercise(slip.function), slip.hint)
 
 
+@pytest.fixture
+def short_time_limit(monkeypatch):
+    """A never-ending function is stopped after 0.3 s instead of the learner's 2 s (which
+    test_a_never_ending_function_waits_the_learners_full_two_seconds keeps checking)."""
+    monkeypatch.setattr(codecheck, "TIME_LIMIT", 0.3)
+
+
+def forever(*args):
+    while True:
+        pass
+
+
 @pytest.mark.parametrize("exercise, solution, slips", CHECKS, ids=IDS)
-def test_unanswered_none_raising_and_endless_functions_get_plain_hints(exercise, solution, slips):
+def test_unanswered_none_raising_and_endless_functions_get_plain_hints(exercise, solution, slips, short_time_limit):
     def template(*args):
         raise NotImplementedError
 
@@ -47,13 +61,16 @@ def test_unanswered_none_raising_and_endless_functions_get_plain_hints(exercise,
     wrong_with(exercise(lambda *args: None), "returned None")
     wrong_with(exercise(lambda *args: 1 / 0), "ZeroDivisionError")
     wrong_with(exercise(lambda *args: "text"), "Expected")
-
-    def forever(*args):
-        while True:
-            pass
-
-    wrong_with(exercise(forever), "did not finish")
+    wrong_with(exercise(forever), "did not finish within 0.3 seconds")
     wrong_with(exercise(lambda x: x), "must take")
+
+
+def test_a_never_ending_function_waits_the_learners_full_two_seconds():
+    assert codecheck.TIME_LIMIT == 2.0
+    started = time.perf_counter()
+    feedback = nb07.softmax_delta(forever)
+    assert time.perf_counter() - started >= 1.9
+    wrong_with(feedback, "did not finish within 2 seconds")
 
 
 def test_the_backward_loop_is_net_backward_on_every_case():
@@ -230,14 +247,39 @@ def _with_worked_solutions(name):
     return nb, filled
 
 
-@pytest.mark.parametrize("name, exercises", [("06_backprop_any_depth.ipynb", 5), ("07_cat_or_dog.ipynb", 5),
-                                             ("08_debugging_training.ipynb", 5)])
-def test_filling_in_every_worked_solution_gets_correct_from_every_check(name, exercises):
+FILLED_IN = {"06_backprop_any_depth.ipynb": 5, "07_cat_or_dog.ipynb": 5, "08_debugging_training.ipynb": 5}
+
+
+@pytest.fixture(scope="module")
+def filled_in_runs():
+    """Each notebook of FILLED_IN with its worked solutions typed in, run to the end in a fresh kernel of
+    its own; the three kernels run at once (each is its own process). {name: (nb, filled, error)}."""
     from nbclient import NotebookClient
 
-    nb, filled = _with_worked_solutions(name)
+    async def run(name):
+        nb = filled = None
+        try:
+            nb, filled = _with_worked_solutions(name)
+            await NotebookClient(nb, timeout=120, kernel_name="python3",
+                                 resources={"metadata": {"path": str(NOTEBOOKS)}}).async_execute()
+            return name, (nb, filled, None)
+        except Exception as exc:  # reported by that notebook's test, not the others'
+            return name, (nb, filled, exc)
+
+    async def run_all():
+        return dict(await asyncio.gather(*(run(name) for name in FILLED_IN)))
+
+    return asyncio.run(run_all())
+
+
+@pytest.mark.parametrize("name, exercises", list(FILLED_IN.items()))
+def test_filling_in_every_worked_solution_gets_correct_from_every_check(name, exercises, filled_in_runs):
+    nb, filled, error = filled_in_runs[name]
+    if nb is None:
+        raise error
     assert filled == exercises
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    if error is not None:
+        raise error
     verdicts = [(cell.outputs[-1].get("data", {}).get("text/plain", "") if cell.outputs else "")
                 for cell in nb.cells if cell.cell_type == "code" and re.search(r"check\.\w+\((answer|\w+)\)", cell.source)]
     assert len(verdicts) == exercises
