@@ -416,22 +416,27 @@ def show_screen(page, presentation):
         page.wait_for_timeout(300)  # the notebook takes its new width
 
 
+# The kernel is connected and idle: the status bar says "Python 3 (ipykernel) | Idle".
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some((e) => /\\| Idle$/.test(e.textContent.trim()))"""
+KERNEL_DIALOG = """() => [...document.querySelectorAll('.jp-Dialog button')].some((b) => /Select/.test(b.textContent))"""
+
+
 def open_notebook(page, lab):
     """Open the scratch notebook in JupyterLab (a fresh workspace) and wait for its kernel."""
     page.goto(f"{lab.url}/lab/workspaces/bench/tree/{NOTEBOOK}?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     select_kernel_if_asked(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000, polling=100)
 
 
 def select_kernel_if_asked(page):
-    """Accept the course's kernel if JupyterLab asks which one to start."""
+    """Accept the course's kernel if JupyterLab asks which one to start, as soon as either the question
+    or the started kernel shows."""
+    page.wait_for_function(f"() => ({KERNEL_IDLE})() || ({KERNEL_DIALOG})()", timeout=90_000, polling=100)
     button = page.locator(".jp-Dialog button", has_text="Select")
-    try:
-        button.wait_for(state="visible", timeout=3000)
-        button.click()
-    except Exception:
-        pass
+    if button.count():
+        button.first.click()
 
 
 def run_all(page, expected, timeout=60_000):
