@@ -35,8 +35,34 @@ def picture(widget):
     return base64.b64decode(widget._repr_mimebundle_()["image/png"], validate=True)
 
 
+class _FirstPictures(dict):
+    """name -> the picture of that widget's first build in this process, built when first asked for."""
+
+    def __missing__(self, name):
+        self[name] = picture(getattr(course_widgets, name)())
+        return self[name]
+
+
+@pytest.fixture(scope="module")
+def first_pictures():
+    """One build of each widget, kept: the tests below compare their own builds with it (building a
+    widget and drawing its picture is most of this file's time)."""
+    return _FirstPictures()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def digests_in_a_fresh_process():
+    """Another Python builds every widget while this one runs the tests before it needs the answer."""
+    process = subprocess.Popen([sys.executable, "-c", DIGESTS_IN_A_FRESH_PROCESS], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
+
+
 @pytest.mark.parametrize("name", WIDGETS)
-def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name):
+def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name, first_pictures):
     w = getattr(course_widgets, name)()
     bundle = w._repr_mimebundle_()
     assert set(bundle) == {"text/plain", WIDGET_VIEW, "image/png"}
@@ -45,6 +71,7 @@ def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name):
     assert isinstance(bundle["image/png"], str)  # base64 text, as a notebook stores it
     png = base64.b64decode(bundle["image/png"], validate=True)
     assert png.startswith(PNG_SIGNATURE)
+    first_pictures.setdefault(name, png)
     width, height = (round(side * w.view.fig.dpi) for side in w.view.fig.get_size_inches())
     size = Image.open(io.BytesIO(png)).size
     if w.still_lines():  # the numbers beside the figure are printed under it
@@ -54,16 +81,16 @@ def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name):
 
 
 @pytest.mark.parametrize("name", WIDGETS)
-def test_two_builds_give_the_same_picture(name):
-    build = getattr(course_widgets, name)
-    assert picture(build()) == picture(build())
+def test_two_builds_give_the_same_picture(name, first_pictures):
+    first = first_pictures[name]
+    assert picture(getattr(course_widgets, name)()) == first
 
 
-def test_pictures_are_the_same_bytes_in_another_python_process():
-    here = {name: hashlib.sha256(picture(getattr(course_widgets, name)())).hexdigest() for name in WIDGETS}
-    run = subprocess.run([sys.executable, "-c", DIGESTS_IN_A_FRESH_PROCESS], capture_output=True, text=True,
-                         check=True, timeout=120)
-    there = dict(line.split() for line in run.stdout.splitlines())
+def test_pictures_are_the_same_bytes_in_another_python_process(first_pictures, digests_in_a_fresh_process):
+    here = {name: hashlib.sha256(first_pictures[name]).hexdigest() for name in WIDGETS}
+    out, err = digests_in_a_fresh_process.communicate(timeout=120)
+    assert digests_in_a_fresh_process.returncode == 0, err[-3000:]
+    there = dict(line.split() for line in out.splitlines())
     assert there == here
 
 
@@ -100,13 +127,13 @@ def test_the_weight_explorers_picture_shows_its_numbers_under_the_diagram():
 
 
 @pytest.mark.parametrize("name", WIDGETS)
-def test_the_picture_does_not_depend_on_matplotlibs_global_settings(name):
+def test_the_picture_does_not_depend_on_matplotlibs_global_settings(name, first_pictures):
     """A notebook may change matplotlib's settings (style.apply(), a learner's own rcParams); a widget
     draws in the course's look whatever they are."""
     import matplotlib as mpl
 
     build = getattr(course_widgets, name)
-    plain = picture(build())
+    plain = first_pictures[name]
     with mpl.rc_context({"font.size": 30, "axes.spines.top": True, "lines.linewidth": 6,
                          "axes.prop_cycle": mpl.cycler(color=["red"]), "savefig.dpi": 300}):
         changed = picture(build())
