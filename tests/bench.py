@@ -13,25 +13,33 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib
+import matplotlib.pyplot as plt
+import nbformat
+import numpy as np
+from nbclient import NotebookClient
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import numpy as np  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-
-import helpers  # noqa: E402
-from helpers import data, gradcheck  # noqa: E402
-from helpers import widgets as course_widgets  # noqa: E402
+import helpers
+from helpers import data, gradcheck
+from helpers import widgets as course_widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ROWS = []
 
+# Issue 16's goals, printed beside the figures they judge.
+CALLBACK_GOAL_MS = 33    # every slider callback, median: a picture every frame at 30 frames a second
+COURSE_GOAL_RATIO = 2.0  # the whole course against as many floor notebooks
+BENCH_GOAL_S = 300       # all of `make bench`, start to table
+
 
 def row(section, what, figure, goal="", verdict=""):
     ROWS.append((section, what, figure, goal, verdict))
     print(f"  {what}: {figure}", flush=True)
+
+
+def judge(figure, limit):
+    """"ok" when figure <= limit, else "MISSED" (a figure that is not a number, NaN, misses)."""
+    return "ok" if figure <= limit else "MISSED"
 
 
 def timed(fn, repeat=1):
@@ -91,8 +99,8 @@ def bench_course():
         row("course", path.name, f"{seconds:.2f} s", "<= 10 s", "ok" if seconds <= 10 else "MISSED")
     if NOTEBOOKS:
         ratio = total / (floor * len(NOTEBOOKS))
-        row("course", f"whole course / (floor x {len(NOTEBOOKS)})", f"{ratio:.2f}x ({total:.1f} s)", "<= 2.5x",
-            "ok" if ratio <= 2.5 else "MISSED")
+        row("course", f"whole course / (floor x {len(NOTEBOOKS)})", f"{ratio:.2f}x ({total:.1f} s)",
+            f"<= {COURSE_GOAL_RATIO}x", judge(ratio, COURSE_GOAL_RATIO))
         row("memory", f"peak kernel memory ({heaviest[1]})", f"{heaviest[0]:.0f} MiB")
 
 
@@ -146,8 +154,16 @@ def naive_weight_explorer_update(w1, w2, w3, w4):
     plt.close(fig)
 
 
+def callback_row(name, times):
+    """The table's row for a widget's moves (seconds each): median and p95 in ms, beside the goal every
+    slider (and dropdown) callback has."""
+    med, p95 = statistics.median(times) * 1e3, float(np.percentile(times, 95)) * 1e3
+    return ("widgets", f"{name}: callback per move, median / p95", f"{med:.1f} / {p95:.1f} ms",
+            f"<= {CALLBACK_GOAL_MS} ms median", judge(med, CALLBACK_GOAL_MS))
+
+
 def bench_widgets():
-    print("Widget latency (callback + redraw, per move)")
+    print("Widget latency (callback + redraw, per move of a slider or dropdown)")
     medians = {}
     for name in course_widgets.__all__:
         try:
@@ -156,15 +172,14 @@ def bench_widgets():
             continue
         widget = build()
         times = move_latencies(widget)
-        med, p95 = statistics.median(times) * 1e3, float(np.percentile(times, 95)) * 1e3
-        medians[name] = med
-        goal = "<= 30 ms median" if name == "weight_explorer" else ""
-        verdict = ("ok" if med <= 30 else "MISSED") if goal else ""
-        row("widgets", f"{name}: median / p95", f"{med:.1f} / {p95:.1f} ms", goal, verdict)
+        medians[name] = statistics.median(times) * 1e3
+        row(*callback_row(name, times))
         button = getattr(widget, "train_button", None)
         if button is not None:  # its sliders only plan a run; the work happens on Train
             presses = [timed(button.click) for _ in range(5)]
-            row("widgets", f"{name}: Train press (median of 5)", f"{statistics.median(presses) * 1e3:.0f} ms")
+            # A button that trains, not a slider: no time goal (issue 16 asks it to show progress instead).
+            row("widgets", f"{name}: Train press (median of 5)", f"{statistics.median(presses) * 1e3:.0f} ms",
+                "a button: no time goal")
     if "weight_explorer" in medians:
         rng = np.random.default_rng(0)
         naive = [timed(lambda: naive_weight_explorer_update(*rng.uniform(-3, 3, 4))) for _ in range(30)]
@@ -281,7 +296,14 @@ def print_table():
           f"peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
+def total_row(seconds):
+    return ("total", "make bench, start to table", f"{seconds:.0f} s", f"<= {BENCH_GOAL_S} s",
+            judge(seconds, BENCH_GOAL_S))
+
+
 def main():
+    # Chosen here, not on import, so that tests importing this module keep their own backend.
+    matplotlib.use("Agg")
     start = time.perf_counter()
     bench_training()
     bench_shortcut()
@@ -290,8 +312,9 @@ def main():
     bench_autograd()
     bench_course()
     bench_browser_and_class()
+    row(*total_row(time.perf_counter() - start))
     print_table()
-    print(f"make bench took {time.perf_counter() - start:.0f} s")
+    print(f"make bench took {time.perf_counter() - start:.0f} s (goal <= {BENCH_GOAL_S} s)")
 
 
 if __name__ == "__main__":

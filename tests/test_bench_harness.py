@@ -1,7 +1,8 @@
 """The browser and class benchmarks measure what they claim: the right cells, every widget, honest pictures.
 
 No timing is asserted here; these check the harness that `make bench` runs (tests/bench_browser.py and
-tests/bench_class.py), without a browser or a server.
+tests/bench_class.py), and that tests/bench.py judges each figure against issue 16's goals, without a
+browser or a server.
 """
 
 import contextlib
@@ -12,6 +13,7 @@ import math
 import nbformat
 import pytest
 
+import bench
 import bench_browser
 import bench_class
 from helpers import widgets as course_widgets
@@ -91,3 +93,65 @@ def test_a_missing_control_is_an_error_not_a_silent_pass():
     namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
     with pytest.raises(StopIteration):
         kernel_state(namespace, "weight_explorer", "no such slider")
+
+
+def box(height=500, width=800, first_control=True, pictures=1, pictures_inside=1, outside=0):
+    """measure_fit's answer for a widget in a 1000x600 visible area."""
+    return {"parts": 3, "height": height, "width": width, "areaHeight": 600, "areaWidth": 1000,
+            "firstControl": first_control, "pictures": pictures, "picturesInside": pictures_inside,
+            "outside": outside}
+
+
+def test_a_widget_no_larger_than_the_visible_area_with_everything_on_screen_fits():
+    assert bench_browser.fit_verdict(box()) == ("fits (800x500 in 1000x600)", True)
+    assert bench_browser.fit_verdict(box(height=600, width=1000))[1]
+
+
+def test_a_widget_taller_or_wider_than_the_visible_area_does_not_fit():
+    text, ok = bench_browser.fit_verdict(box(height=640, pictures_inside=0, outside=1))
+    assert not ok and text.startswith("40 px too tall, picture not wholly on screen with it")
+    text, ok = bench_browser.fit_verdict(box(width=1012))
+    assert not ok and text.startswith("12 px too wide")
+
+
+def test_a_widget_whose_first_control_or_picture_is_off_screen_does_not_fit():
+    assert not bench_browser.fit_verdict(box(first_control=False, outside=1))[1]
+    assert not bench_browser.fit_verdict(box(pictures=2, pictures_inside=1, outside=1))[1]
+    assert not bench_browser.fit_verdict(box(outside=1))[1]
+
+
+def test_a_widget_with_nothing_found_does_not_fit():
+    assert bench_browser.fit_verdict(None) == ("no controls or picture found", False)
+    assert bench_browser.fit_verdict({"parts": 0})[1] is False
+
+
+def test_every_widget_callback_is_judged_against_33_ms_median():
+    for name in course_widgets.__all__:
+        _, what, figure, goal, verdict = bench.callback_row(name, [0.010, 0.033, 0.050])
+        assert what.startswith(name)
+        assert figure.startswith("33.0 / ")
+        assert (goal, verdict) == ("<= 33 ms median", "ok"), name
+    assert bench.callback_row("weight_explorer", [0.030, 0.034, 0.034])[3:] == ("<= 33 ms median", "MISSED")
+
+
+def test_a_figure_that_is_not_a_number_misses_its_goal():
+    assert bench.judge(float("nan"), 33) == "MISSED"
+
+
+def test_make_bench_is_judged_against_five_minutes():
+    assert bench.total_row(299.6)[2:] == ("300 s", "<= 300 s", "ok")
+    assert bench.total_row(301)[2:] == ("301 s", "<= 300 s", "MISSED")
+
+
+@pytest.mark.parametrize("seconds, verdict", [(1.9, "ok"), (2.1, "MISSED")])
+def test_the_whole_course_is_judged_against_twice_the_floor(monkeypatch, seconds, verdict):
+    def execute_notebook(nb, cwd, extra_cell=None):  # the floor takes 1 s, every notebook `seconds`
+        return (seconds, str(2**20)) if extra_cell else (1.0, "")
+
+    monkeypatch.setattr(bench, "execute_notebook", execute_notebook)
+    monkeypatch.setattr(bench, "NOTEBOOKS", bench.NOTEBOOKS[:2])
+    monkeypatch.setattr(bench, "ROWS", [])
+    with contextlib.redirect_stdout(io.StringIO()):
+        bench.bench_course()
+    course = next(r for r in bench.ROWS if r[1].startswith("whole course"))
+    assert course[2:] == (f"{seconds:.2f}x ({2 * seconds:.1f} s)", "<= 2.0x", verdict)
