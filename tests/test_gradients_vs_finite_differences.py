@@ -237,12 +237,14 @@ def _deep_sigmoid_example():
     return deep, rng.normal(size=(32, 4)), rng.normal(size=(32, 1))
 
 
-def _with_layer_1_weights(net, X, y, change):
+def _with_layer_1_weights(net, X, y, change, numerical):
+    """The per-layer check of a backward pass whose layer-1 weight gradient is `change`d, against
+    `numerical`, network_numerical_gradient(net, X, y)."""
     from helpers.gradcheck import compare_gradients
 
     _, grads = net.gradients(X, y)
     grads.dL_dW[1] = change(grads.dL_dW[1])
-    return compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y))
+    return compare_gradients(net, net.flat_gradients(grads), numerical)
 
 
 @pytest.fixture(scope="module")
@@ -250,11 +252,25 @@ def deep_example():
     return _deep_sigmoid_example()
 
 
+@pytest.fixture(scope="module")
+def deep_numerical(deep_example):
+    """The deep net's gradient by nudging each of its 2,000+ parameters in turn: the slow part of the
+    tests below, which all compare with the same one."""
+    return network_numerical_gradient(*deep_example)
+
+
+@pytest.fixture(scope="module")
+def deep_check(deep_example):
+    """check_network_gradients on the deep net, as notebook 06 runs it (it nudges every parameter itself)."""
+    return check_network_gradients(*deep_example)
+
+
 @pytest.mark.parametrize("change", [np.negative, np.zeros_like], ids=["flipped", "zeroed"])
-def test_one_overall_error_hides_a_broken_first_layer_but_the_per_layer_check_catches_it(deep_example, change):
+def test_one_overall_error_hides_a_broken_first_layer_but_the_per_layer_check_catches_it(deep_example, change,
+                                                                                         deep_numerical):
     from helpers.gradcheck import verdict
 
-    check = _with_layer_1_weights(*deep_example, change)
+    check = _with_layer_1_weights(*deep_example, change, deep_numerical)
     assert verdict(check.whole) != "bug"                   # the single number over all 1,000+ parameters looks fine
     assert check.whole < 1e-6
     assert check.errors[(1, "W")] == pytest.approx(1.0)    # layer 1's weights alone: opposite or zero
@@ -265,8 +281,8 @@ def test_one_overall_error_hides_a_broken_first_layer_but_the_per_layer_check_ca
     assert "FAILED, a bug in layer 1 W" in check.report()
 
 
-def test_the_per_layer_check_passes_the_correct_deep_backward_pass(deep_example):
-    check = check_network_gradients(*deep_example)
+def test_the_per_layer_check_passes_the_correct_deep_backward_pass(deep_check):
+    check = deep_check
     assert check.passed and check.failing == []
     assert check.whole < AGREE
     assert all(error < SUSPICIOUS for error in check.errors.values())
@@ -330,15 +346,15 @@ def test_a_layer_1_gradient_is_a_sum_over_the_paths_through_layer_2_not_one_chai
                                (grads.delta[2] @ net.W[2])[:, 0], rtol=1e-12)
 
 
-def test_the_numbers_notebooks_06_and_08_state_about_the_deep_sigmoid_net(deep_example):
+def test_the_numbers_notebooks_06_and_08_state_about_the_deep_sigmoid_net(deep_example, deep_numerical, deep_check):
     deep, X, y = deep_example
     _, grads = deep.gradients(X, y)
     sizes = [np.linalg.norm(grads.dL_dW[l]) for l in range(1, deep.depth + 1)]
     assert 3.5e6 < sizes[-1] / sizes[0] < 4.5e6                  # "about four million times smaller"
-    flipped = _with_layer_1_weights(deep, X, y, np.negative)
-    zeroed = _with_layer_1_weights(deep, X, y, np.zeros_like)
+    flipped = _with_layer_1_weights(deep, X, y, np.negative, deep_numerical)
+    zeroed = _with_layer_1_weights(deep, X, y, np.zeros_like, deep_numerical)
     assert f"{flipped.whole:.3g}" == "2.07e-07" and f"{zeroed.whole:.3g}" == "1.03e-07"
-    assert check_network_gradients(deep, X, y).verdicts[(1, "W")] == "suspicious"   # tiny gradients, rounding shows
+    assert deep_check.verdicts[(1, "W")] == "suspicious"   # tiny gradients, rounding shows
 
 
 def test_shown_gives_noise_as_a_range_and_real_errors_as_digits():
