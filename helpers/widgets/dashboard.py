@@ -24,6 +24,7 @@ ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
 HIDDEN_RANGE = (1, 16)
 EPOCH_RANGE = (10, 500)
 EPOCH_STEP = 10
+PROGRESS_UPDATES = 20        # how often a run's progress bar moves: every 5 % of its epochs
 TEST_COLOUR = style.PALETTE["blue"]
 
 
@@ -78,14 +79,15 @@ UNSTABLE_SPIKE = 10.0
 """A run whose loss rose above this many times its start along the way is called unstable."""
 
 
-def train_cat_dog(data, eta, hidden, epochs):
+def train_cat_dog(data, eta, hidden, epochs, callback=None):
     """Train a fresh cat_dog_network(hidden) full-batch on data's training set. Returns (net, History).
 
-    The test set is scored after every epoch (History.test_loss, test_accuracy).
+    The test set is scored after every epoch (History.test_loss, test_accuracy). callback(epoch, history)
+    is called after each epoch (helpers.training.train's callback).
     """
     net = cat_dog_network(hidden)
     history = train(net, data.X_train, data.y_train, eta=eta, epochs=epochs,
-                    X_test=data.X_test, y_test=data.y_test)
+                    X_test=data.X_test, y_test=data.y_test, callback=callback)
     return net, history
 
 
@@ -94,7 +96,8 @@ class TrainingDashboard(CourseWidget):
 
     Controls: `eta_slider` (log scale, 0.001..100), `hidden_slider` (1..16), `epochs_slider`
     (10..500), `train_button`. Moving a slider only updates `plan_label` (what Train will run);
-    pressing Train trains a fresh network (seed 0) and redraws once. Labels (HTML): `plan_label`,
+    pressing Train trains a fresh network (seed 0) and redraws once; while it trains, the button reads
+    "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs. Labels (HTML): `plan_label`,
     `result_label` (final train and test accuracy, or 'diverged'). State: `data` (a CatDogData),
     `net`, `history`, `diverged`, `runs` (how many times Train ran). Artists: `loss_curves` and
     `accuracy_curves` (dicts 'train'/'test' of plots.LossCurve), `boundary` (a
@@ -122,6 +125,9 @@ class TrainingDashboard(CourseWidget):
                                            tooltip="train a fresh network with these settings")
         self.plan_label = widgets.HTML()
         self.result_label = widgets.HTML()
+        # Filled while Train works (a run of 500 epochs takes a second or more), so the page shows progress.
+        self.progress = widgets.IntProgress(value=0, min=0, max=epochs, description="", bar_style="info",
+                                            layout=widgets.Layout(width="160px", visibility="hidden"))
         self.runs = 0
 
         # Before the first press the figure shows the untrained network: zero epochs of training.
@@ -143,7 +149,7 @@ class TrainingDashboard(CourseWidget):
         self.train_button.on_click(self._on_train)
         super().__init__([
             widgets.HBox([self.eta_slider, self.hidden_slider, self.epochs_slider]),
-            widgets.HBox([self.train_button, self.plan_label]),
+            widgets.HBox([self.train_button, self.progress, self.plan_label]),
             self.result_label,
             self.view.image,
         ])
@@ -231,13 +237,23 @@ class TrainingDashboard(CourseWidget):
         eta, hidden, epochs = self._settings()
         self.train_button.disabled = True
         self.train_button.description = "Training…"
+        self.progress.max, self.progress.value = epochs, 0
+        self.progress.layout.visibility = "visible"
+        every = max(1, epochs // PROGRESS_UPDATES)
+
+        def show_progress(epoch, history):
+            if epoch % every == 0 or epoch == epochs:
+                self.progress.value = epoch
+
         try:
-            self.net, self.history = train_cat_dog(self.data, eta, hidden, epochs)
+            self.net, self.history = train_cat_dog(self.data, eta, hidden, epochs, callback=show_progress)
             self.diverged = run_diverged(self.history)
             self.runs += 1
             self._update_artists()
             self.view.render()
         finally:
+            self.progress.value = self.progress.max
+            self.progress.layout.visibility = "hidden"
             self.train_button.disabled = False
             self.train_button.description = "Train"
 
