@@ -178,12 +178,66 @@ def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
     X = _network(net).check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     work = net.copy()
+    if not _plain_network(work):  # a subclass that computes its own forward pass or loss: use them as they are
+        def loss_at(theta):
+            work.set_parameters(theta)
+            return work._loss_value(work._forward(X), Y)
 
-    def loss_at(theta):
-        work.set_parameters(theta)
-        return work._loss_value(work._forward(X), Y)
+        return numerical_gradient(loss_at, net.parameters(), eps, h=h)
+    return _layered_numerical_gradient(work, X, Y, net.parameters(), _nudge(eps, h))
 
-    return numerical_gradient(loss_at, net.parameters(), eps, h=h)
+
+def _plain_network(net):
+    """True when net's forward pass, loss and parameter layout are Network's own (not a subclass's)."""
+    from .network import Network
+
+    return all(getattr(type(net), name) is getattr(Network, name)
+               for name in ("_forward", "_loss_value", "set_parameters", "parameters"))
+
+
+def _layered_numerical_gradient(work, X, Y, theta, eps):
+    """numerical_gradient(loss of `work` at θ, θ) for a plain Network, the same numbers to the last bit, faster.
+
+    Nudging one parameter of layer l leaves the layers below it as they were, so their activations are
+    computed once and only layers l to D are run again; the nudge is written into the weight array
+    itself instead of loading a whole new θ. Each loss comes from the same arrays and the same
+    operations as a full forward pass on θ with that one entry nudged.
+    """
+    theta = validate.as_array(theta, "theta").copy()
+    _nudge_fits(theta, eps, "theta")
+    work.set_parameters(theta)  # fresh arrays laid out as set_parameters lays them out
+    with np.errstate(all="ignore"):
+        base = work._forward(X)
+    grad = np.zeros_like(theta)
+    i = 0
+    for l in range(1, work.depth + 1):
+        for param in (work.W[l], work.b[l]):
+            flat = param.reshape(-1)  # a view: writing into it nudges the network's own array
+            for j in range(flat.size):
+                old = flat[j]
+                where = f"theta[{i}]"
+                flat[j] = old + eps
+                f_plus = _one_number(_loss_from_layer(work, base, l, Y), f"f(theta) with {where} + ε")
+                flat[j] = old - eps
+                f_minus = _one_number(_loss_from_layer(work, base, l, Y), f"f(theta) with {where} − ε")
+                flat[j] = old
+                grad[i] = _difference_quotient(f_plus, f_minus, eps, where)
+                i += 1
+    return grad
+
+
+def _loss_from_layer(net, base, first, Y):
+    """net's loss when layers below `first` are as in the ForwardPass `base`: Network._forward from layer `first` up."""
+    fp = type(base)()
+    for l in range(first):
+        fp.a[l] = base.a[l]
+        if l:
+            fp.z[l] = base.z[l]
+    with np.errstate(all="ignore"):  # an overflow is reported by name, as numerical_gradient does
+        for l in range(first, net.depth + 1):
+            fp.z[l] = fp.a[l - 1] @ net.W[l].T + net.b[l]
+            fp.a[l] = net.activations[l](fp.z[l])
+        return net._loss_value(fp, Y)
 
 
 def parameter_parts(net):
