@@ -342,14 +342,41 @@ def _with_worked_solutions(nb):
     return nb, filled
 
 
-@pytest.mark.parametrize("stem, exercises", [("03", 4), ("04", 6)])
-def test_filling_in_every_worked_solution_gets_correct_from_every_check(stem, exercises):
+FILLED_IN = {"03": 4, "04": 6}
+
+
+@pytest.fixture(scope="module")
+def filled_in_runs():
+    """Each notebook of FILLED_IN with its worked solutions typed in, run to the end in a fresh kernel of
+    its own; the kernels run at once (each is its own process). {stem: (nb, filled, error)}."""
+    import asyncio
+
     from nbclient import NotebookClient
 
-    nb, filled = _with_worked_solutions(_read(stem))
+    async def run(stem):
+        nb = filled = None
+        try:
+            nb, filled = _with_worked_solutions(_read(stem))
+            await NotebookClient(nb, timeout=120, kernel_name="python3",
+                                 resources={"metadata": {"path": str(NOTEBOOKS)}}).async_execute()
+            return stem, (nb, filled, None)
+        except Exception as exc:  # reported by that notebook's test, not the other's
+            return stem, (nb, filled, exc)
+
+    async def run_all():
+        return dict(await asyncio.gather(*(run(stem) for stem in FILLED_IN)))
+
+    return asyncio.run(run_all())
+
+
+@pytest.mark.parametrize("stem, exercises", list(FILLED_IN.items()))
+def test_filling_in_every_worked_solution_gets_correct_from_every_check(stem, exercises, filled_in_runs):
+    nb, filled, error = filled_in_runs[stem]
+    if nb is None:
+        raise error
     assert filled == exercises
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    if error is not None:
+        raise error
     verdicts = []
     for cell in nb.cells:
         if cell.cell_type == "code" and "check." in cell.source:
