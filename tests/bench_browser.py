@@ -15,9 +15,11 @@ and Debian's chromium through Playwright. In one run and one page:
   the same bytes, and the kernel's slider value must match the readout on screen);
 - whether each widget's controls and picture fit in the notebook's visible area together at 1366x768
   (JupyterLab as it opens, file browser shown), and, built in presentation mode, at 1280x720 with the
-  left sidebar closed, as the teacher's guide advises.
+  left sidebar closed, as the teacher's guide advises: scrolled to the widget, its controls and
+  pictures are no taller and no wider than that area, and its first control and picture are on
+  screen at once (measure_fit, fit_verdict; tests/test_browser_layout.py asserts the same).
 
-Nothing is asserted: `run()` returns rows for tests/bench.py's table. `python tests/bench_browser.py
+Nothing is asserted here: `run()` returns rows for tests/bench.py's table. `python tests/bench_browser.py
 --quick` makes 2 moves per widget (add `--presentation` to check presentation mode too);
 `--only=name,name` measures only those widgets.
 """
@@ -416,9 +418,11 @@ def show_screen(page, presentation):
         page.wait_for_timeout(300)  # the notebook takes its new width
 
 
-# The kernel is connected and idle: the status bar says "Python 3 (ipykernel) | Idle".
-KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some((e) => /\\| Idle$/.test(e.textContent.trim()))"""
-KERNEL_DIALOG = """() => [...document.querySelectorAll('.jp-Dialog button')].some((b) => /Select/.test(b.textContent))"""
+# The kernel is connected and idle: the status bar says, e.g., "Python 3 (course) | Idle".
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+                         .some((e) => /\\| Idle$/.test(e.textContent.trim()))"""
+KERNEL_DIALOG = """() => [...document.querySelectorAll('.jp-Dialog button')]
+                           .some((b) => /Select/.test(b.textContent))"""
 
 
 def open_notebook(page, lab):

@@ -24,7 +24,8 @@ NAMES = bench_browser.widget_names()
 MADE_TO_FAIL = {
     "too_tall": "widgets.VBox([widgets.IntSlider(description='tall'), "
                 "widgets.Image(value=_PNG, format='png', layout=widgets.Layout(width='300px', height='900px'))])",
-    "too_wide": "widgets.HBox([widgets.IntSlider(description='wide'), widgets.Box(layout=widgets.Layout(min_width='1500px')), "
+    "too_wide": "widgets.HBox([widgets.IntSlider(description='wide'), "
+                "widgets.Box(layout=widgets.Layout(min_width='1500px')), "
                 "widgets.Image(value=_PNG, format='png', layout=widgets.Layout(min_width='200px', height='100px'))])",
 }
 PNG = ("import base64\n_PNG = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
