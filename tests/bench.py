@@ -142,6 +142,27 @@ def move_latencies(widget, moves=60):
     return times
 
 
+def first_choices(widget):
+    """Callback latency (s) for choosing each option of each dropdown once, other than the one shown.
+
+    move_latencies cycles through a dropdown's options, so most of its moves come back to an option
+    already drawn, which a widget may keep (the bug explorer does); these are the first visits.
+    """
+    times = []
+    for control in value_controls(widget):
+        if not isinstance(control, widgets.Dropdown):
+            continue
+        start_value = control.value
+        for value in positions(control, len(control.options)):
+            if value == start_value:
+                continue
+            start = time.perf_counter()
+            control.value = value
+            times.append(time.perf_counter() - start)
+        control.value = start_value
+    return times
+
+
 def naive_weight_explorer_update(w1, w2, w3, w4):
     """What a plain `interact` does on every move: a new figure, drawn and saved from scratch."""
     from helpers import plots
@@ -174,6 +195,10 @@ def bench_widgets():
         times = move_latencies(widget)
         medians[name] = statistics.median(times) * 1e3
         row(*callback_row(name, times))
+        firsts = first_choices(build())  # a new widget: nothing drawn yet but its first picture
+        if firsts:
+            row("widgets", f"{name}: first choice of each dropdown option, median / max",
+                f"{statistics.median(firsts) * 1e3:.1f} / {max(firsts) * 1e3:.1f} ms ({len(firsts)} options)")
         button = getattr(widget, "train_button", None)
         if button is not None:  # its sliders only plan a run; the work happens on Train
             presses = [timed(button.click) for _ in range(5)]

@@ -155,3 +155,15 @@ def test_the_whole_course_is_judged_against_twice_the_floor(monkeypatch, seconds
         bench.bench_course()
     course = next(r for r in bench.ROWS if r[1].startswith("whole course"))
     assert course[2:] == (f"{seconds:.2f}x ({2 * seconds:.1f} s)", "<= 2.0x", verdict)
+
+
+def test_first_choices_times_each_other_option_of_each_dropdown_once():
+    import ipywidgets as widgets
+
+    chosen = []
+    dropdown = widgets.Dropdown(options=[("a", 1), ("b", 2), ("c", 3)], value=2)
+    dropdown.observe(lambda change: chosen.append(change["new"]), "value")
+    slider = widgets.FloatSlider()
+    times = bench.first_choices(widgets.VBox([slider, widgets.HBox([dropdown])]))
+    assert len(times) == 2
+    assert chosen == [1, 3, 2]  # each other option once, then back to where it was
