@@ -305,3 +305,25 @@ def test_a_weight_move_changes_four_labels_and_the_picture_once():
     w.sliders["w1"].value = 0.2
     assert sorted(type(c).__name__ for c in changed) == ["HTML"] * 4 + ["Image"]
     assert set(changed) == {w.y_hat_label, w.loss_label, w.blame_label, w.next_y_hat_label, w.view.image}
+
+
+def test_in_presentation_mode_the_sliders_go_in_pairs_and_the_numbers_beside_the_picture():
+    """On a 1280x720 projector a column of five large sliders left no room for the picture under it."""
+    from helpers import style
+
+    style.presentation_mode()
+    try:
+        w = weight_explorer()
+    finally:
+        style.presentation_mode(False)
+    rows = [row for row in w.children if row.layout.display != "none"]  # the style sheet takes no room
+    s = w.sliders
+    assert [row.children for row in rows[:3]] == [(s["w1"], s["w2"]), (s["w3"], s["w4"]),
+                                                 (w.eta, w.step_button, w.reset_button)]
+    picture, readouts = rows[3].children
+    assert picture is w.view.image and readouts.children == (w.y_hat_label, w.loss_label, w.blame_label,
+                                                            w.next_y_hat_label, w.status_label)
+    assert rows[3].layout.flex_flow == "row wrap"  # the numbers go under the picture on a narrow page
+    assert (w.fig.bbox.width, w.fig.bbox.height) == (800, 437.5)  # drawn 1.25 times the course's size
+    plain = weight_explorer()
+    assert plain.children[1] is plain.view.image and (plain.fig.bbox.width, plain.fig.bbox.height) == (640, 390)

@@ -52,6 +52,11 @@ def _on_grid(value, slider):
 # 10 px shorter than the course's usual figure, so the sliders and the whole diagram fit together
 # on a 1366x768 screen in JupyterLab.
 FIGSIZE = (style.FIGSIZE[0], style.FIGSIZE[1] - 0.1)
+PRESENTATION_FIGSIZE = (style.FIGSIZE[0], 3.5)
+"""In presentation mode (drawn 1.25 times larger: 800 x 438 px): with the sliders in pairs above it
+and the numbers beside it, the controls and the whole diagram fit a 1280x720 projector together."""
+READOUTS_BASIS = "340px"
+"""In presentation mode the numbers sit beside the picture when this much room is left, else below it."""
 
 class WeightExplorer(CourseWidget):
     """Sliders for the 2-2-1 network's weights and the learning rate, with live numbers and a diagram.
@@ -108,7 +113,8 @@ class WeightExplorer(CourseWidget):
                                                                overflow="hidden"))
         self.chain = None
 
-        self.fig = new_figure(FIGSIZE)
+        presenting = style.presentation_active()
+        self.fig = new_figure(PRESENTATION_FIGSIZE if presenting else FIGSIZE)
         self.ax = self.fig.add_subplot()
         net = TwoTwoOne(**start)
         # The figure carries the weights and node values; the four blames are in the labels beside
@@ -133,10 +139,27 @@ class WeightExplorer(CourseWidget):
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
 
+        if presenting:
+            super().__init__(self._presentation_rows())
+            return
         controls = widgets.VBox([*self.sliders.values(), self.eta,
                                  widgets.HBox([self.step_button, self.reset_button]), self.status_label])
         readouts = widgets.VBox([self.y_hat_label, self.loss_label, self.blame_label, self.next_y_hat_label])
         super().__init__([widgets.HBox([controls, readouts]), self.view.image])
+
+    def _presentation_rows(self):
+        """The layout for a projector: a column of five sliders above the picture left no room for it
+        at 1280x720, so the sliders go in pairs (w1, w2 into the hidden layer; w3, w4 into the output),
+        and the numbers and the status beside the picture (below it when the page is too narrow)."""
+        s = self.sliders
+        self.status_label.layout.width = None
+        self.view.image.layout.flex = "0 0 auto"  # drawn at its size, pixel for pixel
+        readouts = widgets.VBox([self.y_hat_label, self.loss_label, self.blame_label, self.next_y_hat_label,
+                                 self.status_label], layout=widgets.Layout(flex=f"1 1 {READOUTS_BASIS}", min_width="0"))
+        return [widgets.HBox([s["w1"], s["w2"]]), widgets.HBox([s["w3"], s["w4"]]),
+                widgets.HBox([self.eta, self.step_button, self.reset_button]),
+                widgets.HBox([self.view.image, readouts], layout=widgets.Layout(flex_flow="row wrap",
+                                                                                 align_items="flex-start"))]
 
 
     def _on_weight(self, change):
