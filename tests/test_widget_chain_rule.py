@@ -180,3 +180,19 @@ def test_the_legend_over_the_lines_is_the_one_a_full_drawing_gives():
             nudger.nudge_slider.value = 10.0 ** exponent
             nudger._on_change()
         assert kept.view.png() == drawn.view.png(), (x, exponent)
+
+
+def test_in_presentation_mode_the_numbers_sit_beside_the_picture():
+    """Under the picture, four lines of large text pushed it off a 1280x720 projector."""
+    from helpers import style
+
+    style.presentation_mode()
+    try:
+        nudger = chain_rule_nudger()
+    finally:
+        style.presentation_mode(False)
+    sliders, row = [child for child in nudger.children if child.layout.display != "none"]
+    assert sliders.children == (nudger.x_slider, nudger.nudge_slider)
+    assert row.children == (nudger.view.image, nudger.numbers_label) and row.layout.flex_flow == "row wrap"
+    plain = chain_rule_nudger()  # in the course's look the numbers stay above the picture
+    assert plain.children[1:] == (plain.numbers_label, plain.view.image)

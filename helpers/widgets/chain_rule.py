@@ -32,6 +32,7 @@ X_RANGE = (-3.0, 3.0)
 NUDGE_EXPONENTS = (-6, 0)  # Δx runs from 10⁻⁶ to 10⁰ = 1 on a log scale
 TANGENT_HALF_WIDTH = 1.2   # how far either side of x the tangent line is drawn
 RISE_RUN_LABEL_MIN = 0.05  # below this Δx the triangle is too small to label
+NUMBERS_BASIS = "340px"  # in presentation mode the numbers sit beside the picture when this much room is left
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,17 @@ class ChainRuleNudger(CourseWidget):
 
         self.x_slider.observe(self._on_change, names="value")
         self.nudge_slider.observe(self._on_change, names="value")
-        super().__init__([
-            widgets.HBox([self.x_slider, self.nudge_slider]),
-            self.numbers_label,
-            self.view.image,
-        ])
+        sliders = widgets.HBox([self.x_slider, self.nudge_slider])
+        if style.presentation_active():
+            # Under the picture the four lines of numbers, in large text, pushed the picture off a
+            # 1280x720 projector; beside it (below it when the page is too narrow) they leave it room.
+            self.view.image.layout.flex = "0 0 auto"  # drawn at its size, pixel for pixel
+            self.numbers_label.layout = widgets.Layout(flex=f"1 1 {NUMBERS_BASIS}", min_width="0")
+            super().__init__([sliders, widgets.HBox([self.view.image, self.numbers_label],
+                                                    layout=widgets.Layout(flex_flow="row wrap",
+                                                                          align_items="flex-start"))])
+        else:
+            super().__init__([sliders, self.numbers_label, self.view.image])
 
     def _draw_static(self):
         ax = self.ax
