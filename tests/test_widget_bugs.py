@@ -119,3 +119,29 @@ def test_coming_back_to_a_bug_sends_its_picture_again_without_drawing_and_it_is_
     # the kept picture is exactly what drawing the figure now gives, and what a fresh widget shows
     assert explorer.view.png() == first
     assert bug_explorer(kind="wrong_sign").view.image.value == first
+
+
+def test_in_presentation_mode_the_plots_stand_one_above_the_other_beside_the_findings():
+    """Side by side under seven lines of large findings, the plots did not fit a 1280x720 projector."""
+    from helpers import style
+
+    style.presentation_mode()
+    try:
+        w = bug_explorer("learning_rate_too_high")
+    finally:
+        style.presentation_mode(False)
+    dropdown, row = [child for child in w.children if child.layout.display != "none"]
+    assert dropdown is w.bug_dropdown
+    picture, findings = row.children
+    assert picture is w.view.image and findings.children == (w.mistake_label, *w.check_labels.values(),
+                                                            w.diagnosis_label)
+    loss, sizes = w.loss_ax.get_position(), w.sizes_ax.get_position()
+    assert loss.y0 > sizes.y1 and abs(loss.x0 - sizes.x0) < 1e-9  # one above the other
+    assert w.fig.bbox.width == 650 and w.fig.bbox.height <= 540
+    # the short axis names fit beside a plot a third as tall; the word 'diverged' clears the axis
+    w.fig.canvas.draw()
+    renderer = w.fig.canvas.get_renderer()
+    for ax in (w.loss_ax, w.sizes_ax):
+        name = ax.yaxis.label.get_window_extent(renderer)
+        assert name.y0 >= 0 and name.y1 <= w.fig.bbox.height, ax.get_ylabel()
+    assert w.diverged_text.get_window_extent(renderer).x0 > w.loss_ax.get_window_extent(renderer).x0

@@ -26,6 +26,20 @@ CHECKS = ("loss", "gradient check", "gradient sizes", "dead units", "trial step"
 LOG_LOSS_ABOVE = 30.0
 """The loss axis turns logarithmic when the largest loss shown is this many times the smallest."""
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PRESENTATION_FIGSIZE = (5.2, 4.3)
+"""In presentation mode (drawn 1.25 times larger: 650 x 538 px) the two plots stand one above the
+other, with the findings beside them: side by side, under the findings, they did not fit a 1280x720
+projector."""
+FINDINGS_BASIS = "400px"
+AXIS_NAMES = {
+    False: {"loss": "training loss L", "log": " (log scale)", "sizes": "‖∂L/∂W[l]‖ at the start (log scale)",
+            "sizes_title": "Gradient size per layer"},
+    # Beside a plot a third as tall, the long names ran off it; 'at the start' moves to the title.
+    True: {"loss": "loss L", "log": " (log)", "sizes": "‖∂L/∂W[l]‖ (log)",
+           "sizes_title": "Gradient size per layer, at the start"},
+}
+"""The axes' names, in the course's look (False) and in presentation mode (True)."""
+"""In presentation mode the findings sit beside the picture when this much room is left, else below it."""
 
 
 def tick_label(value, _position=None):
@@ -70,23 +84,36 @@ class BugExplorer(CourseWidget):
         self.check_labels = {name: widgets.HTML() for name in CHECKS}
         self.diagnosis_label = widgets.HTML()
 
-        # Half an inch shorter than the course's wide figure: with the dropdown and the four lines of
-        # findings above it, the picture then fits under them on a 1366x768 screen.
-        self.fig = new_figure((style.WIDE_FIGSIZE[0], style.WIDE_FIGSIZE[1] - 0.5))
-        # Fixed margins with room for the widest tick labels: the axes change scale from bug to bug.
-        self.fig.set_layout_engine("none")
-        grid = self.fig.add_gridspec(1, 2, left=0.08, right=0.985, bottom=0.15, top=0.91, wspace=0.32)
-        self.loss_ax = self.fig.add_subplot(grid[0, 0])
-        self.sizes_ax = self.fig.add_subplot(grid[0, 1])
+        presenting = style.presentation_active()
+        self._names = AXIS_NAMES[presenting]
+        if presenting:
+            self.fig = new_figure(PRESENTATION_FIGSIZE)
+            self.fig.set_layout_engine("none")
+            grid = self.fig.add_gridspec(2, 1, left=0.15, right=0.97, bottom=0.11, top=0.94, hspace=0.62)
+            self.loss_ax = self.fig.add_subplot(grid[0, 0])
+            self.sizes_ax = self.fig.add_subplot(grid[1, 0])
+        else:
+            # Half an inch shorter than the course's wide figure: with the dropdown and the four lines of
+            # findings above it, the picture then fits under them on a 1366x768 screen.
+            self.fig = new_figure((style.WIDE_FIGSIZE[0], style.WIDE_FIGSIZE[1] - 0.5))
+            # Fixed margins with room for the widest tick labels: the axes change scale from bug to bug.
+            self.fig.set_layout_engine("none")
+            grid = self.fig.add_gridspec(1, 2, left=0.08, right=0.985, bottom=0.15, top=0.91, wspace=0.32)
+            self.loss_ax = self.fig.add_subplot(grid[0, 0])
+            self.sizes_ax = self.fig.add_subplot(grid[0, 1])
         self._draw_static()
         self._update_artists()
         self.view = FigureView(self.fig)
 
         self.bug_dropdown.observe(self._on_change, names="value")
-        super().__init__([
-            self.bug_dropdown, self.mistake_label, *self.check_labels.values(), self.diagnosis_label,
-            self.view.image,
-        ])
+        findings = [self.mistake_label, *self.check_labels.values(), self.diagnosis_label]
+        if presenting:
+            self.view.image.layout.flex = "0 0 auto"  # drawn at its size, pixel for pixel
+            column = widgets.VBox(findings, layout=widgets.Layout(flex=f"1 1 {FINDINGS_BASIS}", min_width="0"))
+            super().__init__([self.bug_dropdown, widgets.HBox([self.view.image, column], layout=widgets.Layout(
+                flex_flow="row wrap", align_items="flex-start"))])
+        else:
+            super().__init__([self.bug_dropdown, *findings, self.view.image])
 
     def _symptoms(self, kind, buggy):
         """Symptoms of one job, measured once per widget (switching back is instant)."""
@@ -106,7 +133,7 @@ class BugExplorer(CourseWidget):
                                          visible=False)
         ax.set_xlim(0, bugs.EPOCHS)
         ax.set_xlabel("epoch")
-        ax.set_ylabel("training loss L")
+        ax.set_ylabel(self._names["loss"])
         ax.set_title("Loss with and without the bug", y=1.0)  # placed, not searched for on every draw (nothing sits above the axes)
         ax.legend(loc="best", fontsize="small", framealpha=0.9)
 
@@ -123,8 +150,8 @@ class BugExplorer(CourseWidget):
         ax.yaxis.set_major_formatter(FuncFormatter(tick_label))
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("layer l (1 = nearest the input)")
-        ax.set_ylabel("‖∂L/∂W[l]‖ at the start (log scale)")
-        ax.set_title("Gradient size per layer", y=1.0)  # placed, not searched for on every draw (nothing sits above the axes)
+        ax.set_ylabel(self._names["sizes"])
+        ax.set_title(self._names["sizes_title"], y=1.0)  # placed, not searched for on every draw (nothing sits above the axes)
         ax.legend(loc="upper left", fontsize="small", frameon=False)
 
     def _update_artists(self):
@@ -139,6 +166,10 @@ class BugExplorer(CourseWidget):
             where = (len(buggy.loss) - 1, buggy.loss[-1])
             self.diverged_marker.set_data([where[0]], [where[1]])
             self.diverged_text.xy = where
+            # The word goes on the side of the cross with more room, clear of the axis and its ticks.
+            left_half = where[0] < bugs.EPOCHS / 2
+            self.diverged_text.set_horizontalalignment("left" if left_half else "right")
+            self.diverged_text.xyann = (8 if left_half else -8, 0)
         else:
             self.diverged_marker.set_data([], [])
         self.diverged_text.set_visible(buggy.diverged)
@@ -175,11 +206,11 @@ class BugExplorer(CourseWidget):
             ax.yaxis.set_major_formatter(FuncFormatter(tick_label))
             ax.yaxis.set_minor_formatter(NullFormatter())
             ax.set_ylim(low / 1.5, high * 10.0)
-            ax.set_ylabel("training loss L (log scale)")
+            ax.set_ylabel(self._names["loss"] + self._names["log"])
         else:
             ax.set_yscale("linear")
             ax.set_ylim(0.0, high * 1.15)
-            ax.set_ylabel("training loss L")
+            ax.set_ylabel(self._names["loss"])
 
     @drawing
     def _on_change(self, change=None):
