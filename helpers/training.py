@@ -98,10 +98,32 @@ def _outputs_in_range(fp):
     return bool(np.all(np.abs(fp.y_hat) < MAX_TARGET))  # NaN compares False, so it counts as out of range
 
 
-def _loss_or_inf(net, X, Y):
-    """net's loss on (X, Y), or inf once its outputs have blown up (the loss would refuse them)."""
+def _loss_and_pass(net, X, Y):
+    """(net's loss on (X, Y), or inf once its weights or outputs have blown up; the forward pass, or None)."""
+    if not _finite_network(net):
+        return np.inf, None
     fp = net._forward(X)
-    return net._loss_value(fp, Y) if _outputs_in_range(fp) else np.inf
+    return (net._loss_value(fp, Y) if _outputs_in_range(fp) else np.inf), fp
+
+
+def _recorded_accuracy(net, X, Y, fp, first):
+    """accuracy(net, X, Y) during training, read from the forward pass fp that the loss already ran.
+
+    The first record of a run goes through accuracy() itself, which checks the labels in Y (they do
+    not change while training). Later records reuse fp, unless a weighted sum z or an activation has
+    overflowed (then accuracy() is called, and says so as it always has) or net runs its own forward().
+    """
+    if (first or fp is None or type(net).forward is not Network.forward
+            or type(net)._checked_forward is not Network._checked_forward
+            or not all(np.all(np.isfinite(fp.z[l])) and np.all(np.isfinite(fp.a[l])) for l in range(1, net.depth + 1))):
+        return accuracy(net, X, Y)
+    labels = np.argmax(Y, axis=1) if Y.shape[1] > 1 else Y.reshape(-1)
+    y_hat = fp.y_hat
+    if y_hat.shape[1] == 1:  # as predict_labels reads ŷ
+        predicted = (y_hat[:, 0] > 0.5).astype(np.int64)
+    else:
+        predicted = np.argmax(y_hat, axis=1).astype(np.int64)
+    return float(np.mean(predicted == labels))
 
 
 def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None):
@@ -142,17 +164,19 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     def record():
         # Blown-up weights or outputs end the run as "diverged": no exception, no warning.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss = _loss_or_inf(net, X, Y) if _finite_network(net) else np.inf
+            loss, fp = _loss_and_pass(net, X, Y)
             if not np.isfinite(loss) or loss > DIVERGED_LOSS:
                 history.diverged = True
                 return False
             history.loss.append(loss)
             if classifier:
-                history.accuracy.append(accuracy(net, X, Y))
+                history.accuracy.append(_recorded_accuracy(net, X, Y, fp, first=len(history.loss) == 1))
             if scored:
-                history.test_loss.append(_loss_or_inf(net, X_test, Y_test))
+                test_loss, test_fp = _loss_and_pass(net, X_test, Y_test)
+                history.test_loss.append(test_loss)
                 if classifier:
-                    history.test_accuracy.append(accuracy(net, X_test, Y_test))
+                    history.test_accuracy.append(_recorded_accuracy(net, X_test, Y_test, test_fp,
+                                                                    first=len(history.test_loss) == 1))
         return True
 
     if not record():

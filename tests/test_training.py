@@ -198,6 +198,26 @@ def test_a_diverging_run_with_test_data_also_stops_quietly(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.parametrize("kind", ["binary", "softmax"])
+def test_recorded_accuracy_read_from_the_loss_pass_equals_accuracy_called_each_epoch(kind):
+    # train() reads each epoch's accuracy from the forward pass its loss ran; a network with its own
+    # forward() gets accuracy() called each epoch instead. Both histories must agree exactly.
+    class OwnForward(Network):
+        def forward(self, X):
+            return super().forward(X)
+
+    X, y = blobs(60, seed=3)
+    X_test, y_test = blobs(24, seed=4)
+    sizes, acts, loss = ([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy") if kind == "binary" else \
+        ([2, 5, 2], ["relu", "softmax"], "cross_entropy")
+    runs = [train(cls(sizes, acts, loss, seed=2), X, y, eta=0.3, epochs=25, batch_size=16, seed=1,
+                  X_test=X_test, y_test=y_test) for cls in (Network, OwnForward)]
+    fast, called = runs
+    assert fast.accuracy == called.accuracy and fast.test_accuracy == called.test_accuracy
+    assert fast.loss == called.loss and fast.test_loss == called.test_loss
+    assert len(set(fast.accuracy)) > 1  # the accuracy does change over the run
+
+
 # --- the 2-2-1 network's descent ----------------------------------------------------------------
 
 
