@@ -165,6 +165,9 @@ PICTURE_SELECTOR = "img"
 FITS = '''async ([key, controlSelector, pictureSelector]) => {
   const root = document.querySelector('.bench-' + key);
   if (!root) return null;
+  // Every picture decoded and laid out first: one still loading would measure too small.
+  await Promise.all([...root.querySelectorAll(pictureSelector)].map((img) => img.decode().catch(() => null)));
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
                 || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
   const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
@@ -400,6 +403,19 @@ SCREENS = {False: {"width": 1366, "height": 768}, True: {"width": 1280, "height"
 LEFT_TABS = ".jp-SideBar.jp-mod-left .lm-TabBar-tab"
 
 
+STEADY = '''async () => {
+  const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+  let last = '', same = 0;
+  for (let frame = 0; frame < 300 && same < 5; frame++) {
+    await new Promise((done) => requestAnimationFrame(done));
+    const r = outer ? outer.getBoundingClientRect() : {width: 0, height: 0};
+    const now = `${r.width}x${r.height}x${outer ? outer.scrollHeight : 0}`;
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}'''
+
+
 def show_screen(page, presentation):
     """Set the page to the laptop's screen (presentation False) or the projector's (True)."""
     changed = page.viewport_size != SCREENS[presentation]
@@ -414,8 +430,9 @@ def show_screen(page, presentation):
         page.locator(f"{LEFT_TABS}[data-id='filebrowser']").click()
         page.locator(".jp-FileBrowser").wait_for(state="visible")
         changed = True
-    if changed:
-        page.wait_for_timeout(300)  # the notebook takes its new width
+    if changed:  # the notebook takes its new size: wait until it is the same for a few frames
+        page.wait_for_timeout(100)
+        page.evaluate(STEADY)
 
 
 # The kernel is connected and idle: the status bar says, e.g., "Python 3 (course) | Idle".
