@@ -31,6 +31,8 @@ def _describe(value):
 
 def _number(value, what, *, or_value=False):
     """value as a float, or a TypeError that says which operation got what."""
+    if type(value) is float:  # what every operation passes: answered before the slower checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             return _number(value.item(), what, or_value=or_value)
