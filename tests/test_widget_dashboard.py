@@ -19,6 +19,12 @@ def dashboard():
     return training_dashboard()
 
 
+@pytest.fixture(scope="module")
+def untouched():
+    """One dashboard as built, for the tests that only read it (each other test builds its own)."""
+    return training_dashboard()
+
+
 def _reference_run(eta, hidden, epochs):
     """The same run done by hand with helpers: split with seed 0, standardise on the training set."""
     X, y = load_cat_dog()
@@ -37,20 +43,22 @@ def _settle(dashboard, eta, hidden, epochs):
     return dashboard.eta_slider.value  # the log slider rounds its exponent
 
 
-def test_the_function_builds_the_widget_with_a_short_repr(dashboard):
+def test_the_function_builds_the_widget_with_a_short_repr(untouched):
+    dashboard = untouched
     assert isinstance(dashboard, TrainingDashboard)
     assert repr(dashboard) == "<Cat-or-dog training dashboard: interactive in JupyterLab; run the cell to use it>"
 
 
-def test_before_training_it_shows_the_untrained_network(dashboard):
+def test_before_training_it_shows_the_untrained_network(untouched):
+    dashboard = untouched
     assert dashboard.runs == 0
     assert dashboard.history.epochs == 0
     assert "Untrained network" in dashboard.result_label.value
     assert "Press Train" in dashboard.result_label.value
 
 
-def test_the_data_are_standardised_with_the_training_sets_numbers(dashboard):
-    data = dashboard.data
+def test_the_data_are_standardised_with_the_training_sets_numbers(untouched):
+    data = untouched.data
     assert data.X_train.shape == (225, 2) and data.X_test.shape == (75, 2)
     np.testing.assert_allclose(data.X_train.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(data.X_train.std(axis=0), 1.0)
@@ -131,7 +139,7 @@ def test_the_highest_learning_rate_is_unstable_but_finite(dashboard):
     assert "nan" not in dashboard.result_label.value
 
 
-def test_a_run_whose_loss_keeps_growing_or_overflows_is_diverged(dashboard):
+def test_a_run_whose_loss_keeps_growing_or_overflows_is_diverged():
     growing = SimpleNamespace(diverged=False, loss=[0.7, 0.5, 0.6, 0.9, 1.4, 2.2, 3.5])
     jumping = SimpleNamespace(diverged=False, loss=[0.7, 5.0, 0.4, 9.0, 3.0, 6.0, 3.0])
     stopped = SimpleNamespace(diverged=True, loss=[0.7, 2.0])
