@@ -83,6 +83,17 @@ def test_presentation_mode_controls_and_picture_fit_together_at_1280x720_with_th
     assert box["firstControl"] and box["picturesInside"] == box["pictures"], text
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_widgets_checked_on_the_projector_are_built_in_presentation_mode(page, name):
+    """The check above would pass trivially if its widgets were the ordinary ones: presentation mode
+    makes their controls 40 px tall rows (28 px otherwise)."""
+    def control_height(key):
+        return page.evaluate("""(key) => document.querySelector('.bench-' + key)
+            .querySelector('.widget-slider, .widget-dropdown, button').getBoundingClientRect().height""", key)
+
+    assert control_height(f"p_{name}") > control_height(name)
+
+
 @pytest.mark.parametrize("presentation", [False, True], ids=["1366x768", "1280x720"])
 def test_a_widget_taller_than_the_screen_does_not_fit(page, presentation):
     box, text, ok = fit(page, "too_tall", presentation)
