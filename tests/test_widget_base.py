@@ -99,3 +99,36 @@ def test_an_artist_kept_on_top_is_pasted_only_where_nothing_moved_under_it_and_m
         pasted.append(kept.on_top[0] not in calls)
         assert picture == drawn.png(), f"line at {height}"
     assert pasted == [True, False, True, False, True]
+
+
+def test_a_moving_text_is_pasted_only_when_it_and_what_lies_under_it_are_unchanged():
+    """BlitView(reuse_text=True) draws the same pictures as drawing every moving text each time, through
+    changes of words, colour, angle and a line passing under the text."""
+    from helpers.widgets._base import BlitView, new_figure
+
+    def build(reuse):
+        fig = new_figure()
+        ax = fig.add_subplot()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        (line,) = ax.plot([0, 1], [0.1, 0.1], lw=4, zorder=1)
+        word = ax.text(0.5, 0.5, "w1 = 0.50", ha="center", va="center", zorder=3)
+        still = ax.text(0.2, 0.8, "h1", zorder=3)
+        return (line, word, still), BlitView(fig, [line, word, still], reuse_text=reuse)
+
+    (reused_artists, reused), (drawn_artists, drawn) = build(True), build(False)
+    changes = [
+        lambda line, word, still: word.set_text("w1 = 0.50"),       # the same words again: pasted
+        lambda line, word, still: word.set_text("w1 = 0.75"),
+        lambda line, word, still: word.set_color("#D55E00"),
+        lambda line, word, still: word.set_rotation(180),            # the same box, turned over
+        lambda line, word, still: line.set_ydata([0.5, 0.5]),        # a line now under the text
+        lambda line, word, still: line.set_ydata([0.8, 0.82]),       # ... and under the other one
+        lambda line, word, still: line.set_ydata([0.1, 0.1]),
+        lambda line, word, still: still.set_visible(False),
+        lambda line, word, still: word.set_text(""),
+    ]
+    for change in changes:
+        change(*reused_artists)
+        change(*drawn_artists)
+        assert reused.png() == drawn.png()

@@ -23,7 +23,9 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from .. import style, validate
 
@@ -484,16 +486,22 @@ class BlitView(FigureView):
     on_top: artists that never change but are drawn over the moving ones (a legend the lines pass
     under). Where no moving artist reached under one, its pixels are pasted from a copy made with
     the background: the very pixels drawing it would give, without the cost of drawing its text.
+    reuse_text: the same for moving texts: a text unchanged since it was last drawn, over exactly the
+    pixels it was drawn on then, is pasted as it was drawn. Drawing text is most of a move's cost,
+    and a move usually changes a few of a figure's texts.
     """
 
-    ON_TOP_MARGIN = 3
-    """Pixels added round an on-top artist's box, for the soft edges of its text and lines."""
+    MARGIN = 3
+    """Pixels added round a text's or an on-top artist's box, for the soft edges of its glyphs and lines."""
+    ON_TOP_MARGIN = MARGIN
 
-    def __init__(self, fig, moving, on_top=()):
+    def __init__(self, fig, moving, on_top=(), reuse_text=False):
         self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
         self.on_top = sorted(on_top, key=lambda artist: artist.get_zorder())
+        self.reuse_text = reuse_text
         self._background = None
         self._on_top_pixels = []
+        self._texts = {}
         for artist in (*self.moving, *self.on_top):
             artist.set_animated(True)
         super().__init__(fig)
@@ -506,24 +514,58 @@ class BlitView(FigureView):
         self._background = None
         self._relayout = relayout
 
+    def _box(self, artist):
+        """The rows and columns of the buffer that `artist` may paint (its box and a margin), or None
+        when it paints nothing."""
+        if not artist.get_visible() or (isinstance(artist, Text) and not artist.get_text()):
+            return None
+        buffer = np.asarray(self.fig.canvas.buffer_rgba())
+        height, width = buffer.shape[:2]
+        box = artist.get_window_extent(self.fig.canvas.get_renderer())
+        m = self.MARGIN
+        rows = slice(max(0, int(np.floor(height - box.y1)) - m), min(height, int(np.ceil(height - box.y0)) + m))
+        cols = slice(max(0, int(np.floor(box.x0)) - m), min(width, int(np.ceil(box.x1)) + m))
+        return rows, cols
+
     def _save_on_top(self):
         """For each on-top artist: its box in the buffer, the pixels under it, and the pixels with it drawn."""
         canvas = self.fig.canvas
         buffer = np.asarray(canvas.buffer_rgba())
-        height, width = buffer.shape[:2]
-        renderer = canvas.get_renderer()
         self._on_top_pixels = []
         for artist in self.on_top:
-            box = artist.get_window_extent(renderer)
-            m = self.ON_TOP_MARGIN
-            rows = slice(max(0, int(np.floor(height - box.y1)) - m), min(height, int(np.ceil(height - box.y0)) + m))
-            cols = slice(max(0, int(np.floor(box.x0)) - m), min(width, int(np.ceil(box.x1)) + m))
-            under = buffer[rows, cols].copy()
+            box = self._box(artist) or (slice(0, 0), slice(0, 0))
+            under = buffer[box].copy()
             self.fig.draw_artist(artist)
-            self._on_top_pixels.append((artist, (rows, cols), under, buffer[rows, cols].copy()))
+            self._on_top_pixels.append((artist, box, under, buffer[box].copy()))
         canvas.restore_region(self._background)
 
-    def png(self):
+    def _draw_text(self, text):
+        """Draw a moving text, or paste it as last drawn when it is unchanged and so is what lies under it.
+
+        Unchanged: its words, colour, font, angle, rendering and place on the figure are those it was
+        last drawn with. (Matplotlib's own `stale` flag cannot tell: setting a text to the words it
+        already shows marks it stale.)
+        """
+        buffer = np.asarray(self.fig.canvas.buffer_rgba())
+        box = self._box(text)
+        where = None if box is None else (box[0].start, box[0].stop, box[1].start, box[1].stop)
+        look = (text.get_text(), to_rgba(text.get_color(), text.get_alpha()), hash(text.get_fontproperties()),
+                text.get_rotation(), text.get_antialiased(), text.get_usetex(), text.get_clip_on(),
+                tuple(map(id, text.get_path_effects())), where)
+        kept = self._texts.get(text)
+        if kept is not None and kept[0] == look:
+            _, under, drawn = kept
+            if box is None:
+                return  # it paints nothing
+            if np.array_equal(buffer[box], under):
+                buffer[box] = drawn
+                return
+        under = None if box is None else buffer[box].copy()
+        self.fig.draw_artist(text)
+        self._texts[text] = (look, under, None if box is None else buffer[box].copy())
+
+    def _draw_frame(self):
+        """Leave the whole figure drawn in the canvas's buffer: the background, then the moving and on-top artists."""
         canvas = self.fig.canvas
         if self._background is None:
             if getattr(self, "_relayout", False):
@@ -533,11 +575,16 @@ class BlitView(FigureView):
                 self._relayout = False
             canvas.draw()  # the first draw also settles the layout, which stays fixed from then on
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._texts = {}  # kept texts were drawn where the old layout and limits put them
             self._save_on_top()
         else:
             canvas.restore_region(self._background)
         for artist in self.moving:
-            self.fig.draw_artist(artist)
+            # A text with a box round it paints beyond its own extent: it is always drawn.
+            if self.reuse_text and isinstance(artist, Text) and artist.get_bbox_patch() is None:
+                self._draw_text(artist)
+            else:
+                self.fig.draw_artist(artist)
         if self.on_top:
             buffer = np.asarray(canvas.buffer_rgba())
             for artist, box, under, drawn in self._on_top_pixels:
@@ -545,4 +592,7 @@ class BlitView(FigureView):
                     buffer[box] = drawn
                 else:
                     self.fig.draw_artist(artist)
-        return encode_png(canvas.buffer_rgba())
+
+    def png(self):
+        self._draw_frame()
+        return encode_png(self.fig.canvas.buffer_rgba())
