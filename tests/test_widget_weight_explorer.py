@@ -327,3 +327,24 @@ def test_in_presentation_mode_the_sliders_go_in_pairs_and_the_numbers_beside_the
     assert (w.fig.bbox.width, w.fig.bbox.height) == (800, 437.5)  # drawn 1.25 times the course's size
     plain = weight_explorer()
     assert plain.children[1] is plain.view.image and (plain.fig.bbox.width, plain.fig.bbox.height) == (640, 390)
+
+
+def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
+    """The explorer pastes the texts a move leaves unchanged; over drags of every weight, steps and a
+    reset, each picture must be the one drawing every text anew gives."""
+    from helpers.widgets._base import BlitView
+
+    kept, drawn = weight_explorer(), weight_explorer()
+    assert kept.view.reuse_text
+    drawn.view = BlitView(drawn.fig, drawn.view.moving)
+    rng = np.random.default_rng(0)
+    for i in range(48):
+        name, value = WEIGHT_NAMES[i // 12], float(np.round(rng.uniform(-3, 3), 2))
+        for w in (kept, drawn):
+            if i % 12 == 11:
+                w.step()
+            elif i == 30:
+                w.reset()
+            else:
+                w.sliders[name].value = value
+        assert kept.view.image.value == drawn.view.image.value, i

@@ -131,7 +131,9 @@ class WeightExplorer(CourseWidget):
             # Every label is anchored inside the axes, so matplotlib's check for an anchor outside
             # them (a point-in-path test per label per draw, 1.4 ms of each move) cannot hide one.
             label.set_annotation_clip(False)
-        self.view = BlitView(self.fig, moving)
+        # A move changes a few of the twelve texts (one weight, the values after it): the rest are
+        # pasted as last drawn, not drawn again.
+        self.view = BlitView(self.fig, moving, reuse_text=True)
 
         for name, slider in self.sliders.items():
             slider.observe(self._on_weight, names="value")
