@@ -173,3 +173,18 @@ def test_a_computation_chosen_again_is_drawn_as_a_fresh_widget_draws_it():
             fresh.step()
             assert w.view.image.value == fresh.view.image.value
         w.reset()
+
+
+def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
+    """A Step changes a few gradient texts and pastes the rest; each picture of the walk, forward and
+    back, must be the one drawing every text anew gives."""
+    from helpers.widgets.stepper import PaletteView
+
+    kept, drawn = backward_stepper(), backward_stepper()
+    assert kept.view.reuse_text
+    drawn.view = PaletteView(drawn.fig, drawn.drawing.artists())
+    drawn._pictures.clear()
+    for press in ["step"] * len(kept.steps) + ["back"] * 3 + ["step"] * 2 + ["reset"]:
+        for w in (kept, drawn):
+            getattr(w, press)()
+        assert kept.view.image.value == drawn.view.image.value, press

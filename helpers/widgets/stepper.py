@@ -30,15 +30,8 @@ class PaletteView(BlitView):
     takes less than half the time of a full-colour PNG of the same size (the largest cost of a Step)."""
 
     def png(self):
-        # BlitView's drawing, without its full-colour encoding (this figure's layout never changes).
+        self._draw_frame()  # BlitView's drawing, without its full-colour encoding
         canvas = self.fig.canvas
-        if self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
         pixels = np.asarray(canvas.buffer_rgba())
         picture = Image.fromarray(pixels).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
                                                                    dither=Image.Dither.NONE)
@@ -97,7 +90,9 @@ class BackwardStepper(CourseWidget):
         self.fig = new_figure(FIGSIZE)
         self.fig.set_layout_engine("none")
         self._build(expression)
-        self.view = PaletteView(self.fig, self.drawing.artists())  # only the gradients and the highlight move
+        # Only the gradients and the highlight move; a Step changes a few of the texts, the rest are
+        # pasted as last drawn.
+        self.view = PaletteView(self.fig, self.drawing.artists(), reuse_text=True)
 
         self.step_button.on_click(lambda _: self.step())
         self.back_button.on_click(lambda _: self.back())
