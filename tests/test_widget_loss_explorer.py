@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers import losses
-from helpers.widgets._base import fmt
+from helpers.widgets._base import encode_png, fmt
 from helpers.widgets.loss import (
     GRID, LOSS_NAMES, Y_HAT_RANGE, Y_RANGE, LossExplorer, loss_curves, loss_explorer, loss_reading,
 )
@@ -196,3 +196,33 @@ def test_the_squared_error_marker_shows_around_the_half_marker_it_sits_next_to()
     # ... so the squared error's marker is larger and behind: its rim shows all round the smaller one.
     assert full.get_markersize() - half.get_markersize() >= 2 * abs(y_px[0] - y_px[1]) * 72 / w.fig.dpi
     assert full.get_zorder() < half.get_zorder()
+
+
+def _full_drawing(w):
+    """The figure drawn whole, as plain matplotlib draws it, with nothing drawn over a kept background."""
+    for artist in w.view.moving:
+        artist.set_animated(False)
+    try:
+        w.fig.canvas.draw()
+        return encode_png(w.fig.canvas.buffer_rgba())
+    finally:
+        for artist in w.view.moving:
+            artist.set_animated(True)
+
+
+def test_the_picture_sent_is_exactly_a_full_drawing_of_the_figure(explorer):
+    for y, y_hat in ((1.0, 0.7), (1.0, 0.01), (0.0, 0.99), (0.0, 0.01), (0.5, 0.5), (0.25, 0.9)):
+        explorer.sliders["y"].value = y
+        explorer.sliders["y_hat"].value = y_hat
+        assert explorer.view.image.value == _full_drawing(explorer), (y, y_hat)
+
+
+def test_the_legend_sits_beside_the_axes_where_nothing_that_moves_can_reach_it(explorer):
+    explorer.fig.canvas.draw()
+    renderer = explorer.fig.canvas.get_renderer()
+    legend = explorer.ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 > explorer.ax.bbox.x1
+    for artist in explorer.view.moving:
+        assert artist.get_clip_on()
+        np.testing.assert_allclose(artist.get_clip_box().bounds, explorer.ax.bbox.bounds)  # kept inside the axes
+    assert explorer.ax.get_legend() not in explorer.view.moving

@@ -54,6 +54,14 @@ X_AXIS_RIGHT = 1.04
 MARKER_SIZES = {"squared_error": 13, "half_squared_error": 7, "binary_cross_entropy": 9}
 MARKER_ZORDERS = {"squared_error": 5, "half_squared_error": 6, "binary_cross_entropy": 5}
 LOSS_AXIS_TOP = 5.0  # above −log(0.01) ≈ 4.61, the largest loss the sliders can reach
+LEGEND_WIDTH = 2.8
+"""Inches added to the course's figure for the legend, which sits beside the axes."""
+FIGSIZE = (style.FIGSIZE[0] + LEGEND_WIDTH, style.FIGSIZE[1])
+PRESENTATION_FIGSIZE = (FIGSIZE[0], 3.0)
+"""Shorter in presentation mode (before its 1.25x scaling), so the sliders, the table and the picture
+fit together on a 1280x720 projector."""
+MOVING_ZORDER = 2.6
+"""The lines' z-order: above the spines and ticks (2.5), as they are drawn over a kept drawing of those."""
 
 
 @dataclass(frozen=True)
@@ -128,15 +136,16 @@ class LossExplorer(CourseWidget):
         self.gap_label = widgets.HTML()
         self.table_label = widgets.HTML()
 
-        self.fig = new_figure(style.FIGSIZE)
+        self.fig = new_figure(PRESENTATION_FIGSIZE if style.presentation_active() else FIGSIZE)
         self.ax = self.fig.add_subplot()
         self._draw_static()
         self.reading = None
         self._update_curves()
         self._update_prediction()
-        # The curves, markers and the two vertical lines move; the axes, ticks and titles are drawn once.
+        # The curves, markers and the two vertical lines move; the axes, ticks, titles and the legend
+        # (beside the axes, where nothing that moves can reach) are drawn once.
         self.view = BlitView(self.fig, [*self.curves.values(), *self.markers.values(), self.target_line,
-                                        self.prediction_line, self.ax.get_legend()])
+                                        self.prediction_line])
 
         self.sliders["y_hat"].observe(self._on_prediction, names="value")
         self.sliders["y"].observe(self._on_target, names="value")
@@ -151,20 +160,23 @@ class LossExplorer(CourseWidget):
         for name in LOSS_NAMES:
             colour, linestyle = LINE_STYLES[name]
             (self.curves[name],) = ax.plot(GRID, np.zeros_like(GRID), color=colour, linestyle=linestyle,
-                                           lw=2.5, label=f"{SHORT_NAMES[name]}  {FORMULAS[name]}")
+                                           lw=2.5, zorder=MOVING_ZORDER + 0.02,
+                                           label=f"{SHORT_NAMES[name]}  {FORMULAS[name]}")
             # Near the target the squared error is only twice the ½ version, a few pixels apart:
             # its marker is drawn larger and behind, so its rim still shows around the smaller one.
             (self.markers[name],) = ax.plot([], [], MARKERS[name], color=colour, ms=MARKER_SIZES[name],
                                             markeredgecolor="black", zorder=MARKER_ZORDERS[name])
-        self.target_line = ax.axvline(0.0, color="#555555", lw=1.8, ls=":", zorder=0, label="the target y")
-        self.prediction_line = ax.axvline(0.0, color=style.PREDICTION, lw=1.2, zorder=0, label="the current ŷ")
+        self.target_line = ax.axvline(0.0, color="#555555", lw=1.8, ls=":", zorder=MOVING_ZORDER,
+                                      label="the target y")
+        self.prediction_line = ax.axvline(0.0, color=style.PREDICTION, lw=1.2, zorder=MOVING_ZORDER + 0.01,
+                                          label="the current ŷ")
         # A little room past 1, so a target at ŷ = 1 is a line of its own, not the axes' edge.
         ax.set_xlim(0.0, X_AXIS_RIGHT)
         ax.set_ylim(0.0, LOSS_AXIS_TOP)
         ax.set_xlabel("prediction ŷ")
         ax.set_ylabel("loss L")
         ax.set_title("Three ways to score one prediction")
-        ax.legend(loc="upper center", fontsize="small", frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", frameon=False)
 
     def _update_curves(self):
         y = self.sliders["y"].value
