@@ -11,6 +11,7 @@ import ast
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -50,8 +51,11 @@ def _run(command, *, cwd, env, timeout=600):
 
 def _clean_environment(venv, home):
     """The environment a fresh install sees: its own venv first on PATH, nothing from this checkout."""
+    # PYTHONDONTWRITEBYTECODE goes too: pip installs without .pyc files below (--no-compile), so every
+    # process in the venv (each notebook's kernel, JupyterLab, pip) would compile the same modules again.
     env = {key: value for key, value in os.environ.items()
-           if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"} and not key.startswith("JUPYTER")}
+           if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE"}
+           and not key.startswith("JUPYTER")}
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
         VIRTUAL_ENV=str(venv),
@@ -92,8 +96,8 @@ def _install_requirements(python, requirements, env):
     """
     offline = dict(env, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(WHEELHOUSE))
     # --no-compile: unlike Binder's own build, this throwaway copy does not write a .pyc for every module
-    # of every package (about half of pip's time here); Python compiles the few that a kernel imports
-    # when it first imports them, so the notebooks below run the same code either way.
+    # of every package (about half of pip's time here); Python compiles and keeps the ones a process
+    # imports the first time it imports them, so the notebooks below run the same code either way.
     install = [str(python), "-m", "pip", "install", "--quiet", "--no-compile", "-r", str(requirements)]
     if subprocess.run(install, env=offline, capture_output=True).returncode != 0:
         WHEELHOUSE.mkdir(parents=True, exist_ok=True)
@@ -101,6 +105,18 @@ def _install_requirements(python, requirements, env):
               *BUILD_REQUIREMENTS], cwd=WHEELHOUSE, env=env)
         _run(install, cwd=WHEELHOUSE, env=offline)
     return offline
+
+
+def _clocks():
+    """(wall seconds, CPU seconds of the finished subprocesses) now."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), children.ru_utime + children.ru_stime
+
+
+def _since(started):
+    """'W s (C CPU-s)': the wall and subprocess CPU time since _clocks() gave `started`."""
+    wall, cpu = _clocks()
+    return f"{wall - started[0]:.1f} s ({cpu - started[1]:.1f} CPU-s)"
 
 
 def _make_venv(venv, *, cwd, env):
@@ -144,16 +160,16 @@ def binder_env(project, tmp_path_factory):
     python = venv / "bin" / "python"
     requirements = project / "binder" / "requirements.txt"
     took = {}
-    started = time.perf_counter()
+    started = _clocks()
     _make_venv(venv, cwd=base, env=env)
-    took["venv"] = time.perf_counter() - started
-    started = time.perf_counter()
+    took["venv"] = _since(started)
+    started = _clocks()
     env = _install_requirements(python, requirements, env)
-    took["requirements.txt"] = time.perf_counter() - started
-    started = time.perf_counter()
+    took["requirements.txt"] = _since(started)
+    started = _clocks()
     _run(["bash", str(project / "binder" / "postBuild")], cwd=project, env=env)
-    took["postBuild"] = time.perf_counter() - started
-    print("\nBinder's steps took " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items()))
+    took["postBuild"] = _since(started)
+    print("\nBinder's steps took " + ", ".join(f"{name} {spent}" for name, spent in took.items()))
     return {"python": python, "venv": venv, "env": env, "base": base, "project": project}
 
 
@@ -317,8 +333,10 @@ asyncio.run(main())
 def test_every_notebook_runs_from_a_copy_of_notebooks_outside_the_checkout(binder_env):
     copies = binder_env["base"] / "a class folder" / "notebooks"
     shutil.copytree(ROOT / "notebooks", copies, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    started = _clocks()
     result = _run([str(binder_env["python"]), "-c", _RUN_NOTEBOOKS, str(copies)], cwd=copies.parent,
                   env=binder_env["env"], timeout=1800)
+    print(f"\nthe ten notebooks took {_since(started)}", end="")
     report = json.loads(result.stdout.strip().splitlines()[-1])
     expected = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert sorted(report) == expected
