@@ -41,10 +41,10 @@ def test_each_option_shows_the_symptoms_helpers_measures(explorer, kind):
     s, healthy = measured(kind), measured(kind, buggy=False)
     items = bugs.report_items(s)
     for name in CHECKS:
-        assert with_minus_signs(items[name]) in html.unescape(explorer.check_labels[name].value)
-    assert bugs.BUGS[kind].mistake in html.unescape(explorer.mistake_label.value)
-    assert items["diagnosis"] in html.unescape(explorer.diagnosis_label.value)
-    assert bugs.BUGS[kind].fix in html.unescape(explorer.diagnosis_label.value)
+        assert with_minus_signs(items[name]) in html.unescape(explorer.findings[name])
+    assert bugs.BUGS[kind].mistake in html.unescape(explorer.findings["planted"])
+    assert items["diagnosis"] in html.unescape(explorer.findings["diagnosis"])
+    assert bugs.BUGS[kind].fix in html.unescape(explorer.findings["diagnosis"])
 
     np.testing.assert_allclose(explorer.buggy_line.get_ydata(), s.loss)
     np.testing.assert_allclose(explorer.healthy_line.get_ydata(), healthy.loss)
@@ -54,8 +54,10 @@ def test_each_option_shows_the_symptoms_helpers_measures(explorer, kind):
     np.testing.assert_allclose(healthy_heights, healthy.layer_gradients[healthy.layer_gradients > 0])
     assert explorer.diverged_text.get_visible() == s.diverged
     assert len(explorer.diverged_marker.get_xdata()) == int(s.diverged)
-    for label in (explorer.mistake_label, explorer.diagnosis_label, *explorer.check_labels.values()):
-        assert "nan" not in label.value and "inf" not in label.value
+    assert list(explorer.findings) == ["planted", *CHECKS, "diagnosis"]
+    assert explorer.findings_label.value == "".join(f"<div>{line}</div>" for line in explorer.findings.values())
+    for line in explorer.findings.values():
+        assert "nan" not in line and "inf" not in line
 
 
 def test_a_diverged_run_gets_a_log_loss_axis_and_a_marker_where_it_stopped(explorer):
@@ -70,12 +72,12 @@ def test_a_diverged_run_gets_a_log_loss_axis_and_a_marker_where_it_stopped(explo
 def test_every_change_updates_the_figure_and_renders_once(explorer):
     for kind in ("dead_relu", "vanishing_gradients", "wrong_sign", "missing_derivative"):
         before = (explorer.buggy_line.get_ydata().copy(), [bar.get_height() for bar in explorer.buggy_bars],
-                  explorer.check_labels["loss"].value)
+                  explorer.findings["loss"])
         renders = explorer.view.renders
         explorer.bug_dropdown.value = kind
         assert explorer.view.renders == renders + 1
         after = (explorer.buggy_line.get_ydata(), [bar.get_height() for bar in explorer.buggy_bars],
-                 explorer.check_labels["loss"].value)
+                 explorer.findings["loss"])
         assert len(before[0]) != len(after[0]) or not np.allclose(before[0], after[0]) or before[1] != after[1]
         assert before[2] != after[2]
 
@@ -132,9 +134,7 @@ def test_in_presentation_mode_the_plots_stand_one_above_the_other_beside_the_fin
         style.presentation_mode(False)
     dropdown, row = [child for child in w.children if child.layout.display != "none"]
     assert dropdown is w.bug_dropdown
-    picture, findings = row.children
-    assert picture is w.view.image and findings.children == (w.mistake_label, *w.check_labels.values(),
-                                                            w.diagnosis_label)
+    assert row.children == (w.view.image, w.findings_label) and row.layout.flex_flow == "row wrap"
     loss, sizes = w.loss_ax.get_position(), w.sizes_ax.get_position()
     assert loss.y0 > sizes.y1 and abs(loss.x0 - sizes.x0) < 1e-9  # one above the other
     assert w.fig.bbox.width == 650 and w.fig.bbox.height <= 540
@@ -145,3 +145,17 @@ def test_in_presentation_mode_the_plots_stand_one_above_the_other_beside_the_fin
         name = ax.yaxis.label.get_window_extent(renderer)
         assert name.y0 >= 0 and name.y1 <= w.fig.bbox.height, ax.get_ylabel()
     assert w.diverged_text.get_window_extent(renderer).x0 > w.loss_ax.get_window_extent(renderer).x0
+
+
+def test_choosing_a_bug_changes_one_label_and_the_picture_once(explorer):
+    """Each changed label is one more message to the browser before the new picture shows."""
+    import ipywidgets as widgets
+
+    from helpers.widgets._base import _descendants
+
+    changed = []
+    for control in _descendants(explorer):
+        if isinstance(control, (widgets.HTML, widgets.Image)):
+            control.observe(lambda change: changed.append(change["owner"]), names="value")
+    explorer.bug_dropdown.value = "dead_relu"
+    assert changed == [explorer.findings_label, explorer.view.image]

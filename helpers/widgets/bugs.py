@@ -61,9 +61,10 @@ def _row(name, text):
 class BugExplorer(CourseWidget):
     """A dropdown of planted bugs; the symptoms of the chosen one, measured by `helpers.bugs.symptoms`.
 
-    Control: `bug_dropdown` (values are the kinds in bugs.KINDS). Labels (HTML): `mistake_label`
-    (what was planted), `check_labels` (a dict with one label per row of CHECKS), `diagnosis_label`
-    (what the checks point to, and the fix). State: `kind`, `buggy` and `healthy` (the Symptoms
+    Control: `bug_dropdown` (values are the kinds in bugs.KINDS). Label: `findings_label` (HTML),
+    one line for each entry of `findings`: 'planted' (what was planted), one per row of CHECKS, and
+    'diagnosis' (what the checks point to, and the fix). A new bug changes every line, so they go to
+    the browser as one label change, not seven. State: `kind`, `buggy` and `healthy` (the Symptoms
     with and without the bug). Artists: `buggy_line`, `healthy_line` (loss per epoch, log scale),
     `diverged_marker` and `diverged_text` (where a diverged run stopped), `buggy_bars`, `healthy_bars` (MAX_LAYERS
     rectangles each: ‖∂L/∂W[l]‖ per layer at the start, the unused ones hidden), on axes
@@ -80,9 +81,8 @@ class BugExplorer(CourseWidget):
             options=[(bugs.BUGS[k].title, k) for k in bugs.KINDS], value=kind, description="planted bug",
             style={"description_width": "initial"}, layout=widgets.Layout(width="360px"),
         )
-        self.mistake_label = widgets.HTML()
-        self.check_labels = {name: widgets.HTML() for name in CHECKS}
-        self.diagnosis_label = widgets.HTML()
+        self.findings = {}
+        self.findings_label = widgets.HTML()
 
         presenting = style.presentation_active()
         self._names = AXIS_NAMES[presenting]
@@ -106,14 +106,14 @@ class BugExplorer(CourseWidget):
         self.view = FigureView(self.fig)
 
         self.bug_dropdown.observe(self._on_change, names="value")
-        findings = [self.mistake_label, *self.check_labels.values(), self.diagnosis_label]
         if presenting:
             self.view.image.layout.flex = "0 0 auto"  # drawn at its size, pixel for pixel
-            column = widgets.VBox(findings, layout=widgets.Layout(flex=f"1 1 {FINDINGS_BASIS}", min_width="0"))
-            super().__init__([self.bug_dropdown, widgets.HBox([self.view.image, column], layout=widgets.Layout(
-                flex_flow="row wrap", align_items="flex-start"))])
+            self.findings_label.layout = widgets.Layout(flex=f"1 1 {FINDINGS_BASIS}", min_width="0")
+            super().__init__([self.bug_dropdown, widgets.HBox([self.view.image, self.findings_label],
+                                                              layout=widgets.Layout(flex_flow="row wrap",
+                                                                                    align_items="flex-start"))])
         else:
-            super().__init__([self.bug_dropdown, *findings, self.view.image])
+            super().__init__([self.bug_dropdown, self.findings_label, self.view.image])
 
     def _symptoms(self, kind, buggy):
         """Symptoms of one job, measured once per widget (switching back is instant)."""
@@ -190,11 +190,12 @@ class BugExplorer(CourseWidget):
         self.sizes_ax.set_ylim(min(shown) / 10.0, max(shown) * 10.0 ** 1.5)
 
         items = bugs.report_items(buggy)
-        self.mistake_label.value = _row("planted", bug.mistake)
-        for name, label in self.check_labels.items():
-            label.value = with_minus_signs(_row(name, items[name]))  # measured numbers, shown
-        self.diagnosis_label.value = (f"<b>diagnosis:</b> <b>{html.escape(items['diagnosis'])}</b>. "
+        self.findings = {"planted": _row("planted", bug.mistake)}
+        for name in CHECKS:
+            self.findings[name] = with_minus_signs(_row(name, items[name]))  # measured numbers, shown
+        self.findings["diagnosis"] = (f"<b>diagnosis:</b> <b>{html.escape(items['diagnosis'])}</b>. "
                                       f"{html.escape(bug.check)} <b>Fix:</b> {html.escape(bug.fix)}")
+        self.findings_label.value = "".join(f"<div>{line}</div>" for line in self.findings.values())
 
     def _scale_loss_axis(self, losses):
         """Linear when the losses are of one size; logarithmic when a run blows up, so both curves show."""
