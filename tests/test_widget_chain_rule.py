@@ -167,6 +167,15 @@ def test_the_four_lines_of_numbers_are_one_label_in_their_order(nudger):
     assert "x = −1.00 →" in nudger.numbers_label.value
 
 
+def test_a_move_sends_the_picture_then_the_numbers(nudger):
+    """The picture, slowest to arrive and show, goes to the browser first; then one label."""
+    changed = []
+    for widget in (nudger.numbers_label, nudger.view.image):
+        widget.observe(lambda change: changed.append(change["owner"]), names="value")
+    nudger.x_slider.value = 1.3
+    assert changed == [nudger.view.image, nudger.numbers_label]
+
+
 def test_the_legend_over_the_lines_is_the_one_a_full_drawing_gives():
     """The legend is pasted from a kept copy unless a line passes under it; the picture must be the
     same as when the legend is drawn on every move, wherever the tangent and the secant go."""

@@ -103,6 +103,7 @@ class BugExplorer(CourseWidget):
             self.sizes_ax = self.fig.add_subplot(grid[0, 1])
         self._draw_static()
         self._update_artists()
+        self._show_findings()
         self.view = FigureView(self.fig)
 
         self.bug_dropdown.observe(self._on_change, names="value")
@@ -195,7 +196,6 @@ class BugExplorer(CourseWidget):
             self.findings[name] = with_minus_signs(_row(name, items[name]))  # measured numbers, shown
         self.findings["diagnosis"] = (f"<b>diagnosis:</b> <b>{html.escape(items['diagnosis'])}</b>. "
                                       f"{html.escape(bug.check)} <b>Fix:</b> {html.escape(bug.fix)}")
-        self.findings_label.value = "".join(f"<div>{line}</div>" for line in self.findings.values())
 
     def _scale_loss_axis(self, losses):
         """Linear when the losses are of one size; logarithmic when a run blows up, so both curves show."""
@@ -213,12 +213,17 @@ class BugExplorer(CourseWidget):
             ax.set_ylim(0.0, high * 1.15)
             ax.set_ylabel(self._names["loss"])
 
+    def _show_findings(self):
+        self.findings_label.value = "".join(f"<div>{line}</div>" for line in self.findings.values())
+
     @drawing
     def _on_change(self, change=None):
         self._update_artists()
         # The figure depends on the planted bug alone (its runs are measured once): each bug's
-        # picture is drawn once and sent again when the learner comes back to it.
+        # picture is drawn once and sent again when the learner comes back to it. It goes to the
+        # browser before the findings: it takes the longest to arrive and show.
         self.view.render(key=self.kind)
+        self._show_findings()
 
 
 def bug_explorer(kind=bugs.KINDS[0]):

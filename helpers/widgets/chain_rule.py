@@ -127,6 +127,7 @@ class ChainRuleNudger(CourseWidget):
         self.links = None
         self.measured = None
         self._update_artists()
+        self._show_numbers()
         # Only the nudge's lines, points and labels move; the curve and axes are drawn once. The
         # legend lies over the lines, as in a full drawing, but is drawn again only when a line
         # passes under it: drawing its text took two thirds of each move.
@@ -221,12 +222,16 @@ class ChainRuleNudger(CourseWidget):
         )
         gap = abs(measured - slope)
         self.lines["gap"] = f"gap |ΔL/Δx − dL/dx| = {gap:.2e} &nbsp; (it shrinks roughly in step with Δx)"
+
+    def _show_numbers(self):
         self.numbers_label.value = "".join(f"<div>{line}</div>" for line in self.lines.values())
 
     @drawing
     def _on_change(self, change=None):
         self._update_artists()
+        # The picture goes to the browser before the numbers: it takes the longest to arrive and show.
         self.view.render()
+        self._show_numbers()
 
 
 def chain_rule_nudger(x=0.5, nudge=0.5):

@@ -199,8 +199,7 @@ class WeightExplorer(CourseWidget):
     def refresh(self):
         """Recompute every number for the current weights and η, update the artists, render once."""
         with RENDER_LOCK:
-            self._update()
-            self.view.render()
+            self._update(render=True)
 
     def step(self):
         """One gradient-descent step, w ← w − η·∂L/∂w for all four weights; the sliders follow."""
@@ -293,17 +292,15 @@ class WeightExplorer(CourseWidget):
                          f"(vermillion handle): {values}.")
         return _lines(" ".join(parts)) if parts else ""
 
-    def _update(self):
+    def _update(self, render=False):
+        """Recompute the numbers, update the diagram, render it if `render`, then the labels.
+
+        The picture goes to the browser first: it takes the longest to arrive and show, and the
+        labels that follow it are shown while it is being decoded.
+        """
         s = self.state()
         self.chain = s["chain"]
         eta = s["eta"]
-        self.y_hat_label.value = f"prediction ŷ = <b>{fmt(s['y_hat'])}</b> (target y = {EXAMPLE_TARGET:g})"
-        self.loss_label.value = f"loss L = (ŷ − y)² = <b>{fmt(s['loss'])}</b>"
-        self.blame_label.value = BLAME_LINE_BREAK.join(
-            f"blame ∂L/∂{name} = <b>{signed(s['gradients'][name])}</b>, so a step moves {name} by "
-            f"{signed(-eta * s['gradients'][name])}" for name in WEIGHT_NAMES)
-        self.next_y_hat_label.value = f"ŷ after one step with η = {short(eta)}: <b>{fmt(s['next_y_hat'])}</b>"
-        self.status_label.value = self._status(s)
         if s["chain"] is not None:
             self.diagram.update(weights=self.weights, values=s["chain"])
         else:
@@ -311,6 +308,15 @@ class WeightExplorer(CourseWidget):
             self.diagram.update(weights=self.weights,
                                 values={"x1": EXAMPLE_INPUTS[0], "x2": EXAMPLE_INPUTS[1], "h1": nan, "h2": nan,
                                         "y_hat": nan})
+        if render:
+            self.view.render()
+        self.y_hat_label.value = f"prediction ŷ = <b>{fmt(s['y_hat'])}</b> (target y = {EXAMPLE_TARGET:g})"
+        self.loss_label.value = f"loss L = (ŷ − y)² = <b>{fmt(s['loss'])}</b>"
+        self.blame_label.value = BLAME_LINE_BREAK.join(
+            f"blame ∂L/∂{name} = <b>{signed(s['gradients'][name])}</b>, so a step moves {name} by "
+            f"{signed(-eta * s['gradients'][name])}" for name in WEIGHT_NAMES)
+        self.next_y_hat_label.value = f"ŷ after one step with η = {short(eta)}: <b>{fmt(s['next_y_hat'])}</b>"
+        self.status_label.value = self._status(s)
 
 
 def weight_explorer(weights=None, eta=EXAMPLE_ETA):
