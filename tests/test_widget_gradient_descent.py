@@ -9,7 +9,9 @@ from helpers.widgets.gradient_descent import (
     CONVERGING,
     CRAWLING,
     DIVERGED,
+    LOSS_DECADES_STEP,
     OVERSHOOTING,
+    ROUND_ENDS,
     START,
     descend_output_weights,
     number,
@@ -146,3 +148,66 @@ def test_two_playgrounds_share_nothing():
     a.eta.value = 5.0
     assert b.eta.value == pytest.approx(0.3) and b.verdict == CONVERGING
     assert a.fig is not b.fig
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["course", "presentation"])
+def test_the_picture_sent_is_exactly_a_full_drawing_of_the_figure(presentation):
+    """The map drawn once, each right-hand axes kept per state, whole pictures kept: all equal a full drawing."""
+    from helpers import style
+
+    style.presentation_mode(presentation)
+    try:
+        p = gradient_descent_playground()
+    finally:
+        style.presentation_mode(False)
+    moves = [("w3", 2.0), ("eta", 1.5), ("w3", 4.0), ("steps", 1), ("eta", 10.0), ("steps", 200), ("w4", 4.0),
+             ("eta", 0.01), ("w3", -2.0), ("eta", 1.5), ("w3", 2.0)]  # the last two return to seen states
+    controls = {"eta": p.eta, "steps": p.steps, **p.start_sliders}
+    for name, value in moves:
+        controls[name].value = value
+        assert p.view.image.value == p.view.full_png(), (name, value)
+
+
+def test_a_move_back_sends_the_kept_picture_without_drawing():
+    p = gradient_descent_playground()
+    first = p.view.image.value
+    p.start_sliders["w3"].value = -1.45
+    drawn = []
+    original = p.view.png
+    p.view.png = lambda: drawn.append(1) or original()
+    p.start_sliders["w3"].value = START["w3"]
+    assert drawn == [] and p.view.image.value == first
+    np.testing.assert_allclose(p.landscape.path_line.get_xydata()[0], [START["w3"], START["w4"]])  # data follows
+    p.view.png = original
+
+
+def test_the_right_hand_axes_end_at_round_values_around_every_point():
+    p = gradient_descent_playground()
+    for eta, w3 in ((0.01, 4.0), (0.3, -2.0), (1.5, 2.0), (2.5, -2.0)):
+        p.eta.value = 10 ** round(np.log10(eta), 3)
+        p.start_sliders["w3"].value = w3
+        lo, hi = p.y_hat_ax.get_ylim()
+        finite = p.path.y_hat[np.isfinite(p.path.y_hat)]
+        assert lo < min(finite.min(), EXAMPLE_TARGET) and hi > max(finite.max(), EXAMPLE_TARGET)
+        assert abs(lo) in ROUND_ENDS and abs(hi) in ROUND_ENDS
+        bottom, top = np.log10(p.loss_plot.ax.get_ylim())
+        shown = p.path.loss[np.isfinite(p.path.loss) & (p.path.loss > 0)]
+        assert 10 ** bottom <= shown.min() and shown.max() <= 10 ** top
+        assert bottom % LOSS_DECADES_STEP == 0 and top % LOSS_DECADES_STEP == 0
+
+
+def test_the_two_y_labels_line_up_clear_of_their_tick_labels():
+    p = gradient_descent_playground(steps=50)
+    p.start_sliders["w3"].value = p.start_sliders["w3"].max
+    p.eta.value = 10 ** p.eta.max  # ŷ in the hundreds of thousands: the widest tick labels
+    p.view.full_png()
+    renderer = p.fig.canvas.get_renderer()
+    lefts = []
+    for ax in (p.loss_plot.ax, p.y_hat_ax):
+        label = ax.yaxis.label.get_window_extent(renderer)
+        ticks = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+        assert label.x1 < min(t.x0 for t in ticks)
+        lefts.append(label.x0)
+    assert lefts[0] == pytest.approx(lefts[1], abs=1)
+    colour_bar = p.landscape.colorbar.ax.get_tightbbox(renderer)
+    assert colour_bar.x1 < min(lefts)

@@ -11,15 +11,14 @@ gradients); weights that are too large make it grow without bound (exploding gra
     depth_explorer()     # depth, activation and starting weight scale; bars of ‖δ[l]‖ per layer
 """
 
-from collections import OrderedDict
-
 import ipywidgets as widgets
 import numpy as np
 
 from .. import style, validate
 from ..network import Network
-from ._base import CourseWidget, drawing, encode_png, FigureView, fmt, log_slider, log_value, new_figure
+from ._base import CourseWidget, drawing, fmt, log_slider, log_value, new_figure
 from ._base import start_number, start_option, start_whole
+from ._kept import KeptView
 
 WIDTH = 16
 """Neurons in every hidden layer."""
@@ -134,74 +133,6 @@ def y_decades(low, high):
     return (int(np.clip(bottom, *DECADE_LIMITS)), int(np.clip(max(top, bottom + 1), *DECADE_LIMITS)))
 
 
-class KeptView(FigureView):
-    """A FigureView for a figure whose axes take few states: the still parts are drawn once per state.
-
-    moving: the artists a move changes (the bars, the reference line) and any drawn over them (the
-    legend). They are marked animated and drawn, in z-order, over a saved drawing of everything else
-    for the axes' state `axes_key` (limits and ticks); the figure's z-orders put every moving artist
-    above every still one, so the result is the picture a full drawing gives. The picture for a
-    whole state `key` (every control's value) is kept too and sent again when the state returns.
-    Both stores keep the most recent few (KEEP_BACKGROUNDS, KEEP_PICTURES).
-    """
-
-    KEEP_BACKGROUNDS = 8   # 1 MB each (1.6 MB in presentation mode)
-    KEEP_PICTURES = 64     # about 25 kB each
-
-    def __init__(self, fig, moving, axes_key, key):
-        self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
-        for artist in self.moving:
-            artist.set_animated(True)
-        self._backgrounds, self._pictures = OrderedDict(), OrderedDict()
-        self.axes_key, self.key = axes_key, key
-        super().__init__(fig)
-
-    @staticmethod
-    def _keep(store, key, value, limit):
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > limit:
-            store.popitem(last=False)
-
-    def png(self):
-        """The figure drawn now: its still parts from the drawing kept for its axes' state (or drawn and
-        kept), then its moving artists."""
-        canvas = self.fig.canvas
-        background = self._backgrounds.get(self.axes_key)
-        if background is None:
-            canvas.draw()  # leaves the animated artists out
-            self._keep(self._backgrounds, self.axes_key, canvas.copy_from_bbox(self.fig.bbox),
-                       self.KEEP_BACKGROUNDS)
-        else:
-            self._backgrounds.move_to_end(self.axes_key)
-            canvas.restore_region(background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
-        return encode_png(canvas.buffer_rgba())
-
-    def full_png(self):
-        """The figure drawn whole, as a plain matplotlib drawing would, for checking the kept pictures."""
-        for artist in self.moving:
-            artist.set_animated(False)
-        try:
-            self.fig.canvas.draw()
-            return encode_png(self.fig.canvas.buffer_rgba())
-        finally:
-            for artist in self.moving:
-                artist.set_animated(True)
-
-    @drawing
-    def show(self, axes_key, key):
-        """Send the picture for the state `key` (axes in state `axes_key`): kept, or drawn and kept."""
-        self.axes_key, self.key = axes_key, key
-        picture = self._pictures.get(key)
-        if picture is None:
-            picture = self.png()
-        self._keep(self._pictures, key, picture, self.KEEP_PICTURES)
-        self.image.value = picture
-        self.renders += 1
-
-
 def _sci(value):
     """A size in e-notation for a label, or 'diverged' when it is not a finite number."""
     return f"{value:.2e}" if np.isfinite(value) else "diverged"
@@ -256,6 +187,7 @@ class DepthExplorer(CourseWidget):
         self.ax = self.fig.add_subplot()
         self._draw_static()
         self._update_artists()
+        # Bars, line and legend move; the axes are drawn once for each depth and pair of decades.
         self.view = KeptView(self.fig, [*self.bars, self.reference_line, self.ax.get_legend()],
                              self._axes_state(), self._state())
 

@@ -21,11 +21,13 @@ from .. import style
 from ..plots import loss_curve, loss_landscape
 from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ..training import descend_tiny
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator
+from matplotlib.transforms import offset_copy
 
-from ._base import BlitView, CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import start_number, start_values, start_whole
 from ._base import number as _number
+from ._kept import KeptView
 
 PAIR = ("w3", "w4")
 """The two weights that learn (the output weights); the others stay at the example's values."""
@@ -85,6 +87,43 @@ def number(value):
 
 
 SLIDER_WIDTH = "400px"
+MOVING_ZORDER = 3
+"""The right-hand lines' z-order: above the spines and ticks (2.5), as they are drawn over a kept drawing of those."""
+ROUND_ENDS = np.array([0.0] + [float(f"{m}e{k}") for k in range(-1, 13) for m in (1, 1.5, 2, 3, 5)])
+"""Where the ŷ axis may end (either sign): 0, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 1.5, ... 5e12."""
+LOSS_DECADES_STEP = 4
+"""The loss axis ends at powers of ten whose exponents are multiples of this (10⁻⁸, 10⁻⁴, 10⁰, 10⁴ ...)."""
+
+
+def _round_end(value, up):
+    """The nearest of ±ROUND_ENDS at or above `value` (up=True) or at or below it."""
+    outward = value if up else -value
+    magnitudes = ROUND_ENDS[ROUND_ENDS >= abs(outward)] if outward > 0 else ROUND_ENDS[ROUND_ENDS <= -outward]
+    end = magnitudes.min() if outward > 0 else magnitudes.max()
+    return float(end if up else -end) + 0.0 if outward > 0 else float(-end if up else end) + 0.0  # no −0
+
+
+def y_hat_limits(y_hat, target=EXAMPLE_TARGET):
+    """The ŷ axis's ends: round values (ROUND_ENDS) just outside every finite ŷ and the target, with a
+    little room. They take few values, so they stay put while a slider moves and the axes can be kept."""
+    finite = np.asarray(y_hat, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    lo, hi = min(finite.min(), target), max(finite.max(), target)
+    pad = 0.05 * (hi - lo) or 0.1
+    return _round_end(lo - pad, up=False), _round_end(hi + pad, up=True)
+
+
+def loss_limits(losses):
+    """The loss axis's ends: powers of ten whose exponents are multiples of LOSS_DECADES_STEP, around
+    every positive finite loss (a loss of exactly 0 cannot be shown on a log axis)."""
+    losses = np.asarray(losses, dtype=np.float64)
+    shown = losses[np.isfinite(losses) & (losses > 0) & (losses <= 1e12)]
+    if shown.size == 0:
+        return 1e-4, 1.0
+    step = LOSS_DECADES_STEP
+    bottom = step * np.floor(np.floor(np.log10(shown.min())) / step)
+    top = max(step * np.ceil(np.ceil(np.log10(shown.max())) / step), bottom + step)
+    return float(10.0 ** bottom), float(10.0 ** top)
 
 
 def _tick(value, position=None):
@@ -142,23 +181,32 @@ class GradientDescentPlayground(CourseWidget):
                                         title=f"Loss over w3, w4 (w1 = {short(w1)}, w2 = {short(w2)} fixed)")
         self.loss_plot = loss_curve([1.0], ax=loss_ax, label=None, log=True, xlabel="", title="Loss L per step")
         loss_ax.tick_params(labelbottom=False)
-        (self.y_hat_line,) = self.y_hat_ax.plot([], [], color=style.PREDICTION, marker="o", markersize=2.5)
+        # Ticks at the powers of ten the axis may end at (10⁻⁸, 10⁻⁴, 10⁰ ...), every other one if crowded.
+        loss_ax.yaxis.set_major_locator(LogLocator(base=10.0 ** LOSS_DECADES_STEP))
+        self.loss_plot.line.set_zorder(MOVING_ZORDER)
+        (self.y_hat_line,) = self.y_hat_ax.plot([], [], color=style.PREDICTION, marker="o", markersize=2.5,
+                                                zorder=MOVING_ZORDER)
         self.target_line = self.y_hat_ax.axhline(EXAMPLE_TARGET, color=style.PALETTE["grey"], linestyle="--",
-                                                 linewidth=1.5)
+                                                 linewidth=1.5, zorder=MOVING_ZORDER)
         self.y_hat_ax.set_xlabel("step")
         self.y_hat_ax.set_ylabel("ŷ (dashed: y)")
         # Every tick carries its whole value (1e+05, not "1e5" above the axis, which read as part of ŷ).
         self.y_hat_ax.yaxis.set_major_formatter(FuncFormatter(_tick))
+        self._place_y_labels()
         self.diverged_note = land_ax.text(0.5, 0.5, "diverged:\nthe path left the map", transform=land_ax.transAxes,
                                           ha="center", va="center", fontsize="large", visible=False, zorder=6,
                                           bbox=dict(boxstyle="round", facecolor="white", edgecolor=style.NEGATIVE))
         self.path = None
         self.verdict = None
         self._update()
-        # The contours never change: only the path and the two right-hand plots are redrawn.
+        # The contours never change, and each right-hand axes takes few states (steps, decades of the
+        # loss, round ends of ŷ): the map is drawn once and each axes once per state of its own, then
+        # only the path and the lines over them.
         land = self.landscape
-        self.view = BlitView(self.fig, [land.path_line, land.start_marker, land.end_marker, self.diverged_note,
-                                        loss_ax, self.y_hat_ax])
+        self.view = KeptView(self.fig, [land.path_line, land.start_marker, land.end_marker, self.diverged_note,
+                                        self.loss_plot.line, self.y_hat_line, self.target_line],
+                             self._axes_state(), self._state(), keep_backgrounds=6, keep_pictures=32,
+                             layers=[loss_ax, self.y_hat_ax])
 
         for control in (self.eta, self.steps, *self.start_sliders.values()):
             control.observe(self._on_change, names="value")
@@ -166,10 +214,47 @@ class GradientDescentPlayground(CourseWidget):
         readouts = widgets.VBox([self.verdict_label, self.final_loss_label, self.final_y_hat_label])
         super().__init__([widgets.HBox([controls, readouts]), self.view.image])
 
+    def _place_y_labels(self):
+        """Put both right-hand y labels one column to the left of the widest tick label either axis can show,
+        and the steps' label under its tick labels.
+
+        Searched for on every draw, a label moved with its tick labels' width ("0.5" or "−2e+05"),
+        into the colour bar's label when ŷ blew up; placed once, the layout keeps room for it.
+        """
+        renderer = self.fig.canvas.get_renderer()
+        widest = 0.0
+        for ax, text in ((self.loss_plot.ax, "$\\mathdefault{10^{-12}}$"), (self.y_hat_ax, _tick(-2e5))):
+            label = ax.yaxis.get_major_ticks()[0].label1
+            probe = self.fig.text(0, 0, text, fontproperties=label.get_fontproperties())
+            widest = max(widest, probe.get_window_extent(renderer).width)
+            probe.remove()
+        tick = self.y_hat_ax.yaxis.get_major_ticks()[0]
+        gap = widest + (tick.get_tick_padding() + tick.get_pad()) * self.fig.dpi / 72 + 4
+        for ax in (self.loss_plot.ax, self.y_hat_ax):
+            ax.yaxis.set_label_coords(0, 0.5, transform=offset_copy(ax.transAxes, fig=self.fig, x=-gap, units="dots"))
+        # "step" under the steps' tick labels, which are always one line of digits.
+        tick = self.y_hat_ax.xaxis.get_major_ticks()[0]
+        probe = self.fig.text(0, 0, "0123456789", fontproperties=tick.label1.get_fontproperties())
+        tall = probe.get_window_extent(renderer).height
+        probe.remove()
+        drop = tall + (tick.get_tick_padding() + tick.get_pad()) * self.fig.dpi / 72 + 3
+        self.y_hat_ax.xaxis.set_label_coords(0.5, 0, transform=offset_copy(self.y_hat_ax.transAxes, fig=self.fig,
+                                                                           y=-drop, units="dots"))
+
+    def _axes_state(self):
+        """What each right-hand axes' looks depend on: the look, the steps and its limits."""
+        look, steps = style.presentation_active(), int(self.steps.value)
+        return (look, steps, self.loss_plot.ax.get_ylim()), (look, steps, self.y_hat_ax.get_ylim())
+
+    def _state(self):
+        """What the whole figure depends on: the look and every slider's value (η as read)."""
+        return (style.presentation_active(), log_value(self.eta), int(self.steps.value),
+                *(float(s.value) for s in self.start_sliders.values()))
+
     @drawing
     def _on_change(self, change):
         self._update()
-        self.view.render()
+        self.view.show(self._axes_state(), self._state())
 
     def _update(self):
         start = {n: float(s.value) for n, s in self.start_sliders.items()}
@@ -182,14 +267,12 @@ class GradientDescentPlayground(CourseWidget):
         self.diverged_note.set_visible(self.verdict == DIVERGED and left_map)
         self.landscape.update(path.weights[:, [WEIGHT_NAMES.index(n) for n in PAIR]])
         self.loss_plot.update(path.loss)
+        self.loss_plot.ax.set_ylim(*loss_limits(path.loss))
         steps = np.arange(len(path.y_hat))
         self.y_hat_line.set_data(steps, path.y_hat)
         for ax in (self.loss_plot.ax, self.y_hat_ax):  # the same steps axis (not shared: sharing slows each draw)
             ax.set_xlim(0, max(int(self.steps.value), 1))
-        finite = path.y_hat[np.isfinite(path.y_hat)]
-        lo, hi = min(finite.min(), EXAMPLE_TARGET), max(finite.max(), EXAMPLE_TARGET)
-        pad = 0.08 * (hi - lo) or 0.1
-        self.y_hat_ax.set_ylim(lo - pad, hi + pad)
+        self.y_hat_ax.set_ylim(*y_hat_limits(path.y_hat))
 
         ran = len(path.loss) - 1
         if path.diverged:
