@@ -199,3 +199,23 @@ def test_the_kept_drawings_are_few(explorer):
                                              for d in (3, 4, 5)]
     assert len(explorer.view._backgrounds) == 2
     assert KeptView.KEEP_PICTURES * 30_000 + KeptView.KEEP_BACKGROUNDS * 1_600_000 < 16_000_000  # bytes, at most
+
+
+def test_in_presentation_mode_the_controls_stand_beside_a_smaller_picture_that_is_still_a_full_drawing():
+    from helpers import style
+    from helpers.widgets.depth import PRESENTATION_FIGSIZE
+
+    style.presentation_mode(True)
+    try:
+        explorer = depth_explorer()
+        (row,) = [child for child in explorer.children if child.layout.display != "none"]
+        column, image = row.children
+        assert image is explorer.view.image
+        assert explorer.depth_slider in column.children and explorer.verdict_label in column.children
+        expected = [round(side * style.PRESENTATION_FIGURE_SCALE * explorer.fig.dpi) for side in PRESENTATION_FIGSIZE]
+        assert [round(side) for side in explorer.fig.bbox.size] == expected
+        for depth, activation, scale in ((8, "sigmoid", HE_SCALE), (MAX_DEPTH, "relu", 3.0), (2, "tanh", 0.1)):
+            _set(explorer, depth, activation, scale)
+            assert explorer.view.image.value == explorer.view.full_png()
+    finally:
+        style.presentation_mode(False)

@@ -38,6 +38,10 @@ EXPLODING_ABOVE = 1e2
 """A ratio above this means the signal grows as it travels back."""
 DIVERGED_ABOVE = 1e12
 """Any loss or gradient size above this is treated as diverged (the same line as `fmt`)."""
+PRESENTATION_FIGSIZE = (4.8, 3.4)
+"""The figure in presentation mode (before its 1.25x scaling): narrower and shorter, beside the controls."""
+PRESENTATION_COLUMN_WIDTH = "490px"
+"""The column of controls and words beside the figure in presentation mode."""
 LEGEND_ROOM_DECADES = 1.8
 """At least this many powers of ten of empty axis above the tallest bar, so the legend stays clear of it."""
 DECADE_LIMITS = (-300, 300)
@@ -183,7 +187,7 @@ class DepthExplorer(CourseWidget):
             f"√(1/{WIDTH}) = {XAVIER_SCALE:.2f} for tanh and sigmoid.</small>"
         )
 
-        self.fig = new_figure(style.FIGSIZE)
+        self.fig = new_figure(PRESENTATION_FIGSIZE if style.presentation_active() else style.FIGSIZE)
         self.ax = self.fig.add_subplot()
         self._draw_static()
         self._update_artists()
@@ -193,12 +197,20 @@ class DepthExplorer(CourseWidget):
 
         for control in (self.depth_slider, self.activation_buttons, self.scale_slider):
             control.observe(self._on_change, names="value")
-        super().__init__([
-            self.activation_buttons,
-            widgets.HBox([self.depth_slider, self.scale_slider]),
-            note, self.ratio_label, self.verdict_label, self.loss_label,
-            self.view.image,
-        ])
+        labels = [note, self.ratio_label, self.verdict_label, self.loss_label]
+        if style.presentation_active():
+            # On a 1280x720 projector the controls and words stand in a column beside the picture:
+            # stacked above it, they pushed it off the bottom of the screen.
+            column = widgets.VBox([self.activation_buttons, self.depth_slider, self.scale_slider, *labels],
+                                  layout=widgets.Layout(width=PRESENTATION_COLUMN_WIDTH))
+            super().__init__([widgets.HBox([column, self.view.image])])
+        else:
+            super().__init__([
+                self.activation_buttons,
+                widgets.HBox([self.depth_slider, self.scale_slider]),
+                *labels,
+                self.view.image,
+            ])
 
     def _draw_static(self):
         ax = self.ax
@@ -210,7 +222,9 @@ class DepthExplorer(CourseWidget):
         self.reference_line = ax.axhline(1.0, color=style.PALETTE["grey"], ls="--", lw=1.2, zorder=3.5,
                                          label="output layer's size")
         ax.set_yscale("log")
-        ax.set_xlabel("layer (1 = first hidden layer, nearest the input)")
+        # Two lines in presentation mode, where the figure is narrower than the label's one line.
+        ax.set_xlabel("layer (1 = first hidden layer," + ("\n" if style.presentation_active() else " ")
+                      + "nearest the input)")
         ax.set_ylabel("size of the error signal ‖δ[l]‖")
         ax.set_title("How much gradient reaches each layer", y=1.0)  # placed, not searched for on every draw (nothing sits above the axes)
         ax.legend(loc="upper left", fontsize="small", frameon=False)
