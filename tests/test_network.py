@@ -208,3 +208,22 @@ def test_from_weights_and_set_weights_accept_dicts_keyed_by_layer():
     assert net.W[1][0, 0] == 4.0 and net.W[2][0, 0] == 3.0
     reversed_net = Network.from_weights({2: np.ones((1, 3)), 1: np.ones((3, 2))}, {2: np.zeros(1), 1: np.zeros(3)})
     assert reversed_net.sizes == [2, 3, 1]
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "half_squared_error", "mse"])
+def test_a_squared_loss_inside_the_network_is_the_float_losses_py_gives(loss):
+    # Network._loss_value computes the squared losses without checking its own arrays again; the
+    # float must be exactly the one helpers.losses returns, and an overflow must still be refused by it.
+    from helpers import losses
+
+    rng = np.random.default_rng(3)
+    for sizes, n, scale in [([3, 4, 1], 1, 1.0), ([2, 5, 3], 37, 1.0), ([4, 6, 2], 300, 1e-3), ([2, 3, 2], 8, 1e5)]:
+        net = Network(sizes, ["tanh", "linear"], loss, seed=n)
+        X, y = rng.normal(size=(n, sizes[0])), rng.normal(size=(n, sizes[-1])) * scale
+        fp = net.forward(X)
+        expected = getattr(losses, loss)(fp.y_hat, y)
+        got = net._loss_value(fp, net.check_targets(y, n))
+        assert type(got) is float and np.float64(got).tobytes() == np.float64(expected).tobytes()
+    huge = Network.from_weights([[[1e155]]], [[0.0]], "linear", loss)
+    with pytest.raises(ValueError, match="too large for a floating-point number"):
+        huge._loss_value(huge.forward([[1.0]]), np.zeros((1, 1)))
