@@ -122,6 +122,9 @@ def test_a_moving_text_is_pasted_only_when_it_and_what_lies_under_it_are_unchang
         lambda line, word, still: word.set_text("w1 = 0.75"),
         lambda line, word, still: word.set_color("#D55E00"),
         lambda line, word, still: word.set_rotation(180),            # the same box, turned over
+        lambda line, word, still: word.set_position((0.4, 0.45)),
+        lambda line, word, still: word.set_horizontalalignment("left"),
+        lambda line, word, still: word.set_fontsize(14),
         lambda line, word, still: line.set_ydata([0.5, 0.5]),        # a line now under the text
         lambda line, word, still: line.set_ydata([0.8, 0.82]),       # ... and under the other one
         lambda line, word, still: line.set_ydata([0.1, 0.1]),

@@ -539,30 +539,40 @@ class BlitView(FigureView):
             self._on_top_pixels.append((artist, box, under, buffer[box].copy()))
         canvas.restore_region(self._background)
 
+    @staticmethod
+    def _look(text):
+        """What decides a text's pixels, short of the axes' limits (which change only with invalidate()):
+        its words, colour, font, angle and rendering, where it is anchored and how it is aligned there."""
+        anchor = getattr(text, "xy", None)  # an annotation's point, from which its text is offset
+        return (text.get_text(), text.get_visible(), to_rgba(text.get_color(), text.get_alpha()),
+                hash(text.get_fontproperties()), text.get_rotation(), text.get_rotation_mode(),
+                text.get_horizontalalignment(), text.get_verticalalignment(), getattr(text, "_linespacing", None),
+                text.get_wrap(), text.get_antialiased(), text.get_usetex(), text.get_clip_on(),
+                tuple(map(id, text.get_path_effects())), tuple(text.get_position()),
+                None if anchor is None else tuple(anchor))
+
     def _draw_text(self, text):
         """Draw a moving text, or paste it as last drawn when it is unchanged and so is what lies under it.
 
-        Unchanged: its words, colour, font, angle, rendering and place on the figure are those it was
-        last drawn with. (Matplotlib's own `stale` flag cannot tell: setting a text to the words it
-        already shows marks it stale.)
+        Unchanged: its `_look` is the one it was last drawn with. (Matplotlib's own `stale` flag cannot
+        tell: setting a text to the words it already shows marks it stale.) Its box is worked out
+        only when it changed: laying text out is a good part of the cost of drawing it.
         """
         buffer = np.asarray(self.fig.canvas.buffer_rgba())
-        box = self._box(text)
-        where = None if box is None else (box[0].start, box[0].stop, box[1].start, box[1].stop)
-        look = (text.get_text(), to_rgba(text.get_color(), text.get_alpha()), hash(text.get_fontproperties()),
-                text.get_rotation(), text.get_antialiased(), text.get_usetex(), text.get_clip_on(),
-                tuple(map(id, text.get_path_effects())), where)
+        look = self._look(text)
         kept = self._texts.get(text)
         if kept is not None and kept[0] == look:
-            _, under, drawn = kept
+            _, box, under, drawn = kept
             if box is None:
                 return  # it paints nothing
             if np.array_equal(buffer[box], under):
                 buffer[box] = drawn
                 return
+        else:
+            box = self._box(text)
         under = None if box is None else buffer[box].copy()
         self.fig.draw_artist(text)
-        self._texts[text] = (look, under, None if box is None else buffer[box].copy())
+        self._texts[text] = (look, box, under, None if box is None else buffer[box].copy())
 
     def _draw_frame(self):
         """Leave the whole figure drawn in the canvas's buffer: the background, then the moving and on-top artists."""
