@@ -290,3 +290,27 @@ def test_rescaling_a_relu_unit_keeps_every_prediction_but_scales_its_gradients_b
     assert np.linalg.norm(before.dL_dW[1][unit]) > 0
     np.testing.assert_allclose(after.dL_dW[1][unit], before.dL_dW[1][unit] / 10, rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(after.dL_dW[2][:, unit], before.dL_dW[2][:, unit] * 10, rtol=1e-9, atol=1e-15)
+
+
+def test_a_job_measured_again_gives_a_copy_of_the_same_symptoms():
+    # Five bug-free jobs are the 'healthy' job itself: symptoms() measures it once and hands out copies,
+    # each with the kind it was asked for, equal in every number to a fresh measurement.
+    from helpers import bugs
+
+    first = bugs.symptoms("healthy")
+    again = bugs.symptoms("dead_relu", buggy=False)
+    job = bugs.setup("dead_relu", buggy=False)
+    fresh = bugs.measure(job.net, job.eta, epochs=job.epochs, kind="dead_relu", buggy=False)
+    assert (again.kind, again.buggy, first.kind) == ("dead_relu", False, "healthy")
+    for name in ("loss", "layer_gradients"):
+        assert getattr(again, name).tobytes() == getattr(fresh, name).tobytes()
+    for name in ("eta", "diverged", "dead", "hidden_units", "tiny_step_change", "step_change", "diagnosis"):
+        assert getattr(again, name) == getattr(fresh, name)
+    assert again.gradcheck.parts.errors == fresh.gradcheck.parts.errors
+    assert (again.gradcheck.all, again.gradcheck.weights, again.gradcheck.biases) == \
+        (fresh.gradcheck.all, fresh.gradcheck.weights, fresh.gradcheck.biases)
+    again.loss[0] = 99.0                                     # changing one copy changes no other
+    again.gradcheck.parts.errors[(1, "W")] = 5.0
+    later = bugs.symptoms("healthy")
+    assert later.loss[0] == first.loss[0] != 99.0 and later.gradcheck.parts.errors[(1, "W")] < AGREE
+    assert bugs.symptoms("dead_relu").dead_fraction > 0.5   # the buggy job is a different one
