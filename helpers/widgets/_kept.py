@@ -128,9 +128,12 @@ class KeptView(FigureView):
             for artist in [*self.moving, *self.layers]:
                 artist.set_animated(True)
 
-    @drawing
     def show(self, axes_key, key):
-        """Send the picture for the state `key` (axes in state `axes_key`): kept, or drawn and kept."""
+        """Send the picture for the state `key` (axes in state `axes_key`): kept, or drawn and kept.
+
+        Called from a widget's callback, which already holds the drawing lock and the look (`drawing`):
+        entering them again would copy matplotlib's settings once more on every move.
+        """
         self.axes_key, self.key = axes_key, key
         picture = self._pictures.get(key)
         if picture is None:
