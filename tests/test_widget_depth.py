@@ -219,3 +219,13 @@ def test_in_presentation_mode_the_controls_stand_beside_a_smaller_picture_that_i
             assert explorer.view.image.value == explorer.view.full_png()
     finally:
         style.presentation_mode(False)
+
+
+def test_the_y_label_stays_in_the_figure_and_clear_of_the_widest_tick_labels(explorer):
+    for depth, activation, scale in ((MAX_DEPTH, "sigmoid", 0.1), (MAX_DEPTH, "tanh", 3.0), (1, "relu", 1.0)):
+        _set(explorer, depth, activation, scale)
+        explorer.view.full_png()
+        renderer = explorer.fig.canvas.get_renderer()
+        label = explorer.ax.yaxis.label.get_window_extent(renderer)
+        ticks = [t.get_window_extent(renderer) for t in explorer.ax.get_yticklabels() if t.get_text()]
+        assert label.x0 >= 0 and label.x1 < min(t.x0 for t in ticks), (depth, activation, scale)

@@ -13,6 +13,7 @@ gradients); weights that are too large make it grow without bound (exploding gra
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.transforms import offset_copy
 
 from .. import style, validate
 from ..network import Network
@@ -190,6 +191,7 @@ class DepthExplorer(CourseWidget):
         self.fig = new_figure(PRESENTATION_FIGSIZE if style.presentation_active() else style.FIGSIZE)
         self.ax = self.fig.add_subplot()
         self._draw_static()
+        self._place_y_label()
         self._update_artists()
         # Bars, line and legend move; the axes are drawn once for each depth and pair of decades.
         self.view = KeptView(self.fig, [*self.bars, self.reference_line, self.ax.get_legend()],
@@ -228,6 +230,21 @@ class DepthExplorer(CourseWidget):
         ax.set_ylabel("size of the error signal ‖δ[l]‖")
         ax.set_title("How much gradient reaches each layer", y=1.0)  # placed, not searched for on every draw (nothing sits above the axes)
         ax.legend(loc="upper left", fontsize="small", frameon=False)
+
+    def _place_y_label(self):
+        """Put the y label just left of the widest tick label the axis shows (10⁻¹⁴ ... 10²⁴ in practice).
+
+        Searched for on every draw, it moved left as the tick labels grew, out of the figure, whose
+        layout is worked out once.
+        """
+        renderer = self.fig.canvas.get_renderer()
+        tick = self.ax.yaxis.get_major_ticks()[0]
+        probe = self.fig.text(0, 0, "$\\mathdefault{10^{-88}}$", fontproperties=tick.label1.get_fontproperties())
+        widest = probe.get_window_extent(renderer).width
+        probe.remove()
+        gap = widest + (tick.get_tick_padding() + tick.get_pad()) * self.fig.dpi / 72 + 4
+        self.ax.yaxis.set_label_coords(0, 0.5, transform=offset_copy(self.ax.transAxes, fig=self.fig, x=-gap,
+                                                                     units="dots"))
 
     def _update_artists(self):
         depth = self.depth_slider.value
