@@ -206,7 +206,9 @@ class GradientDescentPlayground(CourseWidget):
         self.view = KeptView(self.fig, [land.path_line, land.start_marker, land.end_marker, self.diverged_note,
                                         self.loss_plot.line, self.y_hat_line, self.target_line],
                              self._axes_state(), self._state(), keep_backgrounds=6, keep_pictures=32,
-                             layers=[loss_ax, self.y_hat_ax])
+                             layers=[loss_ax, self.y_hat_ax],
+                             still_texts=[loss_ax.title, loss_ax.yaxis.label, self.y_hat_ax.yaxis.label,
+                                          self.y_hat_ax.xaxis.label])
 
         for control in (self.eta, self.steps, *self.start_sliders.values()):
             control.observe(self._on_change, names="value")
