@@ -1,6 +1,7 @@
 """The project's own set-up: the two install routes agree, the lab is safe, re-running is stable."""
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -126,11 +127,30 @@ def test_the_scheduler_keeps_a_notebook_and_every_file_but_the_split_one_in_one_
     assert {scheduler._split_scope(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
     tests = [f"tests/test_installed_course.py::test_{i}" for i in range(5)]
     assert {scheduler._split_scope(test) for test in tests} == {"tests/test_installed_course.py"}
-    (split, prefix), = conftest.SPLIT_IN_TWO.items()
-    runs = [f"{split}::{prefix}{i:02d}_x.ipynb]" for i in range(10)]
-    halves = [scheduler._split_scope(run) for run in runs + [f"{split}::test_other"]]
-    assert len(set(halves)) == 2 and halves[:10] == [scheduler._split_scope(run) for run in runs]
-    assert halves[:10].count(halves[0]) == 5, "the notebooks are shared out evenly"
+    # test_browser.py's Run All of the ten notebooks goes in two halves; a test that goes on with a notebook
+    # after its run (in test_browser.py or another file) goes with that notebook; the rest with the first half.
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    runs = {name: scheduler._split_scope(f"{conftest.RUN_ALL}{name}]") for name in notebooks}
+    assert len(set(runs.values())) == 2
+    assert 4 <= sum(scope == runs[notebooks[0]] for scope in runs.values()) <= 6, "the notebooks are shared out evenly"
+    for follower, notebook in conftest.FOLLOWS.items():
+        assert notebook in runs, f"{follower} follows {notebook}, which is not a notebook"
+        assert scheduler._split_scope(follower) == runs[notebook]
+    assert scheduler._split_scope("tests/test_browser.py::test_other") == runs[notebooks[0]]
+    assert scheduler._split_scope("tests/test_book_browser.py::test_x") == "tests/test_book_browser.py"
+
+
+def test_the_tests_that_go_on_with_a_notebook_come_straight_after_its_run():
+    """The page still shows the notebook then, so it is not run a second time (test_browser.opened_and_run)."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                             "tests/test_browser.py", "tests/test_browser_autograd.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    import conftest
+
+    order = [line for line in result.stdout.splitlines() if "::" in line]
+    assert len(order) >= len(conftest.FOLLOWS) + 10, result.stdout + result.stderr
+    for follower, notebook in conftest.FOLLOWS.items():
+        assert order[order.index(follower) - 1] == f"{conftest.RUN_ALL}{notebook}]"
 
 
 def test_ci_runs_the_readme_test_command():
