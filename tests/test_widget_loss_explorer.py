@@ -226,3 +226,16 @@ def test_the_legend_sits_beside_the_axes_where_nothing_that_moves_can_reach_it(e
         assert artist.get_clip_on()
         np.testing.assert_allclose(artist.get_clip_box().bounds, explorer.ax.bbox.bounds)  # kept inside the axes
     assert explorer.ax.get_legend() not in explorer.view.moving
+
+
+def test_a_setting_seen_before_is_sent_again_without_drawing(explorer):
+    first = explorer.view.image.value
+    explorer.sliders["y_hat"].value = 0.71
+    drawn = []
+    original = explorer.view.png
+    explorer.view.png = lambda: drawn.append(1) or original()
+    explorer.sliders["y_hat"].value = 0.7
+    assert drawn == [] and explorer.view.image.value == first
+    assert explorer.markers["squared_error"].get_xydata()[0] == pytest.approx([0.7, 0.09])  # the data follows
+    explorer.view.png = original
+    assert _full_drawing(explorer) == first

@@ -18,7 +18,8 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import BlitView, CourseWidget, drawing, fmt, new_figure, signed, start_number
+from ._base import CourseWidget, drawing, fmt, new_figure, signed, start_number
+from ._kept import KeptView
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -144,8 +145,9 @@ class LossExplorer(CourseWidget):
         self._update_prediction()
         # The curves, markers and the two vertical lines move; the axes, ticks, titles and the legend
         # (beside the axes, where nothing that moves can reach) are drawn once.
-        self.view = BlitView(self.fig, [*self.curves.values(), *self.markers.values(), self.target_line,
-                                        self.prediction_line])
+        # A picture seen before (a slider moved back) is sent again as it was drawn.
+        self.view = KeptView(self.fig, [*self.curves.values(), *self.markers.values(), self.target_line,
+                                        self.prediction_line], style.presentation_active(), self._state())
 
         self.sliders["y_hat"].observe(self._on_prediction, names="value")
         self.sliders["y"].observe(self._on_target, names="value")
@@ -217,16 +219,20 @@ class LossExplorer(CourseWidget):
             f"{rows}</table>"
         )
 
+    def _state(self):
+        """What the whole figure depends on: the look and the two sliders' values."""
+        return style.presentation_active(), self.sliders["y_hat"].value, self.sliders["y"].value
+
     @drawing
     def _on_prediction(self, change=None):
         self._update_prediction()
-        self.view.render()
+        self.view.show(style.presentation_active(), self._state())
 
     @drawing
     def _on_target(self, change=None):
         self._update_curves()
         self._update_prediction()
-        self.view.render()
+        self.view.show(style.presentation_active(), self._state())
 
 
 def loss_explorer(y_hat=0.7, y=1.0):
