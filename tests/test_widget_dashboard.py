@@ -177,3 +177,35 @@ def test_two_dashboards_share_nothing():
     assert second.runs == 0 and second.history.epochs == 0
     assert first.fig is not second.fig
     assert first.net is not second.net
+
+
+def test_train_shows_its_progress_while_it_works_and_hides_it_after(dashboard):
+    """The progress bar moves during the run (each value is a message the page shows at once), every 5 %
+    of the epochs, reaches the end, and is hidden again with the button back to Train."""
+    assert dashboard.progress.layout.visibility == "hidden"
+    _settle(dashboard, 0.5, 4, 200)
+    seen = []
+    dashboard.progress.observe(lambda change: seen.append((change["new"], dashboard.train_button.description,
+                                                           dashboard.progress.layout.visibility)), names="value")
+    dashboard.train_button.click()
+    during = [value for value, description, shown in seen if description == "Training…" and shown == "visible"]
+    assert during == list(range(10, 201, 10)), during
+    assert dashboard.progress.value == dashboard.progress.max == 200
+    assert dashboard.progress.layout.visibility == "hidden"
+    assert dashboard.train_button.description == "Train" and not dashboard.train_button.disabled
+
+
+def test_a_run_that_fails_part_way_still_gives_the_button_back_and_hides_its_progress(dashboard, monkeypatch):
+    import helpers.widgets.dashboard as module
+
+    def fails_half_way(data, eta, hidden, epochs, callback=None):
+        for epoch in range(1, epochs // 2 + 1):
+            callback(epoch, None)
+        raise RuntimeError("stopped half way")
+
+    monkeypatch.setattr(module, "train_cat_dog", fails_half_way)
+    runs = dashboard.runs
+    dashboard.train_button.click()  # ipywidgets reports a handler's error and carries on
+    assert dashboard.runs == runs
+    assert dashboard.progress.layout.visibility == "hidden"
+    assert dashboard.train_button.description == "Train" and not dashboard.train_button.disabled
