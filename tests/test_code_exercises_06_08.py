@@ -2,6 +2,7 @@
 gets that hint and not "Correct", and odd functions (raising, None, wrong shape, endless) get a plain hint."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
 import re
 import time
@@ -269,7 +270,9 @@ def filled_in_runs():
     async def run_all():
         return dict(await asyncio.gather(*(run(name) for name in FILLED_IN)))
 
-    return asyncio.run(run_all())
+    # In a thread of its own: on a worker that has run browser tests, Playwright's event loop runs in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run_all()).result()
 
 
 @pytest.mark.parametrize("name, exercises", list(FILLED_IN.items()))

@@ -350,6 +350,7 @@ def filled_in_runs():
     """Each notebook of FILLED_IN with its worked solutions typed in, run to the end in a fresh kernel of
     its own; the kernels run at once (each is its own process). {stem: (nb, filled, error)}."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from nbclient import NotebookClient
 
@@ -366,7 +367,9 @@ def filled_in_runs():
     async def run_all():
         return dict(await asyncio.gather(*(run(stem) for stem in FILLED_IN)))
 
-    return asyncio.run(run_all())
+    # In a thread of its own: on a worker that has run browser tests, Playwright's event loop runs in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run_all()).result()
 
 
 @pytest.mark.parametrize("stem, exercises", list(FILLED_IN.items()))
