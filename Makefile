@@ -12,9 +12,11 @@ FIRST_NOTEBOOK := 00_welcome.ipynb
 LAB_OPTIONS ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
-# The tests run on WORKERS processes (pytest-xdist; CI has 2 cores), a whole file to a worker, in order:
-# a notebook's cells share one kernel as in nbval alone. tests/conftest.py says which files start first.
-WORKERS ?= 2
+# The tests run on WORKERS processes (pytest-xdist), three on CI's two cores: the browser tests spend much
+# of their time waiting for the page and the kernels, which a third worker fills (on 2 cores the suite took
+# 332 s of wall time with 2 workers, 263 s with 3). A whole file goes to one worker, in order, so a
+# notebook's cells share one kernel as in nbval alone. tests/conftest.py says which files start first.
+WORKERS ?= 3
 PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 # Plots are drawn off-screen and widgets are rendered as text, so runs are the same everywhere.
 export MPLBACKEND := module://matplotlib_inline.backend_inline
@@ -27,7 +29,7 @@ help:
 	@echo "make lab        open the course in JupyterLab, in your own copies in $(COPIES)/ (installs on first use)"
 	@echo "make fresh NB=04   restore one of your notebooks to a fresh copy (yours is kept in $(COPIES)/replaced/)"
 	@echo "make fresh      restore every notebook in $(COPIES)/ the same way"
-	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser (WORKERS=2 at once)"
+	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser (WORKERS=3 at once)"
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
 	@echo "make bench      measure how fast the course runs"

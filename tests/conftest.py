@@ -57,7 +57,7 @@ def lab_page(browser, lab):
     context.close()
 
 
-# `make test` deals the suite out to two workers (pytest-xdist, `--dist loadfile`): a file's tests stay
+# `make test` deals the suite out to its workers (pytest-xdist, `--dist loadfile`): a file's tests stay
 # together on one worker, in order, as nbval needs (a notebook's cells run one after another in one
 # kernel) and as the module-scoped JupyterLab, venv and site fixtures need. Files are handed out in the
 # order collected; the slow ones below start first, so the rest fill in beside them instead of waiting
@@ -67,6 +67,7 @@ START_FIRST = (
     "tests/test_installed_course.py",
     "tests/test_make_lab.py",
     "tests/test_book_browser.py",
+    "tests/test_browser_layout.py",
 )
 # The one file too long for one worker: test_browser.py's Run All of every notebook is dealt out in two halves,
 # each on its worker with that worker's JupyterLab (the notebooks below, and the rest); the file's other tests go
