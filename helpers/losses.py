@@ -1,8 +1,13 @@
 """Loss functions L(ŷ, y) and their gradients ∂L/∂ŷ.
 
 Shapes: `y_hat` is one sample's outputs (1-D, or a plain number) or a batch of N samples as rows
-(N, K). Every loss sums over a sample's K outputs (MSE averages them) and averages over the N
-samples, so the gradient of a batch carries a factor 1/N.
+(N, K). Every loss sums over a sample's K outputs and averages over the N samples, so the gradient
+of a batch carries a factor 1/N; `mse` alone averages over the K outputs too (a factor 1/(N·K)).
+
+The squared error has one name per convention:
+    squared_error        (1/N) Σ_n Σ_k (ŷ − y)²     0.09 for ŷ = 0.7, y = 1 (the 2-2-1 example's loss)
+    half_squared_error   ½ of squared_error          0.045 (the loss `Network` uses by default)
+    mse                  (1/(N·K)) Σ_n Σ_k (ŷ − y)²  0.09 ("mean squared error" always means this one)
 """
 
 from dataclasses import dataclass
@@ -47,7 +52,11 @@ def _check_probabilities(y_hat, y, loss_name):
 
 
 def squared_error(y_hat, y):
-    """(ŷ − y)², summed over a sample's outputs and averaged over samples. squared_error(0.7, 1.0) = 0.09."""
+    """(ŷ − y)², summed over a sample's K outputs and averaged over the N samples: (1/N) Σ_n Σ_k (ŷ − y)².
+
+    The loss of the 2-2-1 worked example: squared_error(0.7, 1.0) = 0.09. For one sample with outputs
+    (0.3, 0.7) and targets (1, 0) it is 0.49 + 0.49 = 0.98, the sum over the outputs.
+    """
     y_hat, y, _ = _as_batch(y_hat, y)
     with np.errstate(over="ignore", invalid="ignore"):
         return float(_finite(np.mean(np.sum((y_hat - y) ** 2, axis=1)), "squared_error", y_hat, y))
@@ -62,7 +71,11 @@ def squared_error_gradient(y_hat, y):
 
 
 def half_squared_error(y_hat, y):
-    """½(ŷ − y)²: the ½ cancels the 2 that differentiating brings down, so ∂L/∂ŷ = ŷ − y."""
+    """Half of squared_error: (1/(2N)) Σ_n Σ_k (ŷ − y)², the loss `Network` uses by default.
+
+    The ½ cancels the 2 that differentiating brings down, so ∂L/∂ŷ = (ŷ − y) / N.
+    half_squared_error(0.7, 1.0) = 0.045.
+    """
     return 0.5 * squared_error(y_hat, y)
 
 
@@ -72,7 +85,11 @@ def half_squared_error_gradient(y_hat, y):
 
 
 def mse(y_hat, y):
-    """Mean squared error: (ŷ − y)² averaged over every output of every sample."""
+    """The mean squared error: (ŷ − y)² averaged over every output of every sample, (1/(N·K)) Σ_n Σ_k (ŷ − y)².
+
+    mse(0.7, 1.0) = 0.09 (one output, so the same as squared_error); for outputs (0.3, 0.7) against
+    targets (1, 0) it is (0.49 + 0.49) / 2 = 0.49, half of squared_error's 0.98.
+    """
     y_hat, y, _ = _as_batch(y_hat, y)
     with np.errstate(over="ignore", invalid="ignore"):
         return float(_finite(np.mean((y_hat - y) ** 2), "mse", y_hat, y))

@@ -67,3 +67,71 @@ def test_the_sessions_cover_every_notebook_once():
     rows = re.findall(r"(?m)^\| \d \| ([\d, ]+) \|", GUIDE)
     covered = [n.strip() for row in rows for n in row.split(",")]
     assert sorted(covered) == [p.name[:2] for p in NOTEBOOKS]
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# A measured figure: a number with its unit, or a count of learners ("16 learners", "23 learners").
+FIGURE = re.compile(r"\b(\d+(?:\.\d+)?) ?(ms|MiB|GiB|s\b|learners)")
+
+
+def _paragraph(text, opening):
+    """The paragraph (up to the next blank line) that starts with `opening`."""
+    start = text.index(opening)
+    end = text.find("\n\n", start)
+    return " ".join(text[start:end].split())
+
+
+def _figures(paragraph):
+    return {" ".join(m) for m in FIGURE.findall(paragraph)}
+
+
+def test_readme_and_guide_give_a_class_server_the_same_measured_figures():
+    readme = _paragraph(README, "**How big a server.**")
+    guide = _paragraph(GUIDE, "**On a class server (JupyterHub).**")
+    assert _figures(readme) == _figures(guide)
+    for figure in ("16 learners", "36 ms", "107 ms", "26 ms", "75 s", "22 ms", "23 learners", "117 MiB", "266 MiB",
+                   "23.6 GiB"):
+        assert figure in _figures(guide), figure
+    assert "one core for every eight learners" in readme and "one core for every eight learners" in guide
+
+
+def test_the_class_server_figures_come_from_the_run_in_the_performance_table():
+    performance = README[README.index("## Performance"):README.index("## Further reading")]
+    table = " ".join(performance.split())
+    assert "2-core Intel Xeon virtual machine with 23.6 GiB" in table
+    for figure in ("26 ms", "36 ms", "107 ms", "75 s", "22 ms", "23 learners", "117 MiB", "266 MiB"):
+        assert figure in table, figure
+
+
+def test_the_playground_verdicts_the_guide_quotes_for_notebook_05():
+    from helpers.widgets.gradient_descent import DIVERGED, OVERSHOOTING, GradientDescentPlayground
+
+    section = " ".join(_sections()["05"].split())
+    assert "at 1.16 ŷ first pokes just past 1" in section
+    assert "from 2.32 on (the limit is 2.318)" in section and "with 30 steps and with 200 alike" in section
+    assert "from 2.40 with 200 steps and from 2.94 with 30" in section
+    playground = GradientDescentPlayground()
+    seen = {}
+    for steps in (30, 200):
+        for eta in (1.15, 1.16, 2.31, 2.32, 2.39, 2.40, 2.93, 2.94):
+            playground.steps.value = steps
+            playground.eta.value = eta
+            seen[steps, eta] = (playground.verdict, "final ŷ = <b>diverged</b>" in playground.final_y_hat_label.value)
+    for steps in (30, 200):
+        assert seen[steps, 1.15][0] != OVERSHOOTING and seen[steps, 1.16][0] == OVERSHOOTING
+        assert seen[steps, 2.31][0] == OVERSHOOTING and seen[steps, 2.32][0] == DIVERGED
+    assert not seen[200, 2.39][1] and seen[200, 2.40][1]
+    assert not seen[30, 2.93][1] and seen[30, 2.94][1]
+
+
+def test_the_dashboard_calls_eta_50_unstable_as_the_guide_says_for_notebook_07():
+    from helpers.widgets.dashboard import TrainingDashboard
+
+    section = " ".join(_sections()["07"].split())
+    assert "50 jumps about: the result line says *unstable*" in section
+    dashboard = TrainingDashboard(eta=50)
+    dashboard._on_train()
+    result = re.sub("<[^>]+>", "", dashboard.result_label.value)
+    assert "unstable" in result and "diverged" not in result
+    assert "ended above its start of 0.723 (as high as 83.337" in result
+    assert "loss 3.002 on the training set" in result
