@@ -45,7 +45,8 @@ class Chain:
     Local factors: dL_dy_hat = 2(ŷ − y); dy_hat_dw3 = h1; dy_hat_dw4 = h2; dy_hat_dh1 = w3;
     dy_hat_dh2 = w4; dh1_dz1 = σ′(z1); dh2_dz2 = σ′(z2); dz1_dw1 = x1; dz2_dw2 = x2.
     Gradients: dL_dw3 = dL_dy_hat · dy_hat_dw3 (two factors) and
-    dL_dw1 = dL_dy_hat · dy_hat_dh1 · dh1_dw1, with dh1_dw1 = dh1_dz1 · dz1_dw1 (three factors).
+    dL_dw1 = dL_dy_hat · dy_hat_dh1 · dh1_dz1 · dz1_dw1 (four factors, one per arrow of
+    w1 → z1 → h1 → ŷ → L; dh1_dw1 = dh1_dz1 · dz1_dw1 keeps the last two as one).
     """
 
     x1: float
@@ -89,12 +90,14 @@ class Chain:
 
     @property
     def dL_dw1(self):
-        """Three factors: ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂w1, reusing ∂L/∂ŷ from the output weights."""
+        """Four factors: ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂z1 · ∂z1/∂w1, reusing ∂L/∂ŷ from the output weights.
+
+        Computed as ∂L/∂ŷ · ∂ŷ/∂h1 · dh1_dw1, the last two factors already multiplied."""
         return self.dL_dy_hat * self.dy_hat_dh1 * self.dh1_dw1
 
     @property
     def dL_dw2(self):
-        """Three factors: ∂L/∂ŷ · ∂ŷ/∂h2 · ∂h2/∂w2."""
+        """Four factors: ∂L/∂ŷ · ∂ŷ/∂h2 · ∂h2/∂z2 · ∂z2/∂w2."""
         return self.dL_dy_hat * self.dy_hat_dh2 * self.dh2_dw2
 
     @property

@@ -41,6 +41,13 @@ def test_differentiating_the_constant_term_gets_its_hint():
     wrong_with(check.partial_derivative(12 + 4), "4b does not change", "0, not 4")
 
 
+def test_keeping_the_constant_term_in_the_derivative_gets_its_own_hint():
+    # 2w·b + 4b = 12 + 8: the term 4b carried into ∂g/∂w instead of dropping out.
+    feedback = check.partial_derivative(2 * 3.0 * 2.0 + 4 * 2.0)
+    wrong_with(feedback, "20 is 2w·b + 4b", "4b = 8", "slope is 0")
+    assert "is not it" not in feedback.message
+
+
 def test_other_partial_derivative_slips():
     wrong_with(check.partial_derivative(26), "value g(3, 2)")
     wrong_with(check.partial_derivative(18), "value of the term w²·b")

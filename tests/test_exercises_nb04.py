@@ -48,6 +48,25 @@ def test_dL_dw4_other_slips():
     wrong_with(check.dL_dw4(-0.32), "round less")
 
 
+def test_a_correct_rounding_is_told_to_round_less_and_a_wrong_one_is_not():
+    # ∂L/∂w4 = −0.322459: −0.32 is it rounded to two decimals; −0.33 is 0.0075 away, more than the 0.005
+    # any rounding to two decimals can be, so "round less" would not help.
+    assert round(check._CHAIN.dL_dw4, 2) == -0.32
+    wrong_with(check.dL_dw4(-0.32), "the exact value rounded", "round less")
+    for not_a_rounding in (-0.33, -0.324, -0.315):
+        feedback = check.dL_dw4(not_a_rounding)
+        wrong_with(feedback, "not the exact value rounded", "digit by digit")
+        assert "round less" not in feedback.message.lower(), not_a_rounding
+    wrong_with(check.w3_after_update(1.11), "round less")
+    wrong_with(check.w3_after_update(1.12), "not the exact value rounded")
+
+
+def test_decimals_and_rounding_read_a_typed_number_as_written():
+    assert [check.decimals(v) for v in (-0.32, 1.0, 0.0787, -0.6 * 0.54, 1 / 3)] == [2, 0, 4, 3, None]
+    assert check.is_a_rounding_of(-0.32, -0.322459) and check.is_a_rounding_of(-0.3225, -0.322459)
+    assert not check.is_a_rounding_of(-0.33, -0.322459) and not check.is_a_rounding_of(1 / 3, 0.3)
+
+
 def test_dL_dw4_a_factor_equal_to_one_in_place_of_h2_is_named_with_the_missing_factor():
     # w3 = x1 = 1.0: multiplying ∂L/∂ŷ by either of them leaves it unchanged.
     wrong_with(check.dL_dw4(DL_DY_HAT * W3), "∂L/∂ŷ alone", "w3 or x1", "h2")
@@ -60,9 +79,9 @@ def test_dL_dw4_with_x2_for_h2_is_named_with_y_hat_minus_y_it_equals():
     wrong_with(check.dL_dw4(Y_HAT - Y), "ŷ − y on its own")
 
 
-# ∂L/∂w2: a three-factor chain
+# ∂L/∂w2: a four-factor chain, one factor per arrow of w2 → z2 → h2 → ŷ → L
 
-def test_hidden_weight_gradient_is_a_three_factor_chain():
+def test_hidden_weight_gradient_is_a_four_factor_chain():
     assert check.dL_dw2(DL_DY_HAT * W4 * DH2_DZ2 * X2).status == CORRECT   # −0.0447
     assert check.dL_dw2(-0.0447).status == CORRECT
 
@@ -74,7 +93,7 @@ def test_dL_dw2_each_missing_or_wrong_factor_gets_its_own_hint():
     wrong_with(check.dL_dw2(DL_DY_HAT * W4 * X2), "sigmoid's slope")
     wrong_with(check.dL_dw2(DL_DY_HAT * W4 * H2 * X2), "not h2")
     wrong_with(check.dL_dw2(DL_DY_HAT * W3 * DH2_DZ2 * X2), "not w3")
-    wrong_with(check.dL_dw2(DL_DY_HAT * W4), "third factor")
+    wrong_with(check.dL_dw2(DL_DY_HAT * W4), "last two factors", "σ′(z2)", "x2")
     wrong_with(check.dL_dw2(DL_DY_HAT + W4 + DH2_DZ2 * X2), "added")
     wrong_with(check.dL_dw2(-0.1410), "That is ∂L/∂w1")
     wrong_with(check.dL_dw2(0.0447), "wrong sign")
@@ -237,7 +256,55 @@ def test_the_code_slips_named_in_the_issue_are_all_covered():
     for words in ("sigmoid's slope", "applied σ′ to the activation", "after the update", "wrong sign",
                   "keeps the 2", "w3 and w4 are swapped", "order"):
         assert words in hints, words
-    assert "every bias gradient is 0" in " ".join(s.hint for s in check.BIASED_SLIPS)
+    biased = " ".join(s.hint for s in check.BIASED_SLIPS)
+    for words in ("every bias gradient is 0", "applied σ′ to the activation", "z1 * (1 - z1)",
+                  "w3 and w4 are swapped"):
+        assert words in biased, words
+
+
+def _learners_backward_biased(slope="right", swap=False):
+    """backward_biased as a learner types it, with the sigmoid's slope worked out as `slope` says and,
+    when `swap`, w3 and w4 exchanged in the hidden chains."""
+    from math import exp
+
+    def sigma(z):
+        return 1 / (1 + exp(-z))
+
+    def backward_biased(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
+        z1 = w1 * x1 + b1
+        h1 = sigma(z1)
+        z2 = w2 * x2 + b2
+        h2 = sigma(z2)
+        y_hat = w3 * h1 + w4 * h2 + b3
+        dL_dy_hat = 2 * (y_hat - y)
+        if slope == "of_h":          # sigmoid_derivative(h1): σ′ applied to the activation
+            s1, s2 = sigma(h1) * (1 - sigma(h1)), sigma(h2) * (1 - sigma(h2))
+        elif slope == "z":           # z(1 − z) for h(1 − h)
+            s1, s2 = z1 * (1 - z1), z2 * (1 - z2)
+        else:
+            s1, s2 = h1 * (1 - h1), h2 * (1 - h2)
+        out1, out2 = (w4, w3) if swap else (w3, w4)
+        delta1 = dL_dy_hat * out1 * s1
+        delta2 = dL_dy_hat * out2 * s2
+        return (delta1 * x1, delta2 * x2, dL_dy_hat * h1, dL_dy_hat * h2, delta1, delta2, dL_dy_hat)
+    return backward_biased
+
+
+def test_a_learners_backward_biased_is_right_without_a_slip():
+    assert check.backward_biased(_learners_backward_biased()).status == CORRECT
+
+
+def test_backward_biased_with_sigma_prime_of_h_gets_its_hint():
+    wrong_with(check.backward_biased(_learners_backward_biased(slope="of_h")), "applied σ′ to the activation",
+               "h1 * (1 - h1)")
+
+
+def test_backward_biased_with_z_times_one_minus_z_gets_its_hint():
+    wrong_with(check.backward_biased(_learners_backward_biased(slope="z")), "z1 * (1 - z1)", "h1 * (1 - h1)")
+
+
+def test_backward_biased_with_w3_and_w4_swapped_in_the_hidden_chains_gets_its_hint():
+    wrong_with(check.backward_biased(_learners_backward_biased(swap=True)), "w3 and w4 are swapped", "b1")
 
 
 def test_every_code_slip_is_wrong_on_some_case_and_no_two_slips_agree_everywhere():

@@ -105,9 +105,12 @@ def test_output_weight_gradient_is_a_two_factor_chain(chain):
     assert chain.dL_dw4 == pytest.approx(-0.3225, abs=5e-5)
 
 
-def test_hidden_weight_gradient_is_a_three_factor_chain_reusing_dL_dy_hat(chain):
-    assert chain.dL_dw1 == chain.dL_dy_hat * chain.dy_hat_dh1 * chain.dh1_dw1
-    assert chain.dL_dw2 == chain.dL_dy_hat * chain.dy_hat_dh2 * chain.dh2_dw2
+def test_hidden_weight_gradient_is_a_four_factor_chain_reusing_dL_dy_hat(chain):
+    # One factor per arrow of w1 → z1 → h1 → ŷ → L (and w2 → z2 → h2 → ŷ → L).
+    assert chain.dL_dw1 == pytest.approx(chain.dL_dy_hat * chain.dy_hat_dh1 * chain.dh1_dz1 * chain.dz1_dw1,
+                                         rel=1e-15)
+    assert chain.dL_dw2 == pytest.approx(chain.dL_dy_hat * chain.dy_hat_dh2 * chain.dh2_dz2 * chain.dz2_dw2,
+                                         rel=1e-15)
     # Written out: ∂L/∂ŷ · w3 · σ′(z1) · x1 = −0.60 · 1.0 · 0.2350 · 1.0 ≈ −0.1410
     assert chain.dL_dw1 == pytest.approx(-0.1410, abs=5e-5)
     # ∂L/∂ŷ · w4 · σ′(z2) · x2 = −0.60 · 0.6 · 0.2486 · 0.5 ≈ −0.0447

@@ -52,11 +52,24 @@ def test_product_of_the_links_is_the_derivative_of_the_composite(nudger, x):
     assert links.da_dz == pytest.approx(s * (1 - s))
     assert links.dL_da == pytest.approx(2 * (s - Y))
     assert links.dL_dx == pytest.approx(_exact_dL_dx(x), rel=1e-12)
-    label = nudger.lines["links"]
-    assert f"dL/da = 2(a − y) = {number(2 * (s - Y))}" in label
-    assert f"da/dz = σ(z)(1 − σ(z)) = {number(s * (1 - s))}" in label
-    assert f"dz/dx = w = {number(W)}" in label
-    assert f"dL/dx = {number(_exact_dL_dx(x))}" in label
+    assert nudger.lines["dL_da"].endswith(f"dL/da = 2(a − y) = {number(2 * (s - Y))}")
+    assert nudger.lines["da_dz"].endswith(f"da/dz = σ(z)(1 − σ(z)) = {number(s * (1 - s))}")
+    assert nudger.lines["dz_dx"].endswith(f"dz/dx = w = {number(W)}")
+    assert nudger.lines["product"].endswith(
+        f"dL/dx = dL/da × da/dz × dz/dx = {number(2 * (s - Y))} × {number(s * (1 - s))} × {number(W)} = "
+        f"<b>{number(_exact_dL_dx(x))}</b>")
+
+
+def test_each_link_is_its_own_equation_and_the_product_comes_last():
+    """Written as one run of '=' signs, '… = 2.0000 = dL/dx = −0.5000' said that 2 equals −0.5."""
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    chain = [nudger.lines[key] for key in ("dL_da", "da_dz", "dz_dx", "product")]
+    assert [line.split("</b> ", 1)[1] for line in chain] == [
+        "dL/da = 2(a − y) = −1.0000",
+        "da/dz = σ(z)(1 − σ(z)) = 0.2500",
+        "dz/dx = w = 2.0000",
+        "dL/dx = dL/da × da/dz × dz/dx = −1.0000 × 0.2500 × 2.0000 = <b>−0.5000</b>",
+    ]
 
 
 @pytest.mark.parametrize("x, dx", [(0.5, 0.5), (-1.0, 1e-2), (2.0, 1e-4), (0.3, 1.0)])
@@ -159,10 +172,10 @@ def test_a_nudge_too_small_to_see_is_not_labelled():
     assert nudger.run_text.get_text() == "Δx"
 
 
-def test_the_four_lines_of_numbers_are_one_label_in_their_order(nudger):
-    """A move changes every number, so the four lines travel as one label change, not four."""
+def test_the_seven_lines_of_numbers_are_one_label_in_their_order(nudger):
+    """A move changes every number, so the seven lines travel as one label change, not seven."""
     nudger.x_slider.value = -1.0
-    assert list(nudger.lines) == ["forward", "links", "measured", "gap"]
+    assert list(nudger.lines) == ["forward", "dL_da", "da_dz", "dz_dx", "product", "measured", "gap"]
     assert nudger.numbers_label.value == "".join(f"<div>{line}</div>" for line in nudger.lines.values())
     assert "x = −1.00 →" in nudger.numbers_label.value
 

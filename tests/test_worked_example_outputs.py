@@ -171,10 +171,68 @@ def test_03_table_runs_down_to_1e_9_and_states_where_each_estimate_turns_around(
     assert r"keeps improving until $\varepsilon = 10^{-8}$" in prose
 
 
-def test_03_says_when_subscripts_count_layers_and_that_its_w2_is_another_weight():
+def test_03_writes_the_five_factor_chains_layers_in_brackets_and_says_its_w2_is_another_weight():
+    nb = _read("03")
+    prose = _text(nb, "markdown")
+    for layered in ("z^{[1]} = w^{[1]} x", "a^{[1]} = \\sigma(z^{[1]})", "z^{[2]} = w^{[2]} a^{[1]}",
+                    "L = (a^{[2]} - y)^2", "\\partial L / \\partial a^{[2]} \\approx -0.52"):
+        assert layered in prose, layered
+    for subscript_as_layer in ("$a_1$", "$a_2$", "$z_1$", "$z_2$", "a_2 - y", "partial a_2", "z_1 = w_1 x",
+                               "counts layers", "count layers"):
+        assert subscript_as_layer not in prose, subscript_as_layer
+    assert "It is not the $w_2$ of the 2-2-1 network above" in prose
+    assert "never layers" in prose
+    code = _text(nb, "code")
+    assert "z[1] = w[1] * x" in code and "a[2] = float(sigmoid(z[2]))" in code
+    printed = _printed_lines(nb)
+    assert "forward: z[1] = 0.8000, a[1] = 0.6900, z[2] = 1.0350, a[2] = 0.7379, L = 0.0687" in printed
+    assert "their product:  ∂L/∂w[1] = -0.03253" in printed
+    assert "Network's backward pass: ∂L/∂w[1] = -0.03253" in printed
+
+
+def test_03_a_partial_derivative_is_a_rate_and_the_pinch_shows_it():
     prose = _text(_read("03"), "markdown")
-    assert "Here the subscripts count layers, not neurons" in prose
-    assert "not the $w_2$ of the 2-2-1 network" in prose
+    assert "how much would the loss change" not in prose
+    assert "It is a rate, not an amount" in prose
+
+    def taste(s, f):
+        return 3 * s ** 2 + 2 * s * f + f
+
+    change = taste(1.001, 2.0) - taste(1.0, 2.0)
+    assert f"{change:.6f}" == "0.010003"
+    assert "raised the taste by 0.010003, close to $10 \\times 0.001 = 0.01$" in prose
+
+
+def test_03_the_loss_falls_only_while_w1_grows_a_little_and_bottoms_out_where_y_hat_reaches_y():
+    nb = _read("03")
+    prose = _text(nb, "markdown")
+    assert "the loss falls if any one of the weights grows a little" in prose
+    w1_values = np.linspace(-4.0, 4.0, 8001)
+    losses_ = [TwoTwoOne(w1=w1).loss() for w1 in w1_values]
+    best = w1_values[int(np.argmin(losses_))]
+    # The exact bottom: ŷ = w3·σ(w1) + w4·h2 = 1 when σ(w1) = 1 − 0.6·h2.
+    h1_needed = 1.0 - 0.6 * TwoTwoOne().chain().h2
+    assert best == pytest.approx(np.log(h1_needed / (1 - h1_needed)), abs=1e-3)
+    y_hat = TwoTwoOne(w1=best).forward()
+    line = f"the loss is lowest at w1 ≈ {best:.3f}: L = {min(losses_):.1e}, ŷ = {y_hat:.4f}"
+    assert line == "the loss is lowest at w1 ≈ 0.742: L = 1.2e-08, ŷ = 0.9999"
+    assert line in _printed_lines(nb)
+    assert "At $w_1 \\approx 0.742$ the prediction reaches the target ($\\hat y = 0.9999$)" in prose
+    assert TwoTwoOne(w1=2.0).gradients()["w1"] > 0      # "at w1 = 2 the slope has turned positive"
+
+
+def test_03_deeper_is_fainter_only_while_the_weights_between_layers_are_below_4():
+    from helpers import sigmoid
+    prose = _text(_read("03"), "markdown")
+    a2 = float(sigmoid(1.5 * float(sigmoid(0.8))))
+    assert f"{a2 * (1 - a2):.4f}" == "0.1934" and f"{1.5 * a2 * (1 - a2):.2f}" == "0.29"
+    assert "w^{[2]} \\cdot \\sigma'(z^{[2]}) = 1.5 \\times 0.1934 = 0.29" in prose
+    assert "as long as the weights between those layers are smaller than 4 in size" in prose
+    # σ′ ≤ 1/4, so |w|·σ′(z) < 1 for |w| < 4, and a weight above 4 with z near 0 passes back more than 1.
+    zs = np.linspace(-10, 10, 2001)
+    slopes = np.asarray(sigmoid(zs)) * (1 - np.asarray(sigmoid(zs)))
+    assert slopes.max() == pytest.approx(0.25) and (3.99 * slopes).max() < 1 < 4.5 * slopes.max()
+    assert "A sigmoid's slope is never large, so" not in prose
 
 
 def test_01_writes_layers_in_brackets_and_says_what_a_subscript_counts():
@@ -387,3 +445,55 @@ def test_filling_in_every_worked_solution_gets_correct_from_every_check(stem, ex
             verdicts.append(text)
     assert len(verdicts) == exercises
     assert all(v.startswith("Correct!") for v in verdicts), verdicts
+
+
+def test_04_the_update_moved_every_weight_against_its_gradient(prose):
+    before = TwoTwoOne()
+    after = before.step(EXAMPLE_ETA)
+    gradients = before.gradients()
+    assert all(g < 0 for g in gradients.values())
+    moves = {name: getattr(after, name) - getattr(before, name) for name in gradients}
+    assert all(move > 0 for move in moves.values())                  # all four grew: against the gradient
+    assert max(moves, key=moves.get) == "w4" and min(moves, key=moves.get) == "w2"
+    assert ("Every weight moved against its gradient: all four gradients were negative, so all four weights\n"
+            "grew") in prose
+    assert f"($w_4$, up by {moves['w4']:.4f})" in prose and f"($w_2$, up by {moves['w2']:.4f})" in prose
+    assert "direction its blame pointed" not in prose
+    shared_before, shared_after = before.chain().dL_dy_hat, after.chain().dL_dy_hat
+    assert (f"{shared_before:.2f}", f"{shared_after:.2f}") == ("-0.60", "-0.30")
+    assert "went from $-0.60$ to $-0.30$" in prose
+    assert all(abs(after.gradients()[name]) < abs(g) for name, g in gradients.items())
+
+
+def test_04_a_flat_sigmoid_shrinks_w1s_blame_but_not_to_zero(printed, prose):
+    rows = {}
+    for w1 in (-3.0, -0.5, 3.0):
+        at = TwoTwoOne(w1=w1).chain()
+        rows[w1] = at
+        assert (f"w1 = {w1:+.1f}:  σ′(z1) = {at.dh1_dz1:.3f}   ∂L/∂ŷ = {at.dL_dy_hat:+.3f}   "
+                f"∂L/∂w1 = {at.dL_dw1:+.3f}") in printed
+    assert (f"{rows[-3.0].dh1_dz1:.3f}", f"{rows[3.0].dh1_dz1:.3f}") == ("0.045", "0.045")
+    assert (f"{rows[-3.0].dL_dw1:+.3f}", f"{rows[-0.5].dL_dw1:+.3f}", f"{rows[3.0].dL_dw1:+.3f}") == (
+        "-0.057", "-0.141", "+0.025")
+    assert rows[-3.0].dL_dy_hat < 2 * rows[-0.5].dL_dy_hat and abs(rows[-3.0].dL_dw1) < abs(rows[-0.5].dL_dw1) / 2
+    assert "$w_1$'s blame shrinks from $-0.141$ to $-0.057$ (at $w_1 = -3$) or to $+0.025$" in prose
+    assert "has more than doubled, to $-1.260$" in prose
+    assert "almost 0, and so is the blame" not in prose
+
+
+def test_04_counts_one_factor_per_arrow_and_names_the_three_factor_count_once(notebook, prose):
+    chain = TwoTwoOne().chain()
+    assert chain.dL_dw1 == pytest.approx(chain.dL_dy_hat * chain.dy_hat_dh1 * chain.dh1_dz1 * chain.dz1_dw1)
+    assert "## Step 5 · The hidden weights: a chain of four factors" in prose
+    assert "has four arrows, so the chain has four factors, one per arrow" in prose
+    assert prose.count("*three*-factor chain") == 1
+    everything = prose + "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    for other_count in ("chain of three", "has three,", "three factors", "four entries", "one link longer"):
+        assert other_count not in everything, other_count
+    assert "a chain of four factors, one per arrow" in prose              # exercise 2
+
+
+@pytest.mark.parametrize("stem", ["03", "04"])
+def test_no_source_text_is_cited_as_the_reading(stem):
+    prose = _text(_read(stem), "markdown").lower()
+    assert "the reading" not in prose and "reading [" not in prose

@@ -29,6 +29,9 @@ def partial_derivative(answer):
                     "the slope of w²·b is 2w·b."),
             (2 * w * b + 4, "The term 4b does not change when only w moves, so its partial derivative "
                             "with respect to w is 0, not 4."),
+            (2 * w * b + 4 * b, f"{2 * w * b + 4 * b:g} is 2w·b + 4b: the term 4b = {4 * b:g} came along into the "
+                                "derivative. It has no w in it, so while only w moves it is a constant, and a "
+                                "constant's slope is 0: ∂g/∂w is 2w·b alone."),
             (_g(w, b), f"{_g(w, b):g} is the value g(3, 2) itself. The question asks how fast g changes "
                        "when w is nudged."),
             (w ** 2 * b, f"{w ** 2 * b:g} is the value of the term w²·b. Differentiate it with respect to w "

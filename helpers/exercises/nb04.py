@@ -36,17 +36,41 @@ SIGN_HINT = ("Right size, wrong sign. ∂L/∂ŷ = 2(ŷ − y) is negative here,
 def _check(answer, expected, *, what, hints, praise, sign_hint=SIGN_HINT):
     """check_number with a tolerance relative to the size of the expected value.
 
-    After the specific hints come two general ones: close but rounded too early, and the right
-    size with the wrong sign.
+    After the specific hints come three general ones: close and a rounding of the exact value (round
+    less), close but no rounding of it (a digit is off), and the right size with the wrong sign.
     """
     # check_number accepts |answer − expected| <= tol·(1 + |expected|); this makes that 0.2 % of expected.
     tol = RELATIVE_TOLERANCE * abs(expected) / (1 + abs(expected))
+
+    def close(v):
+        return tol * (1 + abs(expected)) < abs(v - expected) <= CLOSE * abs(expected)
+
     hints = list(hints) + [
-        (lambda v: tol * (1 + abs(expected)) < abs(v - expected) <= CLOSE * abs(expected),
-         "Very close: round less. Keep the four decimals the notebook prints for each factor."),
+        (lambda v: close(v) and is_a_rounding_of(v, expected),
+         "Very close: that is the exact value rounded, too coarsely for the check, so round less: keep the "
+         "four decimals the notebook prints for each factor."),
+        (lambda v: close(v) and not is_a_rounding_of(v, expected),
+         "Close, but not the exact value rounded: a number rounded to some decimals is at most half a unit of "
+         "its last decimal away from the exact value, and yours is further. Check each factor against the four "
+         "decimals the notebook prints, digit by digit."),
         (lambda v: abs(v + expected) <= RELATIVE_TOLERANCE * abs(expected), sign_hint),
     ]
     return check_number(answer, expected, what=what, tol=tol, hints=hints, praise=praise)
+
+
+def decimals(value, most=6):
+    """How many decimals `value` is written with (0 to `most`), or None for a number with more."""
+    for d in range(most + 1):
+        if abs(round(value, d) - value) <= 1e-9 * max(1.0, abs(value)):
+            return d
+    return None
+
+
+def is_a_rounding_of(value, exact):
+    """True when `value` is `exact` rounded to as many decimals as `value` has: −0.32 is a rounding of
+    −0.3225, −0.33 is not (it is 0.0075 away, more than half of 0.01)."""
+    d = decimals(value)
+    return d is not None and abs(value - exact) <= 0.5 * 10.0 ** -d + 1e-12
 
 
 def dL_dw4(answer):
@@ -79,7 +103,8 @@ def dL_dw4(answer):
 
 
 def dL_dw2(answer):
-    """∂L/∂w2 as a three-factor chain: ∂L/∂ŷ · ∂ŷ/∂h2 · ∂h2/∂w2, with ∂h2/∂w2 = σ′(z2) · x2."""
+    """∂L/∂w2 as a four-factor chain, one factor per arrow of w2 → z2 → h2 → ŷ → L:
+    ∂L/∂ŷ · ∂ŷ/∂h2 · ∂h2/∂z2 · ∂z2/∂w2 = 2(ŷ − y) · w4 · σ′(z2) · x2."""
     c = _CHAIN
     return _check(
         answer, c.dL_dw2, what="∂L/∂w2",
@@ -91,7 +116,7 @@ def dL_dw2(answer):
              f"{_NET.w2:g} for ∂ŷ/∂h2 (h2 reaches ŷ through w4 = {_NET.w4:g}, twice w2 here). Check both factors."),
             # x1 = 1.0, so multiplying by x1 instead of x2 is the same as leaving x2 out.
             (c.dL_dy_hat * c.dy_hat_dh2 * c.dh2_dz2,
-             f"Almost: ∂h2/∂w2 has two parts, σ′(z2) and ∂z2/∂w2 = x2 = {c.x2:g}. Either you left out x2, or "
+             f"Almost: the last factor, ∂z2/∂w2 = x2 = {c.x2:g}, is missing. Either you left out x2, or "
              f"you multiplied by x1 = {c.x1:.1f}, which changes nothing. w2 carries x2, so the last factor is x2."),
             (c.dL_dy_hat * c.dy_hat_dh2 * c.dh1_dz1 * c.dz2_dw2,
              "You used σ′(z1) = h1(1 − h1), the slope of the other hidden neuron. w2 feeds h2, so the "
@@ -103,14 +128,15 @@ def dL_dw2(answer):
             (c.dL_dy_hat * c.dy_hat_dh1 * c.dh2_dw2,
              "∂ŷ/∂h2 is the weight that carries h2 to the output: w4 = 0.6, not w3."),
             (c.dL_dy_hat * c.dy_hat_dh2,
-             "That is only ∂L/∂ŷ · ∂ŷ/∂h2. The third factor, ∂h2/∂w2 = σ′(z2) · x2, is missing."),
+             "That is only ∂L/∂ŷ · ∂ŷ/∂h2. The last two factors, ∂h2/∂z2 = σ′(z2) and ∂z2/∂w2 = x2, "
+             "are missing."),
             (c.dL_dy_hat + c.dy_hat_dh2 + c.dh2_dw2,
              "You added the factors. The chain rule multiplies its links: ∂L/∂ŷ × ∂ŷ/∂h2 × ∂h2/∂w2."),
             (c.dL_dw1,
              "That is ∂L/∂w1. For w2 follow the other path: w4, σ′(z2) and x2."),
         ],
-        praise=(f"∂L/∂w2 = {c.dL_dy_hat:.4f} × {c.dy_hat_dh2:.4f} × {c.dh2_dw2:.4f} = {c.dL_dw2:.4f}, "
-                "reusing ∂L/∂ŷ from the output weights."),
+        praise=(f"∂L/∂w2 = {c.dL_dy_hat:.4f} × {c.dy_hat_dh2:.4f} × {c.dh2_dz2:.4f} × {c.dz2_dw2:.4f} = "
+                f"{c.dL_dw2:.4f}, one factor per arrow, reusing ∂L/∂ŷ from the output weights."),
     )
 
 
@@ -236,14 +262,7 @@ def _backward_slip(*, two=2.0, sign=1.0, slope="h", v=None, out=None, inputs=Non
     def slipped(w1, w2, w3, w4, x1, x2, y):
         z1, z2, h1, h2, y_hat, _ = _plain_parts(w1, w2, w3, w4, x1, x2, y)
         g = sign * two * (y_hat - y)
-        slopes = {
-            "h": (h1 * (1 - h1), h2 * (1 - h2)),                       # right: σ′(z) = h(1 − h)
-            "none": (1.0, 1.0),                                        # σ′ forgotten
-            "of_h": (_s(h1) * (1 - _s(h1)), _s(h2) * (1 - _s(h2))),    # σ′(h): σ′ applied to the activation
-            "z": (z1 * (1 - z1), z2 * (1 - z2)),                       # z(1 − z)
-            "h_only": (h1, h2),                                        # h for h(1 − h)
-        }
-        s1, s2 = slopes[slope]
+        s1, s2 = _slopes(slope, z1, z2, h1, h2)
         d3, d4 = (h1, h2) if out is None else out(h1, h2, w3, w4)
         dw3, dw4 = g * d3, g * d4
         v1, v2 = (w3, w4) if v is None else v(w3, w4)
@@ -385,7 +404,7 @@ def backward(function):
         function, cases=cases, expected=backward_solution, read=read, slips=BACKWARD_SLIPS,
         arguments="w1, w2, w3, w4, x1, x2, y", what="backward",
         praise="All four gradients match on the example and on six hidden networks: two factors for an output "
-               "weight, three for a hidden one, ∂L/∂ŷ computed once and reused.")
+               "weight, four for a hidden one, ∂L/∂ŷ computed once and reused.")
     return _name_the_wrong_entries(feedback, function, cases, backward_solution, read, GRADIENT_NAMES)
 
 
@@ -397,15 +416,27 @@ def backward_biased_solution(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
     return tuple(g[n] for n in PARAMETER_NAMES)
 
 
-def _biased_slip(*, bias=None, forward_without=None, two=2.0, sign=1.0, slope=True, order=None):
-    """A biased backward pass with one mistake."""
+def _slopes(slope, z1, z2, h1, h2):
+    """The two sigmoid slopes as a backward pass with the slip `slope` computes them."""
+    return {
+        "h": (h1 * (1 - h1), h2 * (1 - h2)),                       # right: σ′(z) = h(1 − h)
+        "none": (1.0, 1.0),                                        # σ′ forgotten
+        "of_h": (_s(h1) * (1 - _s(h1)), _s(h2) * (1 - _s(h2))),    # σ′(h): σ′ applied to the activation
+        "z": (z1 * (1 - z1), z2 * (1 - z2)),                       # z(1 − z)
+        "h_only": (h1, h2),                                        # h for h(1 − h)
+    }[slope]
+
+
+def _biased_slip(*, bias=None, forward_without=None, two=2.0, sign=1.0, slope="h", v=None, order=None):
+    """A biased backward pass with one mistake; each keyword names what the mistake changes."""
     def slipped(w1, w2, w3, w4, b1, b2, b3, x1, x2, y):
         c1, c2, c3 = (0.0 if forward_without and n in forward_without else b for n, b in
                       (("b1", b1), ("b2", b2), ("b3", b3)))
         z1, z2, h1, h2, y_hat, _ = _plain_parts(w1, w2, w3, w4, x1, x2, y, c1, c2, c3)
         g = sign * two * (y_hat - y)
-        s1, s2 = (h1 * (1 - h1), h2 * (1 - h2)) if slope else (1.0, 1.0)
-        d1, d2 = g * w3 * s1, g * w4 * s2
+        s1, s2 = _slopes(slope, z1, z2, h1, h2)
+        v1, v2 = (w3, w4) if v is None else v(w3, w4)
+        d1, d2 = g * v1 * s1, g * v2 * s2
         grads = [d1 * x1, d2 * x2, g * h1, g * h2]
         biases = {"none": (0.0, 0.0, 0.0), "times_input": (d1 * x1, d2 * x2, g), "no_slope": (g * w3, g * w4, g),
                   "output_h": (d1, d2, g * (h1 + h2)), None: (d1, d2, g)}[bias]
@@ -438,8 +469,20 @@ BIASED_SLIPS = [
          "Right size, wrong sign on all seven: ∂L/∂ŷ = 2(ŷ − y), not 2(y − ŷ)."),
     Slip(_biased_slip(two=1.0),
          "All seven are half the right size: the derivative of (ŷ − y)² keeps the 2."),
-    Slip(_biased_slip(slope=False),
+    Slip(_biased_slip(slope="none"),
          "The hidden weights and biases miss the sigmoid's slope σ′(z) = h(1 − h) on their way through h1 and h2."),
+    Slip(_biased_slip(slope="of_h"),
+         "You applied σ′ to the activation: sigmoid′(h1) is σ(σ(z1))·(1 − σ(σ(z1))). The slope belongs to z1: "
+         "σ′(z1) = h1 * (1 - h1), computed from h1 = σ(z1) itself, with no second σ. The hidden weights and "
+         "biases all pass through it."),
+    Slip(_biased_slip(slope="z"),
+         "You wrote the sigmoid's slope as z1 * (1 - z1), with z1 = w1·x1 + b1. The formula σ(1 − σ) uses the "
+         "sigmoid's output: σ′(z1) = h1 * (1 - h1), and likewise for z2."),
+    Slip(_biased_slip(slope="h_only"),
+         "The sigmoid's slope is h1 * (1 - h1), not h1 alone (and h2 * (1 - h2) for w2 and b2)."),
+    Slip(_biased_slip(v=lambda w3, w4: (w4, w3)),
+         "w3 and w4 are swapped in the hidden gradients: h1 reaches ŷ through w3, so δ1 = ∂L/∂ŷ · w3 · σ′(z1) "
+         "belongs to w1 and b1, and w4 to the chains of w2 and b2."),
     Slip(_biased_slip(order=(4, 5, 6, 0, 1, 2, 3)),
          "Your seven numbers are right but the biases come first. Return (dL_dw1, dL_dw2, dL_dw3, dL_dw4, "
          "dL_db1, dL_db2, dL_db3)."),

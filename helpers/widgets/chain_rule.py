@@ -96,9 +96,10 @@ class ChainRuleNudger(CourseWidget):
     """Sliders for x and the nudge Δx; labels for each link, the chain-rule product and the measured slope.
 
     Controls: `x_slider`, `nudge_slider` (log scale, 10⁻⁶..1). Label: `numbers_label` (HTML), one
-    line for each entry of `lines`: 'forward' (x → z → a → L), 'links' (the three factors and their
-    product), 'measured' (ΔL/Δx), 'gap' (how far apart the two are). A move changes all four, so
-    they go to the browser as one label change. State: `links` (a ChainLinks), `measured`.
+    line for each entry of `lines`: 'forward' (x → z → a → L), 'dL_da', 'da_dz', 'dz_dx' (each link
+    as its own equation), 'product' (dL/dx, the links multiplied), 'measured' (ΔL/Δx), 'gap' (how
+    far apart the two slopes are). A move changes all seven, so they go to the browser as one label
+    change. State: `links` (a ChainLinks), `measured`.
     Artists: `curve`, `point`, `tangent`, `secant`, `nudged_point`, `run_line`, `rise_line`,
     `run_text`, `rise_text` (the Δx and ΔL labels of the nudge's triangle).
     """
@@ -139,7 +140,7 @@ class ChainRuleNudger(CourseWidget):
         self.nudge_slider.observe(self._on_change, names="value")
         sliders = widgets.HBox([self.x_slider, self.nudge_slider])
         if style.presentation_active():
-            # Under the picture the four lines of numbers, in large text, pushed the picture off a
+            # Under the picture the lines of numbers, in large text, pushed the picture off a
             # 1280x720 projector; beside it (below it when the page is too narrow) they leave it room.
             self.view.image.layout.flex = "0 0 auto"  # drawn at its size, pixel for pixel
             self.numbers_label.layout = widgets.Layout(flex=f"1 1 {NUMBERS_BASIS}", min_width="0")
@@ -210,11 +211,14 @@ class ChainRuleNudger(CourseWidget):
             f"x = {fmt(x, 2)} → z = w·x = {number(links.z)} → a = σ(z) = {number(links.a)} "
             f"→ L = (a − {short(Y)})² = {number(links.L)} &nbsp; (w = {short(W)})"
         )
-        self.lines["links"] = (
-            f"<b>chain rule:</b> dL/da = 2(a − y) = {number(links.dL_da)} "
-            f"× da/dz = σ(z)(1 − σ(z)) = {number(links.da_dz)} "
-            f"× dz/dx = w = {number(links.dz_dx)} "
-            f"= <b>dL/dx = {number(slope)}</b>"
+        # One equation per link, then their product: a single run of '=' signs would read as if
+        # the links were equal to one another.
+        self.lines["dL_da"] = f"<b>link 1:</b> dL/da = 2(a − y) = {number(links.dL_da)}"
+        self.lines["da_dz"] = f"<b>link 2:</b> da/dz = σ(z)(1 − σ(z)) = {number(links.da_dz)}"
+        self.lines["dz_dx"] = f"<b>link 3:</b> dz/dx = w = {number(links.dz_dx)}"
+        self.lines["product"] = (
+            f"<b>chain rule:</b> dL/dx = dL/da × da/dz × dz/dx = {number(links.dL_da)} × "
+            f"{number(links.da_dz)} × {number(links.dz_dx)} = <b>{number(slope)}</b>"
         )
         self.lines["measured"] = (
             f"<b>measured:</b> ΔL/Δx = (L(x + Δx) − L(x)) / Δx with Δx = {dx:.1e}: "
