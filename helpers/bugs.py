@@ -17,8 +17,10 @@ same job without the bug, and `symptoms(kind)` measures what a debugger would lo
 
 `diagnose` is a decision tree built for these six bugs. The checks locate the broken *link* (and,
 for the backward pass, the layer); only where a check leaves a fingerprint that no other slip
-leaves does it name a bug. A backward-pass slip it was not built for (a transposed W, a lost minus
-sign) is reported by where it shows, e.g. 'gradient check failed in layer 1', never guessed.
+leaves does it name a bug. A backward-pass slip it was not built for (a lost minus sign, or a
+transposed W in a layer whose W is square) is reported by where it shows, e.g. 'gradient check
+failed in layer 1', never guessed. In the 2-8-2 classifier no W is square, so a transposed W
+never gets that far there: `delta @ W.T` stops with a shape error.
 
 Everything is pure maths on NumPy arrays: no plotting, no printing. The kinds, in KINDS:
 
@@ -304,7 +306,9 @@ def layer_gradient_norms(net, X, y):
 def dead_units(net, X):
     """(dead, total): how many hidden units have slope 0 for every sample of X, out of how many.
 
-    A ReLU with z ≤ 0 on every sample outputs 0 and passes no gradient back: it can never learn.
+    A ReLU with z ≤ 0 on every sample outputs 0 and passes no gradient back, so its own weights stop
+    learning. In the first hidden layer, on the same data, that is for good; a deeper unit can come
+    back when the layer below it changes its inputs.
     Sigmoid and tanh units are never dead in this sense (their slope is never exactly 0).
     """
     fp = _network(net).forward(X)

@@ -314,3 +314,36 @@ def test_a_job_measured_again_gives_a_copy_of_the_same_symptoms():
     later = bugs.symptoms("healthy")
     assert later.loss[0] == first.loss[0] != 99.0 and later.gradcheck.parts.errors[(1, "W")] < AGREE
     assert bugs.symptoms("dead_relu").dead_fraction > 0.5   # the buggy job is a different one
+
+
+def test_a_dead_first_layer_unit_never_moves_while_a_dead_deeper_unit_can_come_back():
+    """Notebook 08, section 3.5: on fixed data a first-layer unit dead for every sample stays dead (its
+    gradient is exactly 0 and its inputs never change); a deeper one can revive as the layer below learns."""
+    from helpers import train
+
+    X, y = demo_data()
+    dead_relu = setup("dead_relu").net
+    silent = np.all(dead_relu.forward(X).z[1] <= 0, axis=0)            # the dead units of layer 1
+    assert dead_units(dead_relu, X) == (7, 8) and silent.sum() == 7
+    before = dead_relu.W[1][silent].copy(), dead_relu.b[1][silent].copy()
+    train(dead_relu, X, y, eta=0.5, epochs=200)
+    np.testing.assert_array_equal(dead_relu.W[1][silent], before[0])
+    np.testing.assert_array_equal(dead_relu.b[1][silent], before[1])
+    assert np.all(dead_relu.forward(X).z[1][:, silent] <= 0)
+
+    deeper = Network([2, 8, 8, 2], ["relu", "relu", "softmax"], "cross_entropy", seed=0)
+    deeper.b[2][0] -= deeper.forward(X).z[2][:, 0].max() + 0.05   # unit 1 of layer 2: silent on every sample
+    assert np.all(deeper.forward(X).z[2][:, 0] < 0)
+    train(deeper, X, y, eta=0.5, epochs=200)
+    assert np.sum(deeper.forward(X).z[2][:, 0] > 0) > 0                # it fires again for some animals
+
+
+def test_a_transposed_w_in_the_two_eight_two_classifier_stops_with_a_shape_error():
+    """Notebook 08, section 3.2: a transposed W there cannot 'look like' a failing check, since W[2] is 2 × 8."""
+    net = setup("healthy").net
+    X, y = demo_data()
+    fp = net.forward(X)
+    grads = net.backward(fp, net.check_targets(y, len(y)))
+    assert net.W[2].shape == (2, 8)
+    with pytest.raises(ValueError, match="matmul"):
+        grads.delta[2] @ net.W[2].T

@@ -156,6 +156,19 @@ def test_softmax_delta_shapes_get_a_hint():
     wrong_with(nb07.softmax_delta(lambda z, Y: nb07.softmax_delta_solution(z, Y).sum(axis=0)), "shape of z")
 
 
+def test_a_softmax_summed_over_the_whole_batch_is_told_to_sum_each_row():
+    def whole_array(z, Y):  # the slip as a learner types it: no axis, so one sum over every sample
+        p = np.exp(z) / np.exp(z).sum()
+        return (p - Y) / len(z)
+
+    def without_the_shift(z, Y):  # the right softmax, written without subtracting the row's largest logit
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        return (p - Y) / len(z)
+
+    wrong_with(nb07.softmax_delta(whole_array), "one sum over the whole array", "axis=1")
+    assert nb07.softmax_delta(without_the_shift).status == CORRECT
+
+
 def test_the_planted_bug_fails_the_hidden_layers_and_passes_the_output():
     net = nb08.hunt_network()
     X, y = nb08.hunt_data()

@@ -118,3 +118,16 @@ def test_the_dead_relu_run_ends_exactly_on_the_baseline(data):
     dead = bugs.symptoms("dead_relu")
     assert math.isclose(dead.loss[-1], recipe.baseline(y, 2).loss, rel_tol=1e-6)
     assert f"{dead.loss[-1]:.3f}" == "0.692"
+
+
+def test_at_update_ratios_near_a_thousandth_this_small_network_crawls(data):
+    """Notebook 08: the 10⁻³ rule of thumb is for large networks; here η = 0.5 (ratios 0.06 to 0.3) trains
+    well in 60 epochs, while η = 0.005 (ratios near 10⁻³) crawls."""
+    from helpers import train
+
+    X, y = data
+    slow_ratios = recipe.update_ratios(bugs.setup("healthy").net, X, y, 0.005)
+    assert 3e-4 < min(slow_ratios.values()) and max(slow_ratios.values()) < 4e-3
+    runs = {eta: train(bugs.setup("healthy").net, X, y, eta=eta, epochs=60).loss for eta in (0.005, 0.5)}
+    assert [f"{runs[0.005][0]:.3f}", f"{runs[0.005][-1]:.3f}"] == ["0.907", "0.767"]
+    assert [f"{runs[0.5][0]:.3f}", f"{runs[0.5][-1]:.3f}"] == ["0.907", "0.196"]

@@ -49,12 +49,75 @@ def test_the_function_builds_the_widget_with_a_short_repr(untouched):
     assert repr(dashboard) == "<Cat-or-dog training dashboard: interactive in JupyterLab; run the cell to use it>"
 
 
-def test_before_training_it_shows_the_untrained_network(untouched):
+def test_it_opens_on_the_run_of_its_starting_settings(untouched):
     dashboard = untouched
-    assert dashboard.runs == 0
-    assert dashboard.history.epochs == 0
-    assert "Untrained network" in dashboard.result_label.value
-    assert "Press Train" in dashboard.result_label.value
+    assert dashboard.runs == 0  # the opening run is not a press of Train
+    assert dashboard._settings() == (0.5, 8, 200)
+    net, expected = _reference_run(0.5, 8, 200)
+    assert dashboard.history.loss == pytest.approx(expected.loss)
+    np.testing.assert_allclose(dashboard.net.W[1], net.W[1])
+    for curves, values in ((dashboard.loss_curves, expected.loss), (dashboard.accuracy_curves, expected.accuracy)):
+        np.testing.assert_allclose(curves["train"].line.get_ydata(), values)
+    assert not dashboard.diverged
+    assert f"After 200 epochs: <b>train accuracy {expected.accuracy[-1]:.3f}</b>" in dashboard.result_label.value
+
+
+def _colour_pixels(image, figure_height, box, colour, tolerance=40):
+    """How many pixels inside `box` (a matplotlib Bbox in display units) are within `tolerance` of `colour`.
+
+    The figure fills the top `figure_height` rows of `image` (the still prints the result line below it).
+    """
+    from matplotlib.colors import to_rgb
+
+    rows = slice(int(figure_height - box.y1) + 2, int(figure_height - box.y0) - 2)  # display y runs up, rows down
+    cols = slice(int(box.x0) + 2, int(box.x1) - 2)
+    want = np.array(to_rgb(colour)) * 255
+    return int(np.sum(np.all(np.abs(image[rows, cols, :3].astype(float) - want) < tolerance, axis=-1)))
+
+
+def test_the_still_picture_shows_the_trained_curves_of_the_opening_run(untouched):
+    """The picture a reader without a kernel sees: both curves drawn in both panels, across every epoch."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from helpers import style
+
+    dashboard = untouched
+    still = np.asarray(Image.open(io.BytesIO(base64.b64decode(dashboard._repr_mimebundle_()["image/png"]))).convert("RGB"))
+    for ax, curves in ((dashboard.loss_ax, dashboard.loss_curves), (dashboard.accuracy_ax, dashboard.accuracy_curves)):
+        for name, colour in (("train", style.LOSS), ("test", style.PALETTE["blue"])):
+            assert len(curves[name].line.get_xdata()) == 201
+            assert np.all(np.isfinite(curves[name].line.get_ydata()))
+        box = ax.get_window_extent()
+        height = dashboard.fig.bbox.height
+        assert _colour_pixels(still, height, box, style.LOSS) > 300              # the solid training curve
+        assert _colour_pixels(still, height, box, style.PALETTE["blue"]) > 150  # the dashed test curve
+    assert "After 200 epochs" in " ".join(dashboard.still_lines())
+
+
+@pytest.mark.parametrize("eta", [0.001, 0.5, 100.0])
+def test_no_curve_can_reach_the_legends(eta):
+    """Each legend sits above its axes, outside the area where curves are drawn (and clipped), and clear
+    of the title, at the highest learning rate as at the others, and in presentation mode too."""
+    import helpers
+
+    for presenting in (False, True):
+        helpers.presentation_mode(presenting)
+        try:
+            dashboard = training_dashboard(eta=eta, epochs=100)
+        finally:
+            helpers.presentation_mode(False)
+        renderer = dashboard.fig.canvas.get_renderer()
+        for ax in (dashboard.loss_ax, dashboard.accuracy_ax):
+            legend = ax.get_legend().get_window_extent(renderer)
+            axes = ax.get_window_extent(renderer)
+            title = ax.title.get_window_extent(renderer)
+            assert legend.y0 >= axes.y1, (presenting, ax.get_title())
+            assert not legend.overlaps(title), (presenting, ax.get_title())
+            assert legend.x1 <= axes.x1 + 1 and legend.y1 <= dashboard.fig.bbox.y1
+            assert all(line.get_clip_on() for line in ax.get_lines())
 
 
 def test_the_data_are_standardised_with_the_training_sets_numbers(untouched):
@@ -75,14 +138,14 @@ def test_moving_a_slider_only_changes_the_plan(dashboard):
 
 
 def test_train_runs_the_chosen_settings_and_redraws_once(dashboard):
-    eta = _settle(dashboard, 0.5, 8, 200)
+    eta = _settle(dashboard, 2.0, 8, 300)
     before_loss = np.array(dashboard.loss_curves["train"].line.get_ydata())
     before_p = dashboard.boundary.probability.copy()
     renders = dashboard.view.renders
     dashboard.train_button.click()
     assert dashboard.view.renders == renders + 1
     assert dashboard.runs == 1
-    net, expected = _reference_run(eta, 8, 200)
+    net, expected = _reference_run(eta, 8, 300)
     assert dashboard.history.loss == pytest.approx(expected.loss)
     assert dashboard.history.test_accuracy == pytest.approx(expected.test_accuracy)
     np.testing.assert_allclose(dashboard.net.W[1], net.W[1])
@@ -92,13 +155,13 @@ def test_train_runs_the_chosen_settings_and_redraws_once(dashboard):
             (dashboard.accuracy_curves, expected.accuracy, expected.test_accuracy)):
         np.testing.assert_allclose(curves["train"].line.get_ydata(), train_values)
         np.testing.assert_allclose(curves["test"].line.get_ydata(), test_values)
-        np.testing.assert_array_equal(curves["train"].line.get_xdata(), np.arange(201))
+        np.testing.assert_array_equal(curves["train"].line.get_xdata(), np.arange(301))
     assert len(dashboard.loss_curves["train"].line.get_ydata()) != len(before_loss)
     assert not np.allclose(dashboard.boundary.probability, before_p)
     label = dashboard.result_label.value
     assert f"train accuracy {expected.accuracy[-1]:.3f}" in label
     assert f"test accuracy {expected.test_accuracy[-1]:.3f}" in label
-    assert "After 200 epochs" in label
+    assert "After 300 epochs" in label
     assert not dashboard.train_button.disabled
     assert dashboard.train_button.description == "Train"
 
@@ -173,8 +236,9 @@ def test_every_control_at_its_minimum_middle_and_maximum_works(dashboard):
 
 def test_two_dashboards_share_nothing():
     first, second = training_dashboard(), training_dashboard()
+    _settle(first, 2.0, 4, 50)
     first.train_button.click()
-    assert second.runs == 0 and second.history.epochs == 0
+    assert second.runs == 0 and second.history.epochs == 200 and second.hidden_slider.value == 8
     assert first.fig is not second.fig
     assert first.net is not second.net
 

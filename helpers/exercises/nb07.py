@@ -297,6 +297,12 @@ def _softmax_rows(z, axis=1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _softmax_whole_array(z):
+    """The slip: np.exp(z) / np.exp(z).sum(), one sum over every sample's logits together."""
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 def softmax_delta_solution(z, Y):
     """δ = ∂L/∂z = (softmax(z) − Y) / N for the mean cross-entropy of softmax(z) against one-hot Y."""
     return (_softmax_rows(z) - Y) / len(z)
@@ -316,6 +322,10 @@ SOFTMAX_DELTA_SLIPS = [
     Slip(lambda z, Y: (_softmax_rows(z, axis=0) - Y) / len(z),
          "Your softmax runs down the columns, across samples. Each sample's probabilities add up to 1 along its "
          "row: normalise with axis=1."),
+    Slip(lambda z, Y: (_softmax_whole_array(z) - Y) / len(z),
+         "Your softmax divides by one sum over the whole array, every sample's logits together, so all the "
+         "probabilities of the batch add up to 1 instead of each sample's. Sum along each row: "
+         "np.exp(z).sum(axis=1, keepdims=True)."),
     Slip(lambda z, Y: (_softmax_rows(z) - Y) / z.shape[1],
          "You divided by the number of classes. The 1/N comes from averaging over the N samples, len(z)."),
 ]

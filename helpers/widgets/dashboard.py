@@ -2,7 +2,9 @@
 
 The network is 2 → hidden (tanh) → 2 (softmax) with cross-entropy loss, trained by full-batch
 gradient descent on the standardised training set; the test set is scored after every epoch.
-Training takes a moment, so it runs when Train is pressed, not on every slider move.
+Training takes a moment, so it runs when Train is pressed, not on every slider move. The dashboard
+opens on a run it has already trained with its starting settings, so the figure (and the still picture
+that a reader without a kernel sees) shows curves and a boundary, not an empty plot.
 
     training_dashboard()     # sliders for η, hidden units and epochs; a Train button
 """
@@ -17,7 +19,7 @@ from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
 from ..network import Network
 from ..plots import decision_boundary, loss_curve
 from ..training import train
-from ._base import CourseWidget, drawing, FigureView, fmt, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import CourseWidget, drawing, FigureView, _plain, fmt, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import start_number, start_whole
 
 ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
@@ -97,11 +99,14 @@ class TrainingDashboard(CourseWidget):
     Controls: `eta_slider` (log scale, 0.001..100), `hidden_slider` (1..16), `epochs_slider`
     (10..500), `train_button`. Moving a slider only updates `plan_label` (what Train will run);
     pressing Train trains a fresh network (seed 0) and redraws once; while it trains, the button reads
-    "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs. Labels (HTML): `plan_label`,
+    "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs. It opens
+    on the run of its starting settings, trained while it is built. Labels (HTML): `plan_label`,
     `result_label` (final train and test accuracy, or 'diverged'). State: `data` (a CatDogData),
-    `net`, `history`, `diverged`, `runs` (how many times Train ran). Artists: `loss_curves` and
-    `accuracy_curves` (dicts 'train'/'test' of plots.LossCurve), `boundary` (a
-    plots.DecisionBoundary), on axes `loss_ax`, `accuracy_ax`, `boundary_ax`.
+    `net`, `history`, `diverged`, `runs` (how many times Train ran; the opening run is not counted).
+    Artists: `loss_curves` and `accuracy_curves` (dicts 'train'/'test' of plots.LossCurve), `boundary`
+    (a plots.DecisionBoundary), on axes `loss_ax`, `accuracy_ax`, `boundary_ax`. The legend of each
+    curve panel (`loss_ax.get_legend()`, `accuracy_ax.get_legend()`) sits above its axes, beside the
+    title, where no curve can reach it.
     """
 
     title = "Cat-or-dog training dashboard"
@@ -130,11 +135,12 @@ class TrainingDashboard(CourseWidget):
                                             layout=widgets.Layout(width="160px", visibility="hidden"))
         self.runs = 0
 
-        # Before the first press the figure shows the untrained network: zero epochs of training.
-        self.net, self.history = train_cat_dog(self.data, eta, hidden, 0)
-        self.diverged = False
-        # 4.6 inches tall: in presentation mode at 1280x720 the controls and the picture fit together.
-        self.fig = new_figure((11.0, 4.6))
+        # It opens on the run of its starting settings (a fraction of a second), so the picture shows a
+        # trained network from the start, in JupyterLab and in the still a reader without a kernel sees.
+        self.net, self.history = train_cat_dog(self.data, eta, hidden, epochs)
+        self.diverged = run_diverged(self.history)
+        # 4.3 inches tall: in presentation mode at 1280x720 the controls, the picture and the result line fit together.
+        self.fig = new_figure((11.0, 4.3))
         grid = self.fig.add_gridspec(2, 2, width_ratios=(1.0, 1.25))
         self.loss_ax = self.fig.add_subplot(grid[0, 0])
         self.accuracy_ax = self.fig.add_subplot(grid[1, 0], sharex=self.loss_ax)
@@ -158,9 +164,9 @@ class TrainingDashboard(CourseWidget):
         h = self.history
         self.loss_curves = {
             "train": loss_curve(h.loss, self.loss_ax, label="training set", xlabel="",
-                                ylabel="loss L", title="Loss (cross-entropy)"),
+                                ylabel="cross-entropy L", title="Loss"),
             "test": loss_curve(h.test_loss, self.loss_ax, label="test set", colour=TEST_COLOUR, xlabel="",
-                               ylabel="loss L", title="Loss (cross-entropy)"),
+                               ylabel="cross-entropy L", title="Loss"),
         }
         self.accuracy_curves = {
             "train": loss_curve(h.accuracy, self.accuracy_ax, label="training set", xlabel="epoch",
@@ -168,9 +174,14 @@ class TrainingDashboard(CourseWidget):
             "test": loss_curve(h.test_accuracy, self.accuracy_ax, label="test set", colour=TEST_COLOUR,
                                xlabel="epoch", ylabel="accuracy", title="Accuracy"),
         }
-        for curves, where in ((self.loss_curves, "upper right"), (self.accuracy_curves, "lower right")):
+        for curves in (self.loss_curves, self.accuracy_curves):
             curves["test"].line.set_linestyle("--")
-            curves["test"].ax.legend(loc=where, fontsize="small", frameon=False)
+            ax = curves["test"].ax
+            # Title at the left edge, legend at the right, both above the axes: outside the plotting area,
+            # where no curve can reach the legend at any η (curves are clipped to the axes).
+            ax.set_title(ax.get_title(), loc="center", x=0.0, ha="left")
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize="small", frameon=False,
+                      borderaxespad=0.2, handlelength=1.8, columnspacing=1.0)
         X_all = np.concatenate([self.data.X_train, self.data.X_test])
         y_all = np.concatenate([self.data.y_train, self.data.y_test])
         self.boundary = decision_boundary(
@@ -192,12 +203,7 @@ class TrainingDashboard(CourseWidget):
         with np.errstate(all="ignore"):
             self.boundary.update(self.net)
 
-        if self.runs == 0:
-            self.result_label.value = (
-                f"Untrained network: train accuracy {fmt(h.accuracy[-1], 3)}, "
-                f"test accuracy {fmt(h.test_accuracy[-1], 3)}. Press Train."
-            )
-        elif self.diverged:
+        if self.diverged:
             start = fmt(h.loss[0], 3)
             end = fmt(h.loss[-1], 3) if not h.diverged else "diverged"
             self.result_label.value = (
@@ -221,6 +227,10 @@ class TrainingDashboard(CourseWidget):
                     f"<br><b>unstable</b>: on the way the loss jumped to {fmt(max(h.loss), 3)}, "
                     f"{spike:.0f} times its start; η is close to too high."
                 )
+
+    def still_lines(self):
+        """The result line under the figure in the still picture: the accuracies and losses of the run shown."""
+        return [_plain(line) for line in self.result_label.value.split("<br>")]
 
     def _settings(self):
         return log_value(self.eta_slider), self.hidden_slider.value, self.epochs_slider.value
