@@ -10,6 +10,7 @@ digits, a bool, a complex number with a zero imaginary part) into one.
     read_array(answer)  -> (float64 ndarray, None) or (None, problem)
     read_shape(answer)  -> (tuple of ints, None) or (None, problem)
     shown(answer)       -> a short one-line repr, safe for any object
+    quoted_number(answer) -> the number in text such as '0.09', or None (such text is never read as a number)
 """
 
 import decimal
@@ -85,18 +86,39 @@ def _what_it_is(x):
     return _object(x)
 
 
+def quoted_number(answer):
+    """The number that text such as '0.09' or ' 4 ' holds, or None (for text that is no finite number, and
+    for any answer that is not text).
+
+    Every check of the course reads such an answer the same way: as text, not a number. It is never
+    marked right; its hint (`quotes_hint`) says that a number needs no quotes.
+    """
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer[()]
+    if not isinstance(answer, (str, bytes, np.str_)):
+        return None
+    text = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def quotes_hint(answer):
+    """The hint for a number written as text, such as '0.09'."""
+    return (f"{shown(answer)} is a number written as text, in quotes. Remove the quotes: a number needs none, "
+            "and without them Python reads it as a number.")
+
+
 def _number_problem(x):
     """What to say when `x`, given where one number belongs, is not a real number."""
     if isinstance(x, (bool, np.bool_)):
         return f"{bool(x)} is a truth value, not a number."
     if isinstance(x, (str, bytes, np.str_)):
-        text = x.decode(errors="replace") if isinstance(x, bytes) else str(x)
-        try:
-            float(text)
-        except ValueError:
+        if quoted_number(x) is None:
             return f"{shown(x)} is text, not a number."
-        return (f"{shown(x)} is a number written as text, in quotes. Remove the quotes, so that Python "
-                "reads it as a number.")
+        return quotes_hint(x)
     if isinstance(x, (numbers.Complex, np.complexfloating)):
         return (f"{shown(x)} is a complex number. The answer is a real number, with no imaginary part "
                 "(nothing with j).")

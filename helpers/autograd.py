@@ -123,8 +123,10 @@ class Value:
         if self.data < 0 and n != int(n):
             raise ValueError(f"{self.name} ** {n:g}: a negative number ({self.data:g}) has no real "
                              f"power {n:g}")
-        return Value(self.data ** n, _parents=(self,), _local_grads=(n * self.data ** (n - 1),),
-                     _op=f"**{n:g}")
+        # x ** 0 is the constant 1, whose slope is 0 everywhere, at x = 0 too (where n·x^(n−1) would
+        # divide by zero): PyTorch gives the same.
+        local = 0.0 if n == 0 else n * self.data ** (n - 1)
+        return Value(self.data ** n, _parents=(self,), _local_grads=(local,), _op=f"**{n:g}")
 
     def __radd__(self, other):
         return _value(other, "+") + self
@@ -177,6 +179,12 @@ class Value:
 
         Gradients are computed fresh on each call: every node's grad is set to 0 first, this one's
         to 1. Raises ValueError if a value in the graph is NaN or infinite, naming the first one.
+
+        So `y1.backward()` then `y2.backward()` leaves ∂y2/∂x in `x.grad`, not the sum: the second
+        walk starts from 0. (micrograd and PyTorch add to `.grad` instead, and a training loop calls
+        `zero_grad()` before each batch.) For the sum of the gradients of several outputs, such as
+        the losses of the samples of a batch, add them first and walk once: `(y1 + y2).backward()`
+        leaves ∂y1/∂x + ∂y2/∂x in `x.grad`.
         """
         order = topological_order(self)
         for node in order:

@@ -22,7 +22,11 @@ def named(value, label):
 
 
 def five_factor_chain(x=FIVE_FACTOR["x"], y=FIVE_FACTOR["y"], w1=FIVE_FACTOR["w1"], w2=FIVE_FACTOR["w2"]):
-    """L = (σ(w2·σ(w1·x)) − y)², the five links of notebook 03. Returns (L, nodes)."""
+    """L = (σ(w2·σ(w1·x)) − y)², the five links of notebook 03. Returns (L, nodes).
+
+    The engine builds the loss from two nodes, a2 − y and its square, so the path from w1 to L crosses
+    six arrows: notebook 03's five factors, with ∂L/∂a2 = 2(a2 − y) split into 2(a2 − y) and the subtraction's 1.
+    """
     n = {"x": Value(x, label="x"), "w1": Value(w1, label="w1"), "w2": Value(w2, label="w2"), "y": Value(y, label="y")}
     n["z1"] = named(n["w1"] * n["x"], "z1")
     n["a1"] = named(n["z1"].sigmoid(), "a1")
@@ -42,7 +46,10 @@ def two_two_one(weights=None, x=EXAMPLE_INPUTS, y=EXAMPLE_TARGET):
     n["z2"] = named(n["w2"] * n["x2"], "z2")
     n["h1"] = named(n["z1"].sigmoid(), "h1")
     n["h2"] = named(n["z2"].sigmoid(), "h2")
-    n["y_hat"] = named(n["w3"] * n["h1"] + n["w4"] * n["h2"], "ŷ")
+    # Each product is named by what it multiplies, so the two are told apart in a figure and a stepper.
+    n["w3·h1"] = named(n["w3"] * n["h1"], "w3·h1")
+    n["w4·h2"] = named(n["w4"] * n["h2"], "w4·h2")
+    n["y_hat"] = named(n["w3·h1"] + n["w4·h2"], "ŷ")
     n["error"] = named(n["y_hat"] - n["y"], "ŷ − y")
     n["L"] = named(n["error"] ** 2, "L")
     return n["L"], n

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answers import read_array, read_number, read_shape, shown
+from .answers import quoted_number, quotes_hint, read_array, read_number, read_shape, shown
 
 CORRECT = "correct"
 WRONG = "wrong"
@@ -113,8 +113,34 @@ def first_matching_hint(value, hints, tol):
     return None
 
 
+def same_to_six_digits(value, expected):
+    """True where `value` (a number or array) equals `expected` to six significant digits or more: within
+    half a unit of expected's sixth digit, as 81.9999999 is of 82. Such an answer is right whatever the
+    exercise's tolerance: what separates it from the answer is rounding, not a mistake."""
+    value, expected = np.asarray(value, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    magnitude = np.abs(expected)
+    sixth_digit = 10.0 ** (np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0))) - 5)
+    return (magnitude > 0) & (np.abs(value - expected) <= 0.5 * sixth_digit * (1 + 1e-12))
+
+
+def _close(value, expected, tol):
+    """The comparison every numeric check makes: within `tol` (absolute or relative), or equal to six digits."""
+    return np.isclose(value, expected, rtol=tol, atol=tol) | same_to_six_digits(value, expected)
+
+
+def _not_it(value, expected):
+    """'0.91 is not it', with as many digits as it takes to show how the answer differs from `expected`."""
+    text = f"{value:.6g}"
+    if text == f"{expected:.6g}":
+        text = repr(float(value))
+    return f"{text} is not it."
+
+
 def check_number(answer, expected, *, what="a number", tol=1e-6, hints=(), praise="", array_hints=()):
-    """Check a numeric answer against `expected` (absolute or relative tolerance `tol`).
+    """Check a numeric answer against `expected` (absolute or relative tolerance `tol`; an answer equal to
+    `expected` to six significant digits is right too, whatever `tol`).
+
+    Text that holds a number ('0.09') is not a number: it gets a hint to remove the quotes.
 
     hints: (wrong_value, message) pairs. When the answer matches a known wrong value, its message
     is the hint; wrong_value may also be a function of the answer returning True or False.
@@ -129,16 +155,17 @@ def check_number(answer, expected, *, what="a number", tol=1e-6, hints=(), prais
         hint = first_matching_hint(array, array_hints, tol) if array is not None else None
         expected_what = "a single number" if what == "a number" else f"{what}, a single number"
         return Feedback(WRONG, hint or f"Expected {expected_what}. {problem}")
-    if np.isclose(value, expected, rtol=tol, atol=tol):
+    if _close(value, expected, tol):
         return Feedback(CORRECT, praise)
     hint = first_matching_hint(value, hints, tol)
     if hint:
         return Feedback(WRONG, hint)
-    return Feedback(WRONG, f"{value:.6g} is not it. {FALLBACK}")
+    return Feedback(WRONG, f"{_not_it(value, expected)} {FALLBACK}")
 
 
 def check_array(answer, expected, *, what="an array", tol=1e-6, hints=(), praise=""):
-    """Check an array answer: the same shape as `expected` and every value within `tol`.
+    """Check an array answer: the same shape as `expected` and every value within `tol` (or equal to six
+    significant digits).
 
     hints: (wrong_array_or_function, message) pairs, as for check_number. A function gets the answer
     as a float64 array of any shape, so it may also recognise a slip that gives the wrong shape.
@@ -149,7 +176,7 @@ def check_array(answer, expected, *, what="an array", tol=1e-6, hints=(), praise
     array, problem = read_array(answer)
     if problem:
         return Feedback(WRONG, f"Expected {what} of numbers. {problem}")
-    if array.shape == expected.shape and np.allclose(array, expected, rtol=tol, atol=tol):
+    if array.shape == expected.shape and bool(np.all(_close(array, expected, tol))):
         return Feedback(CORRECT, praise)
     hint = first_matching_hint(array, hints, tol)
     if hint:
@@ -186,7 +213,9 @@ def check_choice(answer, expected, options, *, hints=None, praise="", aliases=No
     """Check a multiple-choice answer: one of `options`, compared without case, spaces, _ or -.
 
     hints: {option: message} for a wrong option. aliases: {other way of writing it: option}, for
-    names a learner may reasonably use (a title as displayed, "backprop" for "backward").
+    names a learner may reasonably use (a title as displayed, "backprop" for "backward"). Where every
+    option is a number ('0.1', '1', '4'), the answer is a number too: 4 is read, '4' in quotes gets the
+    hint to remove the quotes, as a number in quotes does in every check.
     """
     listed = ", ".join(repr(o) for o in options)
     if answer is None:
@@ -198,7 +227,10 @@ def check_choice(answer, expected, options, *, hints=None, praise="", aliases=No
     if isinstance(answer, (list, tuple)) and len(answer) == 1 and isinstance(answer[0], str):
         return Feedback(WRONG, f"Give one answer on its own, without the brackets: {answer[0]!r}, "
                                f"not {shown(answer)}.")
-    if isinstance(answer, str):
+    numbers_only = all(quoted_number(o) is not None for o in options)
+    if numbers_only and quoted_number(answer) is not None:
+        return Feedback(WRONG, quotes_hint(answer))
+    if isinstance(answer, (str, np.str_)):
         key = _normalised(answer)
     else:
         value, _ = read_number(answer)
@@ -217,5 +249,5 @@ def check_choice(answer, expected, options, *, hints=None, praise="", aliases=No
 
 __all__ = [
     "CORRECT", "WRONG", "UNANSWERED", "Feedback", "check_array", "check_choice", "check_number", "check_shape",
-    "first_matching_hint", "read_array", "read_number", "read_shape", "unanswered",
+    "first_matching_hint", "read_array", "read_number", "read_shape", "same_to_six_digits", "unanswered",
 ]

@@ -9,14 +9,24 @@ so that Run All works before anyone has answered. `check_function` then
 3. compares each result with the right one; if they differ, runs each known slip (a function with
    the same mistake) on the same cases and names the first one whose results match the learner's.
 
+Before any of that it makes sure it checks the function the learner last wrote: in a notebook, if
+the cell that defines it stopped at a SyntaxError, the function still in memory is an older one,
+and the hint says so instead. A result that is nan or infinite is never right, and the hint names
+which one it is. Results agree when they are equal to about six significant digits (TOLERANCE), so a
+float32 calculation passes; results that agree to five digits but not six get a hint that the
+method is right and a rounded constant or float32 is the likely cause.
+
     from helpers.codecheck import Case, Slip, check_function
 """
 
+import ast
 import inspect
 import linecache
 import math
 import numbers
+import re
 import signal
+import textwrap
 import threading
 from dataclasses import dataclass
 from typing import Callable
@@ -29,8 +39,14 @@ from .checks import CORRECT, UNANSWERED, WRONG, Feedback
 # microseconds, so this only ever stops a loop that never ends. Read at each call (the functions
 # below take None to mean this), so the tests can shorten it without waiting 2 s per endless loop.
 TIME_LIMIT = 2.0
-# Results within this relative (or absolute) distance of the right ones are right.
-TOLERANCE = 1e-9
+# Results are right when they differ from the right ones by at most this much relative to the largest of
+# them (so about six significant digits): float32 arithmetic, good to about seven, passes.
+TOLERANCE = 1e-6
+# Results that miss TOLERANCE but agree this closely (five significant digits) come from the right method
+# with a rounded constant or float32 arithmetic: the hint says so.
+NEAR_TOLERANCE = 1e-5
+# Below this size a difference is rounding whatever the scale (a right answer of exactly 0).
+_TINY = 1e-12
 
 
 class _TimeUp(BaseException):
@@ -198,10 +214,164 @@ def shown(value):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _largest(*tuples):
+    return max((abs(v) for t in tuples for v in t if math.isfinite(v)), default=0.0)
+
+
 def same(a, b, tol=TOLERANCE):
-    """True if the two tuples of numbers agree entry by entry within `tol` (relative or absolute)."""
-    return len(a) == len(b) and all(
-        (math.isnan(x) and math.isnan(y)) or abs(x - y) <= tol * max(1.0, abs(x), abs(y)) for x, y in zip(a, b))
+    """True if the two tuples of numbers agree: every entry within `tol` times the largest entry of either
+    (float32 rounds every entry by about 1e-7 of the largest numbers in the calculation), nan with nan."""
+    if len(a) != len(b):
+        return False
+    allowed = tol * _largest(a, b) + _TINY
+    return all((math.isnan(x) and math.isnan(y)) or (x == y) or abs(x - y) <= allowed for x, y in zip(a, b))
+
+
+def _ordinal(n):
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _first_non_finite(value, path=(), depth=0):
+    """(path, number) of the first nan or inf inside a returned value (numbers, tuples, lists, dicts,
+    arrays), or None. A path holds tuple positions, dict keys and array indices."""
+    if depth > 6:
+        return None
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc" and value.ndim > 0:
+        bad = np.argwhere(~np.isfinite(value))
+        if len(bad):
+            index = tuple(int(i) for i in bad[0])
+            return path + (index,), value[index]
+        return None
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        return None if math.isfinite(value) else (path, value)
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, (tuple, list)):
+        items = list(enumerate(value))
+    else:
+        return None
+    for key, item in items[:1000]:
+        found = _first_non_finite(item, path + (key,), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _returned_names(function, count):
+    """What the function's last `return a, b, c` writes for each of its `count` values, as (text, whether
+    it is a plain name) pairs, or None."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    definitions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    if not definitions:
+        return None
+    returns = [node for node in ast.walk(definitions[0]) if isinstance(node, ast.Return)]
+    if not returns or not isinstance(returns[-1].value, ast.Tuple) or len(returns[-1].value.elts) != count:
+        return None
+    names = [ast.unparse(element) for element in returns[-1].value.elts]
+    return [(n if len(n) <= 40 else n[:37] + "...", isinstance(e, ast.Name))
+            for n, e in zip(names, returns[-1].value.elts)]
+
+
+def _where_in_result(function, value, path):
+    """How a hint names the place `path` inside the returned `value`: 'dL_dw3 (the 3rd value it returns)'."""
+    def index(key):
+        if isinstance(key, tuple):
+            return "[" + ", ".join(str(k) for k in key) + "]"
+        return f"[{key!r}]"
+
+    if not path:
+        return "the number it returns"
+    first, rest = path[0], "".join(index(k) for k in path[1:])
+    if isinstance(value, (tuple, list)):
+        names = _returned_names(function, len(value))
+        nth = f"the {_ordinal(first + 1)} value it returns"
+        if names and names[first][1]:
+            return f"{names[first][0]} ({nth})" if not rest else f"{names[first][0]}{rest}"
+        if names and not rest:
+            return f"{nth} (`{names[first][0]}`)"
+        return nth if not rest else f"entry {rest} of {nth}"
+    return f"its result{index(first)}{rest}"
+
+
+def non_finite_problem(function, case, observed, numbers_, observe):
+    """The hint for results that hold nan or inf, or None when every number is finite."""
+    if all(math.isfinite(v) for v in numbers_):
+        return None
+    if observe is observe_return:
+        returned = observed
+    else:  # `observe` made something else of the return value: call the function once more to see it
+        returned, _ = call_with_time_limit(function, case.make())
+    found = _first_non_finite(returned)
+    if found:
+        path, bad = found
+        place = _where_in_result(function, returned, path)
+    else:
+        position = next(i for i, v in enumerate(numbers_) if not math.isfinite(v))
+        place, bad = f"the {_ordinal(position + 1)} of the {len(numbers_)} numbers checked", numbers_[position]
+    where = f"{case.name}" + (f" ({case.show})" if case.show else "")
+    if math.isnan(bad):
+        kind, cause = "nan, 'not a number'", "had no answer (0/0, inf − inf, the log of a negative number)"
+    else:
+        kind, cause = "infinite", "overflowed (an exponent too large) or divided by zero"
+    return (f"On {where}, {place} is {kind}. The right answer is always a finite number, so something "
+            f"in that calculation {cause}. Look at the line that computes it.")
+
+
+# Where the learner's cell defines a function: 'def name(' at the start of a line.
+_DEFINITION = r"^[ \t]*(?:async[ \t]+)?def[ \t]+{name}[ \t]*\("
+
+
+def stale_definition(function):
+    """In IPython, a sentence when the newest cell that defines `function` (by name) did not compile,
+    so that the function in memory is an older version of it; None otherwise (and outside IPython)."""
+    name = getattr(function, "__name__", "")
+    if not name.isidentifier():
+        return None
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+        history = list(shell.history_manager.input_hist_raw) if shell is not None else []
+    except Exception:
+        return None
+    pattern = re.compile(_DEFINITION.format(name=re.escape(name)), re.MULTILINE)
+    for source in reversed(history):
+        if not pattern.search(source or ""):
+            continue
+        try:
+            compile(shell.transform_cell(source), "<cell>", "exec")
+        except SyntaxError as error:  # IndentationError and TabError too
+            line = (error.text or "").strip()
+            at = f" at line {error.lineno}" + (f", `{line}`" if line else "") if error.lineno else ""
+            kind = type(error).__name__
+            article = "an" if kind[0] in "AEIOU" else "a"
+            return (f"The cell that defines `{name}` did not run: Python found {article} {kind} "
+                    f"({error.msg}){at}, so it ran none of that cell. The `{name}` in memory is an older "
+                    "version, and checking it would tell you nothing about your new code. Fix that line, "
+                    "run that cell until it gives no error, then run this one again.")
+        except Exception:  # a cell IPython cannot even transform: not ours to judge
+            return None
+        return None
+    return None
+
+
+def _near_miss(got, right, case):
+    """The hint for results that agree to about five significant digits but not within TOLERANCE, or None."""
+    scale = _largest(right)
+    if scale == 0.0 or not same(got, right, NEAR_TOLERANCE):
+        return None
+    i = max(range(len(got)), key=lambda k: abs(got[k] - right[k]))
+    digits = int(min(15, -math.log10(max(abs(got[i] - right[i]) / scale, 1e-15))))
+    entry = f"the {_ordinal(i + 1)} number: " if len(got) > 1 else ""
+    where = f"{case.name}" + (f" ({case.show})" if case.show else "")
+    return (f"On {where} your function gives {entry}{got[i]:.9g}, where the right answer is {right[i]:.9g}. "
+            f"They agree to {digits} significant digits, so your method is right; the last digits differ. "
+            "The likely cause is a constant written with a few decimals (write it in full, or let Python "
+            "compute it) or float32 arithmetic (use ordinary Python floats or float64).")
 
 
 def _signature_problem(function, n_args, names):
@@ -228,6 +398,9 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
     """
     if function is None:
         return Feedback(UNANSWERED, f"Complete {what} in the cell above, then run both cells again.")
+    stale = stale_definition(function)
+    if stale:
+        return Feedback(WRONG, stale)
     n_args = len(cases[0].make())
     problem = _signature_problem(function, n_args, arguments)
     if problem:
@@ -246,6 +419,9 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
             numbers_, problem = None, f"Your function returned {shown(outcome.result)}, which is not numbers."
         if problem:
             return Feedback(WRONG, problem + (f" (on {case.name})" if case is not cases[0] else ""))
+        problem = non_finite_problem(function, case, outcome.result, numbers_, observe)
+        if problem:
+            return Feedback(WRONG, problem)
         got.append(numbers_)
         right.append(read(observe(expected, case.make()))[0])
     wrong = [i for i, (g, r) in enumerate(zip(got, right)) if not same(g, r)]
@@ -256,6 +432,9 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
         if all(s is not None and same(g, s) for g, s in zip(got, slipped)):
             return Feedback(WRONG, slip.hint)
     case = cases[wrong[0]]
+    near = _near_miss(got[wrong[0]], right[wrong[0]], case)
+    if near:
+        return Feedback(WRONG, near)
     shown_got = ", ".join(f"{x:.6g}" for x in got[wrong[0]])
     shown_right = ", ".join(f"{x:.6g}" for x in right[wrong[0]])
     where = f"{case.name}" + (f" ({case.show})" if case.show else "")

@@ -194,6 +194,34 @@ def test_backward_is_fresh_on_each_call():
     assert a.grad == 10.0
 
 
+@pytest.mark.parametrize("base, n, value, slope", [
+    (0.0, 0, 1.0, 0.0),     # x⁰ is the constant 1: slope 0, at x = 0 too (PyTorch agrees)
+    (0.0, 1, 0.0, 1.0),
+    (0.0, 2, 0.0, 0.0),
+    (3.0, 0, 1.0, 0.0),
+    (-2.0, 0, 1.0, 0.0),
+    (-2.0, 2, 4.0, -4.0),   # 2x at x = −2
+    (-2.0, 3, -8.0, 12.0),  # 3x² at x = −2
+    (-2.0, -1, -0.5, -0.25),  # −1/x² at x = −2
+])
+def test_integer_powers_of_zero_and_of_negative_numbers_have_their_value_and_slope(base, n, value, slope):
+    x = Value(base, label="x")
+    y = x ** n
+    y.backward()
+    assert y.data == value and x.grad == slope
+
+
+def test_two_backward_calls_keep_only_the_second_and_backward_of_the_sum_adds_them():
+    x = Value(3.0, label="x")
+    y1 = x * x        # dy1/dx = 2x = 6
+    y2 = x * 4.0      # dy2/dx = 4
+    y1.backward()
+    y2.backward()
+    assert x.grad == 4.0  # a fresh walk each call: micrograd and PyTorch would hold 6 + 4 = 10
+    (y1 + y2).backward()
+    assert x.grad == 10.0
+
+
 def test_each_local_derivative_sits_beside_its_operation():
     x, y = Value(0.8), Value(-2.0)
     assert (x * y).local_grads == (-2.0, 0.8)
@@ -335,3 +363,28 @@ def test_the_cat_or_dog_run_of_notebook_09_matches_network_and_counts_its_nodes(
     seconds_values = min(timeit.repeat(lambda: batch_loss(params, X_train_s, y_train).backward(), number=1, repeat=3))
     seconds_arrays = min(timeit.repeat(lambda: net.gradients(X_train_s, y_train), number=20, repeat=3)) / 20
     assert seconds_values / seconds_arrays > 50
+
+
+def test_a_topological_order_of_the_2_2_1_example_is_not_the_order_of_computation():
+    from helpers.autograd_examples import two_two_one
+    L, nodes = two_two_one()  # computes z1, z2, then h1, h2
+    names = [n.name for n in topological_order(L)]
+    assert names.index("z2") > names.index("h1")  # notebook 09 prints places 10 and 5
+    assert (names.index("h1") + 1, names.index("z2") + 1) == (5, 10)
+    position = {id(n): i for i, n in enumerate(topological_order(L))}
+    for node in topological_order(L):  # what it does guarantee: every node after its parents
+        assert all(position[id(p)] < position[id(node)] for p in node.parents)
+
+
+def test_the_engine_s_five_factor_chain_crosses_six_arrows_from_w1_to_L():
+    from helpers.autograd_examples import five_factor_chain
+    L, nodes = five_factor_chain()
+    path, node = [], L
+    while node is not nodes["w1"]:
+        parent, local = next((p, g) for p, g in zip(node.parents, node.local_grads)
+                             if p is nodes["w1"] or nodes["w1"] in topological_order(p))
+        path.append(local)
+        node = parent
+    assert len(path) == 6 and path[1] == 1.0  # the subtraction a2 − y passes its gradient on times 1
+    L.backward()
+    assert math.prod(path) == pytest.approx(nodes["w1"].grad, rel=1e-15)

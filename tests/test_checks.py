@@ -312,3 +312,33 @@ def test_numpy_text_and_truth_scalars_are_not_numbers():
     assert "Remove the quotes" in check_number(np.str_("0.5"), 0.5).message
     assert "truth value" in check_number(np.bool_(True), 1.0).message
     assert "Remove the quotes" in check_shape(np.array(["4", "3"]), (4, 3)).message
+
+
+# Rounding is not a mistake; quotes make text.
+
+@pytest.mark.parametrize("answer, expected", [(81.9999999, 82), (123.457, 123.4567891), (0.141003, 0.1410034),
+                                              (9.53674e-07, 0.25 ** 10)])
+def test_an_answer_equal_to_six_significant_digits_is_right_whatever_the_tolerance(answer, expected):
+    assert check_number(answer, expected, tol=1e-12).status == CORRECT
+
+
+def test_an_answer_that_differs_in_the_sixth_digit_is_not_and_shows_its_own_digits():
+    feedback = check_number(82.0001, 82, tol=1e-9)
+    assert feedback.status == WRONG and feedback.message.startswith("82.0001 is not it.")
+    feedback = check_number(0.9999995, 1.0000049, tol=1e-9)  # both read 1 to six digits
+    assert feedback.message.startswith("0.9999995 is not it.")  # never "1 is not it" for an answer of 1
+
+
+def test_an_array_equal_to_six_significant_digits_is_right():
+    assert check_array([[81.9999999, 0.1410034]], [[82, 0.141003412]], tol=1e-12).status == CORRECT
+    assert check_array([[81.99, 0.1410034]], [[82, 0.141003412]], tol=1e-12).status == WRONG
+
+
+@pytest.mark.parametrize("answer", ["4", " 4.0 ", np.str_("4")])
+def test_check_choice_reads_a_number_in_quotes_as_text_where_the_options_are_numbers(answer):
+    feedback = check_choice(answer, "4", ("0.1", "1", "4"))
+    assert feedback.status == WRONG and "Remove the quotes" in feedback.message
+
+
+def test_check_choice_still_reads_text_options_written_in_quotes():
+    assert check_choice("B", "B", ("A", "B")).status == CORRECT

@@ -1,5 +1,6 @@
 """Notebook 05's exercise checks: the worked solutions pass, each typical slip gets its own hint."""
 
+import numpy as np
 import pytest
 
 from feedback import wrong_with
@@ -21,9 +22,14 @@ def test_the_overshooting_rate_is_the_one_whose_loss_goes_up():
     assert rising == [check.OVERSHOOTS]
 
 
-@pytest.mark.parametrize("answer", [4, 4.0, "4.0", " 4 "])
-def test_the_overshooting_rate_is_accepted_as_number_or_text(answer):
+@pytest.mark.parametrize("answer", [4, 4.0, 3.9999999, np.float32(4.0), np.int64(4)])
+def test_the_overshooting_rate_is_accepted_as_any_kind_of_number(answer):
     assert check.overshooting_rate(answer).status == CORRECT
+
+
+@pytest.mark.parametrize("answer", ["4.0", " 4 ", "0.1", np.str_("4")])
+def test_a_rate_in_quotes_is_text_and_gets_the_hint_to_remove_the_quotes(answer):
+    wrong_with(check.overshooting_rate(answer), "written as text", "Remove the quotes")
 
 
 def test_the_crawling_and_the_good_rate_each_get_their_own_hint():

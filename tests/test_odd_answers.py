@@ -1,10 +1,10 @@
 """Any answer, however odd, gets a plain hint: never a traceback, and never a wrong "Correct".
 
-Issue 11, item 18: a ragged list raised inside check_number, 10**400 raised OverflowError, nan in a
-shape raised, delta_1(expected + 1j) was marked correct, and ("4", "3") counted as the shape (4, 3).
-Every public check of every notebook (found by introspection, so new ones are covered) is called
-with every answer below, none of which can be right, and with its own right answer turned into text
-and into a complex number.
+A ragged list, 10**400, nan in a shape, the right answer plus 1j, ("4", "3") for the shape (4, 3):
+each is a slip a learner can make, and each must come back as a hint. Every public check of every
+notebook (found by introspection, so new ones are covered) is called with every answer below, none of
+which can be right, and with its own right answer turned into text (a number in quotes is text in every
+check) and into a complex number.
 """
 
 import numpy as np

@@ -188,3 +188,30 @@ def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
         for w in (kept, drawn):
             getattr(w, press)()
         assert kept.view.image.value == drawn.view.image.value, press
+
+
+def test_a_node_named_by_a_formula_is_bracketed_after_the_d():
+    w = backward_stepper()
+    w.step()
+    assert "(ŷ − y).grad += local ∂L/∂(ŷ − y) × grad" in w.detail_label.value
+    w.step()
+    assert "∂L/∂(ŷ − y) = <b>−0.6000</b>" in w.node_label.value
+    assert "∂L/∂ŷ − y" not in w.node_label.value + w.detail_label.value
+
+
+def test_the_two_products_are_named_by_what_they_multiply():
+    w = backward_stepper()
+    for _ in range(3):
+        w.step()
+    assert w.state()["current"] == "ŷ"
+    lines = w.detail_label.value.split("<br>")
+    assert len(lines) == 2 and lines[0] != lines[1]
+    assert lines[0].startswith("(w3·h1).grad += local ∂ŷ/∂(w3·h1)")
+    assert lines[1].startswith("(w4·h2).grad += local ∂ŷ/∂(w4·h2)")
+    assert {"w3·h1", "w4·h2"} <= set(w.state()["grads"])
+
+
+def test_the_step_button_points_forward_and_back_points_back():
+    w = backward_stepper()
+    assert w.step_button.icon == "step-forward"
+    assert w.back_button.icon == "undo"

@@ -2,8 +2,8 @@
 
 import math
 
-from ..answers import read_number, shown
-from ..checks import WRONG, Feedback, check_choice, check_number, unanswered
+from ..answers import quoted_number, quotes_hint, read_number, shown
+from ..checks import WRONG, Feedback, check_choice, check_number, same_to_six_digits, unanswered
 from ..tiny import TwoTwoOne
 from ..training import descend_tiny
 
@@ -22,16 +22,15 @@ BATCH_SIZE = 32
 
 
 def overshooting_rate(answer):
-    """Which of RATES overshoots? Accepts the number (4, 4.0) or the same as text ('4.0')."""
+    """Which of RATES overshoots? A number (4, 4.0); text such as '4.0' gets the hint to remove the quotes,
+    as in every check of the course."""
     options = tuple(f"{r:g}" for r in RATES)
     if answer is None:
         return unanswered("one of the learning rates " + ", ".join(options))
-    text = answer.strip() if isinstance(answer, str) else None
-    try:
-        value, _ = (float(text), None) if text else read_number(answer)
-    except ValueError:
-        value = None
-    matches = [o for o, r in zip(options, RATES) if value is not None and math.isclose(value, r)]
+    if quoted_number(answer) is not None:
+        return Feedback(WRONG, quotes_hint(answer))
+    value, _ = read_number(answer)
+    matches = [r for r in RATES if value is not None and same_to_six_digits(value, r)]
     if not matches:
         return Feedback(WRONG, f"Answer with one of the three learning rates, {', '.join(options)}; got {shown(answer)}.")
     loss = descend_tiny(TwoTwoOne(), OVERSHOOTS, 2).loss

@@ -45,6 +45,12 @@ class PaletteView(BlitView):
         return buffer.getvalue()
 
 
+def _as_operand(name):
+    """A node's name ready to follow ∂ or precede .grad: bracketed when it is a formula, so that
+    ∂L/∂(ŷ − y) does not read as ∂L/∂ŷ minus y."""
+    return f"({name})" if any(sign in name for sign in " ·×−+*/") else name
+
+
 def _signed(value):
     """A number in brackets when negative, for a product written out: 1.0000 × (−0.6000)."""
     text = number(value)
@@ -76,7 +82,7 @@ class BackwardStepper(CourseWidget):
         self.expression = widgets.Dropdown(options=names, value=expression, description="computation",
                                            layout=widgets.Layout(width="360px"),
                                            style={"description_width": "initial"})
-        self.step_button = widgets.Button(description="Step", button_style="primary", icon="step-backward",
+        self.step_button = widgets.Button(description="Step", button_style="primary", icon="step-forward",
                                           tooltip="the next node passes its gradient to its inputs")
         self.back_button = widgets.Button(description="Back", icon="undo", tooltip="undo the last step")
         self.reset_button = widgets.Button(description="Reset", icon="refresh", tooltip="start the walk again")
@@ -165,7 +171,7 @@ class BackwardStepper(CourseWidget):
         self.drawing.show_step(self.steps, self.k)
         self.step_button.disabled = self.k >= n
         self.back_button.disabled = self.k == 0
-        root = html.escape(self.root.name)
+        root = html.escape(_as_operand(self.root.name))
         if self.k == 0:
             self.position_label.value = f"step 0 of {n}"
             self.node_label.value = (f"The walk starts at the output: <b>∂{root}/∂{root} = 1</b>. "
@@ -174,14 +180,16 @@ class BackwardStepper(CourseWidget):
             return
         step = self.steps[self.k - 1]
         name = html.escape(step.node.name)
+        wrt = html.escape(_as_operand(step.node.name))
         self.position_label.value = f"step {self.k} of {n}" + (": done, every gradient is final" if self.k == n else "")
         self.node_label.value = (f"<b>{name}</b> ({html.escape(step.node.op)}) has its full gradient, "
-                                 f"∂{root}/∂{name} = <b>{number(step.grad)}</b>, and passes it to its inputs:")
+                                 f"∂{root}/∂{wrt} = <b>{number(step.grad)}</b>, and passes it to its inputs:")
         reached = {id(c.parent) for earlier in self.steps[:self.k - 1] for c in earlier.contributions}
         lines = []
         for c in step.contributions:
             parent = html.escape(c.parent.name)
-            line = (f"{parent}.grad += local ∂{name}/∂{parent} × grad = {number(c.local)} × {_signed(step.grad)} "
+            of = html.escape(_as_operand(c.parent.name))
+            line = (f"{of}.grad += local ∂{wrt}/∂{of} × grad = {number(c.local)} × {_signed(step.grad)} "
                     f"= <b>{number(c.amount)}</b>")
             if id(c.parent) in reached:
                 line += (f"; a fork: {parent} already had {number(c.before)} from another path, "
