@@ -24,15 +24,19 @@ def named(value, label):
 def five_factor_chain(x=FIVE_FACTOR["x"], y=FIVE_FACTOR["y"], w1=FIVE_FACTOR["w1"], w2=FIVE_FACTOR["w2"]):
     """L = (σ(w2·σ(w1·x)) − y)², the five links of notebook 03. Returns (L, nodes).
 
-    The engine builds the loss from two nodes, a2 − y and its square, so the path from w1 to L crosses
-    six arrows: notebook 03's five factors, with ∂L/∂a2 = 2(a2 − y) split into 2(a2 − y) and the subtraction's 1.
+    The nodes are keyed "w1", "z1", "a1", "w2", "z2", "a2", "error", "L" and labelled with the layer in
+    brackets (w[1], z[1], a[1], ...). The engine builds the loss from two nodes, a[2] − y and its square, so
+    the path from w[1] to L crosses six arrows: notebook 03's five factors, with ∂L/∂a[2] = 2(a[2] − y) split
+    into 2(a[2] − y) and the subtraction's 1.
     """
-    n = {"x": Value(x, label="x"), "w1": Value(w1, label="w1"), "w2": Value(w2, label="w2"), "y": Value(y, label="y")}
-    n["z1"] = named(n["w1"] * n["x"], "z1")
-    n["a1"] = named(n["z1"].sigmoid(), "a1")
-    n["z2"] = named(n["w2"] * n["a1"], "z2")
-    n["a2"] = named(n["z2"].sigmoid(), "a2")
-    n["error"] = named(n["a2"] - n["y"], "a2 − y")
+    # Labels carry the layer in brackets, as in notebook 03 (a subscript never names a layer).
+    n = {"x": Value(x, label="x"), "w1": Value(w1, label="w[1]"), "w2": Value(w2, label="w[2]"),
+         "y": Value(y, label="y")}
+    n["z1"] = named(n["w1"] * n["x"], "z[1]")
+    n["a1"] = named(n["z1"].sigmoid(), "a[1]")
+    n["z2"] = named(n["w2"] * n["a1"], "z[2]")
+    n["a2"] = named(n["z2"].sigmoid(), "a[2]")
+    n["error"] = named(n["a2"] - n["y"], "a[2] − y")
     n["L"] = named(n["error"] ** 2, "L")
     return n["L"], n
 

@@ -60,6 +60,14 @@ def test_p_dog_is_the_second_softmax_output():
     assert check.p_dog(0.7).status == CORRECT          # "about 70 %", as the praise says
     assert check.p_dog(0.71).status == WRONG
     assert check.p_dog(0.675).status == WRONG
+    assert check.p_dog(0.690).status == CORRECT
+
+
+def test_p_dog_refuses_a_wrong_rounding_and_says_what_it_rounds_to():
+    for wrong in (0.68, 0.67, 0.684, 0.696):
+        feedback = check.p_dog(wrong)
+        assert feedback.status == WRONG, wrong
+        assert "not P(dog) rounded" in feedback.message and "0.68997" in feedback.message
     assert "30 % cat, 70 % dog" in check.p_dog(0.69).message
 
 

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from ..answers import read_number
 from ..checks import check_number
 from ..codecheck import Case, Slip, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
@@ -21,7 +22,7 @@ NEW_WEIGHT_KG = 10.0
 LOGITS = (0.4, 1.2)
 # P(dog) ≈ 0.690; the praise speaks of "about 70 %", so 0.7 counts, and 0.69 of course. Wider would
 # swallow the hint for σ(1.2) ≈ 0.769 into the one for 1.2 / 1.6 = 0.75.
-P_DOG_TOLERANCE = 0.006  # np.isclose: within 0.006 + 0.006·0.69 ≈ 0.010 of P(dog)
+P_DOG_TOLERANCE = 0.003  # np.isclose: within 0.003 + 0.003·0.69 ≈ 0.005 of P(dog), so 0.69 is right and 0.68 is not
 
 
 def _scaler():
@@ -63,11 +64,16 @@ def _p_dog():
 
 
 def p_dog(answer):
-    """softmax(0.4, 1.2)[1] = e^1.2 / (e^0.4 + e^1.2) ≈ 0.69 (0.7, "about 70 %", is accepted too)."""
+    """softmax(0.4, 1.2)[1] = e^1.2 / (e^0.4 + e^1.2) = 0.68997 ≈ 0.69 (0.7, "about 70 %", P(dog) rounded to one
+    decimal, is accepted too; 0.68 is not P(dog) rounded, and gets a hint)."""
     z_cat, z_dog = LOGITS
     expected = _p_dog()
+    one_decimal = round(expected, 1)
+    value, problem = read_number(answer)
+    rounded_to_one_decimal = answer is not None and not problem and abs(value - one_decimal) < 1e-9
     return check_number(
-        answer, expected, what="P(dog), a probability", tol=P_DOG_TOLERANCE,
+        answer, one_decimal if rounded_to_one_decimal else expected, what="P(dog), a probability",
+        tol=P_DOG_TOLERANCE,
         array_hints=[
             (lambda a: a.shape in ((2,), (1, 2)) and np.allclose(a.ravel(), [1 - expected, expected], atol=1e-3),
              "That is the whole softmax, both probabilities: [P(cat), P(dog)]. The question asks for P(dog) "
@@ -84,6 +90,11 @@ def p_dog(answer):
                                          "both outputs: e^1.2 / (e^0.4 + e^1.2)."),
             (math.exp(z_dog), "That is e^1.2 alone. Divide by the sum e^0.4 + e^1.2, so the two probabilities "
                               "add up to 1."),
+            (lambda a: not np.isclose(a, _p_dog(), rtol=P_DOG_TOLERANCE, atol=P_DOG_TOLERANCE)
+                       and abs(a - _p_dog()) < 0.03 and abs(a - 0.7) > 1e-9,
+             f"Close, but that is not P(dog) rounded: e^1.2 / (e^0.4 + e^1.2) = {_p_dog():.5f}, which rounds to "
+             f"0.69 (or 0.7 to one decimal). Work out e^0.4 = {math.exp(0.4):.4f} and e^1.2 = {math.exp(1.2):.4f} "
+             "again, and round only at the end."),
         ],
         praise=(f"P(dog) = e^1.2 / (e^0.4 + e^1.2) = {expected:.2f}, so P(cat) = {1 - expected:.2f}: "
                 "a first guess of about 30 % cat, 70 % dog."),
