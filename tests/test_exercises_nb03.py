@@ -9,10 +9,8 @@ from feedback import wrong_with
 from helpers.checks import CORRECT, WRONG
 from helpers.exercises import nb03 as check
 
-EXERCISES = [check.partial_derivative, check.chain_product, check.sigmoid_slope_at_zero, check.fork_sum]
-
-
-
+EXERCISES = [check.partial_derivative, check.chain_product, check.sigmoid_slope_at_zero, check.fork_sum,
+             check.fork_downstream]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
@@ -123,3 +121,50 @@ def test_fork_sum_other_slips():
     wrong_with(check.fork_sum(5 * 3 + 12), "2u, not u")
     wrong_with(check.fork_sum(25 + 12), "value of L itself")
     wrong_with(check.fork_sum(-42), "wrong sign")
+
+
+# Exercise 5: the local rule at a fork. a = σ(z) = 0.8 receives the shares −0.9 and +0.4.
+
+def test_fork_downstream_adds_the_shares_then_multiplies_by_the_local_derivative():
+    p = check.fork_downstream_parts()
+    assert p["dL_da"] == pytest.approx(-0.5) and p["local"] == pytest.approx(0.16)
+    assert p["dL_dz"] == pytest.approx(-0.08)
+    assert check.fork_downstream((-0.9 + 0.4) * 0.8 * (1 - 0.8)).status == CORRECT
+    assert check.fork_downstream(-0.08).status == CORRECT
+    assert "-0.9 + 0.4 = -0.5" in check.fork_downstream(-0.08).message
+
+
+def test_fork_downstream_agrees_with_a_walk_that_adds_the_shares_with_plus_equals():
+    from helpers import numerical_derivative, sigmoid
+    # A graph with exactly these numbers: z feeds a = σ(z), a feeds p = c1·a and q = c2·a, L = p + q.
+    z = math.log(0.8 / 0.2)                              # σ(z) = 0.8
+    c1, c2 = -0.9, 0.4                                   # ∂L/∂p = ∂L/∂q = 1, so the shares are c1 and c2
+    grad_a = 0.0
+    grad_a += 1.0 * c1
+    grad_a += 1.0 * c2
+    grad_z = grad_a * 0.8 * (1 - 0.8)
+    measured = numerical_derivative(lambda z: c1 * float(sigmoid(z)) + c2 * float(sigmoid(z)), z)
+    assert grad_z == pytest.approx(measured, abs=1e-9) == pytest.approx(check.fork_downstream_parts()["dL_dz"])
+
+
+def test_multiplying_the_shares_at_the_fork_gets_its_hint():
+    wrong_with(check.fork_downstream(-0.9 * 0.4 * 0.16), "multiplied the two shares", "shares add")
+    wrong_with(check.fork_downstream(-0.9 * 0.4), "multiplied the two shares", "stopped there")
+
+
+def test_taking_one_share_only_gets_its_hint():
+    wrong_with(check.fork_downstream(-0.9 * 0.16), "first share alone", "add the two")
+    wrong_with(check.fork_downstream(0.4 * 0.16), "second share alone", "add the two")
+    wrong_with(check.fork_downstream(-0.9), "one share", "Add the other share")
+    wrong_with(check.fork_downstream(0.4), "one share", "Add the other share")
+
+
+def test_dividing_by_the_local_derivative_gets_its_hint():
+    wrong_with(check.fork_downstream(-0.5 / 0.16), "divided by the local derivative", "upstream × local")
+
+
+def test_other_fork_downstream_slips():
+    wrong_with(check.fork_downstream(-0.5), "∂L/∂a, the sum of the shares", "right so far")
+    wrong_with(check.fork_downstream(-0.5 * 0.8), "value of a", "a(1 − a) = 0.16")
+    wrong_with(check.fork_downstream(-0.5 + 0.16), "added the local derivative")
+    wrong_with(check.fork_downstream(0.08), "wrong sign")

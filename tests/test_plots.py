@@ -449,3 +449,105 @@ def test_every_plots_name_the_course_uses_is_still_importable_from_helpers_plots
     missing = sorted(name for name in used if not hasattr(plots, name))
     assert not missing, f"helpers.plots no longer offers {missing}"
     assert all(hasattr(plots, name) for name in plots.__all__)
+
+
+def test_the_filled_graph_writes_forward_values_above_and_gradients_below_filled_from_the_loss():
+    chain = TwoTwoOne().chain()
+    d = plots.network_diagram(TwoTwoOne(), filled=0)
+    assert d.backward_labels["L"].get_text() == "∂L/∂L = 1" and d.value_labels["L"].get_text() == "L = 0.090"
+    assert d.value_labels["h1"].get_text() == "z1 = −0.500\nh1 = 0.378"
+    assert all(label.xyann[1] > 0 for label in d.value_labels.values())          # values above the nodes
+    assert all(label.xyann[1] < 0 for label in d.backward_labels.values())       # gradients below
+    assert d.backward_labels["y_hat"].get_text() == "∂L/∂ŷ = ?"
+    assert all(d.gradient_labels[n].get_text() == f"∂L/∂{n} = ?" for n in ("w1", "w2", "w3", "w4"))
+
+    d.fill("w1")  # ŷ, w3, w4, then the upper path h1, z1, w1
+    assert d.filled == 6
+    assert d.backward_labels["y_hat"].get_text() == "∂L/∂ŷ = −0.600"
+    assert d.backward_labels["h1"].get_text() == (f"∂L/∂h1 = −{abs(chain.dL_dh1):.3f}\n"
+                                                   f"δ1 = ∂L/∂z1 = −{abs(chain.delta1):.3f}")
+    assert d.gradient_labels["w1"].get_text() == "∂L/∂w1 = −0.141"
+    assert d.gradient_labels["w1"].get_fontweight() == "bold"                       # the newest
+    assert d.backward_labels["h2"].get_text() == "∂L/∂h2 = ?\nδ2 = ∂L/∂z2 = ?"      # the lower path waits
+    assert d.gradient_labels["w2"].get_text() == "∂L/∂w2 = ?"
+
+    d.fill(9)
+    assert d.gradient_labels["w2"].get_text() == f"∂L/∂w2 = −{abs(chain.dL_dw2):.3f}"
+    assert "?" not in "".join(label.get_text() for label in [*d.backward_labels.values(), *d.gradient_labels.values()])
+    draw(d.fig)
+
+
+@pytest.mark.parametrize("filled, error, words", [
+    (10, ValueError, "from 0 to 9"), (-1, ValueError, "from 0 to 9"), ("h3", ValueError, "'h1'"),
+    (1.5, TypeError, "whole number"), (True, TypeError, "whole number"),
+])
+def test_a_bad_filled_is_refused_naming_what_it_may_be(filled, error, words):
+    with pytest.raises(error, match=words):
+        plots.network_diagram(TwoTwoOne(), filled=filled)
+
+
+def test_only_the_2_2_1_example_can_be_filled():
+    with pytest.raises(ValueError, match="2-2-1"):
+        plots.network_diagram([2, 3, 1], filled=0)
+    with pytest.raises(ValueError, match="drawn without filled"):
+        plots.network_diagram(TwoTwoOne()).fill(3)
+
+
+# Notebook 03's figures: secants settling on a tangent, the local rule on a graph, paths against one pass.
+
+def test_secants_of_x_squared_at_3_have_slope_6_plus_the_nudge_and_the_tangent_has_slope_6():
+    p = plots.secant_plot(lambda x: x ** 2, 3.0, nudges=(2.0, 1.0, 0.5, 0.1), x_range=(0.0, 5.5))
+    assert {eps: round(slope, 9) for eps, slope in p.slopes.items()} == {2.0: 8.0, 1.0: 7.0, 0.5: 6.5, 0.1: 6.1}
+    assert p.slope == pytest.approx(6.0, abs=1e-8)
+    xs, ys = p.secants[0.5].get_data()
+    assert np.diff(ys)[0] / np.diff(xs)[0] == pytest.approx(6.5)
+    assert p.ends[1.0].get_data() == ([4.0], [16.0])
+    assert p.secants[2.0].get_linestyle() != p.secants[1.0].get_linestyle()   # told apart by more than colour
+    labels = [t.get_text() for t in p.ax.get_legend().get_texts()]
+    assert "tangent: slope 6.00" in labels and "ε = 0.1: slope 6.10" in labels
+    p.update(1.0)                                                   # the same lines, at x = 1
+    assert p.slope == pytest.approx(2.0, abs=1e-8) and p.slopes[1.0] == pytest.approx(3.0)
+    draw(p.fig)
+
+
+def test_secant_plot_refuses_a_nudge_that_is_not_positive():
+    with pytest.raises(ValueError, match="positive"):
+        plots.secant_plot(lambda x: x ** 2, 3.0, nudges=(1.0, 0.0))
+    with pytest.raises(TypeError, match="f must be a function"):
+        plots.secant_plot(9.0, 3.0)
+
+
+def test_local_rule_graph_writes_each_value_above_and_each_gradient_below_its_node():
+    values = {"a": 2.0, "u": 6.0, "v": 4.0, "L": 24.0}
+    grads = {"a": 36.0, "u": 4.0, "v": 6.0, "L": 1.0}
+    g = plots.local_rule_graph(values, grads, [("a", "u", 3.0), ("a", "v", 4.0), ("u", "L", 4.0), ("v", "L", 6.0)],
+                               positions={"a": (0, 0), "u": (1.6, 0.6), "v": (1.6, -0.6), "L": (3.2, 0)})
+    assert g.grad_texts["a"].get_text() == "∂L/∂a = 36" and g.value_texts["u"].get_text() == "6"
+    for name in values:
+        assert g.value_texts[name].get_position()[1] > g.positions[name][1] > g.grad_texts[name].get_position()[1]
+    assert g.local_texts[("a", "v")].get_text() == "× 4" and set(g.arrows) == set(g.local_texts)
+    g.update({**values, "a": -0.5}, {"L": 1.0})
+    assert g.value_texts["a"].get_text() == "\N{MINUS SIGN}0.5" and g.grad_texts["u"].get_text() == "∂L/∂u = ?"
+    draw(g.fig)
+
+
+def test_local_rule_graph_lays_a_chain_out_in_one_row_and_names_a_missing_node():
+    g = plots.local_rule_graph({"w": 0.8, "z": 0.8, "L": 0.1}, {"L": 1.0, "z": -0.5, "w": -0.5},
+                               [("w", "z", 1.0), ("z", "L", -0.5)])
+    assert [g.positions[n][1] for n in ("w", "z", "L")] == [0.0, 0.0, 0.0]
+    assert g.positions["w"][0] < g.positions["z"][0] < g.positions["L"][0]
+    with pytest.raises(ValueError, match="unknown end"):
+        plots.local_rule_graph({"w": 0.8}, {}, [("w", "z", 1.0)])
+
+
+def test_path_count_plot_draws_every_series_on_a_log_axis_with_its_own_marker():
+    depths = [1, 2, 3]
+    p = plots.path_count_plot(depths, {"paths": [1, 2, 4], "backward": [11, 21, 31]})
+    assert p.ax.get_yscale() == "log"
+    assert list(p.lines["paths"].get_ydata()) == [1, 2, 4]
+    assert p.lines["paths"].get_marker() != p.lines["backward"].get_marker()
+    p.update(depths, {"paths": [1, 2, 8], "backward": [11, 21, 31]})
+    assert list(p.lines["paths"].get_ydata()) == [1, 2, 8]
+    with pytest.raises(ValueError, match="one positive count per depth"):
+        p.update(depths, {"paths": [1, 2], "backward": [11, 21, 31]})
+    draw(p.fig)

@@ -1,4 +1,4 @@
-"""Exercise checks for notebook 03 · Partial derivatives and the chain rule.
+"""Exercise checks for notebook 03 · Derivatives, the chain rule, and the local rule.
 
     from helpers.exercises import nb03 as check
     check.partial_derivative(12)
@@ -137,4 +137,61 @@ def fork_sum(answer):
         ],
         praise=(f"dL/da = 2u · 3 + 3 · 2a = {p['through_u']:g} + {p['through_v']:g} = {expected:g}, one product per "
                 "path, and the paths add. Nudging a agrees: (3a − 1)² + 3a² has slope 6(3a − 1) + 6a = 42 at a = 2."),
+    )
+
+
+# Exercise 5: the local rule at a fork. a = σ(z) = 0.8 feeds two neurons, whose shares arrive at a.
+FORK_A_VALUE = 0.8
+FORK_SHARES = (-0.9, 0.4)
+
+
+def fork_downstream_parts(a=FORK_A_VALUE, shares=FORK_SHARES):
+    """The local rule at a = σ(z): dL_da = the sum of the shares that arrive, local = ∂a/∂z = a(1 − a),
+    dL_dz = dL_da × local (−0.5 × 0.16 = −0.08 for the exercise). Returns a dict of those three."""
+    dL_da = sum(shares)
+    local = a * (1 - a)
+    return {"dL_da": dL_da, "local": local, "dL_dz": dL_da * local}
+
+
+def fork_downstream(answer):
+    """∂L/∂z where a = σ(z) = 0.8 receives the shares −0.9 and +0.4: (−0.9 + 0.4) × 0.8(1 − 0.8) = −0.08."""
+    p = fork_downstream_parts()
+    first, second = FORK_SHARES
+    local, dL_da, expected = p["local"], p["dL_da"], p["dL_dz"]
+    return check_number(
+        answer, expected, what="∂L/∂z", tol=1e-3,
+        hints=[
+            (first * second * local,
+             f"You multiplied the two shares, {first:g} × {second:g}. At a fork the shares add: each one is a "
+             f"separate route by which a moves the loss, so ∂L/∂a = {first:g} + {second:g} = {dL_da:g}. Then pass "
+             "that down through the local derivative of a."),
+            (first * second,
+             f"You multiplied the two shares, {first:g} × {second:g}, and stopped there. At a fork the shares add, "
+             f"∂L/∂a = {first:g} + {second:g} = {dL_da:g}; then multiply by the local derivative a(1 − a)."),
+            (first * local,
+             f"That is the first share alone, passed down. The second share, {second:g}, has arrived at a too: "
+             "add the two before you multiply by the local derivative."),
+            (second * local,
+             f"That is the second share alone, passed down. The first share, {first:g}, has arrived at a too: "
+             "add the two before you multiply by the local derivative."),
+            (first, f"{first:g} is one share, and it is still at a. Add the other share, then pass the sum down "
+                    "through the local derivative a(1 − a)."),
+            (second, f"{second:g} is one share, and it is still at a. Add the other share, then pass the sum down "
+                     "through the local derivative a(1 − a)."),
+            (dL_da / local,
+             f"You divided by the local derivative. Downstream = upstream × local: multiply {dL_da:g} by "
+             f"a(1 − a) = {local:.2f}."),
+            (dL_da,
+             f"{dL_da:g} is ∂L/∂a, the sum of the shares: right so far. The question asks what a passes down to "
+             f"z, so multiply by the local derivative of a ∂a/∂z = a(1 − a) = {local:.2f}."),
+            (dL_da * FORK_A_VALUE,
+             f"You multiplied by a = {FORK_A_VALUE:g}, the value of a. Its local derivative is the sigmoid's slope, "
+             f"a(1 − a) = {local:.2f}."),
+            (dL_da + local,
+             f"You added the local derivative. Downstream = upstream × local: {dL_da:g} × {local:.2f}."),
+            (-expected, "Right size, wrong sign: the shares add up to a negative ∂L/∂a, and the sigmoid's slope is "
+                        "positive, so ∂L/∂z is negative."),
+        ],
+        praise=(f"The shares add, ∂L/∂a = {first:g} + {second:g} = {dL_da:g}, and a passes that down through its "
+                f"local derivative: ∂L/∂z = {dL_da:g} × 0.8 × 0.2 = {dL_da:g} × {local:.2f} = {expected:.2f}."),
     )

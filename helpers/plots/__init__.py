@@ -17,6 +17,7 @@ Colours come from `helpers.style` (Okabe–Ito). Import from here, as before the
 from ._common import DIVERGED, MINUS, _number
 from .activations import ACTIVATION_NAMES, ActivationPlot, activation_plot
 from .boundary import CLASS_REGION_CMAP, DecisionBoundary, _class1_probability, decision_boundary
+from .derivative import LocalRuleGraph, PathCountPlot, SecantPlot, local_rule_graph, path_count_plot, secant_plot
 from .curves import LossCurve, LossOverWeight, loss_curve, loss_over_weight
 from .diagram import (
     NEUTRAL_EDGE, THINNEST_LINE, WEIGHT_FOR_WIDEST_LINE, WIDEST_LINE, NetworkDiagram, edge_width, network_diagram,
