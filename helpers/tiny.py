@@ -105,6 +105,79 @@ class Chain:
         """The four gradients as a dict {'w1': ∂L/∂w1, ..., 'w4': ∂L/∂w4}."""
         return {"w1": self.dL_dw1, "w2": self.dL_dw2, "w3": self.dL_dw3, "w4": self.dL_dw4}
 
+    # The intermediate gradients of the backward pass, each one the upstream gradient times one local factor.
+
+    @property
+    def dL_dh1(self):
+        """∂L/∂h1 = ∂L/∂ŷ · ∂ŷ/∂h1 (upstream ∂L/∂ŷ times local w3)."""
+        return self.dL_dy_hat * self.dy_hat_dh1
+
+    @property
+    def dL_dh2(self):
+        """∂L/∂h2 = ∂L/∂ŷ · ∂ŷ/∂h2 (upstream ∂L/∂ŷ times local w4)."""
+        return self.dL_dy_hat * self.dy_hat_dh2
+
+    @property
+    def delta1(self):
+        """δ1 = ∂L/∂z1 = ∂L/∂h1 · σ′(z1), the error signal of h1's neuron; ∂L/∂w1 = δ1 · x1."""
+        return self.dL_dh1 * self.dh1_dz1
+
+    @property
+    def delta2(self):
+        """δ2 = ∂L/∂z2 = ∂L/∂h2 · σ′(z2), the error signal of h2's neuron; ∂L/∂w2 = δ2 · x2."""
+        return self.dL_dh2 * self.dh2_dz2
+
+    @property
+    def dy_hat_dw(self):
+        """How ŷ responds to each weight, {'w1': ∂ŷ/∂w1, ..., 'w4': ∂ŷ/∂w4}: the gradients without the
+        factor ∂L/∂ŷ (∂ŷ/∂w1 = w3 · σ′(z1) · x1, ∂ŷ/∂w3 = h1)."""
+        return {"w1": self.dy_hat_dh1 * self.dh1_dw1, "w2": self.dy_hat_dh2 * self.dh2_dw2,
+                "w3": self.dy_hat_dw3, "w4": self.dy_hat_dw4}
+
+    def backward_steps(self):
+        """The backward pass as the local rule walks it, one LocalStep per node after L, from L back to
+        the weights: each step's downstream gradient is an upstream gradient already known times one
+        local derivative. The order is BACKWARD_ORDER: the output, its weights, then the upper path
+        (h1, z1, w1), then the lower one (h2, z2, w2)."""
+        c = self
+        return [
+            LocalStep("y_hat", "∂L/∂ŷ", "∂L/∂L", 1.0, "2(ŷ − y)", c.dL_dy_hat, c.dL_dy_hat),
+            LocalStep("w3", "∂L/∂w3", "∂L/∂ŷ", c.dL_dy_hat, "h1", c.dy_hat_dw3, c.dL_dw3),
+            LocalStep("w4", "∂L/∂w4", "∂L/∂ŷ", c.dL_dy_hat, "h2", c.dy_hat_dw4, c.dL_dw4),
+            LocalStep("h1", "∂L/∂h1", "∂L/∂ŷ", c.dL_dy_hat, "w3", c.dy_hat_dh1, c.dL_dh1),
+            LocalStep("z1", "δ1 = ∂L/∂z1", "∂L/∂h1", c.dL_dh1, "σ′(z1)", c.dh1_dz1, c.delta1),
+            LocalStep("w1", "∂L/∂w1", "δ1", c.delta1, "x1", c.dz1_dw1, c.delta1 * c.dz1_dw1),
+            LocalStep("h2", "∂L/∂h2", "∂L/∂ŷ", c.dL_dy_hat, "w4", c.dy_hat_dh2, c.dL_dh2),
+            LocalStep("z2", "δ2 = ∂L/∂z2", "∂L/∂h2", c.dL_dh2, "σ′(z2)", c.dh2_dz2, c.delta2),
+            LocalStep("w2", "∂L/∂w2", "δ2", c.delta2, "x2", c.dz2_dw2, c.delta2 * c.dz2_dw2),
+        ]
+
+
+@dataclass(frozen=True)
+class LocalStep:
+    """One step of the backward pass: downstream = upstream × local.
+
+    node: what receives its gradient ('y_hat', 'h1', 'z1', 'w1', ...). downstream, upstream, local:
+    the names of the three numbers (e.g. '∂L/∂h1', '∂L/∂ŷ', 'w3'), with their values upstream_value,
+    local_value and value (the downstream gradient, equal to upstream_value · local_value).
+    """
+
+    node: str
+    downstream: str
+    upstream: str
+    upstream_value: float
+    local: str
+    local_value: float
+    value: float
+
+    def __str__(self):
+        return (f"{self.downstream} = {self.upstream} × {self.local} = {self.upstream_value:+.4f} × "
+                f"{self.local_value:.4f} = {self.value:+.4f}")
+
+
+# The nodes in the order the local rule reaches them, from the loss back to the weights.
+BACKWARD_ORDER = ("y_hat", "w3", "w4", "h1", "z1", "w1", "h2", "z2", "w2")
+
 
 @dataclass(frozen=True)
 class TwoTwoOne:
@@ -170,6 +243,32 @@ class TwoTwoOne:
         W2 = np.array([[self.w3, self.w4]])
         return Network.from_weights([W1, W2], [np.zeros(2), np.zeros(1)],
                                     activations=["sigmoid", "linear"], loss="squared_error")
+
+
+def round_table(net=None, eta=EXAMPLE_ETA, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET):
+    """Every number of one round of learning, as in Matt Mazur's step-by-step example.
+
+    net: a TwoTwoOne (default: the worked example); eta: the learning rate. Returns a list of rows
+    (part, name, formula, value), part being 'forward', 'backward', 'update' or 'after': the forward
+    values, every gradient of the backward pass layer by layer (the intermediate ∂L/∂ŷ, ∂L/∂h, δ
+    included), the four new weights, and ŷ and L computed again with the new weights.
+    """
+    net = TwoTwoOne() if net is None else net
+    chain = net.chain(x1, x2, y)
+    rows = [("forward", "z1", "w1·x1", chain.z1), ("forward", "h1", "σ(z1)", chain.h1),
+            ("forward", "z2", "w2·x2", chain.z2), ("forward", "h2", "σ(z2)", chain.h2),
+            ("forward", "ŷ", "w3·h1 + w4·h2", chain.y_hat), ("forward", "L", "(ŷ − y)²", chain.loss)]
+    steps = {step.node: step for step in chain.backward_steps()}
+    for node in ("y_hat", "w3", "w4", "h1", "h2", "z1", "z2", "w1", "w2"):  # layer by layer, from the loss
+        step = steps[node]
+        name, _, _ = step.downstream.partition(" = ")  # 'δ1 = ∂L/∂z1' is listed as δ1
+        formula = step.local if step.upstream == "∂L/∂L" else f"{step.upstream} · {step.local}"  # ∂L/∂L = 1
+        rows.append(("backward", name, formula, step.value))
+    new = net.step(eta, x1, x2, y)
+    rows += [("update", f"new {name}", f"{name} − η·∂L/∂{name}", getattr(new, name)) for name in WEIGHT_NAMES]
+    after = new.chain(x1, x2, y)
+    rows += [("after", "ŷ", "with the new weights", after.y_hat), ("after", "L", "with the new weights", after.loss)]
+    return rows
 
 
 # ---- The same network with a bias in each neuron ----

@@ -17,7 +17,7 @@ from helpers import bugs, presentation_mode, style, widgets
 from helpers.autograd_examples import EXPRESSIONS
 from helpers.plots import ACTIVATION_NAMES
 from helpers.tiny import EXAMPLE_WEIGHTS, WEIGHT_NAMES
-from helpers.widgets import chain_rule, dashboard, depth, gradient_descent, loss, neuron, weights
+from helpers.widgets import chain_rule, dashboard, depth, gradient_descent, loss, neuron, stepper, weights
 
 
 def _a_function(x):
@@ -71,7 +71,8 @@ TABLE = {
         "hidden": whole(*dashboard.HIDDEN_RANGE),
         "epochs": whole(*dashboard.EPOCH_RANGE, step=dashboard.EPOCH_STEP),
     },
-    "backward_stepper": {"expression": option(*EXPRESSIONS, none_allowed=True)},
+    "backward_stepper": {"expression": option(*EXPRESSIONS, none_allowed=True),
+                         "wording": option(*stepper.WORDINGS)},
 }
 
 # Wrong types and values that are never a number, a count, a choice or a dict of starting values.

@@ -8,7 +8,8 @@ import pytest
 
 from helpers.autograd import backward_steps
 from helpers.autograd_examples import EXPRESSIONS
-from test_browser import SCREENSHOTS, opened_and_run, page  # noqa: F401 (fixture)
+from lab_server import current_tab, open_notebook
+from test_browser import SCREENSHOTS, opened_and_run, page, run_all  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +79,27 @@ def test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab
 
     click_and_wait_for_new_picture(page, widget, "Reset")
     wait_for_position(page, widget, f"step 0 of {len(fork_names)}")
+
+
+def test_the_backward_stepper_in_04_walks_the_2_2_1_graph_as_upstream_times_local_in_jupyterlab(page):  # noqa: F811
+    name = "04_backprop_by_hand.ipynb"
+    # Straight after 04's Run All the page still shows it; stepping changes nothing a later test of 04 reads.
+    if not (name in page.ran and current_tab(page) == name):
+        open_notebook(page, name)
+        run_all(page, name)
+    back = page.get_by_role("button", name="Back")  # its icon is part of its name, so not exact
+    back.wait_for(state="attached", timeout=60_000)
+    widget = page.locator(".widget-vbox", has=back).first
+    widget.scroll_into_view_if_needed()
+    names = walk("the 2-2-1 example of 04")
+    wait_for_position(page, widget, f"step 0 of {len(names)}")
+    for k in range(1, len(names) + 1):
+        click_and_wait_for_new_picture(page, widget, "Step")
+        wait_for_position(page, widget, f"step {k} of {len(names)}")
+        assert label_text(widget, "has its full gradient").startswith(names[k - 1] + " ")
+        assert "= upstream" in label_text(widget, "downstream")
+    # The last node visited passes δ1·x1 = −0.1410 down to w1, as Step 5 of the notebook computes by hand.
+    assert "−0.1410" in widget.inner_text()
+    assert widget.get_by_role("button", name="Step").is_disabled()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "04_backward_stepper.png"))

@@ -230,3 +230,109 @@ def test_biased_variant_bad_input_names_the_argument():
         BiasedTwoTwoOne().gradients(x1=None)
     with pytest.raises(ValueError, match="too large"):
         BiasedTwoTwoOne(b3=1e200).loss()
+
+
+# ---- The backward pass as the local rule: downstream = upstream × local ----
+
+def test_each_backward_step_is_an_upstream_gradient_already_known_times_one_local_factor(chain):
+    from helpers.tiny import BACKWARD_ORDER
+
+    steps = chain.backward_steps()
+    assert tuple(step.node for step in steps) == BACKWARD_ORDER
+    known = {"∂L/∂L": 1.0}
+    for step in steps:
+        assert step.upstream in known, f"{step.downstream} uses {step.upstream} before it is computed"
+        assert step.upstream_value == known[step.upstream]
+        assert step.value == pytest.approx(step.upstream_value * step.local_value, rel=1e-15)
+        known[step.downstream.split(" = ")[0]] = step.value
+    # Every gradient comes out of the walk, and ∂L/∂ŷ is computed once and used by four steps.
+    for name, g in chain.gradients.items():
+        assert known[f"∂L/∂{name}"] == pytest.approx(g, rel=1e-14)
+    assert sum(step.upstream == "∂L/∂ŷ" for step in steps) == 4
+
+
+def test_the_intermediate_gradients_in_numbers_a_reader_can_check(chain):
+    assert f"{chain.dL_dy_hat:+.4f}" == "-0.6000"
+    assert chain.dL_dh1 == pytest.approx(chain.dL_dy_hat * EXAMPLE_WEIGHTS["w3"])      # −0.6 · w3
+    assert f"{chain.dL_dh2:+.4f}" == "-0.3600"
+    assert f"{chain.delta1:+.4f}" == "-0.1410" and f"{chain.delta2:+.4f}" == "-0.0895"
+    printed = [str(step) for step in chain.backward_steps()]
+    assert "δ1 = ∂L/∂z1 = ∂L/∂h1 × σ′(z1) = -0.6000 × 0.2350 = -0.1410" in printed
+    assert "∂L/∂w1 = δ1 × x1 = -0.1410 × 1.0000 = -0.1410" in printed
+
+
+def test_a_weights_gradient_is_delta_of_the_neuron_it_feeds_times_the_input_it_carries(chain):
+    assert chain.dL_dw1 == pytest.approx(chain.delta1 * chain.x1)
+    assert chain.dL_dw2 == pytest.approx(chain.delta2 * chain.x2)
+    # The output neuron is linear, so its δ is ∂L/∂ŷ itself.
+    assert chain.dL_dw3 == pytest.approx(chain.dL_dy_hat * chain.h1)
+    assert chain.dL_dw4 == pytest.approx(chain.dL_dy_hat * chain.h2)
+
+
+def test_the_deltas_are_the_slopes_of_the_loss_in_the_weighted_sums(chain):
+    """δ1 = ∂L/∂z1 measured by nudging z1 itself, with everything else held."""
+    def loss_at(z1=chain.z1, z2=chain.z2):
+        y_hat = EXAMPLE_WEIGHTS["w3"] * float(sigmoid(z1)) + EXAMPLE_WEIGHTS["w4"] * float(sigmoid(z2))
+        return (y_hat - chain.y) ** 2
+
+    assert relative_error(chain.delta1, numerical_derivative(lambda z: loss_at(z1=z), chain.z1)) < AGREE
+    assert relative_error(chain.delta2, numerical_derivative(lambda z: loss_at(z2=z), chain.z2)) < AGREE
+
+
+def test_dy_hat_dw_is_each_gradient_without_its_first_factor_and_the_slope_of_y_hat(chain):
+    net = TwoTwoOne()
+    for name in WEIGHT_NAMES:
+        assert chain.dL_dy_hat * chain.dy_hat_dw[name] == pytest.approx(chain.gradients[name], rel=1e-14)
+
+        def y_hat_with(w, name=name):
+            return TwoTwoOne(**{**net.weights, name: w}).forward()
+
+        assert relative_error(chain.dy_hat_dw[name], numerical_derivative(y_hat_with, net.weights[name])) < AGREE
+
+
+def test_the_gradient_predicts_the_gain_of_one_update_to_within_0_0025(chain):
+    net = TwoTwoOne()
+    new = net.step(EXAMPLE_ETA)
+    predicted = sum(chain.dy_hat_dw[n] * (getattr(new, n) - getattr(net, n)) for n in WEIGHT_NAMES)
+    actual = new.forward() - net.forward()
+    assert (f"{predicted:.3f}", f"{net.forward() + predicted:.3f}", f"{new.forward():.3f}") == ("0.148", "0.848", "0.850")
+    assert f"{actual - predicted:.4f}" == "0.0025"
+    assert predicted < actual          # the rates h1, h2 grow during the step, so the line falls short
+
+
+def test_round_table_holds_every_number_of_one_round():
+    from helpers.tiny import round_table
+
+    net = TwoTwoOne()
+    c, new = net.chain(), net.step(EXAMPLE_ETA)
+    rows = {(part, name): value for part, name, _, value in round_table()}
+    expected = {
+        ("forward", "z1"): c.z1, ("forward", "h1"): c.h1, ("forward", "z2"): c.z2, ("forward", "h2"): c.h2,
+        ("forward", "ŷ"): c.y_hat, ("forward", "L"): c.loss,
+        ("backward", "∂L/∂ŷ"): 2 * (c.y_hat - c.y), ("backward", "∂L/∂h1"): 2 * (c.y_hat - c.y) * net.w3,
+        ("backward", "∂L/∂h2"): 2 * (c.y_hat - c.y) * net.w4,
+        ("backward", "δ1"): 2 * (c.y_hat - c.y) * net.w3 * c.h1 * (1 - c.h1),
+        ("backward", "δ2"): 2 * (c.y_hat - c.y) * net.w4 * c.h2 * (1 - c.h2),
+        **{("backward", f"∂L/∂{n}"): g for n, g in c.gradients.items()},
+        **{("update", f"new {n}"): getattr(new, n) for n in WEIGHT_NAMES},
+        ("after", "ŷ"): new.forward(), ("after", "L"): new.loss(),
+    }
+    assert set(rows) == set(expected) and len(round_table()) == len(expected) == 21
+    for key, value in expected.items():
+        assert rows[key] == pytest.approx(value, rel=1e-12), key
+    assert f"{rows[('after', 'ŷ')]:.2f}" == "0.85" and f"{rows[('update', 'new w3')]:.4f}" == "1.1133"
+    # another network and learning rate give their own numbers, not the example's
+    other = {(p, n): v for p, n, _, v in round_table(TwoTwoOne(w1=0.2), eta=0.1)}
+    assert other[("update", "new w1")] == pytest.approx(0.2 - 0.1 * TwoTwoOne(w1=0.2).gradients()["w1"])
+
+
+def test_most_of_the_predictions_miss_comes_from_the_rates_h1_h2_growing_during_the_step(chain):
+    """Notebook 04: the linear prediction falls short mostly because w3's and w4's rates, h1 and h2, grow."""
+    net = TwoTwoOne()
+    new = net.step(EXAMPLE_ETA)
+    after = new.chain()
+    miss = after.y_hat - chain.y_hat - sum(chain.dy_hat_dw[n] * (getattr(new, n) - getattr(net, n))
+                                          for n in WEIGHT_NAMES)
+    rates_growing = (new.w3 - net.w3) * (after.h1 - chain.h1) + (new.w4 - net.w4) * (after.h2 - chain.h2)
+    assert after.h1 > chain.h1 and after.h2 > chain.h2
+    assert 0.9 < rates_growing / miss < 1.0 and f"{miss:.4f}" == "0.0025"

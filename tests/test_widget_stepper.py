@@ -1,5 +1,6 @@
 """The backward stepper, driven without a browser: press its buttons and read its labels and figure."""
 
+import numpy as np
 import pytest
 
 from helpers.autograd import topological_order as root_order
@@ -215,3 +216,53 @@ def test_the_step_button_points_forward_and_back_points_back():
     w = backward_stepper()
     assert w.step_button.icon == "step-forward"
     assert w.back_button.icon == "undo"
+
+
+def test_the_upstream_wording_writes_each_share_as_downstream_equals_upstream_times_local():
+    w = backward_stepper("the 2-2-1 example of 04", wording="upstream")
+    L, nodes = two_two_one()
+    L.backward()
+    while w.state()["current"] != "h1":
+        w.step()
+    slope = nodes["h1"].data * (1 - nodes["h1"].data)
+    assert "the upstream gradient ∂L/∂h1 = <b>−0.6000</b>" in w.node_label.value
+    assert (f"downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = (−0.6000) × {slope:.4f} "
+            f"= <b>−{abs(nodes['z1'].grad):.4f}</b>") in w.detail_label.value
+    assert ".grad +=" not in w.detail_label.value
+    assert backward_stepper().wording == "grad"          # notebook 09 keeps the engine's wording
+
+
+def test_the_upstream_wording_adds_the_second_share_at_a_fork():
+    w = backward_stepper("a fork: L = 2a · a²", wording="upstream")
+    for _ in w.steps:
+        w.step()
+    assert "downstream ∂L/∂a += upstream ∂L/∂u × local ∂u/∂a = 2.2500 × 2.0000 = <b>4.5000</b>" in w.detail_label.value
+    assert "the running sum is now <b>13.5000</b>" in w.detail_label.value
+
+
+def test_an_unknown_wording_is_refused_clearly():
+    with pytest.raises(ValueError, match="wording must be one of 'grad', 'upstream'"):
+        backward_stepper(wording="downstream")
+
+
+def test_in_the_steppers_2_2_1_graph_w1_reaches_L_through_six_arrows_with_the_four_factors_product():
+    """Notebook 04: the stepper's graph splits ŷ into a product and a sum and L into a difference and a
+    square, so w1's path has six arrows; the two extra local derivatives are 1."""
+    L, nodes = two_two_one()
+    chain = TwoTwoOne().chain()
+    path, locals_ = [nodes["w1"]], []
+    while path[-1] is not L:
+        child = next(n for n in root_order(L) if any(p is path[-1] for p in n.parents))
+        k = next(i for i, p in enumerate(child.parents) if p is path[-1])
+        locals_.append(child.local_grads[k])
+        path.append(child)
+    assert [n.name for n in path] == ["w1", "z1", "h1", "w3·h1", "ŷ", "ŷ − y", "L"]
+    assert len(locals_) == 6 and locals_.count(1.0) == 4       # x1 = w3 = 1.0 here, besides the two
+    assert locals_[3] == 1.0 and locals_[4] == 1.0             # ∂ŷ/∂(w3·h1) and ∂(ŷ − y)/∂ŷ
+    assert np.prod(locals_) == pytest.approx(chain.dL_dw1)
+    w = backward_stepper("the 2-2-1 example of 04", wording="upstream")
+    seen = {}
+    for k in range(1, len(w.steps) + 1):
+        w.step()
+        seen[w.state()["current"]] = k
+    assert (seen["ŷ − y"], seen["h2"], seen["h1"], len(w.steps)) == (2, 5, 8, 9)

@@ -353,6 +353,143 @@ def test_03_fork_prints_the_two_paths_their_sum_the_nudge_and_the_product():
     assert "dominoes" in prose and "fork rule" in prose
 
 
+def test_03_opens_with_the_slope_a_shrinking_nudge_settles_on():
+    nb = _read("03")
+    printed = _printed_lines(nb)
+    ratios = []
+    for eps in (1.0, 0.1, 0.01, 0.001, 0.0001):
+        ratio = ((3.0 + eps) ** 2 - 9.0) / eps
+        assert ratio == pytest.approx(6 + eps)                    # exactly 6 + ε, up to rounding
+        ratios.append(f"{ratio:.4f}")
+        assert any(line.startswith(f"ε = {eps:<6g}") and line.endswith(f"rise / ε = {ratio:.4f}") for line in printed)
+    assert ratios == ["7.0000", "6.1000", "6.0100", "6.0010", "6.0001"]
+    prose = _text(nb, "markdown")
+    assert "The ratio settles on 6: 7, 6.1, 6.01, 6.001, 6.0001" in prose
+    assert f"{3.01 ** 2 - 9:.4f}" == "0.0601" and "(exactly $0.0601$, since $3.01^2 = 9.0601$)" in prose
+    assert prose.index("## The derivative: a slope found by nudging") < prose.index("## Nudge one ingredient")
+    assert "secant_plot(square, 3.0, nudges=(2.0, 1.0, 0.5, 0.1)" in _text(nb, "code")
+    slopes = [((3.0 + eps) ** 2 - 9.0) / eps for eps in (2.0, 1.0, 0.5, 0.1)]
+    assert [f"{s:.1f}" for s in slopes] == ["8.0", "7.0", "6.5", "6.1"]
+    assert "their slopes fall from 8 to 7, 6.5 and 6.1" in prose
+
+
+def test_03_states_five_rules_and_confirms_each_by_a_nudge():
+    nb = _read("03")
+    prose = _text(nb, "markdown")
+    for rule in ("**constant and sum**", "**product**", "**power**", "**exp**", "**chain**"):
+        assert rule in prose, rule
+    rows = [line for line in _printed_lines(nb) if " rule: " in line and "nudge: " in line]
+    assert [row.split(":")[0].strip() for row in rows] == [
+        "constant and sum", "product", "power", "power", "exp", "chain", "log, for notebook 07"]
+    for row in rows:
+        by_rule, by_nudge = re.findall(r"rule: ([+-][\d.]+)   nudge: ([+-][\d.]+)", row)[0]
+        assert by_rule == by_nudge, row
+    x = 1.5
+    assert f"{-1 / x ** 2:+.6f}" in rows[3] and f"{-np.exp(-x):+.6f}" in rows[5] and f"{1 / x:+.6f}" in rows[6]
+    assert f"{(np.exp(1e-5) - 1) / 1e-5:.6f}" == "1.000005"
+    assert "Every rule agrees with its nudge to six decimals" in prose
+
+
+def test_03_derives_the_sigmoids_slope_with_the_five_rules():
+    from helpers import sigmoid
+    nb = _read("03")
+    prose = _text(nb, "markdown")
+    assert "by the power rule with $n = -1$" in prose
+    assert "e^{-z} \\cdot (-1) = -e^{-z}" in prose
+    assert "differentiate $1/(1 + e^{-z})$ to get" not in prose
+    for z in (-4.0, -1.0, 0.5, 2.0):
+        step_3 = np.exp(-z) / (1 + np.exp(-z)) ** 2
+        a = float(sigmoid(z))
+        assert step_3 == pytest.approx(a * (1 - a), rel=1e-12)
+        assert any(f"z = {z:+.1f}:" in line and f"e⁻ᶻ/(1 + e⁻ᶻ)² = {step_3:.4f}" in line for line in _printed_lines(nb))
+
+
+def test_03_walks_the_five_factor_chain_with_the_local_rule_and_reuses_its_gradients():
+    from helpers import sigmoid
+    nb = _read("03")
+    printed = _printed_lines(nb)
+    x, y, w1, w2 = 1.0, 1.0, 0.8, 1.5
+    a1 = float(sigmoid(w1 * x))
+    a2 = float(sigmoid(w2 * a1))
+    grads = {"a[2]": 2 * (a2 - y)}
+    grads["z[2]"] = grads["a[2]"] * a2 * (1 - a2)
+    grads["a[1]"] = grads["z[2]"] * w2
+    grads["z[1]"] = grads["a[1]"] * a1 * (1 - a1)
+    grads["w[1]"] = grads["z[1]"] * x
+    for node, value in grads.items():
+        assert any(line.startswith(f"∂L/∂{node:<5} = ") and line.endswith(f"= {value:+.5f}") for line in printed), node
+    dL_dw2 = grads["z[2]"] * a1
+    assert f"∂L/∂w[2]  = ∂L/∂z[2] × a[1] = {dL_dw2:+.5f}   Network's backward pass: {dL_dw2:+.5f}" in printed
+    prose = _text(nb, "markdown")
+    assert "upstream gradient" in prose and "downstream gradient" in prose and "local derivative" in prose
+    assert "$\\partial L / \\partial z^{[2]} = -0.1014$ is computed once" in prose
+    assert f"{grads['z[2]']:.4f}" == "-0.1014"
+    assert "the bottom row reads $1$, $-0.5242$, $-0.1014$, $-0.1521$, $-0.03253$ and $-0.03253$" in prose
+    assert [f"{v:.4g}" for v in reversed(list(grads.values()))] == ["-0.03253", "-0.03253", "-0.1521", "-0.1014", "-0.5242"]
+
+
+def test_03_no_decision_rule_says_to_draw_every_path():
+    prose = _text(_read("03"), "markdown")
+    assert "draw every path" not in prose and "draw the path from $w$ to $L$" not in prose
+    assert "Backpropagation never lists a path" in prose
+    rules = re.findall(r"> \*\*Decision rule\.\*\* ([^\n]*)", prose)
+    local_rule = [rule for rule in rules if "multiply the gradient that has arrived by each local derivative" in rule]
+    fork_rule = [rule for rule in rules if rule.startswith("At a fork, the shares add") and "`+=`" in rule]
+    assert len(local_rule) == len(fork_rule) == 1
+    assert not any("every path" in rule for rule in rules)
+
+
+def test_03_fork_walk_with_plus_equals_gives_the_sum_of_the_paths():
+    lines = _printed_lines(_read("03"))
+    assert "∂L/∂a after the share from u: 12" in lines
+    assert "∂L/∂a after the share from v: 36   (the sum of the paths: 36)" in lines
+    assert 'dL["a"] += dL["v"] * 2 * a' in _text(_read("03"), "code")
+    a = 2.0
+    u, v, du_da, dv_da = 3 * a, a ** 2, 3.0, 2 * a
+    assert du_da * v + u * dv_da == 3 * 4 + 6 * 4 == 36                   # the product rule: u′v + uv′
+    assert "$u' \\cdot v + u \\cdot v' = 3 \\times 4 + 6 \\times 4 = 12 + 24$, one term per path" in _text(_read("03"), "markdown")
+
+
+def _paths_by_counting(k):
+    """Paths from a first-layer weight, and from every weight, in a 2-wide net of k hidden layers, counted
+    layer by layer from the loss down (each neuron's count is the sum of its successors'): no path walked."""
+    to_loss = {k: 1}                    # from a neuron's z in hidden layer k: one path, through ŷ
+    for layer in range(k - 1, 0, -1):
+        to_loss[layer] = 2 * to_loss[layer + 1]
+    every = sum(4 * to_loss[layer] for layer in range(1, k + 1)) + 2
+    multiplications = sum(4 * to_loss[layer] * (2 * (k - layer) + 3) for layer in range(1, k + 1)) + 2
+    return to_loss[1], every, multiplications
+
+
+def test_03_counts_paths_against_one_backward_pass():
+    nb = _read("03")
+    printed = _printed_lines(nb)
+    rows = {}
+    for line in printed:
+        cells = line.replace(",", "").split()
+        if len(cells) == 5 and all(c.isdigit() for c in cells):
+            rows[int(cells[0])] = tuple(int(c) for c in cells[1:])
+    assert sorted(rows) == list(range(1, 11))
+    for k, (from_w11, every, multiplications, multiply_adds) in rows.items():
+        assert (from_w11, every, multiplications) == _paths_by_counting(k)
+        assert from_w11 == 2 ** (k - 1) and multiply_adds == 10 * k + 1
+    assert rows[10] == (512, 4094, 77830, 101) and round(77830 / 101) == 771
+    assert "the formulas give every count walked above: True" in printed
+    assert _paths_by_counting(50)[0] == 2 ** 49 and f"{2 ** 49:.1e}" == "5.6e+14"
+    prose = _text(nb, "markdown")
+    assert "about 770 times fewer" in prose and 770 < 77830 / 101 < 771
+    assert "$5.6 \\times 10^{14}$" in prose and "needs 501 multiply-adds" in prose
+    assert "reaches 77,830 multiplications at ten hidden layers" in prose
+
+
+def test_02_says_slope_where_it_needs_a_derivative_and_points_to_03():
+    nb = _read("02")
+    prose = _text(nb, "markdown")
+    assert "When you differentiate" not in prose and "tidy up a derivative" not in prose
+    assert "The slope of $u^2$ is $2u$ ([notebook 03](03_chain_rule.ipynb) shows why" in prose
+    assert "slope ∂L/∂ŷ = -0.60" in "\n".join(_printed_lines(nb))
+
+
 def test_04_dL_dx1_prints_the_factors_the_worked_solution_quotes():
     import math
 
@@ -400,7 +537,7 @@ def _with_worked_solutions(nb):
     return nb, filled
 
 
-FILLED_IN = {"03": 4, "04": 6}
+FILLED_IN = {"03": 5, "04": 6}
 
 
 @pytest.fixture(scope="module")
@@ -497,3 +634,91 @@ def test_04_counts_one_factor_per_arrow_and_names_the_three_factor_count_once(no
 def test_no_source_text_is_cited_as_the_reading(stem):
     prose = _text(_read(stem), "markdown").lower()
     assert "the reading" not in prose and "reading [" not in prose
+
+
+# Notebook 04 teaches the backward pass as the local rule on the 2-2-1 graph.
+
+def _cell_index(notebook, text):
+    found = [i for i, cell in enumerate(notebook.cells) if text in cell.source]
+    assert found, text
+    return found[0]
+
+
+def test_04_asks_for_a_prediction_before_the_backward_pass_and_reveals_it_with_the_numbers(notebook, printed, prose):
+    asked = _cell_index(notebook, "### Before the backward pass: predict")
+    assert asked < _cell_index(notebook, "## Step 3 · The backward pass starts at the loss")
+    revealed = _cell_index(notebook, "Time to check your prediction from before step 3")
+    assert revealed > _cell_index(notebook, "## Step 6 · Check every gradient by nudging its weight")
+    chain = TwoTwoOne().chain()
+    ranked = sorted(chain.gradients.items(), key=lambda item: abs(item[1]), reverse=True)
+    assert [name for name, _ in ranked] == ["w4", "w3", "w1", "w2"]
+    assert _line_with(printed, "largest to smallest:") == (
+        "largest to smallest: " + ",  ".join(f"∂L/∂{name} = {g:+.4f}" for name, g in ranked))
+    assert all(g < 0 for g in chain.gradients.values()) and TwoTwoOne().w1 < 0
+    assert f"{chain.dy_hat_dw['w1']:.4f}" == "0.2350"
+    assert "w_3\\,\\sigma'(z_1)\\,x_1\n= +0.2350$" in prose
+    assert f"$h_2 = {chain.h2:.4f}$ is larger than\n$h_1 = {chain.h1:.4f}$" in prose
+
+
+def test_04_prints_each_backward_step_as_upstream_times_local(printed):
+    c = TwoTwoOne().chain()
+    assert _line_with(printed, "∂L/∂ŷ = ∂L/∂L × 2(ŷ − y)") == (
+        f"∂L/∂ŷ = ∂L/∂L × 2(ŷ − y) = 1.0 × 2 × ({c.y_hat:.4f} − 1.0) = {c.dL_dy_hat:+.4f}")
+    assert _line_with(printed, "∂L/∂h1 = ") == f"∂L/∂h1 = ∂L/∂ŷ × w3 = {c.dL_dy_hat:+.4f} × 1.0 = {c.dL_dh1:+.4f}"
+    assert _line_with(printed, "δ1 = ∂L/∂z1 = ∂L/∂h1") == (
+        f"δ1 = ∂L/∂z1 = ∂L/∂h1 × σ′(z1) = {c.dL_dh1:+.4f} × {c.dh1_dz1:.4f} = {c.delta1:+.4f}")
+    assert _line_with(printed, "∂L/∂w1 = δ1 × x1") == f"∂L/∂w1 = δ1 × x1 = {c.delta1:+.4f} × 1.0 = {c.dL_dw1:+.4f}"
+    assert (f"{c.dL_dy_hat:+.4f}", f"{c.dL_dh1:+.4f}", f"{c.delta1:+.4f}") == ("-0.6000", "-0.6000", "-0.1410")
+    assert _line_with(printed, "the local rule's δ1 × x1") == (
+        f"the local rule's δ1 × x1 = {c.dL_dw1:+.4f}, the same number: True")
+
+
+def test_04_brings_in_delta_at_the_hidden_neuron_and_the_output_neurons_delta_is_dL_dy_hat(notebook, prose):
+    delta = _cell_index(notebook, "gets a name of its own: $\\delta_1 = \\partial L/\\partial z_1 = -0.1410$")
+    assert _cell_index(notebook, "## Step 5 · The hidden weights") < delta < _cell_index(notebook, "## Step 6 ·")
+    assert "\\text{a weight's gradient} = \\delta \\text{ of the neuron it feeds} \\times \\text{the input it carries}" in prose
+    assert "$\\delta$ is $\\partial L/\\partial \\hat y = -0.6$ itself" in prose
+    c = TwoTwoOne().chain()
+    assert c.dL_dw3 == pytest.approx(c.dL_dy_hat * c.h1) and c.dL_dw1 == pytest.approx(c.delta1 * c.x1)
+
+
+def test_04_fills_the_graph_from_the_loss_and_opens_the_stepper_on_the_2_2_1_example(notebook, prose):
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    fills = re.findall(r'filled="(\w+)"', code)
+    assert fills == ["y_hat", "w3", "w1"]                   # in the order the walk reaches them
+    assert 'backward_stepper("the 2-2-1 example of 04", wording="upstream")' in code
+    assert "crosses six arrows here, not four" in prose      # tests/test_widget_stepper.py counts them
+    assert "\\text{downstream} = \\text{upstream} \\times \\text{local}" in prose
+
+
+def test_04_the_gradient_predicted_the_gain_of_the_update(printed, prose):
+    net = TwoTwoOne()
+    chain, new = net.chain(), net.step(EXAMPLE_ETA)
+    predicted = sum(chain.dy_hat_dw[n] * (getattr(new, n) - getattr(net, n)) for n in net.weights)
+    actual = new.forward() - chain.y_hat
+    assert _line_with(printed, "predicted: Δŷ") == (
+        f"predicted: Δŷ ≈ {predicted:+.4f}, so ŷ ≈ {chain.y_hat:.4f} + {predicted:.4f} = {chain.y_hat + predicted:.4f}")
+    assert _line_with(printed, "actual:") == f"actual:    Δŷ = {actual:+.4f}, and ŷ = {new.forward():.4f}"
+    assert (f"{predicted:.3f}", f"{chain.y_hat + predicted:.3f}", f"{new.forward():.3f}") == ("0.148", "0.848", "0.850")
+    assert f"{actual - predicted:.4f}" == "0.0025"
+    assert ("a gain of about 0.148, so $\\hat y \\approx 0.848$, against the 0.850 the new\n"
+            "forward pass gives: a miss of 0.0025") in prose
+    assert "\\hat y \\approx 0.848$, a local linear prediction" in prose       # the recap
+
+
+def test_04_the_table_prints_every_row_round_table_computes(notebook, printed):
+    from helpers.tiny import round_table
+
+    rows = round_table(TwoTwoOne(), EXAMPLE_ETA)
+    lines = [f"{part:<9} {name:<7} = {formula:<20} = {value:+.4f}" for part, name, formula, value in rows]
+    start = printed.index(lines[0])
+    assert printed[start:start + len(lines)] == lines
+    for needed in ("backward  ∂L/∂ŷ   = 2(ŷ − y)             = -0.6000",
+                   "backward  ∂L/∂h1  = ∂L/∂ŷ · w3           = -0.6000",
+                   "backward  δ1      = ∂L/∂h1 · σ′(z1)      = -0.1410",
+                   "update    new w3  = w3 − η·∂L/∂w3        = +1.1133",
+                   "after     ŷ       = with the new weights = +0.8501"):
+        assert needed in lines, needed
+    # at the end of the 2-2-1 part: after the code exercise, before the biases and the six weights
+    table = _cell_index(notebook, "### The whole round in one table")
+    assert _cell_index(notebook, "## Step 9 ·") < table < _cell_index(notebook, "### The same network with a bias")

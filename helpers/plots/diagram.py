@@ -2,6 +2,7 @@
 
     diagram = network_diagram(TwoTwoOne())           # the 2-2-1 example, numbers on every node
     diagram.update(TwoTwoOne(w1=0.2))                # same lines, new widths and styles
+    network_diagram(TwoTwoOne(), filled="h1")        # the backward pass filled in from L back to h1
 
 A weight's sign is shown twice: blue solid lines for w ≥ 0, vermillion dashed lines for w < 0.
 """
@@ -12,13 +13,33 @@ import numpy as np
 
 from .. import style, validate
 from ..network import ForwardPass, Gradients, Network
-from ..tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, Chain, TwoTwoOne
+from ..tiny import BACKWARD_ORDER, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, Chain, TwoTwoOne
 from ._common import _axes, _number, _Plot
 
 # The widest line is drawn for |w| at or above this; sliders of the course go from −3 to 3.
 WEIGHT_FOR_WIDEST_LINE = 3.0
 THINNEST_LINE, WIDEST_LINE = 0.8, 7.0
 NEUTRAL_EDGE = style.PALETTE["grey"]
+PENDING_COLOUR = style.PALETTE["grey"]  # a gradient the backward pass has not reached yet
+FILLED_FIGSIZE = (9.0, 4.3)             # room for a value above and a gradient below every node, and for L
+
+
+def _filled_count(filled):
+    """How many steps of BACKWARD_ORDER `filled` means: a count 0..9 or the name of the last node filled."""
+    n = len(BACKWARD_ORDER)
+    if isinstance(filled, str):
+        if filled == "L":
+            return 0
+        if filled not in BACKWARD_ORDER:
+            raise ValueError(f"filled must be a count from 0 to {n} or one of 'L', "
+                             f"{', '.join(repr(k) for k in BACKWARD_ORDER)}, but got {filled!r}")
+        return BACKWARD_ORDER.index(filled) + 1
+    if isinstance(filled, bool) or not isinstance(filled, (int, np.integer)):
+        raise TypeError(f"filled must be a whole number of steps (0 to {n}) or a node name such as 'h1', "
+                        f"but got {type(filled).__name__}")
+    if not 0 <= filled <= n:
+        raise ValueError(f"filled must be a count from 0 to {n} (the steps of the backward pass), but got {filled}")
+    return int(filled)
 
 
 def edge_width(w, w_max=WEIGHT_FOR_WIDEST_LINE):
@@ -41,6 +62,8 @@ class NetworkDiagram(_Plot):
     node_labels: the name inside each node. value_labels: the number under each node.
     edges: one Line2D per weight (width ∝ |w|, blue solid for w ≥ 0, vermillion dashed for w < 0).
     weight_labels: the weight's value on each edge. gradient_labels: ∂L/∂w ("blame") beside each edge.
+    With `filled` (the 2-2-1 example only): chain, the Chain whose backward pass is drawn; filled, how
+    many of its steps (BACKWARD_ORDER) are shown; backward_labels, ∂L/∂node under each node, 'L' included.
     """
 
     fig: object
@@ -57,6 +80,40 @@ class NetworkDiagram(_Plot):
     digits: int = 3
     w_max: float = WEIGHT_FOR_WIDEST_LINE
     weights: dict = field(default_factory=dict)
+    chain: object = None
+    filled: object = None
+    backward_labels: dict = field(default_factory=dict)
+
+    def fill(self, filled):
+        """Show the backward pass up to step `filled`: a count of steps of BACKWARD_ORDER (0: only
+        ∂L/∂L = 1 is known) or the name of the last node filled ('y_hat', 'w3', 'h1', 'z1', ...).
+        Gradients not reached yet read '?'; the one filled last is bold. Returns the diagram."""
+        if self.chain is None:
+            raise ValueError("this diagram was drawn without filled=...; only a 2-2-1 diagram drawn with "
+                             "filled=0 (or a node name) shows the backward pass")
+        k = _filled_count(filled)
+        self.filled = k
+        known = {step.node: step.value for step in self.chain.backward_steps()[:k]}
+        last = BACKWARD_ORDER[k - 1] if k else "L"
+
+        def text(name, node):
+            return f"{name} = {_number(known[node], self.digits, signed=True)}" if node in known else f"{name} = ?"
+
+        # Under each node, the gradient it receives; a hidden neuron also passes δ = ∂L/∂z to its weighted sum.
+        labels = {"L": ("∂L/∂L = 1", True, ("L",)),
+                  "y_hat": (text("∂L/∂ŷ", "y_hat"), "y_hat" in known, ("y_hat",)),
+                  "h1": (text("∂L/∂h1", "h1") + "\n" + text("δ1 = ∂L/∂z1", "z1"), "h1" in known, ("h1", "z1")),
+                  "h2": (text("∂L/∂h2", "h2") + "\n" + text("δ2 = ∂L/∂z2", "z2"), "h2" in known, ("h2", "z2"))}
+        for key, (label, reached, nodes) in labels.items():
+            self.backward_labels[key].set_text(label)
+            self.backward_labels[key].set_fontweight("bold" if last in nodes else "normal")
+            self.backward_labels[key].set_color("black" if reached else PENDING_COLOUR)
+        for name in WEIGHT_NAMES:
+            label = self.gradient_labels[name]
+            label.set_text(text(f"∂L/∂{name}", name))
+            label.set_fontweight("bold" if last == name else "normal")
+            label.set_color("black" if name in known else PENDING_COLOUR)
+        return self
 
     def update(self, weights=None, values=None, gradients=None):
         """Change the drawn weights, node values and gradients in place (nothing is redrawn from scratch).
@@ -238,7 +295,7 @@ def _label_position(y_start, y_end):
 
 
 def network_diagram(sizes_or_weights, values=None, gradients=None, ax=None, *, edge_labels=None,
-                    label_boxes=True, digits=3, w_max=WEIGHT_FOR_WIDEST_LINE, title=None):
+                    label_boxes=True, digits=3, w_max=WEIGHT_FOR_WIDEST_LINE, title=None, filled=None):
     """Draw a network: nodes in layers, one line per weight, and optionally values and gradients.
 
     sizes_or_weights: a TwoTwoOne (the 2-2-1 example: x1→h1 is w1, x2→h2 is w2, h1→ŷ is w3,
@@ -252,12 +309,29 @@ def network_diagram(sizes_or_weights, values=None, gradients=None, ax=None, *, e
     label_boxes: draw gradients in small shaded boxes and node values on white (leave them out to
         draw faster).
     digits: decimals printed. w_max: |w| that gets the widest line. title: the axes title.
+    filled: (the 2-2-1 example only) draw the backward pass as a graph filled from the loss: the loss
+        L becomes a node right of ŷ, each node's forward value is written above it and ∂L/∂node below
+        it (∂L/∂h and δ = ∂L/∂z under a hidden neuron), ∂L/∂w beside each line, for the first `filled`
+        steps of tiny.BACKWARD_ORDER (a count from 0 to 9, or the name of the last node filled, such as
+        'h1'); the rest read '?'. `values` and `gradients` then come from the network's own Chain.
 
-    Returns a NetworkDiagram; call its `update(weights, values, gradients)` to change it in place.
+    Returns a NetworkDiagram; call its `update(weights, values, gradients)` to change it in place,
+    and, when drawn with `filled`, its `fill(filled)` to show more or fewer steps.
     """
     parsed = _parse_weights(sizes_or_weights)
     tiny, sizes, weights = parsed["tiny"], parsed["sizes"], parsed["weights"]
-    fig, ax = _axes(ax)
+    chain = None
+    if filled is not None:
+        _filled_count(filled)  # a bad `filled` is refused before anything is drawn
+        if isinstance(sizes_or_weights, TwoTwoOne):
+            chain = sizes_or_weights.chain(*EXAMPLE_INPUTS, EXAMPLE_TARGET)
+        elif isinstance(values, Chain):
+            chain = values
+        else:
+            raise ValueError("filled draws the backward pass of the 2-2-1 example: give a TwoTwoOne, or its "
+                             "weights with values=its Chain")
+        values, edge_labels = None, True
+    fig, ax = _axes(ax, FILLED_FIGSIZE if chain is not None else None)
     depth = len(sizes) - 1
     tallest = max(sizes)
 
@@ -279,12 +353,15 @@ def network_diagram(sizes_or_weights, values=None, gradients=None, ax=None, *, e
 
     # Limits first: label angles and offsets are worked out in screen space from them.
     half = (tallest - 1) / 2.0
-    ax.set_xlim(-0.3, depth + 0.3)
-    ax.set_ylim(-half - 0.33, half + 0.3)
+    # A filled graph has L one column right of ŷ, and room for a label above and two lines below each node.
+    right, top, bottom = (depth + 1.3, half + 0.55, -half - 0.62) if chain is not None else (depth + 0.3, half + 0.3,
+                                                                                             -half - 0.33)
+    ax.set_xlim(-0.3, right)
+    ax.set_ylim(bottom, top)
     ax.set_axis_off()
     window = ax.get_window_extent()
-    px_per_x = window.width / (depth + 0.6)
-    px_per_y = window.height / (2 * half + 0.7)
+    px_per_x = window.width / (right + 0.3)
+    px_per_y = window.height / (top - bottom)
 
     edges, weight_labels, gradient_labels = {}, {}, {}
     blame_box = dict(boxstyle="round,pad=0.2", facecolor="#FBEBD0", edgecolor=style.LOSS, linewidth=0.8)
@@ -339,7 +416,47 @@ def network_diagram(sizes_or_weights, values=None, gradients=None, ax=None, *, e
                              node_labels=node_labels, value_labels=value_labels, edges=edges,
                              weight_labels=weight_labels, gradient_labels=gradient_labels, digits=digits,
                              w_max=w_max, weights=weights)
+    if chain is not None:
+        _draw_backward(diagram, chain, below, label_boxes)
+        diagram.fill(filled)
+        return diagram
     if values is None and isinstance(sizes_or_weights, TwoTwoOne):
         values = sizes_or_weights.chain(*EXAMPLE_INPUTS, EXAMPLE_TARGET)
     diagram.update(values=values, gradients=gradients)
     return diagram
+
+
+def _draw_backward(diagram, chain, offset, label_boxes):
+    """Turn a 2-2-1 diagram into the graph of its backward pass: L as a node right of ŷ, each node's
+    forward value above it (z and h for a hidden neuron) and an empty label below it for ∂L/∂node."""
+    ax, digits = diagram.ax, diagram.digits
+    (xo, yo) = diagram.positions[(2, 0)]
+    xl = xo + 1.0
+    ax.plot([xo, xl], [yo, yo], color=NEUTRAL_EDGE, linewidth=1.0, zorder=1)
+    ax.annotate("(ŷ − y)²", ((xo + xl) / 2, yo), xytext=(0, 9), textcoords="offset points", ha="center",
+                va="bottom", fontsize=11, zorder=3)
+    ax.scatter([xl], [yo], s=1100, facecolors="#FBEBD0", edgecolors=style.LOSS, linewidths=1.5, zorder=4)
+    diagram.node_labels["L"] = ax.text(xl, yo, "$L$", ha="center", va="center", fontsize=14, zorder=5)
+    diagram.positions["L"] = (xl, yo)
+    above = {"x1": f"x1 = {_number(chain.x1, digits)}", "x2": f"x2 = {_number(chain.x2, digits)}",
+             "h1": f"z1 = {_number(chain.z1, digits)}\nh1 = {_number(chain.h1, digits)}",
+             "h2": f"z2 = {_number(chain.z2, digits)}\nh2 = {_number(chain.h2, digits)}",
+             "y_hat": f"ŷ = {_number(chain.y_hat, digits)}"}
+    for key, text in above.items():
+        label = diagram.value_labels[key]
+        label.set_text(text)
+        label.xyann = (0, offset)
+        label.set_va("bottom")
+    value_box = dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85)
+    diagram.value_labels["L"] = ax.annotate(f"L = {_number(chain.loss, digits)}", (xl, yo), xytext=(0, offset),
+                                            textcoords="offset points", ha="center", va="bottom", fontsize=11,
+                                            zorder=5, bbox=value_box if label_boxes else None)
+    # Below each node, where no line runs: h1's lines leave it to the left and down to the right, so its
+    # label sits down and to the left, under w1's blame; ŷ's sits down and to the right, under the line to L.
+    placed = {"h1": ((1, 0), "right", (14, -1.5 * offset)), "h2": ((1, 1), "center", (0, -offset)),
+              "y_hat": ((2, 0), "left", (-12, -offset)), "L": ("L", "center", (0, -offset))}
+    for key, (position, ha, shift) in placed.items():
+        diagram.backward_labels[key] = ax.annotate("", diagram.positions[position], xytext=shift,
+                                                   textcoords="offset points", ha=ha, va="top", fontsize=10.5,
+                                                   zorder=5, bbox=value_box if label_boxes else None)
+    diagram.chain = chain

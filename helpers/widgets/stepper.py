@@ -1,6 +1,7 @@
 """Step through the backward pass of a computation graph, one node at a time.
 
     backward_stepper()       # Step / Back / Reset, and a dropdown of three computations
+    backward_stepper("the 2-2-1 example of 04", wording="upstream")   # each share as upstream × local
 
 Each Step lets the next node, in reverse topological order, pass its gradient to its inputs: the
 node is highlighted, the labels show the local derivative it multiplies in and, where an input
@@ -23,6 +24,9 @@ from ._base import BlitView, CourseWidget, drawing, new_figure, start_option
 # the picture fit together on a 1366×768 screen.
 FIGSIZE = (10.4, 3.9)
 MIN_SPAN = (13.0, 4.0)  # the 2-2-1 graph's size in data units: smaller graphs keep boxes of the same size
+# How a share passed back is written: as the engine of notebook 09 adds it to .grad ("grad"), or as
+# notebook 04's local rule says it, downstream = upstream × local ("upstream").
+WORDINGS = ("grad", "upstream")
 
 
 class PaletteView(BlitView):
@@ -65,7 +69,7 @@ class BackwardStepper(CourseWidget):
     `node_label` (the node acting now and its gradient), `detail_label` (one line per input it
     passes gradient to: local derivative, product, running sum). Figure: `fig`, `ax`, `drawing`
     (a graph_plot.GraphDrawing), `view`. State: `root`, `nodes`, `steps` (only nodes that have
-    inputs take a step), `k` (steps taken so far).
+    inputs take a step), `k` (steps taken so far), `wording` (one of WORDINGS).
 
     Each computation is drawn on its own axes the first time it is chosen; choosing it again shows
     those axes again, with the walk back at its start, instead of building and drawing the graph anew.
@@ -74,11 +78,12 @@ class BackwardStepper(CourseWidget):
     title = "Backward stepper"
 
     @drawing
-    def __init__(self, expression=None):
+    def __init__(self, expression=None, wording="grad"):
         names = list(EXPRESSIONS)
         if expression is None:
             expression = names[1]
         expression = start_option(expression, "expression", names)
+        self.wording = start_option(wording, "wording", WORDINGS)
         self.expression = widgets.Dropdown(options=names, value=expression, description="computation",
                                            layout=widgets.Layout(width="360px"),
                                            style={"description_width": "initial"})
@@ -182,15 +187,21 @@ class BackwardStepper(CourseWidget):
         name = html.escape(step.node.name)
         wrt = html.escape(_as_operand(step.node.name))
         self.position_label.value = f"step {self.k} of {n}" + (": done, every gradient is final" if self.k == n else "")
+        upstream = "the upstream gradient " if self.wording == "upstream" else ""
         self.node_label.value = (f"<b>{name}</b> ({html.escape(step.node.op)}) has its full gradient, "
-                                 f"∂{root}/∂{wrt} = <b>{number(step.grad)}</b>, and passes it to its inputs:")
+                                 f"{upstream}∂{root}/∂{wrt} = <b>{number(step.grad)}</b>, and passes it to its inputs:")
         reached = {id(c.parent) for earlier in self.steps[:self.k - 1] for c in earlier.contributions}
         lines = []
         for c in step.contributions:
             parent = html.escape(c.parent.name)
             of = html.escape(_as_operand(c.parent.name))
-            line = (f"{of}.grad += local ∂{wrt}/∂{of} × grad = {number(c.local)} × {_signed(step.grad)} "
-                    f"= <b>{number(c.amount)}</b>")
+            if self.wording == "upstream":
+                adds = "+=" if id(c.parent) in reached else "="  # at a fork the shares add
+                line = (f"downstream ∂{root}/∂{of} {adds} upstream ∂{root}/∂{wrt} × local ∂{wrt}/∂{of} = "
+                        f"{_signed(step.grad)} × {_signed(c.local)} = <b>{number(c.amount)}</b>")
+            else:
+                line = (f"{of}.grad += local ∂{wrt}/∂{of} × grad = {number(c.local)} × {_signed(step.grad)} "
+                        f"= <b>{number(c.amount)}</b>")
             if id(c.parent) in reached:
                 line += (f"; a fork: {parent} already had {number(c.before)} from another path, "
                          f"so the running sum is now <b>{number(c.after)}</b>")
@@ -199,10 +210,13 @@ class BackwardStepper(CourseWidget):
         self.detail_label.value = "<br>".join(lines)
 
 
-def backward_stepper(expression=None):
+def backward_stepper(expression=None, wording="grad"):
     """A widget that walks a computation graph backwards one node at a time.
 
     expression: one of helpers.autograd_examples.EXPRESSIONS (default: the 2-2-1 example of 04).
+    wording: how each share passed back is written, one of WORDINGS: "grad" as the engine adds it,
+        `z1.grad += local ∂h1/∂z1 × grad = …`; "upstream" as the local rule says it,
+        `downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = …`.
     Returns a BackwardStepper.
     """
-    return BackwardStepper(expression)
+    return BackwardStepper(expression, wording)
