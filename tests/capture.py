@@ -23,11 +23,17 @@ def exercise_modules():
             for m in pkgutil.iter_modules(helpers.exercises.__path__) if re.fullmatch(r"nb\d\d", m.name)]
 
 
+def _defined_for(module, fn):
+    """True when `fn` belongs to notebook `module`'s checks: defined in nbNN itself, or in a helper module of
+    the same notebook (nbNN_fork, ...) that nbNN re-exports."""
+    return fn.__module__ == module.__name__ or fn.__module__.startswith(module.__name__ + "_")
+
+
 def exercises(module):
-    """The module's public checks: functions defined there that take one argument, `answer` (or, for a
-    code exercise, the learner's `function`)."""
+    """The module's public checks: functions defined there (or in an ``nbNN_*`` module it re-exports) that
+    take one argument, `answer` (or, for a code exercise, the learner's `function`)."""
     return [fn for name, fn in inspect.getmembers(module, inspect.isfunction)
-            if not name.startswith("_") and fn.__module__ == module.__name__
+            if not name.startswith("_") and _defined_for(module, fn)
             and list(inspect.signature(fn).parameters) in (["answer"], ["function"])]
 
 

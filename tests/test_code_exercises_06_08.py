@@ -14,18 +14,19 @@ import pytest
 from feedback import wrong_with
 from helpers import Network, bugs, codecheck, train
 from helpers.checks import CORRECT, UNANSWERED, WRONG
-from helpers.exercises import nb06, nb07, nb08
+from helpers.exercises import nb06, nb06_fork, nb07, nb08
 from helpers.gradcheck import AGREE, check_backward_function
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 CHECKS = [
+    (nb06.backward_fork, nb06_fork.backward_fork_solution, nb06_fork.FORK_SLIPS),
     (nb06.backward, nb06.backward_solution, nb06.BACKWARD_SLIPS + nb06.SQUARE_SLIPS),
     (nb07.train_loop, nb07.train_loop_solution, nb07.TRAIN_LOOP_SLIPS),
     (nb07.softmax_delta, nb07.softmax_delta_solution, nb07.SOFTMAX_DELTA_SLIPS),
     (nb08.fixed_backward, nb08.fixed_backward_solution, nb08.HUNT_SLIPS + nb08.HUNT_SQUARE_SLIPS),
 ]
-IDS = ["nb06.backward", "nb07.train_loop", "nb07.softmax_delta", "nb08.fixed_backward"]
+IDS = ["nb06.backward_fork", "nb06.backward", "nb07.train_loop", "nb07.softmax_delta", "nb08.fixed_backward"]
 
 
 @pytest.mark.parametrize("exercise, solution, slips", CHECKS, ids=IDS)
@@ -115,7 +116,7 @@ def test_a_gradients_object_is_accepted_too():
     assert nb06.backward(lambda net, fp, Y: net.backward(fp, Y)).ok
 
 
-def test_the_training_loop_is_checked_against_helpers_train():
+def test_the_worked_training_loop_gives_helpers_trains_history_from_the_same_seed():
     for case in nb07._train_loop_cases():
         net, X, Y, eta, epochs, batch_size, seed = case.make()
         mine = nb07.train_loop_solution(net.copy(), X, Y, eta, epochs, batch_size, seed)
@@ -212,6 +213,7 @@ def _solutions(name):
 
 
 @pytest.mark.parametrize("notebook, name, exercise", [
+    ("06_backprop_any_depth.ipynb", "backward_fork", nb06.backward_fork),
     ("06_backprop_any_depth.ipynb", "backward", nb06.backward),
     ("07_cat_or_dog.ipynb", "train_loop", nb07.train_loop),
     ("07_cat_or_dog.ipynb", "softmax_delta", nb07.softmax_delta),
@@ -261,7 +263,7 @@ def _with_worked_solutions(name):
     return nb, filled
 
 
-FILLED_IN = {"06_backprop_any_depth.ipynb": 5, "07_cat_or_dog.ipynb": 5, "08_debugging_training.ipynb": 5}
+FILLED_IN = {"06_backprop_any_depth.ipynb": 7, "07_cat_or_dog.ipynb": 5, "08_debugging_training.ipynb": 5}
 
 
 @pytest.fixture(scope="module")

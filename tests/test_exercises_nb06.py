@@ -1,5 +1,7 @@
 """Notebook 06's exercise checks: the worked solutions pass, each typical slip gets its own hint."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -39,7 +41,7 @@ def test_the_checks_rebuild_the_notebooks_network_and_batch(notebook_batch):
         np.testing.assert_array_equal(twin.W[l], net.W[l])
 
 
-# Exercise 1: the shape of ∂L/∂W[1] for a batch of 32 (W[1] is 4×3, so the transpose slip shows)
+# Exercise 3: the shape of ∂L/∂W[1] for a batch of 32 (W[1] is 4×3, so the transpose slip shows)
 
 def test_a_gradient_has_the_shape_of_its_weights_whatever_the_batch(notebook_batch):
     net, _, _ = notebook_batch
@@ -73,7 +75,7 @@ def test_text_or_odd_shapes_are_never_marked_correct(odd):
     assert check.gradient_shape(odd).status == WRONG
 
 
-# Exercise 2: δ[1] from δ[2]
+# Exercise 4: δ[1] from δ[2]
 
 def test_delta_1_is_the_recursion_applied_once(notebook_batch):
     net, fp, grads = notebook_batch
@@ -98,7 +100,7 @@ def test_delta_1_slips_get_their_hints(notebook_batch):
     wrong_with(check.delta_1(right[:, :3]), "shape")
 
 
-# Exercise 4: the best case through ten sigmoid layers
+# Exercise 6: the best case through ten sigmoid layers
 
 def test_ten_sigmoid_slopes_multiply_to_at_most_a_millionth():
     assert check.vanishing_bound(0.25 ** 10).status == CORRECT
@@ -131,7 +133,7 @@ def test_vanishing_bound_slips_get_their_hints():
     wrong_with(check.vanishing_bound(0.25), "one layer's slope")
 
 
-# Exercise 5: the work of finite differences
+# Exercise 7: the work of finite differences
 
 def test_finite_differences_need_two_loss_evaluations_per_parameter():
     assert check.finite_difference_evaluations(82).status == CORRECT
@@ -167,3 +169,37 @@ def test_larger_weights_rescue_eight_sigmoid_layers_as_the_praise_and_the_notebo
         ratios[scale] = depth.gradient_ratio(sizes)
         assert depth.verdict(loss, sizes) == ("vanishing" if scale == 0.35 else "healthy")
     assert 0.25 < ratios[3.0] < 0.45                       # "about a third of the output layer's signal"
+
+
+def _notebook_code_cells():
+    from pathlib import Path
+
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "06_backprop_any_depth.ipynb", as_version=4)
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_both_code_exercise_templates_run_and_say_not_answered_yet():
+    templates = [cell.source.split("(")[0].removeprefix("def ") for cell in _notebook_code_cells()
+                 if "raise NotImplementedError" in cell.source]
+    assert sorted(templates) == ["backward", "backward_fork"]
+    checked = []
+    for cell in _notebook_code_cells():
+        for name in templates:
+            if cell.source.strip() == f"check.{name}({name})":
+                printed = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
+                assert printed.startswith(f"Not answered yet. Replace `raise NotImplementedError` in {name} with your "
+                                          "code, then run both cells again."), (name, printed)
+                checked.append(name)
+    assert sorted(checked) == ["backward", "backward_fork"]
+
+
+def test_every_answer_template_is_unanswered_and_the_fork_checks_come_first():
+    calls = [re.search(r"check\.(\w+)\(", c.source).group(1) for c in _notebook_code_cells()
+             if re.search(r"check\.\w+\((answer|\w+)\)", c.source)]
+    assert calls == ["dL_dh1", "backward_fork", "gradient_shape", "delta_1", "backward", "vanishing_bound",
+                     "finite_difference_evaluations"]
+    for cell in _notebook_code_cells():
+        if "check." in cell.source and "answer" in cell.source:
+            assert "answer = None  # your answer here\n" in cell.source, cell.source

@@ -722,3 +722,55 @@ def test_04_the_table_prints_every_row_round_table_computes(notebook, printed):
     # at the end of the 2-2-1 part: after the code exercise, before the biases and the six weights
     table = _cell_index(notebook, "### The whole round in one table")
     assert _cell_index(notebook, "## Step 9 ·") < table < _cell_index(notebook, "### The same network with a bias")
+
+
+# Notebook 06 opens with a real fork: the 2-2-2 network, where each hidden neuron feeds both outputs.
+
+def test_06_the_fork_sections_printed_numbers_and_worked_solution_are_the_helpers():
+    from helpers.two_two_two import TwoTwoTwo
+
+    p = TwoTwoTwo().run()
+    nb = _read("06")
+    lines = _printed_lines(nb)
+    prose = _text(nb, "markdown")
+    assert f"L = ½[({p.y_hat[0]:.4f} − 1)² + ({p.y_hat[1]:.4f} − 0)²] = {p.loss:.4f}" in lines
+    assert (f"o1: ∂L/∂ŷ1 = {p.dL_dy_hat[0]:+.4f}  ×  σ′(z_o1) = {p.dy_hat_dz_out[0]:.4f}  →  "
+            f"δ_o1 = {p.delta_out[0]:+.4f}") in lines
+    assert f"∂L/∂h2 = the two shares added = {p.dL_dh[1]:+.4f}" in lines
+    assert f"nudging h2: ∂L/∂h2 ≈ {p.dL_dh[1]:+.4f};  the share from o1 alone is 80% of it" in lines
+    assert round(p.shares[0, 1] / p.dL_dh[1], 2) == 0.80 and "would miss a fifth of the gradient" in prose
+    # Exercise 1's worked solution, to four decimals, and the 1.76 it quotes
+    assert (f"{p.delta_out[0]:.4f}", f"{p.delta_out[1]:.4f}", f"{p.shares[0, 0]:.4f}", f"{p.shares[1, 0]:+.4f}",
+            f"{p.dL_dh[0]:.4f}") == ("-0.1468", "0.0950", "-0.1322", "+0.0570", "-0.0752")
+    assert ("-0.1468 \\times 0.9}_{\\text{from } o_1\\ =\\ -0.1322}" in prose
+            and "0.0950 \\times 0.6}_{\\text{from } o_2\\ =\\ +0.0570} = -0.0752" in prose)
+    assert f"{p.shares[0, 0] / p.dL_dh[0]:.2f}" == "1.76" and "1.76 times its real blame" in prose
+    assert any(line.startswith("worst relative error") and line.endswith("all 12 below 1e-7: True") for line in lines)
+    assert (f"∂L/∂w(h1←x2) as the sum over its 2 paths: {p.dL_dW_hidden[0, 1]:+.6f};  by backprop: "
+            f"{p.dL_dW_hidden[0, 1]:+.6f}") in lines
+    assert "ŷ1 rose: True;  ŷ2 fell: True;  the loss fell: True" in lines
+
+
+def test_06_the_shares_added_at_the_hidden_neurons_are_delta_out_times_W_out():
+    from helpers.two_two_two import TwoTwoTwo
+
+    net = TwoTwoTwo()
+    p = net.run()
+    np.testing.assert_allclose(p.delta_out[None, :] @ np.array(net.W_out), p.dL_dh[None, :], rtol=1e-12, atol=0)
+    lines = _printed_lines(_read("06"))
+    assert f"the shares added at h1 and h2: ({p.dL_dh[0]:+.4f}, {p.dL_dh[1]:+.4f})" in lines
+    assert f"delta_out @ W_out:             ({p.dL_dh[0]:+.4f}, {p.dL_dh[1]:+.4f})" in lines
+    assert lines[lines.index(f"delta_out @ W_out:             ({p.dL_dh[0]:+.4f}, {p.dL_dh[1]:+.4f})") + 1] \
+        == "equal: True"
+    prose = _text(_read("06"), "markdown")
+    assert "in the formula below it is the term $\\delta^{[l+1]} W^{[l+1]}$" in prose
+
+
+def test_06_says_any_depth_is_the_local_rule_applied_layer_by_layer():
+    prose = _text(_read("06"), "markdown")
+    assert "local rule of notebook 03, layer by layer" in prose
+    assert "(downstream = upstream × local)" in prose
+    assert "their shares add, and one matrix product does all that adding" in prose
+    assert "$\\delta^{[l]}$ is computed once and reused by the layer below" in prose
+    header = _read("06").cells[0].source
+    assert "[04 · Backprop by hand](04_backprop_by_hand.ipynb)" in header

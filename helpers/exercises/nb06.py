@@ -17,11 +17,11 @@ SEED = 0
 BATCH_SEED = 1
 N_SAMPLES = 5
 
-# Exercise 1: the shape of ∂L/∂W^{[1]} for a batch of this many samples. W^{[1]} is 4×3, not square,
+# Exercise 3: the shape of ∂L/∂W^{[1]} for a batch of this many samples. W^{[1]} is 4×3, not square,
 # so writing the shape the wrong way round gives an answer the check can tell apart.
 BIG_BATCH = 32
 
-# Exercise 4: the largest sigmoid slope, multiplied once per layer, over this many layers.
+# Exercise 6: the largest sigmoid slope, multiplied once per layer, over this many layers.
 SIGMOID_MAX_SLOPE = 0.25
 LAYERS = 10
 # The solution says "about 9.5e-07", and 1e-6 is the same number to one digit: accept both,
@@ -144,7 +144,7 @@ def finite_difference_evaluations(answer):
     )
 
 
-# ---- Exercise 3 (code): the backward loop over layers ----
+# ---- Exercise 5 (code): the backward loop over layers ----
 #
 # The learner writes `backward(net, fp, Y)` for a Network whose every layer is a sigmoid and whose
 # loss is ½(ŷ − y)² averaged over the batch, and returns (dL_dW, dL_db): two dicts keyed by layer
@@ -352,3 +352,7 @@ def backward(function):
         what="backward",
         praise=("Every weight and every bias of every layer matches net.backward, on the notebook's network and "
                 "on random ones: one loop, any depth."))
+
+
+# The fork section's checks (the 2-2-2 network) live in their own module; the notebook calls them as check.<name>.
+from .nb06_fork import *  # noqa: E402, F401, F403
