@@ -11,7 +11,7 @@ the backward pass against the maths.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import FrozenInstanceError, dataclass, fields, replace
 
 import numpy as np
 
@@ -234,6 +234,13 @@ class TwoTwoOne:
         grads = self.gradients(x1, x2, y)
         return replace(self, **{name: getattr(self, name) - eta * grads[name] for name in WEIGHT_NAMES})
 
+    def with_weights(self, **weights):
+        """A new TwoTwoOne with some weights changed and the others kept: net.with_weights(w1=5.0)."""
+        unknown = [name for name in weights if name not in WEIGHT_NAMES]
+        if unknown:
+            raise TypeError(f"with_weights takes the weights w1, w2, w3, w4 by name, but got {unknown[0]!r}")
+        return replace(self, **weights)
+
     def as_network(self):
         """The same network as a general `Network`: W1 = diag(w1, w2), W2 = [w3, w4], zero biases.
 
@@ -301,6 +308,14 @@ class BiasedTwoTwoOne:
         for name in PARAMETER_NAMES:
             object.__setattr__(self, name, validate.as_number(getattr(self, name), name))
 
+    def with_weights(self, **parameters):
+        """A new BiasedTwoTwoOne with some parameters changed and the others kept: net.with_weights(b1=0.0)."""
+        unknown = [name for name in parameters if name not in PARAMETER_NAMES]
+        if unknown:
+            raise TypeError(f"with_weights takes the parameters {', '.join(PARAMETER_NAMES)} by name, but got "
+                            f"{unknown[0]!r}")
+        return replace(self, **parameters)
+
     @property
     def parameters(self):
         """The seven parameters as a dict {'w1': ..., 'w4': ..., 'b1': ..., 'b3': ...}."""
@@ -339,3 +354,33 @@ class BiasedTwoTwoOne:
         W2 = np.array([[self.w3, self.w4]])
         return Network.from_weights([W1, W2], [np.array([self.b1, self.b2]), np.array([self.b3])],
                                     activations=["sigmoid", "linear"], loss="squared_error")
+
+
+# ---- Changing a weight in place: a clear message instead of dataclasses' "cannot assign to field" ----
+
+class FrozenWeightError(FrozenInstanceError):
+    """Raised when code sets a weight of a TwoTwoOne (or BiasedTwoTwoOne) in place; says what to do instead."""
+
+
+def _refuse_change(net, name, value=None, deleting=False):
+    kind = type(net).__name__
+    names = [f.name for f in fields(net)]
+    if name in names:
+        shown = "" if deleting else f" = {value!r}"
+        new = "..." if deleting else repr(value)
+        kept = ", ".join(f"{other}={getattr(net, other):g}" for other in names if other != name)
+        raise FrozenWeightError(
+            f"A {kind}'s weights cannot change after it is made (each step of learning makes a new network), so "
+            f"`net.{name}{shown}` cannot work. Make a new network instead: net = net.with_weights({name}={new}), "
+            f"which keeps the others ({kept}), or net = {kind}({', '.join(n + '=...' for n in names)}).")
+    raise FrozenWeightError(
+        f"A {kind} holds only its weights {', '.join(names)}, and they cannot change in place, so `net.{name}` "
+        f"cannot be {'deleted' if deleting else 'set'}. Make a new network with net.with_weights({names[0]}=...) "
+        f"or {kind}({names[0]}=..., ...).")
+
+
+# Set after the classes are made: a frozen dataclass writes its own __setattr__ and __delattr__, which would
+# say only "cannot assign to field 'w1'".
+for _frozen in (TwoTwoOne, BiasedTwoTwoOne):
+    _frozen.__setattr__ = lambda self, name, value: _refuse_change(self, name, value)
+    _frozen.__delattr__ = lambda self, name: _refuse_change(self, name, deleting=True)

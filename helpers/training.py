@@ -5,6 +5,7 @@ the same history, number for number.
 """
 
 import math
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,71 @@ from .tiny import _LARGEST_SQUARABLE, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAM
 
 # A loss above this is treated as diverged: the numbers are about to overflow.
 DIVERGED_LOSS = 1e12
+# The most epochs one call of `train` runs, and the most updates (epochs × batches per epoch): a
+# million updates of the course's networks take about a minute; 10**9 would take days.
+MAX_EPOCHS = 100_000
+MAX_UPDATES = 1_000_000
+# The most steps one call of `descend_tiny` runs: a million take under two seconds and their path
+# 48 MB (six float64 numbers a step). Notebook 05's longest run is 4,000 steps.
+MAX_STEPS = 1_000_000
+# A run at least this long shows a progress bar when it runs in a notebook (about half a second of
+# work or more); shorter runs, and every run outside a notebook, show none.
+PROGRESS_FROM_UPDATES = 20_000
+PROGRESS_FROM_STEPS = 250_000
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """A run stopped by the learner (the notebook's stop button, Ctrl-C, or a callback that raises
+    KeyboardInterrupt). Its message says what state the run left; `result` holds what had run: the
+    History of the finished epochs (train) or the TinyPath of the finished steps (descend_tiny)."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
+
+
+def _at_most(value, name, bound, why):
+    if value > bound:
+        raise ValueError(f"{name} must be at most {bound:,} ({why}), but got {value:,}")
+    return value
+
+
+class _ProgressBar:
+    """A progress bar (ipywidgets IntProgress) under the running cell, only in a notebook's kernel.
+
+    `update(done)` moves it at most about a hundred times a run; `close()` removes it.
+    """
+
+    def __init__(self, total, label, show):
+        self.total, self.bar, self.every, self.next = total, None, max(1, total // 100), 0
+        if show is False or (show is None and not _in_notebook()):
+            return
+        try:
+            import ipywidgets
+            from IPython.display import display
+        except ImportError:  # no widgets: the run simply shows nothing
+            return
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=total, description=label, bar_style="info")
+        display(self.bar)
+
+    def update(self, done):
+        if self.bar is not None and done >= self.next:
+            self.bar.value = done
+            self.next = done + self.every
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _in_notebook():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
 
 
 @dataclass
@@ -126,17 +192,23 @@ def _recorded_accuracy(net, X, Y, fp, first):
     return float(np.mean(predicted == labels))
 
 
-def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None):
+def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_test=None, callback=None,
+          progress=None):
     """Train `net` in place by mini-batch gradient descent and return its History.
 
-    X (N, inputs) and y: the training data. eta: the learning rate. epochs: passes over the data.
-    batch_size: samples per update (None: the whole set, one update per epoch). seed: a whole
-    number >= 0 that fixes the order in which samples are shuffled each epoch (None: a new order
-    every run). X_test, y_test: optional data to score after each epoch. callback(epoch, history):
-    a function of two arguments, called after each epoch, e.g. to redraw a figure.
+    X (N, inputs) and y: the training data. eta: the learning rate. epochs: passes over the data,
+    at most MAX_EPOCHS (100,000), and at most MAX_UPDATES (1,000,000) updates in all (epochs times
+    the batches of an epoch). batch_size: samples per update (None: the whole set, one update per
+    epoch). seed: a whole number >= 0 that fixes the order in which samples are shuffled each epoch
+    (None: a new order every run). X_test, y_test: optional data to score after each epoch.
+    callback(epoch, history): a function of two arguments, called after each epoch, e.g. to redraw a
+    figure. progress: None shows a progress bar in a notebook for a run of PROGRESS_FROM_UPDATES
+    updates or more; True shows it for any run in a notebook; False never.
 
     Every argument is checked before the network changes. A run whose loss or outputs blow up
-    stops early with history.diverged set, rather than raising or warning.
+    stops early with history.diverged set, rather than raising or warning. Interrupted (the stop
+    button, or a callback raising KeyboardInterrupt), it puts back the weights net had after its last
+    finished epoch and raises TrainingInterrupted, whose `result` is the History of those epochs.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
@@ -146,6 +218,12 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     epochs = validate.positive_int(epochs, "epochs", minimum=0)
     n = X.shape[0]
     batch_size = n if batch_size is None else validate.positive_int(batch_size, "batch_size")
+    _at_most(epochs, "epochs", MAX_EPOCHS, "the most train runs in one call")
+    updates = epochs * -(-n // batch_size)
+    if updates > MAX_UPDATES:
+        raise ValueError(f"epochs × batches per epoch must be at most {MAX_UPDATES:,} updates, but {epochs:,} epochs of "
+                         f"{-(-n // batch_size):,} batches ({n} samples, batch_size {batch_size}) make {updates:,}; "
+                         "use fewer epochs or larger batches")
     seed = validate.seed(seed)
     if callback is not None:
         validate.function(callback, "callback", "`def show(epoch, history): ...`, called after each epoch",
@@ -179,22 +257,46 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
                                                                     first=len(history.test_loss) == 1))
         return True
 
-    if not record():
-        return history
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, n, batch_size):
-                batch = order[start:start + batch_size]
-                fp = net._forward(X[batch])
-                if not _outputs_in_range(fp):
-                    history.diverged = True  # the outputs blew up mid-epoch
-                    break
-                net.step(net._backward(fp, Y[batch]), eta)
-        if history.diverged or not record():
-            break
-        if callback is not None:
-            callback(epoch, history)
+    kept = ({l: w.copy() for l, w in net.W.items()}, {l: v.copy() for l, v in net.b.items()}, 0, 0)
+    running = None  # the epoch under way, until it is finished and recorded
+    bar = _ProgressBar(epochs, "epochs", progress if progress is not None else (None if updates >= PROGRESS_FROM_UPDATES
+                                                                               else False))
+    try:
+        if not record():
+            return history
+        kept = kept[:2] + (1, 0)
+        for epoch in range(1, epochs + 1):
+            running = epoch
+            order = rng.permutation(n)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, batch_size):
+                    batch = order[start:start + batch_size]
+                    fp = net._forward(X[batch])
+                    if not _outputs_in_range(fp):
+                        history.diverged = True  # the outputs blew up mid-epoch
+                        break
+                    net.step(net._backward(fp, Y[batch]), eta)
+            if history.diverged or not record():
+                break
+            # What an interruption goes back to: this epoch, finished and recorded.
+            kept = ({l: w.copy() for l, w in net.W.items()}, {l: v.copy() for l, v in net.b.items()},
+                    len(history.loss), epoch)
+            running = None
+            bar.update(epoch)
+            if callback is not None:
+                callback(epoch, history)
+    except KeyboardInterrupt:
+        W, b, records, finished = kept
+        net.W, net.b = W, b
+        for name in ("loss", "accuracy", "test_loss", "test_accuracy"):
+            del getattr(history, name)[records:]
+        undone = f" (the unfinished epoch {running} was undone)" if running else ""
+        raise TrainingInterrupted(
+            f"Training stopped after {finished} of {epochs} epochs, as you asked. The network holds the weights it "
+            f"had after epoch {finished}{undone}; the History of those epochs is this exception's `result`.",
+            history) from None
+    finally:
+        bar.close()
     return history
 
 
@@ -213,36 +315,61 @@ class TinyPath:
 
 
 def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=EXAMPLE_TARGET, *,
-                 free=WEIGHT_NAMES):
+                 free=WEIGHT_NAMES, progress=None):
     """Run `steps` updates of gradient descent on the 2-2-1 network; return a TinyPath.
 
-    free: the weights that learn, e.g. ("w3", "w4"); the others keep their starting values.
-    The default moves all four.
+    steps: a whole number from 0 to MAX_STEPS (1,000,000). free: the weights that learn, e.g.
+    ("w3", "w4"); the others keep their starting values. The default moves all four. progress: None
+    shows a progress bar in a notebook for PROGRESS_FROM_STEPS steps or more; True for any run in a
+    notebook; False never. Interrupted (the stop button), it raises TrainingInterrupted, whose
+    `result` is the TinyPath of the steps that ran; `net` itself never changes.
     """
     if not isinstance(net, TwoTwoOne):
         raise TypeError(f"net must be a TwoTwoOne, but got {validate._describe(net)}")
     eta = validate.learning_rate(eta)
     steps = validate.positive_int(steps, "steps", minimum=0)
+    _at_most(steps, "steps", MAX_STEPS, "the most descend_tiny runs in one call")
     free = _free_weights(free)
     net.chain(x1, x2, y)  # checks x1, x2 and y, and that the starting loss is a finite number
-    if type(net) is TwoTwoOne:
-        weights, losses, y_hats, diverged = _descend_plain(net, eta, steps, x1, x2, y, free)
-    else:  # a subclass may compute its own chain: follow it, one Chain per step
-        weights, losses, y_hats, diverged = _descend_chains(net, eta, steps, x1, x2, y, free)
-    return TinyPath(np.array(weights), np.array(losses), np.array(y_hats), diverged)
+    # The path is kept in compact arrays of float64 (8 bytes a number), not in lists of Python floats.
+    weights, losses, y_hats = array("d"), array("d"), array("d")
+    bar = _ProgressBar(steps, "steps", progress if progress is not None else (None if steps >= PROGRESS_FROM_STEPS
+                                                                             else False))
+    try:
+        if type(net) is TwoTwoOne:
+            diverged = _descend_plain(net, eta, steps, x1, x2, y, free, (weights, losses, y_hats), bar)
+        else:  # a subclass may compute its own chain: follow it, one Chain per step
+            diverged = _descend_chains(net, eta, steps, x1, x2, y, free, (weights, losses, y_hats), bar)
+    except KeyboardInterrupt:
+        done = min(len(weights) // 4, len(losses), len(y_hats))
+        path = _tiny_path(weights, losses, y_hats, done, False)
+        raise TrainingInterrupted(
+            f"descend_tiny stopped after {max(done - 1, 0):,} of {steps:,} steps, as you asked. Your network is "
+            "unchanged (descend_tiny never changes it); the path of the steps that ran is this exception's `result`.",
+            path) from None
+    finally:
+        bar.close()
+    return _tiny_path(weights, losses, y_hats, len(losses), diverged)
 
 
-def _descend_chains(net, eta, steps, x1, x2, y, free):
+def _tiny_path(weights, losses, y_hats, rows, diverged):
+    return TinyPath(np.frombuffer(weights, dtype=float, count=4 * rows).reshape(rows, 4),
+                    np.frombuffer(losses, dtype=float, count=rows), np.frombuffer(y_hats, dtype=float, count=rows),
+                    diverged)
+
+
+def _descend_chains(net, eta, steps, x1, x2, y, free, path, bar):
     """descend_tiny's loop through TwoTwoOne.chain: a Chain and a new TwoTwoOne per step."""
-    weights, losses, y_hats = [], [], []
+    weights, losses, y_hats = path
     diverged = False
     current = net
     with np.errstate(over="ignore", invalid="ignore"):
         for i in range(steps + 1):
             chain = current.chain(x1, x2, y)
-            weights.append([current.w1, current.w2, current.w3, current.w4])
+            weights.extend((current.w1, current.w2, current.w3, current.w4))
             losses.append(chain.loss)
             y_hats.append(chain.y_hat)
+            bar.update(i)
             if i == steps:
                 break
             new = {name: getattr(current, name) - eta * g for name, g in chain.gradients.items() if name in free}
@@ -250,20 +377,24 @@ def _descend_chains(net, eta, steps, x1, x2, y, free):
                 diverged = True
                 break
             current = TwoTwoOne(**{**current.weights, **new})
-    return weights, losses, y_hats, diverged
+    return diverged
 
 
-def _descend_plain(net, eta, steps, x1, x2, y, free):
+def _descend_plain(net, eta, steps, x1, x2, y, free, path, bar):
     """descend_tiny's loop on plain floats: the same operations, in the same order, as TwoTwoOne.chain
     (σ as tiny._sigmoid_number computes it) and Chain.gradients, so every number equals _descend_chains'
     to the last bit, about 20 times faster (notebook 05 runs 64,000 steps)."""
     x1, x2, y = (validate.as_number(v, n) for v, n in ((x1, "x1"), (x2, "x2"), (y, "y")))  # as chain() takes them
     w1, w2, w3, w4 = net.w1, net.w2, net.w3, net.w4
     move1, move2, move3, move4 = (name in free for name in WEIGHT_NAMES)
-    weights, losses, y_hats = [], [], []
+    weights, losses, y_hats = path
     diverged = False
     exp = math.exp
+    tick = bar.every if bar.bar is not None else steps + 1  # the bar moves every `tick` steps, if shown
     for i in range(steps + 1):
+        if i == tick:
+            bar.update(i)
+            tick += bar.every
         z1, z2 = w1 * x1, w2 * x2
         e1, e2 = exp(-abs(z1)), exp(-abs(z2))
         h1 = 1.0 / (1.0 + e1) if z1 >= 0 else e1 / (1.0 + e1)
@@ -273,7 +404,7 @@ def _descend_plain(net, eta, steps, x1, x2, y, free):
         if not abs(error) < _LARGEST_SQUARABLE:
             TwoTwoOne(w1, w2, w3, w4).chain(x1, x2, y)  # raises chain()'s own error about the size of ŷ − y
         loss = error * error
-        weights.append((w1, w2, w3, w4))
+        weights.extend((w1, w2, w3, w4))
         losses.append(loss)
         y_hats.append(y_hat)
         if i == steps:
@@ -290,7 +421,7 @@ def _descend_plain(net, eta, steps, x1, x2, y, free):
             diverged = True
             break
         w1, w2, w3, w4 = new1, new2, new3, new4
-    return weights, losses, y_hats, diverged
+    return diverged
 
 
 def _free_weights(free):

@@ -336,3 +336,39 @@ def test_most_of_the_predictions_miss_comes_from_the_rates_h1_h2_growing_during_
     rates_growing = (new.w3 - net.w3) * (after.h1 - chain.h1) + (new.w4 - net.w4) * (after.h2 - chain.h2)
     assert after.h1 > chain.h1 and after.h2 > chain.h2
     assert 0.9 < rates_growing / miss < 1.0 and f"{miss:.4f}" == "0.0025"
+
+
+# ---- Changing a weight: a network is made anew, and the error says how ----
+
+def test_setting_a_weight_in_place_says_to_make_a_new_network_and_how():
+    net = TwoTwoOne()
+    with pytest.raises(dataclasses.FrozenInstanceError) as caught:
+        net.w1 = 5
+    message = str(caught.value)
+    assert "`net.w1 = 5` cannot work" in message
+    assert "net = net.with_weights(w1=5)" in message and "TwoTwoOne(w1=..., w2=..., w3=..., w4=...)" in message
+    assert "w2=0.3, w3=1, w4=0.6" in message
+    assert net.w1 == EXAMPLE_WEIGHTS["w1"]
+
+
+def test_with_weights_changes_the_named_weights_and_keeps_the_others():
+    net = TwoTwoOne().with_weights(w1=5)
+    assert net.weights == {**EXAMPLE_WEIGHTS, "w1": 5.0}
+    with pytest.raises(TypeError, match="takes the weights w1, w2, w3, w4 by name, but got 'eta'"):
+        TwoTwoOne().with_weights(eta=0.1)
+
+
+def test_setting_anything_else_or_deleting_a_weight_is_refused_with_the_same_advice():
+    net = TwoTwoOne()
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"holds only its weights w1, w2, w3, w4.*`net.eta` "
+                                                              r"cannot be set"):
+        net.eta = 0.5
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"`net.w3` cannot work"):
+        del net.w3
+
+
+def test_a_biased_networks_parameters_are_changed_through_with_weights():
+    net = BiasedTwoTwoOne()
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"net = net.with_weights\(b1=0.0\)"):
+        net.b1 = 0.0
+    assert net.with_weights(b1=0.0).parameters == {**net.parameters, "b1": 0.0}

@@ -273,3 +273,33 @@ def test_a_run_that_fails_part_way_still_gives_the_button_back_and_hides_its_pro
     assert dashboard.runs == runs
     assert dashboard.progress.layout.visibility == "hidden"
     assert dashboard.train_button.description == "Train" and not dashboard.train_button.disabled
+
+
+def test_stopping_a_run_keeps_the_picture_of_the_run_before_and_says_so(dashboard):
+    _settle(dashboard, 0.5, 8, 300)
+    before_loss = list(dashboard.history.loss)
+    renders = dashboard.view.renders
+
+    def stop_button(change):  # the stop button, pressed while the bar passes 30 % (epoch 90)
+        if change["new"] == 90:
+            raise KeyboardInterrupt
+
+    dashboard.progress.observe(stop_button, "value")
+    dashboard.train_button.click()
+    assert "Training stopped after 90 of 300 epochs" in dashboard.result_label.value
+    assert dashboard.history.loss == before_loss and dashboard.runs == 0
+    assert dashboard.view.renders == renders
+    assert not dashboard.train_button.disabled and dashboard.train_button.description == "Train"
+    assert dashboard.progress.layout.visibility == "hidden"
+
+
+@pytest.mark.parametrize("slider, value", [("epochs_slider", 10**9), ("hidden_slider", 10**6), ("epochs_slider", 0)])
+def test_a_count_outside_its_slider_set_from_code_is_refused_and_the_slider_keeps_its_value(untouched, slider,
+                                                                                            value):
+    from traitlets import TraitError
+    control = getattr(untouched, slider)
+    kept = control.value
+    with pytest.raises(TraitError, match=rf"takes a whole number from {control.min} to {control.max}, but got "
+                                         rf"{value:,}; it keeps {kept}"):
+        control.value = value
+    assert control.value == kept

@@ -211,3 +211,17 @@ def test_the_two_y_labels_line_up_clear_of_their_tick_labels():
     assert lefts[0] == pytest.approx(lefts[1], abs=1)
     colour_bar = p.landscape.colorbar.ax.get_tightbbox(renderer)
     assert colour_bar.x1 < min(lefts)
+
+
+def test_a_step_count_beyond_the_slider_set_from_code_is_refused_and_the_run_kept():
+    from traitlets import TraitError
+    widget = gradient_descent_playground(steps=30)
+    with pytest.raises(TraitError, match=r"the slider 'steps' takes a whole number from 1 to 200, but got "
+                                         r"1,000,000,000; it keeps 30"):
+        widget.steps.value = 10**9
+    assert widget.steps.value == 30 and len(widget.path.loss) == 31
+
+
+def test_descend_output_weights_has_descend_tinys_bound_on_steps():
+    with pytest.raises(ValueError, match=r"steps must be at most 1,000,000"):
+        descend_output_weights(1.0, 0.6, 0.3, 3_000_000)

@@ -18,9 +18,10 @@ from .. import style, validate
 from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
 from ..network import Network
 from ..plots import decision_boundary, loss_curve
-from ..training import train
+from ..training import TrainingInterrupted, train
 from ._base import CourseWidget, drawing, FigureView, _plain, fmt, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import start_number, start_whole
+from ._counts import IntSlider
 
 ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
 HIDDEN_RANGE = (1, 16)
@@ -99,7 +100,10 @@ class TrainingDashboard(CourseWidget):
     Controls: `eta_slider` (log scale, 0.001..100), `hidden_slider` (1..16), `epochs_slider`
     (10..500), `train_button`. Moving a slider only updates `plan_label` (what Train will run);
     pressing Train trains a fresh network (seed 0) and redraws once; while it trains, the button reads
-    "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs. It opens
+    "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs; stopped
+    (the notebook's stop button), the run is dropped, `result_label` says so and the figure keeps the
+    run before it. A value outside a count slider's range, set from code, is refused with a TraitError
+    (the slider keeps its value). It opens
     on the run of its starting settings, trained while it is built. Labels (HTML): `plan_label`,
     `result_label` (final train and test accuracy, or 'diverged'). State: `data` (a CatDogData),
     `net`, `history`, `diverged`, `runs` (how many times Train ran; the opening run is not counted).
@@ -118,11 +122,11 @@ class TrainingDashboard(CourseWidget):
         epochs = start_whole(epochs, "epochs", *EPOCH_RANGE, step=EPOCH_STEP)
         self.data = cat_dog_data()
         self.eta_slider = log_slider(eta, ETA_EXPONENTS, "η (eta)")
-        self.hidden_slider = widgets.IntSlider(
+        self.hidden_slider = IntSlider(
             value=hidden, min=HIDDEN_RANGE[0], max=HIDDEN_RANGE[1], description="hidden units",
             continuous_update=True, style={"description_width": "initial"},
         )
-        self.epochs_slider = widgets.IntSlider(
+        self.epochs_slider = IntSlider(
             value=epochs, min=EPOCH_RANGE[0], max=EPOCH_RANGE[1], step=EPOCH_STEP, description="epochs",
             continuous_update=True,
         )
@@ -261,6 +265,9 @@ class TrainingDashboard(CourseWidget):
             self.runs += 1
             self._update_artists()
             self.view.render()
+        except TrainingInterrupted as stopped:  # the stop button: the dashboard keeps showing the run before
+            self.result_label.value = (f"Training stopped after {stopped.result.epochs} of {epochs} epochs, as you "
+                                       "asked. The curves and the boundary still show the run before it.")
         finally:
             self.progress.value = self.progress.max
             self.progress.layout.visibility = "hidden"

@@ -19,6 +19,7 @@ from .. import style, validate
 from ..network import Network
 from ._base import CourseWidget, drawing, fmt, log_slider, log_value, new_figure
 from ._base import start_number, start_option, start_whole
+from ._counts import IntSlider
 from ._kept import KeptView
 
 WIDTH = 16
@@ -49,8 +50,20 @@ DECADE_LIMITS = (-300, 300)
 """The y axis never reaches past these powers of ten (float64 ends near 10^308)."""
 
 
+MAX_BATCH_NUMBERS = 1_000_000
+"""demo_batch makes at most this many inputs (n_samples × n_inputs, 8 MB of float64)."""
+
+
 def demo_batch(n_samples=N_SAMPLES, n_inputs=N_INPUTS, seed=0):
-    """A fixed random batch: X (n_samples, n_inputs) and targets y (n_samples, 1), both standard normal."""
+    """A fixed random batch: X (n_samples, n_inputs) and targets y (n_samples, 1), both standard normal.
+
+    n_samples × n_inputs is at most MAX_BATCH_NUMBERS (1,000,000).
+    """
+    n_samples = validate.positive_int(n_samples, "n_samples")
+    n_inputs = validate.positive_int(n_inputs, "n_inputs")
+    if n_samples * n_inputs > MAX_BATCH_NUMBERS:
+        raise ValueError(f"n_samples × n_inputs must be at most {MAX_BATCH_NUMBERS:,} numbers, but {n_samples:,} × "
+                         f"{n_inputs:,} make {n_samples * n_inputs:,}")
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n_samples, n_inputs)), rng.normal(size=(n_samples, 1))
 
@@ -154,7 +167,8 @@ _VERDICT_TEXT = {
 class DepthExplorer(CourseWidget):
     """Depth, activation and starting weight scale in; the error signal's size at every layer out.
 
-    Controls: `depth_slider` (1..12 hidden layers), `activation_buttons` ('sigmoid', 'tanh',
+    Controls: `depth_slider` (1..12 hidden layers; a value outside that set from code is refused with
+    a TraitError, and the slider keeps its value), `activation_buttons` ('sigmoid', 'tanh',
     'relu'), `scale_slider` (log scale, 0.1..3). Labels (HTML): `ratio_label`, `verdict_label`,
     `loss_label`. State after each move: `net`, `loss`, `sizes` (‖δ[l]‖ for l = 1..L), `ratio`,
     `verdict`. Artists: `bars` (MAX_DEPTH + 1 rectangles, the unused ones hidden),
@@ -169,7 +183,7 @@ class DepthExplorer(CourseWidget):
         activation = start_option(activation, "activation", ACTIVATIONS)
         weight_scale = start_number(weight_scale, "weight_scale", *SCALE_RANGE)
         self.X, self.y = demo_batch()
-        self.depth_slider = widgets.IntSlider(
+        self.depth_slider = IntSlider(
             value=depth, min=1, max=MAX_DEPTH, description="hidden layers",
             continuous_update=True, style={"description_width": "initial"},
         )

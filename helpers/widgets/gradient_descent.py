@@ -26,6 +26,7 @@ from matplotlib.transforms import offset_copy
 
 from ._base import CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
 from ._base import start_number, start_values, start_whole
+from ._counts import IntSlider
 from ._base import number as _number
 from ._kept import KeptView
 
@@ -140,7 +141,8 @@ class GradientDescentPlayground(CourseWidget):
     """Learning rate, steps and starting point of gradient descent on w3, w4; the path, loss and ŷ.
 
     Controls: `eta` (FloatLogSlider 0.01..10), `steps` (IntSlider 1..200), `start_sliders`
-    (dict 'w3', 'w4' of FloatSlider). Labels (HTML): `final_loss_label`, `final_y_hat_label`,
+    (dict 'w3', 'w4' of FloatSlider); a steps value outside 1..200 set from code is refused with a
+    TraitError (the slider keeps its value). Labels (HTML): `final_loss_label`, `final_y_hat_label`,
     `verdict_label`. State: `path` (the last TinyPath), `verdict` (its phrase).
     Figure: `fig`, `view`, `landscape` (plots.LossLandscape, contours drawn once), `loss_plot`
     (plots.LossCurve, log scale), `y_hat_ax`, `y_hat_line` (ŷ per step), `target_line`,
@@ -156,7 +158,7 @@ class GradientDescentPlayground(CourseWidget):
         start = {**START, **({} if start is None else start_values(start, "start", {"w3": W3_RANGE, "w4": W4_RANGE}))}
         # The four sliders share one width and one column of names, so their tracks line up.
         self.eta = log_slider(eta, ETA_EXPONENTS, "η (eta)", layout=widgets.Layout(width=SLIDER_WIDTH))
-        self.steps = widgets.IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
+        self.steps = IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
                                        continuous_update=True, layout=widgets.Layout(width=SLIDER_WIDTH))
         self.start_sliders = {
             name: widgets.FloatSlider(value=start[name], min=rng[0], max=rng[1], step=0.05,
