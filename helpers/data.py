@@ -9,6 +9,7 @@ The data set is synthetic; data/README.md says how it was made.
 """
 
 import csv
+import io
 import math
 from importlib import resources
 from pathlib import Path
@@ -60,22 +61,39 @@ def load_cat_dog(path=None):
         )
 
     features, labels = [], []
-    with open(path, newline="", encoding="utf-8") as file:
-        reader = csv.reader(file)
-        header = next(reader, None)
-        if header is None or [field.strip() for field in header] != _HEADER:
-            found = "an empty file" if header is None else repr(",".join(header))
-            raise ValueError(f"{path}, line 1: expected the header {','.join(_HEADER)!r}, but found {found}")
-        for row in reader:
-            if not row or all(not field.strip() for field in row):
-                continue
-            line = reader.line_num
-            features.append(_parse_row(row, path, line))
-            labels.append(_parse_label(row[2], path, line))
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    header = next(reader, None)
+    if header is None or [field.strip() for field in header] != _HEADER:
+        found = "an empty file" if header is None else repr(",".join(header))
+        raise ValueError(f"{path}, line 1: expected the header {','.join(_HEADER)!r}, but found {found}")
+    for row in reader:
+        if not row or all(not field.strip() for field in row):
+            continue
+        line = reader.line_num
+        features.append(_parse_row(row, path, line))
+        labels.append(_parse_label(row[2], path, line))
 
     if not labels:
         raise ValueError(f"{path}: expected at least one animal after the header, but found none")
     return np.array(features, dtype=np.float64), np.array(labels, dtype=np.int64)
+
+
+def _read_text(path):
+    """The file's text, read as UTF-8, or a ValueError naming the file and the line that is not UTF-8.
+
+    utf-8-sig: a file saved by Excel as "CSV UTF-8" starts with an invisible byte-order mark, which
+    would otherwise stick to the first column's name and make a right header look wrong.
+    """
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: the file is not UTF-8 text (the byte {raw[error.start]:#04x} is not UTF-8; a file "
+            "saved in an older encoding such as Latin-1 or Windows-1252 has bytes like it). Open the file in a "
+            "spreadsheet or text editor and save it again as \"CSV UTF-8\"."
+        ) from None
 
 
 def _parse_row(row, path, line):

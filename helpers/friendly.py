@@ -16,6 +16,11 @@ Three ways it gets installed, all idempotent:
 - the kernel loads it at start-up, so it works even after a restart when nothing is imported yet:
   ``python -m helpers.friendly --kernel-config`` writes the IPython kernel configuration of this
   Python environment (``<sys.prefix>/etc/ipython/ipython_kernel_config.json``) to load it.
+
+Every install route runs that command (make, binder/postBuild, the README's conda steps). And the
+first `install()` in a Jupyter kernel writes the same configuration if it is missing (when the
+environment can be written to), so a course installed any other way loads the note at start-up
+from the second session on, without a step of its own.
 """
 
 import json
@@ -82,7 +87,33 @@ def install(shell=None):
         return False
     shell.set_custom_exc((NameError,), _show_error_and_note)
     setattr(shell, _INSTALLED, shell.CustomTB)
+    _remember_for_restarts(shell)
     return True
+
+
+def _kernel_config_path(prefix=None):
+    return Path(prefix or sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.json"
+
+
+def configured(prefix=None):
+    """True if this Python environment's kernels load the note at start-up (see `write_kernel_config`)."""
+    try:
+        config = json.loads(_kernel_config_path(prefix).read_text())
+        return EXTENSION in config.get("InteractiveShellApp", {}).get("extensions", [])
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _remember_for_restarts(shell):
+    """In a Jupyter kernel, write the kernel configuration if it is missing, so that the next kernel of
+    this environment loads the note at start, before any cell has run. A terminal IPython, or an
+    environment that cannot be written to, is left as it is."""
+    if type(shell).__name__ != "ZMQInteractiveShell" or configured():
+        return
+    try:
+        write_kernel_config()
+    except (OSError, ValueError):  # read-only, or a configuration file that is not JSON: leave it be
+        pass
 
 
 def uninstall(shell=None):
@@ -110,7 +141,7 @@ def write_kernel_config(prefix=None):
     Adds EXTENSION to InteractiveShellApp.extensions in <prefix>/etc/ipython/ipython_kernel_config.json
     (prefix: sys.prefix), keeping whatever else the file holds. Returns the file's path.
     """
-    path = Path(prefix or sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.json"
+    path = _kernel_config_path(prefix)
     config = json.loads(path.read_text()) if path.exists() else {}
     extensions = config.setdefault("InteractiveShellApp", {}).setdefault("extensions", [])
     if EXTENSION not in extensions:

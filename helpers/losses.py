@@ -43,12 +43,63 @@ def _finite(value, loss_name, y_hat, y):
     return value
 
 
+# A softmax's probabilities add up to 1 to the last few bits; a hand-typed row rounded to three
+# decimals (0.333, 0.333, 0.334) still passes.
+ROW_SUM_TOLERANCE = 1e-3
+# Targets must add up to 1 far more exactly: the softmax shortcut δ = (a − y) / N assumes it.
+TARGET_SUM_TOLERANCE = 1e-9
+_CATEGORICAL = ("cross_entropy", "softmax_cross_entropy")
+
+
+def check_targets(loss_name, y, name="y"):
+    """Refuse targets that mean nothing for a cross-entropy loss; the one check `Network` uses too.
+
+    y: targets as rows, shape (N, K). For 'binary_cross_entropy' every target is between 0 and 1; for
+    'cross_entropy' (and 'softmax_cross_entropy') each row is also a probability distribution (one-hot,
+    or probabilities adding up to 1). Other losses take any finite targets. Returns y unchanged.
+    """
+    if loss_name not in ("binary_cross_entropy",) + _CATEGORICAL:
+        return y
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError(f"loss {loss_name!r} needs targets between 0 and 1, but {name} holds values from "
+                         f"{y.min():g} to {y.max():g}")
+    if loss_name in _CATEGORICAL:
+        sums = np.sum(np.atleast_2d(y), axis=1)
+        bad = np.flatnonzero(np.abs(sums - 1.0) > TARGET_SUM_TOLERANCE)
+        if bad.size:
+            raise ValueError(f"loss {loss_name!r} needs each row of {name} to add up to 1 (one-hot or "
+                             f"probabilities), but row {bad[0]} adds up to {sums[bad[0]]:g}")
+    return y
+
+
+def _looks_swapped(y_hat, y):
+    """True when y_hat holds only 0s and 1s (like targets) and y holds fractions (like predictions)."""
+    return bool(np.all((y_hat == 0) | (y_hat == 1)) and np.any((y > 0) & (y < 1)))
+
+
 def _check_probabilities(y_hat, y, loss_name):
+    """Refuse predictions that are not probabilities and targets that mean nothing, naming which."""
+    swapped = (f"; are the two arguments swapped? {loss_name}(y_hat, y) takes the prediction first, "
+               "then the target")
     if np.any((y_hat < 0) | (y_hat > 1)):
         raise ValueError(f"{loss_name} needs y_hat to be probabilities between 0 and 1, but got values "
                          f"from {y_hat.min():g} to {y_hat.max():g}")
-    if np.any((y < 0) | (y > 1)):
-        raise ValueError(f"{loss_name} needs targets y between 0 and 1, but got values from {y.min():g} to {y.max():g}")
+    if loss_name == "cross_entropy":
+        sums = np.sum(y_hat, axis=1)
+        bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOLERANCE)
+        if bad.size:
+            raise ValueError(f"cross_entropy needs each row of y_hat to be probabilities that add up to 1 (what a "
+                             f"softmax gives), but row {bad[0]} adds up to {sums[bad[0]]:.6g}; for raw scores (logits), "
+                             "use softmax_cross_entropy(logits, y)")
+    try:
+        check_targets(loss_name, y)
+    except ValueError as error:
+        if np.all((y_hat == 0) | (y_hat == 1)):
+            raise ValueError(f"{error}{swapped}") from None
+        raise
+    if _looks_swapped(y_hat, y):
+        raise ValueError(f"{loss_name} got y_hat holding only 0s and 1s, like targets, and y holding fractions such "
+                         f"as {y[(y > 0) & (y < 1)][0]:g}, like predictions{swapped}")
 
 
 def squared_error(y_hat, y):
@@ -214,7 +265,13 @@ def _targets_for_classes(y, logits):
     if (one_sample and y.ndim == 1) or (not one_sample and y.ndim == 2):
         if y.shape != logits.shape:
             raise ValueError(f"y has shape {y.shape} but the logits have shape {logits.shape}; they must match")
-        return np.atleast_2d(y)
+        try:
+            return check_targets("softmax_cross_entropy", np.atleast_2d(y))
+        except ValueError as error:
+            if np.all((logits == 0) | (logits == 1)):
+                raise ValueError(f"{error}; are the two arguments swapped? softmax_cross_entropy(logits, y) takes "
+                                 "the logits first, then the targets") from None
+            raise
     labels = np.atleast_1d(y)
     if labels.ndim != 1 or labels.size != n:
         raise ValueError(f"y must hold one label per sample ({n}), but it has shape {y.shape}")

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import validate
 from .activations import get_activation
-from .losses import _log_softmax, _cross_entropy_from_log_probabilities, get_loss, one_hot
+from .losses import _log_softmax, _cross_entropy_from_log_probabilities, check_targets, get_loss, one_hot
 
 # A network with more weights than this is almost surely a typo in `sizes` (80 MB of float64).
 MAX_PARAMETERS = 10_000_000
@@ -67,6 +67,44 @@ def _by_layer(value, name):
     return list(value)
 
 
+class _Layers(dict):
+    """A network's W or b: a dict keyed by layer number 1..D that checks what is stored in it.
+
+    `net.W[1] = [[0.1, 0.2], ...]` stores a float64 array (a list is converted), and a value of the
+    wrong shape is refused here, at the line that assigns it, with the shape layer l needs.
+    """
+
+    def __init__(self, name, shapes):
+        super().__init__()
+        self.name = name      # "W" or "b"
+        self.shapes = shapes  # {layer: the shape that layer's array must have}
+
+    def __setitem__(self, l, value):
+        shapes = self.__dict__.get("shapes")
+        if shapes is None:  # being rebuilt by pickle, before its attributes are back: store as it was
+            return dict.__setitem__(self, l, value)
+        if isinstance(l, bool) or l not in shapes:
+            raise KeyError(f"{self.name}[{l!r}] does not exist: this network's layers are numbered "
+                           f"{min(shapes)} to {max(shapes)}, counting from 1 (layer 1 is the first after the input)")
+        where = f"{self.name}[{l}]"
+        given = value
+        if not (isinstance(value, np.ndarray) and value.dtype == np.float64):
+            value = validate.as_array(value, where, allow_empty=True)
+        shape = shapes[l]
+        if value.shape != shape:
+            what = (f"{shape[0]} neurons in layer {l}, each taking the {shape[1]} outputs of layer {l - 1}"
+                    if self.name == "W" else f"one bias per neuron of layer {l}")
+            hint = ("; is it transposed?" if self.name == "W" and value.shape == shape[::-1] else "")
+            came = (validate._describe(value) if isinstance(given, np.ndarray)
+                    else f"{validate._describe(given)}, of shape {value.shape}")
+            raise ValueError(f"{where} must have shape {shape} ({what}), but got {came}{hint}")
+        dict.__setitem__(self, l, value)
+
+    def update(self, *args, **kwargs):
+        for l, value in dict(*args, **kwargs).items():
+            self[l] = value  # each one checked, as `W[l] = value` is
+
+
 @dataclass
 class ForwardPass:
     """Everything the forward pass computed: z[l] and a[l] for l = 1..L, and a[0] = X.
@@ -111,6 +149,8 @@ class Network:
         1/√(inputs to the layer).
 
     Attributes W and b are dicts keyed by layer number: W[1] is the first hidden layer's weights.
+    Assigning one, `net.W[1] = [[...], ...]`, stores it as a float64 array and refuses a wrong shape
+    there and then; a whole new W is a dict too, {1: W1, 2: W2}, never a list (which counts from 0).
     """
 
     def __init__(self, sizes, activations="sigmoid", loss="half_squared_error", *, seed=0, weight_scale=None):
@@ -155,12 +195,13 @@ class Network:
         seed = validate.seed(seed)
         self.seed = seed
         rng = np.random.default_rng(seed)
-        self.W, self.b = {}, {}
+        W, b = {}, {}
         for l in range(1, depth + 1):
             n_in, n_out = self.sizes[l - 1], self.sizes[l]
             std = weight_scale if weight_scale is not None else 1.0 / np.sqrt(n_in)
-            self.W[l] = rng.normal(0.0, std, size=(n_out, n_in))
-            self.b[l] = np.zeros(n_out)
+            W[l] = rng.normal(0.0, std, size=(n_out, n_in))
+            b[l] = np.zeros(n_out)
+        self.W, self.b = W, b
 
     @classmethod
     def from_weights(cls, W, b, activations="sigmoid", loss="half_squared_error"):
@@ -186,6 +227,44 @@ class Network:
         net = cls(sizes, activations, loss)
         net.set_weights(W, b)
         return net
+
+    @property
+    def W(self):
+        """The weights: a dict keyed by layer number, W[l] of shape (neurons in layer l, neurons in layer l-1)."""
+        return self._W
+
+    @W.setter
+    def W(self, value):
+        shapes = {l: (self.sizes[l], self.sizes[l - 1]) for l in range(1, self.depth + 1)}
+        self._W = self._layers(value, "W", shapes)
+
+    @property
+    def b(self):
+        """The biases: a dict keyed by layer number, b[l] of shape (neurons in layer l,)."""
+        return self._b
+
+    @b.setter
+    def b(self, value):
+        self._b = self._layers(value, "b", {l: (self.sizes[l],) for l in range(1, self.depth + 1)})
+
+    def _layers(self, value, name, shapes):
+        """`value` as a checked dict of layers; a list is refused, since its numbering starts at 0."""
+        layers = ", ".join(f"{l}: {name}{l}" for l in shapes)
+        if isinstance(value, (list, tuple)):
+            raise TypeError(f"net.{name} must be a dict keyed by layer number, {{{layers}}}, but got a "
+                            f"{type(value).__name__}: layers count from 1, and a {type(value).__name__} counts from 0, "
+                            f"so {name}[1] would be the second layer's. Write net.{name} = {{{layers}}}, or use "
+                            "net.set_weights(W, b), which takes lists (layer 1 first)")
+        if not isinstance(value, dict):
+            raise TypeError(f"net.{name} must be a dict keyed by layer number, {{{layers}}}, but got "
+                            f"{validate._describe(value)}")
+        if sorted(value, key=repr) != sorted(shapes, key=repr):
+            raise ValueError(f"net.{name} must hold layers {list(shapes)} (keyed by layer number, {{{layers}}}), "
+                             f"but its keys are {list(value)}")
+        checked = _Layers(name, shapes)
+        for l in shapes:
+            checked[l] = value[l]
+        return checked
 
     @property
     def depth(self):
@@ -282,16 +361,7 @@ class Network:
         if largest > MAX_TARGET:
             raise ValueError(f"{name} holds {largest:.3g}; a target that large makes the squared error overflow "
                              f"floating-point numbers, so keep every target below {MAX_TARGET:g}")
-        if self.loss.name in ("binary_cross_entropy", "cross_entropy") and np.any((y < 0) | (y > 1)):
-            raise ValueError(f"loss {self.loss.name!r} needs targets between 0 and 1, but {name} holds values from "
-                             f"{y.min():g} to {y.max():g}")
-        if self.loss.name == "cross_entropy":
-            # The softmax shortcut δ = (a − y) / N holds only when each row of y adds up to 1.
-            sums = y.sum(axis=1)
-            bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
-            if bad.size:
-                raise ValueError(f"loss 'cross_entropy' needs each row of {name} to add up to 1 (one-hot or "
-                                 f"probabilities), but row {bad[0]} adds up to {sums[bad[0]]:g}")
+        check_targets(self.loss.name, y, name)  # the same check as the loss functions make
         return y
 
     def _forward(self, X):

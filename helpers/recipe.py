@@ -110,8 +110,12 @@ def update_ratios(net, X, y, eta):
 
 
 def learning_rate_range(make_net, X, y, etas, *, epochs=5, batch_size=None, seed=0):
-    """The training loss after `epochs` epochs at each learning rate in `etas`, each from a fresh
-    `make_net()`. Returns a list of floats, inf where the run diverged."""
+    """The training loss after `epochs` epochs at each learning rate in `etas`. Returns a list of floats,
+    inf where the run diverged.
+
+    Each run trains a copy of what `make_net()` returns, so every learning rate starts from the same
+    kind of network: `lambda: net` is fine too (every run starts from net's weights, and net is left
+    unchanged)."""
     validate.function(make_net, "make_net", "`lambda: Network([2, 8, 2], ['relu', 'softmax'], 'cross_entropy')`",
                       arguments=0)
     if isinstance(etas, (str, bytes, set, frozenset, dict)) or not hasattr(etas, "__iter__"):
@@ -122,7 +126,7 @@ def learning_rate_range(make_net, X, y, etas, *, epochs=5, batch_size=None, seed
         raise ValueError("etas must hold at least one learning rate, but it is empty")
     losses = []
     for eta in etas:
-        net = _network(make_net(), "make_net()")
+        net = _network(make_net(), "make_net()").copy()  # never train one network on top of the last run
         history = train(net, X, y, eta=eta, epochs=epochs, batch_size=batch_size, seed=seed)
         losses.append(float("inf") if history.diverged else float(history.loss[-1]))
     return losses

@@ -20,6 +20,19 @@ def _describe(value):
     return f"{text} ({type(value).__name__})"
 
 
+# The largest float64, about 1.8e308: a whole number beyond it cannot become a float.
+_LARGEST_FLOAT = float(np.finfo(np.float64).max)
+
+
+def _too_large(value, name):
+    """The error for a whole number beyond the largest float, e.g. 10**400, naming the argument."""
+    digits = str(abs(int(value)))
+    sign = "-" if value < 0 else ""
+    shown = f"{sign}{digits[0]}.{digits[1:3].ljust(2, '0')}e{len(digits) - 1}"
+    return ValueError(f"{name} is too large to be a float: {shown} (a whole number of {len(digits)} digits), but the "
+                      f"largest float is about 1.8e308; use a number below that")
+
+
 def as_array(value, name, *, ndim=None, allow_empty=False):
     """Return `value` as a float64 NumPy array, or raise a clear error.
 
@@ -39,6 +52,12 @@ def as_array(value, name, *, ndim=None, allow_empty=False):
         array = np.asarray(value)
     except Exception as exc:  # ragged lists and other shapes NumPy cannot make an array of
         raise TypeError(f"{name} must be a number or an array of numbers, but got {_describe(value)}") from exc
+    if array.dtype == object:  # whole numbers beyond the largest float (10**400) make an object array
+        for index in np.ndindex(array.shape):
+            item = array[index]
+            if isinstance(item, numbers.Integral) and not isinstance(item, bool) and abs(item) > _LARGEST_FLOAT:
+                where = f"{name}[{', '.join(str(i) for i in index)}]" if array.ndim else name
+                raise _too_large(item, where)
     if array.dtype == bool:
         raise TypeError(f"{name} must hold numbers, but it holds True/False values; use 1.0 and 0.0 instead")
     if array.dtype == object or not np.issubdtype(array.dtype, np.number):
@@ -69,7 +88,10 @@ def as_number(value, name):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             return as_number(value.item(), name)
         raise TypeError(f"{name} must be a real number, but got {_describe(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _too_large(value, name) from None
     if not np.isfinite(number):
         raise ValueError(f"{name} must be a finite number, but got {number}")
     return number

@@ -11,8 +11,9 @@ the same numbers as the hand-written backward pass of `Network`, found by walkin
 
 import numpy as np
 
+from . import validate
 from .autograd import Value
-from .network import Gradients
+from .network import Gradients, Network
 
 # Activations a Value knows how to apply (softmax only on the output, with cross-entropy).
 _ACTIVATIONS = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu, "linear": lambda z: z}
@@ -23,6 +24,9 @@ class ValueParameters:
     """One Value per weight and per bias of `net`, laid out as W[l][j][i] and b[l][j] (l = 1..D)."""
 
     def __init__(self, net):
+        if not isinstance(net, Network):
+            raise TypeError(f"net must be a helpers Network, such as Network([2, 2, 1], 'sigmoid'), but got "
+                            f"{validate._describe(net)}")
         self.net = net
         D = net.depth
         for l in range(1, D + 1):
@@ -50,6 +54,7 @@ class ValueParameters:
 
     def step(self, eta):
         """w ← w − η·∂L/∂w for every parameter, in place, then copy the numbers back into `net`."""
+        eta = validate.learning_rate(eta)  # positive and finite: a step of −1 or NaN climbs or breaks every weight
         for v in self.all():
             v.data -= eta * v.grad
         for l in self.W:
@@ -57,9 +62,33 @@ class ValueParameters:
             self.net.b[l] = np.array([v.data for v in self.b[l]])
 
 
+def _parameters(params, caller):
+    """`params` if it is a ValueParameters; a Network or anything else gets an error saying what to pass."""
+    if isinstance(params, Network):
+        raise TypeError(f"{caller} takes the network's Values, not the Network itself: make them with "
+                        f"params = ValueParameters(net), then call {caller}(params, ...)")
+    if not isinstance(params, ValueParameters):
+        raise TypeError(f"params must be the ValueParameters(net) of a network, but got {validate._describe(params)}")
+    return params
+
+
 def forward(params, x):
-    """The outputs z[D] (before a softmax) or a[D] (otherwise) for one sample `x`, as a list of Values."""
-    net, a = params.net, list(x)
+    """The outputs z[D] (before a softmax) or a[D] (otherwise) for one sample `x`, as a list of Values.
+
+    x: one sample's inputs, as many numbers (or Values) as the network has inputs.
+    """
+    params = _parameters(params, "forward")
+    net = params.net
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or np.ndim(x) > 1:
+        raise TypeError(f"x must be one sample's {net.sizes[0]} inputs, such as a list of numbers, but got "
+                        f"{validate._describe(x)}")
+    a = list(x)
+    if len(a) != net.sizes[0]:
+        raise ValueError(f"x holds {len(a)} input{'s' if len(a) != 1 else ''}, but the network takes "
+                         f"{net.sizes[0]}: one number (or Value) per input")
+    for i, a_i in enumerate(a):
+        if not isinstance(a_i, Value):
+            a[i] = validate.as_number(a_i, f"x[{i}]")
     for l in range(1, net.depth + 1):
         z = []
         for row, bias in zip(params.W[l], params.b[l]):
@@ -77,7 +106,7 @@ def batch_loss(params, X, y):
 
     X: (N, inputs) array; y: targets as `Network` takes them (class labels for cross-entropy).
     """
-    net = params.net
+    net = _parameters(params, "batch_loss").net
     X = net.check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     total = Value(0.0)

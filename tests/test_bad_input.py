@@ -294,7 +294,7 @@ def test_binary_cross_entropy_needs_targets_between_0_and_1(data):
     with pytest.raises(ValueError, match=r"binary_cross_entropy needs y_hat to be probabilities between 0 and 1, "
                                          r"but got values from 0.5 to 1.5"):
         binary_cross_entropy([0.5, 1.5], [1.0, 1.0])
-    with pytest.raises(ValueError, match=r"cross_entropy needs targets y between 0 and 1"):
+    with pytest.raises(ValueError, match=r"loss 'cross_entropy' needs targets between 0 and 1, but y holds values from 0 to 2"):
         cross_entropy([0.5, 0.5], [2.0, 0.0])
 
 

@@ -166,3 +166,53 @@ def test_the_note_reads_the_same_in_text_and_in_the_panel():
                           "the name yourself, check its spelling.")
     page = note._repr_html_()
     assert note.text in page and "word-break: normal" in page and " id=" not in page
+
+
+class _Shell:
+    """Just enough of an IPython shell for install(): a custom exception hook and its CustomTB."""
+
+    def __init__(self):
+        self.custom_exceptions, self.CustomTB = (), object()  # IPython's own handler until one is set
+
+    def set_custom_exc(self, exc_tuple, handler):
+        self.custom_exceptions, self.CustomTB = tuple(exc_tuple), handler
+
+
+class ZMQInteractiveShell(_Shell):
+    """Named as a Jupyter kernel's shell is."""
+
+
+class TerminalInteractiveShell(_Shell):
+    """Named as a terminal IPython's shell is."""
+
+
+def test_the_first_install_in_a_kernel_writes_the_kernel_config_so_a_restart_shows_the_note(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert not friendly.configured()
+    assert friendly.install(ZMQInteractiveShell()) is True
+    config = tmp_path / "etc" / "ipython" / "ipython_kernel_config.json"
+    assert json.loads(config.read_text()) == {"InteractiveShellApp": {"extensions": ["helpers.friendly"]}}
+    assert friendly.configured()
+
+
+def test_installing_in_a_terminal_ipython_writes_no_config(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert friendly.install(TerminalInteractiveShell()) is True
+    assert not (tmp_path / "etc").exists()
+
+
+def test_a_kernel_whose_environment_cannot_be_written_still_gets_the_note(tmp_path, monkeypatch):
+    (tmp_path / "etc").write_text("a file where the folder would go")
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    shell = ZMQInteractiveShell()
+    assert friendly.install(shell) is True and friendly.installed(shell)
+
+
+def test_every_install_route_writes_the_kernel_config():
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    conda = readme[readme.index("### With conda"):]
+    conda = conda[:conda.index("```", conda.index("```bash") + 3)]
+    assert "conda env create -f environment.yml" in conda
+    for route in (conda, (root / "Makefile").read_text(), (root / "binder" / "postBuild").read_text()):
+        assert "python -m helpers.friendly --kernel-config" in route

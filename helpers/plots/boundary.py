@@ -49,16 +49,44 @@ class DecisionBoundary(_Plot):
 
 def _class1_probability(net, grid_x, grid_y):
     """P(class 1) at every grid point: the one sigmoid output, or the second softmax output."""
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {type(net).__name__}")
+    _check_classifier(net)
+    diverged = not all(np.all(np.isfinite(net.W[l])) and np.all(np.isfinite(net.b[l])) for l in net.W)
+    if diverged:  # the weights hold NaN or inf: training diverged, so there is no boundary to draw
+        return np.full(grid_x.shape, np.nan)
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
     try:
         with np.errstate(all="ignore"):
             y_hat = net.predict(points)
-    except ValueError:  # the weights hold NaN or inf: training diverged, so there is no boundary
+    except ValueError:  # z overflowed somewhere on the grid: no boundary can be drawn there either
         return np.full(grid_x.shape, np.nan)
     p = y_hat[:, 0] if y_hat.shape[1] == 1 else y_hat[:, 1]
     return p.reshape(grid_x.shape)
+
+
+def _check_classifier(net):
+    """Refuse a network whose picture would be blank: it must take the plane's 2 inputs and give P(class 1)."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+    if net.sizes[0] != 2:
+        raise ValueError(f"a decision boundary is drawn over the plane of 2 inputs, but net takes {net.sizes[0]} "
+                         f"(sizes {net.sizes}); train a network with sizes [2, ...] to draw it")
+    if net.sizes[-1] > 2:
+        raise ValueError(f"a decision boundary is drawn for 2 classes (one sigmoid output, or 2 softmax outputs), but "
+                         f"net has {net.sizes[-1]} outputs (sizes {net.sizes})")
+
+
+def _class_labels(y, n_samples, class_names):
+    """y as int labels 0 and 1, one per sample; anything else (0.7, 2, −1) is refused, naming the values."""
+    labels = validate.as_array(y, "y", ndim=1)
+    if labels.shape[0] != n_samples:
+        raise ValueError(f"y holds {labels.shape[0]} labels but X holds {n_samples} samples")
+    strange = labels[(labels != 0) & (labels != 1)]
+    if strange.size:
+        why = ("a probability is not a label: pass the true labels, or round the predictions"
+               if strange[0] != np.round(strange[0]) else "the picture shows two classes")
+        raise ValueError(f"y must hold the class labels 0 ({class_names[0]}) and 1 ({class_names[1]}), but it holds "
+                         f"{strange[0]:g}; {why}")
+    return labels.astype(np.int64)
 
 
 def _boundary_line(ax, grid_x, grid_y, p):
@@ -101,9 +129,8 @@ def decision_boundary(net, X, y, ax=None, *, grid=120, class_names=CLASS_NAMES, 
     X = validate.as_array(X, "X", ndim=2)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns (the plane to draw), but it has shape {X.shape}")
-    labels = validate.as_array(y, "y", ndim=1).astype(np.int64)
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(f"y holds {labels.shape[0]} labels but X holds {X.shape[0]} samples")
+    _check_classifier(net)
+    labels = _class_labels(y, X.shape[0], class_names)
     grid = validate.positive_int(grid, "grid", minimum=2)
     fig, ax = _axes(ax)
     pad_x, pad_y = 0.08 * np.ptp(X[:, 0]) or 1.0, 0.08 * np.ptp(X[:, 1]) or 1.0

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from .. import style, validate
 from ..gradcheck import numerical_derivative
+from ..training import History
 from ._common import _axes, _number, _Plot
 
 
@@ -32,11 +34,44 @@ class LossCurve(_Plot):
 
 
 def _curve_values(losses, log):
-    y = np.array(np.ravel(np.asarray(losses, dtype=np.float64)))
+    y = _one_curve(losses)
     y[~np.isfinite(y) | (np.abs(y) > 1e12)] = np.nan
     if log:
         y[y <= 0] = np.nan
     return y
+
+
+def _one_curve(losses):
+    """The values of one curve as a flat float64 array (a copy), or a clear error.
+
+    A History gives its training loss. A list of lists is two curves or more, not one: refused,
+    since joining them into one line would draw a curve that never happened. NaN and inf are kept:
+    a diverged run leaves a gap.
+    """
+    if isinstance(losses, History):
+        losses = losses.loss
+    if isinstance(losses, (str, bytes, dict, set, frozenset)) or callable(losses):
+        raise TypeError(f"losses must be a list of numbers, one loss per step (such as history.loss), but got "
+                        f"{validate._describe(losses)}")
+    try:
+        array = np.asarray(losses, dtype=np.float64)
+    except OverflowError:  # a whole number such as 10**400: the check names it and where it is
+        validate.as_array(losses, "losses")
+        raise
+    except (TypeError, ValueError) as exc:
+        nested = isinstance(losses, (list, tuple)) and any(np.ndim(v) > 0 for v in losses if not isinstance(v, str))
+        if nested:
+            raise ValueError(_SEVERAL_CURVES.format(n=len(losses))) from None
+        raise TypeError(f"losses must be a list of numbers, one loss per step (such as history.loss), but got "
+                        f"{validate._describe(losses)}") from exc
+    if sum(d > 1 for d in array.shape) > 1:
+        raise ValueError(_SEVERAL_CURVES.format(n=array.shape[0]))
+    return np.array(np.ravel(array))
+
+
+_SEVERAL_CURVES = ("losses holds {n} lists of numbers, but loss_curve draws one curve, and joining them would draw a "
+                   "line that never happened. Draw each on the same axes: plot = loss_curve(history.loss), then "
+                   "loss_curve(history.test_loss, plot.ax, label=\"test loss\")")
 
 
 def _rescale(ax, log):
@@ -72,6 +107,9 @@ def loss_curve(losses, ax=None, label="training loss", *, log=False, colour=styl
                marker=None, xlabel="step", ylabel="loss L", title=None, legend_loc=None):
     """Plot a loss against the step (or epoch) number: losses[0] is the loss before any update.
 
+    losses: one list of numbers, such as history.loss (a History itself draws its training loss).
+    For a second curve, such as history.test_loss, call loss_curve again with the same ax.
+
     log: a logarithmic loss axis, which shows slow progress near zero. Values that are NaN, inf or
     astronomically large (a diverged run) are left out, leaving a gap. linestyle, marker: as in
     matplotlib ("--" dashed, "o" a dot per step). title: None keeps the axes' title, or writes
@@ -80,8 +118,8 @@ def loss_curve(losses, ax=None, label="training loss", *, log=False, colour=styl
     More curves on the same `ax` share it: the axes fit all of them and one legend lists them.
     Returns a LossCurve.
     """
-    fig, ax = _axes(ax)
     y = _curve_values(losses, log)
+    fig, ax = _axes(ax)
     (line,) = ax.plot(np.arange(y.size), y, color=colour, linestyle=linestyle, marker=marker, label=label)
     if log:
         ax.set_yscale("log")
@@ -128,16 +166,17 @@ class LossOverWeight(_Plot):
 
     def update(self, f):
         """Draw the loss f(w) over the same weights: curve, dots, tangents and slopes change in place."""
-        self.L = _losses_over(f, self.w)
+        validate.function(f, "f", "`def loss_at(w): ... return loss`", arguments=1)
+        self.L = _losses_over(f, self.w, self.name)
         self.curve.set_ydata(self.L)
         for marker, w in zip(self.markers, self.at):
-            L = _loss_at(f, w)
+            L = _loss_at(f, w, self.name)
             marker.set_data([w], [L])
             marker.set_label(f"{self.name} = {_number(w, 2)}, L = {_number(L, 3)}")
-        self.slopes = np.array([_slope(f, w) for w in self.tangents])
+        self.slopes = np.array([_slope(f, w, self.name) for w in self.tangents])
         for line, dot, label, w, slope in zip(self.tangent_lines, self.tangent_markers, self.slope_labels,
                                                self.tangents, self.slopes):
-            L = _loss_at(f, w)
+            L = _loss_at(f, w, self.name)
             line.set_data([w - self.half_width, w + self.half_width],
                           [L - self.half_width * slope, L + self.half_width * slope])
             dot.set_data([w], [L])
@@ -159,18 +198,41 @@ class LossOverWeight(_Plot):
         return self
 
 
-def _loss_at(f, w):
+def _loss_at(f, w, name="w"):
+    """f(w) as a float, or an error naming f, the weight and what came back (None: a forgotten `return`)."""
     with np.errstate(all="ignore"):
-        return float(f(float(w)))
+        value = f(float(w))
+    called = f"{_function_name(f)}({name} = {float(w):g})"
+    if value is None:
+        raise TypeError(f"{called} returned None: did your function forget `return`? It must return the loss "
+                        f"for that weight, one number")
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{called} returned {validate._describe(value)}, but it must return the loss for that "
+                        f"weight, one number")
+    try:
+        value = float(value)
+    except OverflowError:
+        raise validate._too_large(value, f"the loss that {called} returned") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{called} returned {value}, but the loss must be a finite number at every weight in "
+                         "w_range; try a narrower w_range")
+    return value
 
 
-def _losses_over(f, w):
-    return np.array([_loss_at(f, v) for v in w])
+def _function_name(f):
+    name = getattr(f, "__name__", None)
+    return "f" if not name or name == "<lambda>" else name
 
 
-def _slope(f, w):
+def _losses_over(f, w, name="w"):
+    return np.array([_loss_at(f, v, name) for v in w])
+
+
+def _slope(f, w, name="w"):
     with np.errstate(all="ignore"):
-        return float(numerical_derivative(lambda v: _loss_at(f, v), float(w)))
+        return float(numerical_derivative(lambda v: _loss_at(f, v, name), float(w)))
 
 
 def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), minimum=False, points=201,
@@ -191,6 +253,8 @@ def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), min
     points = validate.positive_int(points, "points", minimum=2)
     at = np.ravel(validate.as_array([] if at is None else at, "at", ndim=(0, 1), allow_empty=True))
     tangents = np.ravel(validate.as_array(tangents, "tangents", ndim=(0, 1), allow_empty=True))
+    validate.function(f, "f", "`def loss_at(w): ... return loss`", arguments=1)
+    made_here = ax is None
     fig, ax = _axes(ax)
     w = np.linspace(lo, hi, points)
     (curve,) = ax.plot(w, np.zeros_like(w), color=style.LOSS, linewidth=2.5, label=f"L as {name} slides")
@@ -212,4 +276,9 @@ def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), min
                           tangent_markers=tangent_markers, slope_labels=slope_labels,
                           half_width=0.075 * (hi - lo), minimum_line=minimum_line)
     ax.legend(loc="best")
-    return plot.update(f)
+    try:
+        return plot.update(f)
+    except Exception:
+        if made_here:  # no half-drawn figure left behind under the error
+            plt.close(fig)
+        raise

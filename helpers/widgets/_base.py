@@ -21,6 +21,7 @@ import zlib
 
 import ipywidgets as widgets
 import numpy as np
+from traitlets import TraitError, observe, validate as trait_validator
 from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
@@ -44,10 +45,78 @@ def _number_or_type_error(value, name, expected):
                         f"{getattr(value, '__name__', repr(value))}")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{name} must be {expected}, but got {validate._describe(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number such as 10**400
+        raise validate._too_large(value, name) from None
     if not np.isfinite(number):
         raise ValueError(f"{name} must be {expected}, but got {number}")
     return number
+
+
+# ---- controls that refuse what no browser can send ----
+# A browser sends a slider only numbers within its range and a dropdown only one of its options, but
+# code can set anything: slider.value = float("nan"), dropdown.value = None. These controls refuse such
+# a value with a TraitError that says what the control takes, and keep the value they had, so the
+# widget's numbers and picture never see it.
+
+def _control_name(control):
+    return (getattr(control, "description", "") or "").strip() or type(control).__name__
+
+
+def _refuse_non_finite(control, value, low, high):
+    try:
+        finite = bool(np.isfinite(value))
+    except TypeError:
+        finite = False
+    if not finite:
+        raise TraitError(f"the slider {_control_name(control)!r} takes a number from {low:g} to {high:g}, but got "
+                         f"{value!r}; it keeps {control.value:g}")
+
+
+class FloatSlider(widgets.FloatSlider):
+    """ipywidgets' FloatSlider, refusing NaN and inf (it keeps its value and raises a clear TraitError)."""
+
+    @trait_validator("value")
+    def _validate_value(self, proposal):
+        _refuse_non_finite(self, proposal["value"], self.min, self.max)
+        return super()._validate_value(proposal)
+
+
+class FloatLogSlider(widgets.FloatLogSlider):
+    """ipywidgets' FloatLogSlider, refusing NaN and inf (it keeps its value and raises a clear TraitError)."""
+
+    @trait_validator("value")
+    def _validate_value(self, proposal):
+        _refuse_non_finite(self, proposal["value"], self.base ** self.min, self.base ** self.max)
+        return super()._validate_value(proposal)
+
+
+class Dropdown(widgets.Dropdown):
+    """ipywidgets' Dropdown, refusing None and values not among its options: it keeps its choice and
+    raises a clear TraitError, before the widget's own callbacks see the value.
+
+    (traitlets lets None past every validator of a trait that allows None, so None is caught as it
+    arrives, by an observer that runs first: observers run in the order of their names.)
+    """
+
+    def _refuse(self, what, value, kept):
+        listed = ", ".join(repr(v) for v in self._options_values)
+        raise TraitError(f"the dropdown {_control_name(self)!r} takes one of {listed}, but its {what} was set to "
+                         f"{value!r}; it keeps {kept!r}")
+
+    @trait_validator("value")
+    def _validate_value(self, proposal):
+        try:
+            return super()._validate_value(proposal)
+        except TraitError:
+            self._refuse("value", proposal["value"], self.value)
+
+    @observe("value", "index", "label")
+    def _a_choice_is_kept(self, change):
+        if change["new"] is None and self._options_values and not self._initializing_traits_:
+            self.set_trait(change["name"], change["old"])
+            self._refuse(change["name"], None, self.value)
 
 
 def start_number(value, name, low, high):
@@ -296,7 +365,7 @@ def log_slider(value, exponents, description, **kwargs):
     """
     kwargs.setdefault("continuous_update", True)
     kwargs.setdefault("readout_format", f".{LOG_DIGITS}g")
-    return widgets.FloatLogSlider(value=value, base=10, min=exponents[0], max=exponents[1], step=0.001,
+    return FloatLogSlider(value=value, base=10, min=exponents[0], max=exponents[1], step=0.001,
                                   description=description, **kwargs)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .. import bugs, style
-from ._base import CourseWidget, drawing, FigureView, new_figure, start_option, with_minus_signs
+from ._base import CourseWidget, Dropdown, drawing, FigureView, new_figure, start_option, with_minus_signs
 
 MAX_LAYERS = max(len(bugs.SIZES), len(bugs.DEEP_SIZES)) - 1
 """The most layers any job has: one bar position for each."""
@@ -77,7 +77,7 @@ class BugExplorer(CourseWidget):
     def __init__(self, kind=bugs.KINDS[0]):
         kind = start_option(kind, "kind", bugs.KINDS)
         self._measured = {}
-        self.bug_dropdown = widgets.Dropdown(
+        self.bug_dropdown = Dropdown(
             options=[(bugs.BUGS[k].title, k) for k in bugs.KINDS], value=kind, description="planted bug",
             style={"description_width": "initial"}, layout=widgets.Layout(width="360px"),
         )

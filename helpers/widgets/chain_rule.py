@@ -20,7 +20,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
-from ._base import BlitView, CourseWidget, drawing, fmt, new_figure, short, start_number
+from ._base import BlitView, CourseWidget, FloatLogSlider, FloatSlider, drawing, fmt, new_figure, short, start_number
 from ._base import number as _number
 
 W = 2.0
@@ -110,11 +110,11 @@ class ChainRuleNudger(CourseWidget):
     def __init__(self, x=0.5, nudge=0.5):
         x = start_number(x, "x", *X_RANGE)
         nudge = start_number(nudge, "nudge", 10.0 ** NUDGE_EXPONENTS[0], 10.0 ** NUDGE_EXPONENTS[1])
-        self.x_slider = widgets.FloatSlider(
+        self.x_slider = FloatSlider(
             value=x, min=X_RANGE[0], max=X_RANGE[1], step=0.01, description="x",
             continuous_update=True, readout_format=".2f",
         )
-        self.nudge_slider = widgets.FloatLogSlider(
+        self.nudge_slider = FloatLogSlider(
             value=nudge, base=10, min=NUDGE_EXPONENTS[0], max=NUDGE_EXPONENTS[1], step=0.1,
             description="nudge Δx", continuous_update=True, readout_format=".1e",
             style={"description_width": "initial"},

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, drawing, fmt, new_figure, signed, start_number
+from ._base import CourseWidget, FloatSlider, drawing, fmt, new_figure, signed, start_number
 from ._kept import KeptView
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
@@ -123,12 +123,12 @@ class LossExplorer(CourseWidget):
         y_hat = start_number(y_hat, "y_hat", *Y_HAT_RANGE)
         y = start_number(y, "y", *Y_RANGE)
         self.sliders = {
-            "y_hat": widgets.FloatSlider(
+            "y_hat": FloatSlider(
                 value=y_hat, min=Y_HAT_RANGE[0], max=Y_HAT_RANGE[1], step=0.01,
                 description="prediction ŷ", continuous_update=True, readout_format=".2f",
                 style={"description_width": "initial"},
             ),
-            "y": widgets.FloatSlider(
+            "y": FloatSlider(
                 value=y, min=Y_RANGE[0], max=Y_RANGE[1], step=0.05,
                 description="target y", continuous_update=True, readout_format=".2f",
                 style={"description_width": "initial"},

@@ -13,7 +13,7 @@ import numpy as np
 from .. import style, validate
 from ..activations import get_activation
 from ..plots import ACTIVATION_NAMES, activation_plot
-from ._base import CourseWidget, drawing, fmt, new_figure, start_number, start_option
+from ._base import CourseWidget, Dropdown, FloatSlider, drawing, fmt, new_figure, start_number, start_option
 from ._base import BlitView
 
 X_RANGE = (-2.0, 2.0)
@@ -50,10 +50,10 @@ class NeuronExplorer(CourseWidget):
         b = start_number(b, "b", *B_RANGE)
         activation = start_option(activation, "activation", ACTIVATION_NAMES)
         slider = dict(step=0.05, continuous_update=True, readout_format=".2f")
-        self.x = widgets.FloatSlider(value=x, min=X_RANGE[0], max=X_RANGE[1], description="input x", **slider)
-        self.w = widgets.FloatSlider(value=w, min=W_RANGE[0], max=W_RANGE[1], description="weight w", **slider)
-        self.b = widgets.FloatSlider(value=b, min=B_RANGE[0], max=B_RANGE[1], description="bias b", **slider)
-        self.activation = widgets.Dropdown(options=list(ACTIVATION_NAMES), value=activation,
+        self.x = FloatSlider(value=x, min=X_RANGE[0], max=X_RANGE[1], description="input x", **slider)
+        self.w = FloatSlider(value=w, min=W_RANGE[0], max=W_RANGE[1], description="weight w", **slider)
+        self.b = FloatSlider(value=b, min=B_RANGE[0], max=B_RANGE[1], description="bias b", **slider)
+        self.activation = Dropdown(options=list(ACTIVATION_NAMES), value=activation,
                                            description="activation")
         self.z_label = widgets.HTML()
         self.a_label = widgets.HTML()

@@ -18,7 +18,7 @@ from PIL import Image
 from ..autograd import backward_steps
 from ..autograd_examples import EXPRESSIONS
 from ..graph_plot import draw_graph, number
-from ._base import BlitView, CourseWidget, drawing, new_figure, start_option
+from ._base import BlitView, CourseWidget, Dropdown, drawing, new_figure, start_option
 
 # Room for the widest of the three graphs, the 2-2-1 example, and low enough that the controls and
 # the picture fit together on a 1366×768 screen.
@@ -84,7 +84,7 @@ class BackwardStepper(CourseWidget):
             expression = names[1]
         expression = start_option(expression, "expression", names)
         self.wording = start_option(wording, "wording", WORDINGS)
-        self.expression = widgets.Dropdown(options=names, value=expression, description="computation",
+        self.expression = Dropdown(options=names, value=expression, description="computation",
                                            layout=widgets.Layout(width="360px"),
                                            style={"description_width": "initial"})
         self.step_button = widgets.Button(description="Step", button_style="primary", icon="step-forward",

@@ -13,8 +13,8 @@ from .. import style
 from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ._base import (
-    RENDER_LOCK, BlitView, CourseWidget, drawing, fmt, log_slider, log_value, loss_diverged, new_figure, _plain, short, signed,
-    start_number, start_values,
+    RENDER_LOCK, BlitView, CourseWidget, FloatSlider, drawing, fmt, log_slider, log_value, loss_diverged, new_figure,
+    _plain, short, signed, start_number, start_values,
 )
 
 WEIGHT_RANGE = (-3.0, 3.0)
@@ -91,7 +91,7 @@ class WeightExplorer(CourseWidget):
         self._sent = {name: [] for name in WEIGHT_NAMES}
 
         self.sliders = {
-            name: widgets.FloatSlider(value=start[name], min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=WEIGHT_STEP,
+            name: FloatSlider(value=start[name], min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=WEIGHT_STEP,
                                       description=name, continuous_update=True, readout_format=".2f",
                                       layout=widgets.Layout(width=SLIDER_WIDTH))
             for name in WEIGHT_NAMES
