@@ -3,9 +3,14 @@
 A code exercise gives the learner a function to complete. Its template raises NotImplementedError,
 so that Run All works before anyone has answered. `check_function` then
 
-1. calls the function on the worked example and on hidden random cases, each call with a time limit;
+1. calls the function on the worked example and on hidden random cases, all in one child process
+   (helpers.sandbox) that is killed when a call overruns its time limit, whatever `except` the
+   function holds, and whose memory is capped; what the function prints on the first case is shown
+   once, under the verdict;
 2. turns anything odd into a plain hint, never a traceback: an error raised inside the function,
-   a call that never returns, a result of the wrong type or length, None;
+   a call that never returns, memory run out, a result of the wrong type or length, None, complex
+   numbers, a call of the course's own implementation of what the learner is writing (it refuses
+   while the learner's function runs: see REFERENCES);
 3. compares each result with the right one; if they differ, runs each known slip (a function with
    the same mistake) on the same cases and names the first one whose results match the learner's.
 
@@ -20,7 +25,9 @@ method is right and a rounded constant or float32 is the likely cause.
 """
 
 import ast
+import contextlib
 import inspect
+import io
 import linecache
 import math
 import numbers
@@ -33,11 +40,13 @@ from typing import Callable
 
 import numpy as np
 
+from . import sandbox
 from .checks import CORRECT, UNANSWERED, WRONG, Feedback
 
-# Seconds one call of the learner's function may take. The exercises' functions finish in
-# microseconds, so this only ever stops a loop that never ends. Read at each call (the functions
-# below take None to mean this), so the tests can shorten it without waiting 2 s per endless loop.
+# Seconds the learner's function may take in one check, all its cases together (one call, outside a
+# check). The exercises' functions finish in microseconds, so this only ever stops a loop that never
+# ends or one far longer than needed. Read at each call (the functions below take None to mean
+# this), so the tests can shorten it without waiting 2 s per endless loop.
 TIME_LIMIT = 2.0
 # Results are right when they differ from the right ones by at most this much relative to the largest of
 # them (so about six significant digits): float32 arithmetic, good to about seven, passes.
@@ -47,6 +56,26 @@ TOLERANCE = 1e-6
 NEAR_TOLERANCE = 1e-5
 # Below this size a difference is rounding whatever the scale (a right answer of exactly 0).
 _TINY = 1e-12
+
+# The course's own implementations of what a code exercise asks the learner to write, keyed by the
+# exercise's right function (`expected`, as module.name). While the learner's function runs in a check,
+# each of these raises "write this one yourself: the check compares your code with <name>", so that
+# `return net.backward(fp, Y)` is not praised for matching itself.
+_NETWORK_BACKWARD = ("helpers.network:Network.backward", "helpers.network:Network.gradients")
+_TWO_TWO_ONE = ("helpers.tiny:TwoTwoOne.gradients", "helpers.tiny:Chain.gradients", "helpers.tiny:Chain.dL_dw1",
+                "helpers.tiny:Chain.dL_dw2", "helpers.tiny:Chain.dL_dw3", "helpers.tiny:Chain.dL_dw4",
+                "helpers.autograd:Value.backward") + _NETWORK_BACKWARD
+REFERENCES = {
+    "helpers.exercises.nb04.backward_solution": _TWO_TWO_ONE,
+    "helpers.exercises.nb04.backward_biased_solution": _TWO_TWO_ONE + ("helpers.tiny:BiasedTwoTwoOne.gradients",),
+    "helpers.exercises.nb06.backward_solution": _NETWORK_BACKWARD,
+    "helpers.exercises.nb06_fork.backward_fork_solution": (
+        "helpers.two_two_two:fork_backward", "helpers.two_two_two:ForkPass.gradients",
+        "helpers.two_two_two:TwoTwoTwo.gradients") + _NETWORK_BACKWARD,
+    "helpers.exercises.nb07_loop.train_loop_solution": ("helpers.training:train",),
+    "helpers.exercises.nb08.fixed_backward_solution": _NETWORK_BACKWARD,
+    "helpers.exercises.nb09.backward_solution": ("helpers.autograd:Value.backward",),
+}
 
 
 class _TimeUp(BaseException):
@@ -82,16 +111,12 @@ class Outcome:
     result: object = None
     problem: str = ""
     unanswered: bool = False
+    stopped: bool = False  # the call was stopped: too slow, or out of memory
 
 
-def call_with_time_limit(function, args, time_limit=None):
-    """function(*args), stopped after `time_limit` seconds (TIME_LIMIT if None). Returns (value, None) or
-    (None, exception).
-
-    In the main thread (where a notebook runs its cells) a timer signal interrupts even a
-    `while True: pass`. Elsewhere the call runs in a helper thread that is abandoned if it overruns.
-    """
-    time_limit = TIME_LIMIT if time_limit is None else time_limit
+def _call_in_place(function, args, time_limit):
+    """function(*args) in this process, stopped after `time_limit` seconds where a timer signal can reach it.
+    Returns (value, None) or (None, exception)."""
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         def time_up(signum, frame):
             raise _TimeUp()
@@ -102,7 +127,7 @@ def call_with_time_limit(function, args, time_limit=None):
             return function(*args), None
         except _TimeUp as exc:
             return None, exc
-        except Exception as exc:  # the learner's error, reported as a hint
+        except (Exception, SystemExit) as exc:  # the learner's error, reported as a hint
             return None, exc
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -112,7 +137,7 @@ def call_with_time_limit(function, args, time_limit=None):
     def run():
         try:
             box["value"] = function(*args)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             box["error"] = exc
 
     worker = threading.Thread(target=run, daemon=True)
@@ -123,9 +148,65 @@ def call_with_time_limit(function, args, time_limit=None):
     return box.get("value"), box.get("error")
 
 
+class _Ended(Exception):
+    """The child running the learner's function was stopped (a sandbox.Ending), as an exception."""
+
+    def __init__(self, ending):
+        super().__init__(ending.kind)
+        self.ending = ending
+
+
+def call_with_time_limit(function, args, time_limit=None):
+    """function(*args), stopped after `time_limit` seconds (TIME_LIMIT if None). Returns (value, None) or
+    (None, exception).
+
+    Called from the kernel, the call runs in a child process (helpers.sandbox) that is killed at the limit,
+    whatever `except` the function holds; what it prints is dropped, and its result comes back as JSON.
+    Inside a check's child, or where fork is unavailable, it runs here: in the main thread a timer signal
+    interrupts even a `while True: pass`; elsewhere the call runs in a helper thread that is abandoned if
+    it overruns.
+    """
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
+    if sandbox.inside_child() or not sandbox.CAN_FORK:
+        return _call_in_place(function, args, time_limit)
+    if any(_is_stopped(f) for f in (function, *args[:1])):  # a second look after a check that stopped it
+        return None, _TimeUp()
+
+    def task(calls):
+        with calls.watch():
+            value, error = _call_in_place(function, args, time_limit)
+        if error is not None:
+            return {"error": type(error).__name__, "message": str(error), "timeout": isinstance(error, _TimeUp)}
+        try:
+            return {"value": sandbox.to_json(value)}
+        except sandbox.NotPortable:
+            return {"not_portable": True}
+
+    result = sandbox.run(task, time_limit=time_limit)
+    if result.ending is not None:
+        return None, _TimeUp() if result.ending.kind == "time" else _Ended(result.ending)
+    reply = result.value
+    if "value" in reply:
+        return sandbox.from_json(reply["value"]), None
+    if reply.get("timeout"):
+        return None, _TimeUp()
+    if "error" in reply:
+        return None, sandbox.rebuilt_error(reply["error"], reply["message"])
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return _call_in_place(function, args, time_limit)  # a result that cannot cross: one more call, here
+
+
 def _first_line(text):
     text = str(text).strip().splitlines()[0] if str(text).strip() else ""
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+# The file names IPython gives a notebook cell's code: <ipython-input-3-…> or /tmp/ipykernel_1234/567.py.
+_CELL_FILE = re.compile(r"^<ipython-input-|[/\\]ipykernel_\d+[/\\]\d+\.py$")
+
+
+def _clipped(line):
+    return line if len(line) <= 100 else line[:97] + "..."
 
 
 def _failing_line(exc, function):
@@ -136,33 +217,108 @@ def _failing_line(exc, function):
         if code is not None and tb.tb_frame.f_code is code:
             line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
         tb = tb.tb_next
-    return line if len(line) <= 100 else line[:97] + "..."
+    return _clipped(line)
+
+
+def _cell_line(exc):
+    """(line number, source line) of the innermost frame of `exc` in a notebook cell, or None."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if _CELL_FILE.search(filename):
+            found = (tb.tb_lineno, _clipped(linecache.getline(filename, tb.tb_lineno).strip()))
+        tb = tb.tb_next
+    return found
+
+
+def _where(case):
+    return f"on {case.name}" + (f" ({case.show})" if case.show else "")
+
+
+def _too_slow(time_limit, where, calls=1):
+    if calls > 1:
+        return (f"Your function took more than {time_limit:g} seconds in all over the {calls} cases it was given, and "
+                f"was stopped {where}. Each case needs a few milliseconds: look for a loop over far more steps than "
+                "needed, or one that never ends.")
+    return (f"Your function did not finish within {time_limit:g} seconds {where}: a loop that never ends, or one "
+            "over far more steps than needed? Look for a `while` whose condition never becomes False.")
+
+
+def _ending_sentence(ending, time_limit, where):
+    """The sentence for a child that was stopped: too slow, out of memory, or gone without a word."""
+    where = where or "while it was being checked"
+    if ending.kind == "time":
+        return _too_slow(time_limit, where, ending.calls)
+    if ending.kind == "memory":
+        return (f"Your function ran out of memory {where}: it asked for more than the course allows "
+                f"({_size(sandbox.MEMORY_MARGIN)} beyond what the notebook already holds). "
+                "Look for a list or array that grows inside a loop that never stops, or one far larger than needed.")
+    return (f"Your function ended the process that ran it {where}, so it gave back nothing. Remove any "
+            "`exit()` or `os._exit()` from it.")
+
+
+def _size(n_bytes):
+    return f"{n_bytes / 2 ** 30:.3g} GB" if n_bytes >= 2 ** 30 else f"{n_bytes / 2 ** 20:.3g} MB"
+
+
+def _refusal(name):
+    return (f"Your function calls {name}, the course's own version of what you are writing. Write this one "
+            f"yourself: the check compares your code with {name}.")
 
 
 def describe_error(exc, case, time_limit=None, function=None):
     """A plain sentence for an error or a time-out during `case`."""
     time_limit = TIME_LIMIT if time_limit is None else time_limit
-    where = f"on {case.name}" + (f" ({case.show})" if case.show else "")
+    where = _where(case)
     if isinstance(exc, _TimeUp):
-        return (f"Your function did not finish within {time_limit:g} seconds {where}. Look for a loop "
-                "that never ends, such as a `while` whose condition never becomes False.")
+        return _too_slow(time_limit, where)
+    if isinstance(exc, _Ended):
+        return _ending_sentence(exc.ending, time_limit, where)
+    if isinstance(exc, sandbox.Refused):
+        return _refusal(exc.name)
+    if isinstance(exc, MemoryError):
+        return _ending_sentence(sandbox.Ending("memory", where), time_limit, where)
     if isinstance(exc, RecursionError):
         return f"Your function called itself without end {where}. Use a loop instead of calling it again."
     message = _first_line(exc)
-    line = _failing_line(exc, function)
-    at = f" at the line `{line}`" if line else ""
+    in_cell = _cell_line(exc)
+    if in_cell:
+        number, line = in_cell
+        at = f" at line {number} of your cell" + (f" (`{line}`)" if line else "")
+    else:
+        line = _failing_line(exc, function)
+        at = f" at the line `{line}`" if line else ""
     return (f"Your function stopped with {type(exc).__name__}{': ' + message if message else ''}{at} {where}. "
             "Read that message, fix your function, and run both cells again.")
 
 
+# In a check's child: the sandbox's Calls, so that each call of the learner's function is timed by the parent.
+_calls = None
+# The learner's function whose last check was stopped (too slow, out of memory): a second look at it right
+# after (an exercise's extra diagnosis) gives up at once instead of waiting for the time limit again.
+_stopped = []
+
+
+def _is_stopped(function):
+    return any(function is f for f in _stopped)
+
+
 def run_case(function, case, observe, time_limit=None):
     """Call `function` on `case` through `observe(function, args)`; an Outcome, never an exception."""
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
     args = case.make()
-    value, error = call_with_time_limit(observe, (function, args), time_limit)
+    if _calls is not None:  # in a check's child: the time limit is a budget for all the cases together
+        with _calls.watch(_where(case)):
+            value, error = _call_in_place(observe, (function, args), _calls.remaining())
+        if isinstance(error, _TimeUp):
+            return Outcome(problem=_too_slow(time_limit, _where(case), _calls.count), stopped=True)
+    else:
+        value, error = call_with_time_limit(observe, (function, args), time_limit)
     if isinstance(error, NotImplementedError):
         return Outcome(unanswered=True)
     if error is not None:
-        return Outcome(problem=describe_error(error, case, time_limit, function))
+        stopped = isinstance(error, (_TimeUp, _Ended, MemoryError))
+        return Outcome(problem=describe_error(error, case, time_limit, function), stopped=stopped)
     return Outcome(result=value)
 
 
@@ -322,6 +478,58 @@ def non_finite_problem(function, case, observed, numbers_, observe):
             f"in that calculation {cause}. Look at the line that computes it.")
 
 
+def _first_complex(value, path=(), depth=0):
+    """(path, number) of the first complex number inside a returned value (numbers, tuples, lists, dicts,
+    arrays, even with a zero imaginary part: a complex dtype means the calculation went through complex
+    numbers), or None."""
+    if depth > 6:
+        return None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "c":
+            if value.ndim == 0 or value.size == 0:
+                return path, complex(value.ravel()[0]) if value.size else complex(0)
+            bad = np.argwhere(value.imag != 0)
+            index = tuple(int(i) for i in bad[0]) if len(bad) else (0,) * value.ndim
+            return path + (index,), value[index]
+        if value.dtype == object and value.size:
+            for index in np.ndindex(*value.shape[:1]):
+                found = _first_complex(value[index], path + (index,), depth + 1)
+                if found:
+                    return found
+        return None
+    if isinstance(value, (complex, np.complexfloating)):
+        return path, value
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, (tuple, list)):
+        items = list(enumerate(value))
+    else:
+        return None
+    for key, item in items[:1000]:
+        found = _first_complex(item, path + (key,), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def complex_problem(function, case, observed, observe):
+    """The hint for a result that holds complex numbers, or None. A complex number is never a right answer
+    here, even with a zero imaginary part."""
+    found = _first_complex(observed)
+    if not found:
+        return None
+    path, bad = found
+    if observe is observe_return:
+        place = _where_in_result(function, observed, path)
+    else:
+        place = "a number your function gives"
+    number = complex(bad)
+    return (f"On {case.name}" + (f" ({case.show})" if case.show else "") + f", {place} is the complex number "
+            f"{number.real:.6g}{number.imag:+.6g}j. Every answer here is a real number. In Python a negative number "
+            "raised to a fractional power, such as (-0.5) ** 0.5, gives a complex number, and so do cmath and "
+            "complex arrays: look for a power or a square root of something that can be negative.")
+
+
 # Where the learner's cell defines a function: 'def name(' at the start of a line.
 _DEFINITION = r"^[ \t]*(?:async[ \t]+)?def[ \t]+{name}[ \t]*\("
 
@@ -386,15 +594,28 @@ def _signature_problem(function, n_args, names):
     return None
 
 
+def _reference_names(expected):
+    """The course functions to refuse while the learner's function runs, for a check whose right function
+    is `expected` (see REFERENCES)."""
+    key = f"{getattr(expected, '__module__', '')}.{getattr(expected, '__name__', '')}"
+    return REFERENCES.get(key, ())
+
+
 def check_function(function, *, cases, expected, read, slips=(), observe=observe_return, arguments="",
-                   what="your function", praise="", time_limit=None):
+                   what="your function", praise="", time_limit=None, refuse=None):
     """Check a learner's function on `cases`; return a Feedback from helpers.checks.
 
     cases: Case objects, the worked example first. expected: the right function (same signature).
     read(result) -> (tuple of floats, None) or (None, problem): turns what `observe` gave into
     numbers, or a plain sentence when it is the wrong type or size. slips: Slip objects, tried in
     order. observe(function, args): runs the function and returns what to compare (default: its
-    return value). arguments: the parameter names, for a hint about the signature.
+    return value). arguments: the parameter names, for a hint about the signature. time_limit:
+    seconds for all the calls of the learner's function together (TIME_LIMIT if None). refuse:
+    'module:Name.attr' strings of course functions that refuse while the learner's function runs
+    (None: those REFERENCES lists for `expected`).
+
+    All the cases run in one child process (helpers.sandbox); only the verdict comes back. What the
+    function printed on the first case follows the verdict, once.
     """
     if function is None:
         return Feedback(UNANSWERED, f"Complete {what} in the cell above, then run both cells again.")
@@ -405,25 +626,64 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
     problem = _signature_problem(function, n_args, arguments)
     if problem:
         return Feedback(WRONG, problem)
-    got, right = [], []
-    for case in cases:
-        outcome = run_case(function, case, observe, time_limit)
-        if outcome.unanswered:
-            return Feedback(UNANSWERED, f"Replace `raise NotImplementedError` in {what} with your code, "
-                                        "then run both cells again.")
-        if outcome.problem:
-            return Feedback(WRONG, outcome.problem)
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
+    refuse = _reference_names(expected) if refuse is None else tuple(refuse)
+
+    def task(calls):
+        global _calls
+        _calls = calls
         try:
-            numbers_, problem = read(outcome.result)
-        except Exception:  # an object that cannot even say how long it is
-            numbers_, problem = None, f"Your function returned {shown(outcome.result)}, which is not numbers."
-        if problem:
-            return Feedback(WRONG, problem + (f" (on {case.name})" if case is not cases[0] else ""))
-        problem = non_finite_problem(function, case, outcome.result, numbers_, observe)
-        if problem:
-            return Feedback(WRONG, problem)
-        got.append(numbers_)
-        right.append(read(observe(expected, case.make()))[0])
+            feedback = _check_cases(function, cases, expected, read, slips, observe, what, praise, time_limit, refuse)
+        finally:
+            _calls = None
+        return [feedback.status, feedback.message, bool(_stopped)]
+
+    del _stopped[:]
+    result = sandbox.run(task, time_limit=time_limit)
+    if result.ending is not None:
+        status, message = WRONG, _ending_sentence(result.ending, time_limit, result.ending.where)
+        _stopped.append(function)
+    else:
+        status, message, stopped = result.value
+        if stopped:
+            _stopped.append(function)
+    printed = sandbox.trimmed(result.printed)
+    if printed and status != UNANSWERED:
+        message += f"\n\nWhat your function printed on {cases[0].name}:\n{printed}"
+    return Feedback(status, message)
+
+
+def _check_cases(function, cases, expected, read, slips, observe, what, praise, time_limit, refuse):
+    """The body of check_function, run in the child: the right results first (the course's own functions
+    still work), then the learner's function on every case with `refuse` refusing, then the diagnosis."""
+    right = [read(observe(expected, case.make()))[0] for case in cases]
+    got = []
+    with sandbox.refusing(refuse):
+        for case in cases:
+            outcome = run_case(function, case, observe, time_limit)
+            called = sandbox.refused_calls()
+            if called:  # even when a bare `except` swallowed the refusal
+                return Feedback(WRONG, _refusal(called[0]))
+            if outcome.unanswered:
+                return Feedback(UNANSWERED, f"Replace `raise NotImplementedError` in {what} with your code, "
+                                            "then run both cells again.")
+            if outcome.problem:
+                if outcome.stopped:
+                    _stopped.append(function)  # in the child: tells the kernel's side, with the verdict
+                return Feedback(WRONG, outcome.problem)
+            problem = complex_problem(function, case, outcome.result, observe)
+            if problem:
+                return Feedback(WRONG, problem)
+            try:
+                numbers_, problem = read(outcome.result)
+            except Exception:  # an object that cannot even say how long it is
+                numbers_, problem = None, f"Your function returned {shown(outcome.result)}, which is not numbers."
+            if problem:
+                return Feedback(WRONG, problem + (f" (on {case.name})" if case is not cases[0] else ""))
+            problem = non_finite_problem(function, case, outcome.result, numbers_, observe)
+            if problem:
+                return Feedback(WRONG, problem)
+            got.append(numbers_)
     wrong = [i for i, (g, r) in enumerate(zip(got, right)) if not same(g, r)]
     if not wrong:
         return Feedback(CORRECT, praise)
@@ -437,6 +697,5 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
         return Feedback(WRONG, near)
     shown_got = ", ".join(f"{x:.6g}" for x in got[wrong[0]])
     shown_right = ", ".join(f"{x:.6g}" for x in right[wrong[0]])
-    where = f"{case.name}" + (f" ({case.show})" if case.show else "")
-    return Feedback(WRONG, f"On {where} your function gives {shown_got}, but the right answer is "
+    return Feedback(WRONG, f"On {_where(case)[3:]} your function gives {shown_got}, but the right answer is "
                            f"{shown_right}. Compare each line with the rule in the text above.")

@@ -83,16 +83,77 @@ def _difference_quotient(f_plus, f_minus, eps, name):
     return float(slope)
 
 
+# Seconds one call of a learner's function may take here (f in numerical_derivative and numerical_gradient, the
+# backward pass in check_backward_function). Their functions finish in milliseconds, so this only ever stops a
+# loop that never ends. Read at each call, so the tests can shorten it.
+TIME_LIMIT = 5.0
+
+
+def _is_course_code(function):
+    """True for the course's own functions (a loss helpers builds), which run here without a child process."""
+    return getattr(function, "__module__", None) is not None and function.__module__.startswith("helpers.")
+
+
+def _cell_note(error):
+    """' (raised at line 3 of your cell: `return x / 0`)' for an error raised in a notebook cell's code, or ''."""
+    from .codecheck import _cell_line
+
+    found = _cell_line(error)
+    if not found:
+        return ""
+    number, line = found
+    return f" (raised at line {number} of your cell" + (f": `{line}`)" if line else ")")
+
+
+def _guarded(function, name, body):
+    """body(call) with call(what, *args) = function(*args); a learner's function runs in a child process
+    (helpers.sandbox), stopped after TIME_LIMIT seconds per call and capped in memory. body's result must be
+    JSON (floats, lists). An error inside comes back as the same kind of error, with the same message."""
+    if _is_course_code(function):
+        return body(lambda what, *args: function(*args))
+    from . import sandbox
+
+    def task(calls):
+        def call(what, *args):
+            with calls.watch(what):
+                return function(*args)
+        try:
+            return {"value": body(call)}
+        except Exception as error:
+            return {"error": type(error).__name__, "message": str(error) + _cell_note(error)}
+
+    result = sandbox.run(task, time_limit=TIME_LIMIT, note=False, per_call=True)
+    ending = result.ending
+    if ending is not None:
+        where = f" when called as {ending.where}" if ending.where else ""
+        if ending.kind == "time":
+            raise TimeoutError(f"{name} did not finish within {TIME_LIMIT:g} s{where}: an endless loop, or a loop "
+                               "over far more steps than needed?")
+        if ending.kind == "memory":
+            raise MemoryError(f"{name} ran out of memory{where}: look for a list or array that grows without end")
+        raise RuntimeError(f"{name} ended the process that ran it{where}; remove any exit() from it")
+    if "error" in result.value:
+        raise sandbox.rebuilt_error(result.value["error"], result.value["message"])
+    return result.value["value"]
+
+
 def numerical_derivative(f, x, eps=1e-5, *, h=None):
-    """df/dx at the number x by centred differences: (f(x + ε) − f(x − ε)) / 2ε."""
+    """df/dx at the number x by centred differences: (f(x + ε) − f(x − ε)) / 2ε.
+
+    Your f runs in a separate process, stopped (TimeoutError naming f) if one call takes over TIME_LIMIT seconds.
+    """
     f = validate.function(f, "f", "`lambda x: x ** 2`", arguments=1)
     x = validate.as_number(x, "x")
     eps = _nudge(eps, h)
     _nudge_fits(x, eps, "x")
-    with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name, not as a warning
-        f_plus, f_minus = f(x + eps), f(x - eps)
-    f_plus = _one_number(f_plus, f"f(x + ε) = f({x + eps!r})")
-    f_minus = _one_number(f_minus, f"f(x − ε) = f({x - eps!r})")
+
+    def both(call):
+        plus, minus = f"f(x + ε) = f({x + eps!r})", f"f(x − ε) = f({x - eps!r})"
+        with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name, not as a warning
+            f_plus, f_minus = call(plus, x + eps), call(minus, x - eps)
+        return [_one_number(f_plus, plus), _one_number(f_minus, minus)]
+
+    f_plus, f_minus = _guarded(f, "f", both)
     return _difference_quotient(f_plus, f_minus, eps, "x")
 
 
@@ -100,28 +161,34 @@ def numerical_gradient(f, theta, eps=1e-5, *, h=None):
     """∂f/∂θ for every entry of the array θ, nudging one entry at a time by ε and holding the rest.
 
     f takes an array shaped like θ and returns a number. Returns a float64 array shaped like θ.
-    θ itself is left unchanged.
+    θ itself is left unchanged, and each call of f gets its own copy, so an f that changes its argument
+    cannot spoil the next nudge. Your f runs in a separate process, stopped (TimeoutError naming f) if one
+    call takes over TIME_LIMIT seconds.
     """
     f = validate.function(f, "f", "`lambda theta: np.sum(theta ** 2)`", arguments=1)
     theta = validate.as_array(theta, "theta").copy()
     eps = _nudge(eps, h)
     _nudge_fits(theta, eps, "theta")
-    grad = np.zeros_like(theta)
-    flat, grad_flat = theta.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        where = f"theta[{i}]" if theta.ndim == 1 else f"theta.flat[{i}]"
-        flat[i] = old + eps
-        with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name
-            f_plus = f(theta)
-        f_plus = _one_number(f_plus, f"f(theta) with {where} + ε")
-        flat[i] = old - eps
-        with np.errstate(all="ignore"):
-            f_minus = f(theta)
-        f_minus = _one_number(f_minus, f"f(theta) with {where} − ε")
-        flat[i] = old
-        grad_flat[i] = _difference_quotient(f_plus, f_minus, eps, where)
-    return grad
+
+    def every_entry(call):
+        slopes = []
+        flat = theta.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            where = f"theta[{i}]" if theta.ndim == 1 else f"theta.flat[{i}]"
+            flat[i] = old + eps
+            with np.errstate(all="ignore"):  # an overflow inside f is reported below, by name
+                f_plus = call(f"f(theta) with {where} + ε", theta.copy())
+            f_plus = _one_number(f_plus, f"f(theta) with {where} + ε")
+            flat[i] = old - eps
+            with np.errstate(all="ignore"):
+                f_minus = call(f"f(theta) with {where} − ε", theta.copy())
+            f_minus = _one_number(f_minus, f"f(theta) with {where} − ε")
+            flat[i] = old
+            slopes.append(_difference_quotient(f_plus, f_minus, eps, where))
+        return slopes
+
+    return np.array(_guarded(f, "f", every_entry), dtype=np.float64).reshape(theta.shape)
 
 
 def relative_error(a, b):
@@ -468,24 +535,30 @@ def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
     """Like check_network_gradients, for a backward pass you wrote: `backward(net, fp, Y)` must return
     (dL_dW, dL_db), two dicts keyed by layer number. Returns a GradientCheck, layer by layer.
 
-    Y is the targets as net.backward sees them (one-hot rows for a softmax network).
+    Y is the targets as net.backward sees them (one-hot rows for a softmax network). Your backward runs in a
+    separate process, stopped (TimeoutError naming backward) if it takes over TIME_LIMIT seconds.
     """
     validate.function(backward, "backward", "your function backward(net, fp, Y)", arguments=3)
     X = _network(net).check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
-    result = backward(net.copy(), net.forward(X), Y)
-    if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(isinstance(r, dict) for r in result)):
-        raise TypeError("backward must return (dL_dW, dL_db), two dicts keyed by layer number, but it returned "
-                        f"{validate._describe(result)}")
-    dL_dW, dL_db = result
-    parts = []
-    for l in range(1, net.depth + 1):
-        for name, grads, param in (("dL_dW", dL_dW, net.W[l]), ("dL_db", dL_db, net.b[l])):
-            if l not in grads:
-                raise ValueError(f"{name} has no entry for layer {l}; it needs one for every layer 1 to {net.depth}")
-            grad = validate.as_array(grads[l], f"{name}[{l}]")
-            if grad.shape != param.shape:
-                raise ValueError(f"{name}[{l}] has shape {grad.shape}, but the parameter has shape {param.shape}")
-            parts.append(grad.ravel())
-    exact = np.concatenate(parts)
+
+    def gradients(call):
+        result = call("backward(net, fp, Y)", net.copy(), net.forward(X), Y)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(isinstance(r, dict) for r in result)):
+            raise TypeError("backward must return (dL_dW, dL_db), two dicts keyed by layer number, but it returned "
+                            f"{validate._describe(result)}")
+        dL_dW, dL_db = result
+        parts = []
+        for l in range(1, net.depth + 1):
+            for name, grads, param in (("dL_dW", dL_dW, net.W[l]), ("dL_db", dL_db, net.b[l])):
+                if l not in grads:
+                    raise ValueError(f"{name} has no entry for layer {l}; it needs one for every layer 1 to "
+                                     f"{net.depth}")
+                grad = validate.as_array(grads[l], f"{name}[{l}]")
+                if grad.shape != param.shape:
+                    raise ValueError(f"{name}[{l}] has shape {grad.shape}, but the parameter has shape {param.shape}")
+                parts.extend(float(v) for v in grad.ravel())
+        return parts
+
+    exact = np.array(_guarded(backward, "backward", gradients), dtype=np.float64)
     return compare_gradients(net, exact, network_numerical_gradient(net, X, Y, eps, h=h))
