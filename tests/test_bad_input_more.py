@@ -285,3 +285,24 @@ def test_a_latin_1_csv_is_refused_naming_the_file_the_line_and_utf_8(tmp_path):
         load_cat_dog(path)
     assert str(error.value).startswith(f"{path}, line 5: the file is not UTF-8 text (the byte 0xe9 is not UTF-8")
     assert str(error.value).endswith('save it again as "CSV UTF-8".')
+
+
+def test_loss_over_weight_stops_a_learners_endless_f_and_names_it(monkeypatch):
+    import time
+
+    from helpers import gradcheck
+    from helpers.plots import loss_over_weight
+
+    monkeypatch.setattr(gradcheck, "TIME_LIMIT", 0.3)
+
+    def loss_at(w):
+        while True:
+            try:
+                time.sleep(0.01)
+            except:  # noqa: E722 (a learner's bare except must not swallow the limit)
+                pass
+
+    start = time.perf_counter()
+    with pytest.raises(TimeoutError, match=r"f did not finish within 0.3 s when called as loss_at\(w = "):
+        loss_over_weight(loss_at, (0.0, 1.0))
+    assert time.perf_counter() - start < 0.3 + 1.0

@@ -167,16 +167,15 @@ class LossOverWeight(_Plot):
     def update(self, f):
         """Draw the loss f(w) over the same weights: curve, dots, tangents and slopes change in place."""
         validate.function(f, "f", "`def loss_at(w): ... return loss`", arguments=1)
-        self.L = _losses_over(f, self.w, self.name)
+        values = _evaluate(f, self.w, self.at, self.tangents, self.name)
+        self.L = np.array(values["curve"], dtype=float)
         self.curve.set_ydata(self.L)
-        for marker, w in zip(self.markers, self.at):
-            L = _loss_at(f, w, self.name)
+        for marker, w, L in zip(self.markers, self.at, values["at"]):
             marker.set_data([w], [L])
             marker.set_label(f"{self.name} = {_number(w, 2)}, L = {_number(L, 3)}")
-        self.slopes = np.array([_slope(f, w, self.name) for w in self.tangents])
-        for line, dot, label, w, slope in zip(self.tangent_lines, self.tangent_markers, self.slope_labels,
-                                               self.tangents, self.slopes):
-            L = _loss_at(f, w, self.name)
+        self.slopes = np.array(values["slopes"], dtype=float)
+        for line, dot, label, w, slope, L in zip(self.tangent_lines, self.tangent_markers, self.slope_labels,
+                                                  self.tangents, self.slopes, values["tangent_losses"]):
             line.set_data([w - self.half_width, w + self.half_width],
                           [L - self.half_width * slope, L + self.half_width * slope])
             dot.set_data([w], [L])
@@ -224,6 +223,25 @@ def _loss_at(f, w, name="w"):
 def _function_name(f):
     name = getattr(f, "__name__", None)
     return "f" if not name or name == "<lambda>" else name
+
+
+def _evaluate(f, curve_w, at_w, tangent_w, name):
+    """Every loss and slope one drawing needs, as lists of floats. A learner's f runs in one child process
+    (helpers.gradcheck's guard), stopped with a TimeoutError naming f if a call never ends; the course's own f
+    runs here. An error inside f comes back as the same kind of error, with the same message."""
+    from ..gradcheck import _guarded
+
+    def body(call):
+        def loss(v):
+            return call(f"{_function_name(f)}({name} = {float(v):g})", v)
+
+        loss.__name__ = _function_name(f)
+        return {"curve": [_loss_at(loss, v, name) for v in curve_w],
+                "at": [_loss_at(loss, v, name) for v in at_w],
+                "slopes": [_slope(loss, v, name) for v in tangent_w],
+                "tangent_losses": [_loss_at(loss, v, name) for v in tangent_w]}
+
+    return _guarded(f, "f", body)
 
 
 def _losses_over(f, w, name="w"):
