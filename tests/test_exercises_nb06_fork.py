@@ -255,12 +255,23 @@ def test_raising_none_wrong_shapes_or_types_get_a_plain_hint(short_time_limit):
     wrong_with(check.backward_fork(nan_bias), "nan")
 
 
-def test_a_wrong_answer_without_a_known_slip_says_which_gradients_are_off():
+def test_a_wrong_answer_without_a_known_slip_says_which_gradient_is_off_first_and_which_are_right():
     def hidden_wrong(*args):
         dW_h, db_h, dW_o, db_o = check.backward_fork_solution(*args)
         return dW_h + 0.01, db_h, dW_o, db_o
 
-    wrong_with(check.backward_fork(hidden_wrong), "Off: dL_dW_hidden.", "Right: dL_db_hidden, dL_dW_out, dL_db_out.")
+    wrong_with(check.backward_fork(hidden_wrong), "Not yet. dL_dW_hidden is off in every entry",
+               "The output layer is right", "dL_dW_out, dL_db_out and dL_db_hidden are right.")
+
+
+def test_two_bias_gradients_returned_in_each_others_place_are_named_as_swapped():
+    def swapped(*args):
+        dW_h, db_h, dW_o, db_o = check.backward_fork_solution(*args)
+        return dW_h, db_o, dW_o, db_h
+
+    feedback = check.backward_fork(swapped)
+    wrong_with(feedback, "dL_db_out and dL_db_hidden are swapped")
+    assert len(feedback.message) <= 400
 
 
 def test_the_check_runs_the_example_and_six_hidden_networks():

@@ -5,8 +5,11 @@ agree with what the notebook prints: Network([3, 4, 4, 1], seed=0), all sigmoid,
 and a batch of 5 samples drawn with np.random.default_rng(1).
 """
 
+import time
+
 import numpy as np
 
+from .. import diagnose
 from ..activations import sigmoid_derivative
 from ..checks import WRONG, Feedback, check_array, check_number, check_shape
 from ..codecheck import Case, Slip, call_with_time_limit, check_function, same, shown
@@ -332,16 +335,96 @@ def _square_slip(function, slips, read, observe, case):
     return None
 
 
+def layer_order(depth):
+    """The gradients' names in the order backprop computes them: the output layer first, W before b."""
+    return [f"dL_{kind}[{l}]" for l in range(depth, 0, -1) for kind in ("dW", "db")]
+
+
+def _named_gradients(value):
+    """{'dL_dW[2]': array, 'dL_db[2]': array, ...} from what a backward function returned."""
+    if type(value).__name__ == "Gradients":
+        value = (value.dL_dW, value.dL_db)
+    dL_dW, dL_db = value
+    return {**{f"dL_dW[{l}]": w for l, w in dL_dW.items()}, **{f"dL_db[{l}]": b for l, b in dL_db.items()}}
+
+
+def layer_cause(output_delta, slope):
+    """cause(finding) for a layer loop whose output δ is `output_delta` and whose hidden slope is `slope`
+    (both as the notebook writes them): one thing to try, or None."""
+    def cause(finding):
+        kind, r = finding.kind, finding.factor
+        if finding.same_everywhere and r is not None:
+            if abs(r - 2) < 1e-6:
+                return (f"The ½ in the loss cancels the 2 from the square, so no 2 is left: δ[D] = {output_delta}."
+                        if "σ′" in output_delta else f"Cross-entropy has no square, so no 2: δ[D] = {output_delta}.")
+            if abs(r + 1) < 1e-6:
+                return f"∂L/∂ŷ is prediction minus target: δ[D] = {output_delta}."
+            if r > 2:
+                return f"The loss is the mean over the N samples, so δ[D] = {output_delta}: divide by N."
+            if r < 0.5:
+                return f"Divide by N once, where δ[D] starts: δ[D] = {output_delta}."
+        layer = int(finding.name[finding.name.index("[") + 1:-1])
+        n = finding.batch_size
+        if finding.name.startswith("dL_db") and r is not None and n and abs(r * n - 1) < 1e-6:
+            return ("δ already holds the 1/N of the average: sum it over the samples, delta[l].sum(axis=0), "
+                    "rather than taking its mean.")
+        weights = [k for k in finding.right + finding.also_off + [finding.name] if k.startswith("dL_dW")]
+        if (r is not None and n and abs(r - n) < 1e-6 * n and set(weights) <= set(finding.same_factor + [finding.name])
+                and not any(k.startswith("dL_db") for k in finding.also_off)):
+            return ("Every ∂L/∂W is N times too large while the biases are right: δ lacks the 1/N of the average, "
+                    f"and taking the mean for ∂L/∂b hid it there. δ[D] = {output_delta}; "
+                    "∂L/∂b[l] = delta[l].sum(axis=0).")
+        if finding.name.startswith("dL_db") and f"dL_dW[{layer}]" in finding.right:
+            return (f"dL_dW[{layer}] is right, so δ[{layer}] is: ∂L/∂b[{layer}] is δ[{layer}] summed over the samples, "
+                    "delta[l].sum(axis=0).")
+        if kind == "transpose" and finding.name.startswith("dL_dW"):
+            return f"∂L/∂W[{layer}] = δ[{layer}]ᵀ · a[{layer - 1}]: one row per neuron of layer {layer}."
+        top = max(int(n[n.index("[") + 1:-1]) for n in finding.right + finding.also_off + [finding.name])
+        if layer < top and f"dL_dW[{top}]" in finding.right and f"dL_db[{top}]" in finding.right:
+            return (f"Layer {top} is right, so δ[{top}] is: look at the line that takes δ down a layer, "
+                    f"δ[l−1] = (δ[l] · W[l]) ⊙ {slope}.")
+        if layer == top:
+            return (f"Start at the output: δ[D] = {output_delta}, then ∂L/∂W[D] = δ[D]ᵀ · a[D−1], "
+                    "∂L/∂b[D] = Σ δ[D].")
+        return None
+    return cause
+
+
+def explain_layer_loop(cases, expected, cause, observe=observe_gradients, read=read_layer_gradients):
+    """explain(function) for diagnose.after_check: the learner's function on every case (None if one fails to
+    give readable gradients), then where the first case that differs goes wrong, and how."""
+    def explain(function):
+        runs = []
+        for case in cases:
+            observed = observe(function, case.make())
+            if read(observed)[1]:
+                return None
+            args = case.make()
+            runs.append((case, observed[0], observe(expected, args)[0], args[0].depth, len(args[2])))
+        for i, (case, got, right, depth, n) in enumerate(runs):
+            told = diagnose.compare(_named_gradients(got), _named_gradients(right), layer_order(depth), batch_size=n,
+                                    cause=cause, where="" if i == 0 else f"On {case.name}, ")
+            if told:
+                return told
+        return None
+    return explain
+
+
 def check_layer_loop(function, *, cases, expected, slips, square_slips, what, praise, arguments="net, fp, Y",
-                     read=read_layer_gradients, observe=observe_gradients, square_case=_square_case):
-    """check_function, then, if wrong, a look at a square network for slips whose shapes only fit there."""
+                     read=read_layer_gradients, observe=observe_gradients, square_case=_square_case, cause=None):
+    """check_function, then, if wrong, a look at a square network for slips whose shapes only fit there, then
+    (no slip named) where the gradients first differ and how (helpers.diagnose)."""
+    started = time.monotonic()
     feedback = check_function(function, cases=cases, expected=expected, read=read, observe=observe, slips=slips,
                               arguments=arguments, what=what, praise=praise)
     if feedback.status == WRONG and callable(function) and not any(s.hint == feedback.message for s in slips):
         hint = _square_slip(function, square_slips, read, observe, square_case())
         if hint:
             return Feedback(WRONG, hint)
-    return feedback
+    if cause is None:
+        return feedback
+    return diagnose.after_check(feedback, function, explain_layer_loop(cases, expected, cause, observe, read),
+                                slips=slips, started=started, expected=expected)
 
 
 def backward(function):
@@ -349,7 +432,7 @@ def backward(function):
     the notebook's network and hidden random architectures."""
     return check_layer_loop(
         function, cases=_loop_cases(), expected=backward_solution, slips=BACKWARD_SLIPS, square_slips=SQUARE_SLIPS,
-        what="backward",
+        what="backward", cause=layer_cause("(ŷ − y)/N ⊙ σ′(z[D])", "σ′(z[l−1])"),
         praise=("Every weight and every bias of every layer matches net.backward, on the notebook's network and "
                 "on random ones: one loop, any depth."))
 

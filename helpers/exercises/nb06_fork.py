@@ -10,10 +10,13 @@ W_out = ((0.9, −0.8), (0.6, 0.3)), b_out = (−0.3, −0.8), loss half_squared
 Notebook 06 reaches them as `check.<name>` through `from .nb06_fork import *` in helpers/exercises/nb06.py.
 """
 
+import time
+
 import numpy as np
 
-from ..checks import WRONG, Feedback, check_number
-from ..codecheck import Case, Slip, check_function, observe_return, run_case, same
+from .. import diagnose
+from ..checks import check_number
+from ..codecheck import Case, Slip, check_function, observe_return
 from ..two_two_two import FORK_ETA, FORK_INPUTS, FORK_TARGETS, TwoTwoTwo
 
 # As in the 2-2-1 checks: within 0.2 % of the exact value is right (products of the four-decimal numbers
@@ -312,38 +315,54 @@ def _short(value):
     return shown(value)
 
 
-def _name_the_wrong_tensors(feedback, function, cases):
-    """After a fallback 'On ... your function gives', say which of the four gradients are right and which off."""
-    if feedback.status != WRONG or not feedback.message.startswith("On "):
-        return feedback
-    off = set()
-    sizes = [int(np.prod(SHAPES[n])) for n in GRADIENT_NAMES]
-    starts = np.cumsum([0] + sizes)
-    for case in cases:
-        outcome = run_case(function, case, observe_return)
-        got = read_fork_gradients(outcome.result)[0] if not outcome.problem else None
-        if got is None:
-            return feedback
-        right = read_fork_gradients(backward_fork_solution(*case.make()))[0]
-        for i, name in enumerate(GRADIENT_NAMES):
-            if not same(got[starts[i]:starts[i + 1]], right[starts[i]:starts[i + 1]]):
-                off.add(name)
-    wrong_ones = [n for n in GRADIENT_NAMES if n in off]
-    right_ones = [n for n in GRADIENT_NAMES if n not in off]
-    lead = f"Off: {', '.join(wrong_ones)}." + (f" Right: {', '.join(right_ones)}." if right_ones else "")
-    return Feedback(WRONG, f"{lead} {feedback.message}")
+# The order in which the backward pass computes the gradients: the output layer first, W before b.
+BACKWARD_ORDER = ("dL_dW_out", "dL_db_out", "dL_dW_hidden", "dL_db_hidden")
+
+
+def _fork_cause(finding):
+    if finding.name.endswith("_hidden") and {"dL_dW_out", "dL_db_out"} <= set(finding.right):
+        return ("The output layer is right, so δ_out is: look at ∂L/∂h_j, the two shares δ_out[k] · W_out[k, j] "
+                "added, then δ_h = ∂L/∂h ⊙ h(1 − h).")
+    if finding.name.endswith("_out"):
+        return ("Start at the outputs: δ_out = (ŷ − y) ⊙ ŷ(1 − ŷ), then dL_dW_out = outer(δ_out, h), "
+                "dL_db_out = δ_out.")
+    return None
+
+
+def _explain_fork(cases):
+    """explain(function) for diagnose.after_check: where the first case that differs goes wrong, and how."""
+    def explain(function):
+        runs = []
+        for case in cases:
+            got = observe_return(function, case.make())
+            if read_fork_gradients(got)[1]:
+                return None
+            if isinstance(got, dict):
+                got = {str(k) if str(k).startswith("dL_d") else f"dL_d{k}": v for k, v in got.items()}
+            else:
+                got = dict(zip(GRADIENT_NAMES, got))
+            runs.append((case, got, dict(zip(GRADIENT_NAMES, backward_fork_solution(*case.make())))))
+        for i, (case, got, right) in enumerate(runs):
+            told = diagnose.compare(got, right, BACKWARD_ORDER, cause=_fork_cause,
+                                    where="" if i == 0 else f"On {case.name}, ", everything="every gradient")
+            if told:
+                return told
+        return None
+    return explain
 
 
 def backward_fork(function):
     """Check `backward_fork(x, h, y_hat, y, W_out)`, which must return
     (dL_dW_hidden, dL_db_hidden, dL_dW_out, dL_db_out) for the 2-2-2 network and half_squared_error."""
+    started = time.monotonic()
     cases = _cases()
     feedback = check_function(
         function, cases=cases, expected=backward_fork_solution, read=read_fork_gradients, slips=FORK_SLIPS,
         arguments="x, h, y_hat, y, W_out", what="backward_fork",
         praise="All twelve gradients match on the example and on six hidden networks: δ at the outputs, two "
                "shares added at each hidden neuron, and every weight's gradient δ × the value it carries.")
-    return _name_the_wrong_tensors(feedback, function, cases)
+    return diagnose.after_check(feedback, function, _explain_fork(cases), FORK_SLIPS, started,
+                                expected=backward_fork_solution)
 
 
 __all__ = ["dL_dh1", "backward_fork"]

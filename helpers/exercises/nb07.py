@@ -5,11 +5,14 @@ seed 0, Standardizer fitted on the training set), so the checks agree with what 
 """
 
 import math
+import re
+import time
 
 import numpy as np
 
+from .. import diagnose
 from ..answers import read_number
-from ..checks import check_number
+from ..checks import WRONG, Feedback, check_number
 from ..codecheck import Case, Slip, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
 from ..network import Network
@@ -208,9 +211,58 @@ def read_delta(observed):
     return tuple(float(x) for x in array.ravel()), None
 
 
+def _delta_cause(finding):
+    if finding.factor is not None and finding.batch_size and abs(finding.factor * finding.batch_size - 1) < 1e-6:
+        return "Divide by N once: the mean over the N samples gives δ = (p − y) / N, one 1/N."
+    if finding.kind in ("some", "every"):
+        return ("Check each sample's row: p = softmax of that row of z (its entries add up to 1), "
+                "then δ = (p − y) / N.")
+    return None
+
+
+def _explain_delta(cases):
+    """explain(function) for diagnose.after_check: where δ first differs on a case with more than two samples
+    (so that a factor of N is not mistaken for 2), else on the first case that differs."""
+    def explain(function):
+        runs = []
+        for case in cases:
+            observed = observe_delta(function, case.make())
+            if read_delta(observed)[1]:
+                return None
+            z, Y = case.make()
+            runs.append((case, observed[0], softmax_delta_solution(z, Y), len(z)))
+        runs.sort(key=lambda run: run[3] <= 2)
+        for case, got, right, n in runs:
+            told = diagnose.compare({"δ": got}, {"δ": right}, batch_size=n, cause=_delta_cause,
+                                    where="" if case is cases[0] else f"On {case.name} ({case.show}), ")
+            if told:
+                return told
+        return None
+    return explain
+
+
+_BROADCAST_AT = re.compile(r" at line \d+ of your cell(?: \(`[^`]*`\))?")
+_BROADCAST_ON = re.compile(r" on (?:the worked example|a hidden random batch)(?: \([^)]*\))?")
+
+
+def _broadcast_hint(feedback):
+    """The check's feedback, with NumPy's broadcast error told in words (the softmax without keepdims)."""
+    words = diagnose.broadcast_words(feedback.message)
+    if feedback.status != WRONG or not words:
+        return feedback
+    at, on = _BROADCAST_AT.search(feedback.message), _BROADCAST_ON.search(feedback.message)
+    where = (at.group(0) if at else "") + (on.group(0) if on else "")
+    return Feedback(WRONG, f"Not yet. Your function stopped{where}. {words}")
+
+
 def softmax_delta(function):
     """Check `softmax_delta(z, Y)`: δ = (softmax(z) − Y) / N, on the example and hidden random batches."""
-    return check_function(
-        function, cases=_delta_cases(), expected=softmax_delta_solution, read=read_delta, observe=observe_delta,
+    started = time.monotonic()
+    cases = _delta_cases()
+    feedback = check_function(
+        function, cases=cases, expected=softmax_delta_solution, read=read_delta, observe=observe_delta,
         slips=SOFTMAX_DELTA_SLIPS, arguments="z, Y", what="softmax_delta",
         praise="δ = (p − y) / N: the predicted probabilities minus the one-hot truth, over the batch size.")
+    feedback = diagnose.after_check(feedback, function, _explain_delta(cases), SOFTMAX_DELTA_SLIPS, started,
+                                    expected=softmax_delta_solution)
+    return _broadcast_hint(feedback)

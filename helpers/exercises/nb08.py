@@ -8,7 +8,7 @@ from ..checks import check_choice, check_number
 from ..codecheck import Case, Slip
 from ..gradcheck import AGREE, SUSPICIOUS, relative_error
 from ..network import Network
-from .nb06 import check_layer_loop
+from .nb06 import check_layer_loop, layer_cause
 
 # Exercise 1: two gradients of three parameters that differ in the sign of one entry.
 G_BACKPROP = (0.30, -0.20, 0.10)
@@ -167,6 +167,9 @@ HUNT_SLIPS = [
          "a(1 − a) is the sigmoid's slope. These hidden layers are tanh: 1 − a²."),
     Slip(_hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.a[l]),
          "The square is missing: tanh′ = 1 − a², not 1 − a."),
+    Slip(_hunt_loop(_p_minus_y, lambda fp, l: 1 - np.tanh(fp.a[l]) ** 2),
+         "tanh is applied twice: fp.a[l - 1] is already tanh(z), so 1 − tanh(a)² is the slope at a, not at z. "
+         "The slope is 1 − a²: 1 - fp.a[l - 1] ** 2."),
     Slip(_hunt_loop(lambda fp, Y, N, D: (fp.a[D] - Y) / N * fp.a[D] * (1 - fp.a[D]),
                     lambda fp, l: 1 - fp.a[l] ** 2),
          "The output's δ was right: for softmax with cross-entropy δ = (p − y)/N, with no p(1 − p) after it. "
@@ -216,5 +219,6 @@ def fixed_backward(function):
     return check_layer_loop(
         function, cases=_hunt_cases(), expected=fixed_backward_solution, slips=HUNT_SLIPS,
         square_slips=HUNT_SQUARE_SLIPS, square_case=_hunt_square_case, what="your fixed backward",
+        cause=layer_cause("(p − y)/N", "tanh′(z[l−1]) = 1 − a[l−1]²"),
         praise=("Fixed: every layer matches net.backward, here and on random networks. The per-layer check pointed "
                 "at the hidden layers; the line that takes δ down a layer held the slip."))

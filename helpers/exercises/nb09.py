@@ -10,9 +10,11 @@ Every slip each one names is in its `*_SLIPS` list, written as a function with t
 """
 
 import math
+import time
 
 import numpy as np
 
+from .. import diagnose
 from ..autograd import topological_order
 from ..autograd_examples import fork, random_graph, two_two_one
 from ..codecheck import Case, Slip, check_function, read_numbers, shown
@@ -250,9 +252,50 @@ def read_gradients(grads):
     return tuple(float(g) for g in grads), None
 
 
+def _node_names(order):
+    """A name per node, in backward order: its label ('a', 'h1'), else its place ('node 4 in backward order (a ×)')."""
+    names = []
+    for i, node in enumerate(reversed(order)):
+        name = node.label
+        if not name or name in names or not (node.op or name.isidentifier()):
+            name = f"node {i + 1} in backward order" + (f" (a {node.op})" if node.op else "")
+        names.append(name)
+    return names
+
+
+def _walk_cause(finding):
+    return ("Every node before it is right, so a share it received went wrong: it came from a node not yet "
+            "complete, came twice, or never came. Walk `reversed(topological_order(root))`, adding each share with +=.")
+
+
+def _explain_walk(cases):
+    """explain(function) for diagnose.after_check: the first node, in backward order, whose gradient differs."""
+    def explain(function):
+        runs = []
+        for case in cases:
+            grads = observe_walk(function, case.make())
+            if read_gradients(grads)[1]:
+                return None
+            (root,) = case.make()
+            order = topological_order(root)
+            right = observe_walk(backward_solution, (root,))
+            runs.append((case, grads[::-1], right[::-1], _node_names(order)))
+        for i, (case, got, right, names) in enumerate(runs):
+            told = diagnose.compare(dict(zip(names, got)), dict(zip(names, right)), names, cause=_walk_cause,
+                                    where="" if i == 0 else f"On {case.name}, ", everything="every node's gradient")
+            if told:
+                return told
+        return None
+    return explain
+
+
 def backward(function):
     """Check `backward(root)`, which must fill `.grad` of every node of root's graph."""
-    return check_function(
-        function, cases=_backward_cases(), expected=backward_solution, read=read_gradients,
+    started = time.monotonic()
+    cases = _backward_cases()
+    feedback = check_function(
+        function, cases=cases, expected=backward_solution, read=read_gradients,
         observe=observe_walk, slips=BACKWARD_SLIPS, arguments="root", what="backward",
         praise="Zero, seed, walk back, and add at every fork: that is the whole of backprop.")
+    return diagnose.after_check(feedback, function, _explain_walk(cases), BACKWARD_SLIPS, started,
+                                expected=backward_solution)
