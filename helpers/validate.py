@@ -149,12 +149,15 @@ def learning_rate(eta, name="eta"):
     return eta
 
 
-def positive_int(value, name, *, minimum=1):
-    """Return `value` as an int that is at least `minimum`."""
+def positive_int(value, name, *, minimum=1, maximum=None):
+    """Return `value` as an int that is at least `minimum` and, when `maximum` is given, at most `maximum`."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError(f"{name} must be a whole number, but got {_describe(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, but got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, but got {int(value):,}: a picture needs far fewer, "
+                         "and that many would take too long and too much memory")
     return int(value)
 
 

@@ -306,3 +306,53 @@ def test_loss_over_weight_stops_a_learners_endless_f_and_names_it(monkeypatch):
     with pytest.raises(TimeoutError, match=r"f did not finish within 0.3 s when called as loss_at\(w = "):
         loss_over_weight(loss_at, (0.0, 1.0))
     assert time.perf_counter() - start < 0.3 + 1.0
+
+
+def test_secant_plot_stops_a_learners_endless_f(monkeypatch):
+    import time
+
+    from helpers import gradcheck
+    from helpers.plots import secant_plot
+
+    monkeypatch.setattr(gradcheck, "TIME_LIMIT", 0.3)
+
+    def curve(x):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(TimeoutError, match="f did not finish within 0.3 s"):
+        secant_plot(curve, 3.0)
+    assert time.perf_counter() - start < 0.3 + 1.0
+
+
+@pytest.mark.parametrize("call", ["loss_over_weight(lambda w: w * w, (0, 1), points=10**9)",
+                                  "activation_plot('sigmoid', points=10**9)",
+                                  "decision_boundary(net, X, y, grid=10**6)"])
+def test_a_figure_refuses_more_points_than_a_picture_can_use(call):
+    import numpy as np
+
+    from helpers import Network
+    from helpers.plots import activation_plot, decision_boundary, loss_over_weight  # noqa: F401 (used by eval)
+
+    net, X, y = Network([2, 3, 2], seed=0), np.zeros((4, 2)), np.array([0, 1, 0, 1])  # noqa: F841
+    with pytest.raises(ValueError, match="must be at most"):
+        eval(call)
+
+
+def test_loss_landscape_stops_a_learners_endless_f(monkeypatch):
+    import time
+
+    from helpers import gradcheck
+    from helpers.plots import loss_landscape
+
+    monkeypatch.setattr(gradcheck, "TIME_LIMIT", 0.3)
+
+    def loss(w_x, w_y):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(TimeoutError, match="f did not finish within 0.3 s"):
+        loss_landscape(loss, (0.0, 1.0), (0.0, 1.0))
+    assert time.perf_counter() - start < 0.3 + 1.0

@@ -11,6 +11,9 @@ from .. import style
 
 MINUS = "\N{MINUS SIGN}"
 DIVERGED = "diverged"
+# Upper bounds on how finely a figure samples: far beyond what a picture can show, far below what exhausts memory.
+MAX_POINTS = 100_000   # points along one curve
+MAX_GRID = 1_000       # points per axis of a shaded grid (a million cells)
 
 
 def _number(value, digits=3, signed=False):

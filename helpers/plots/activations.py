@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import style, validate
 from ..activations import get_activation
-from ._common import _axes, _Plot
+from ._common import _axes, _Plot, MAX_POINTS
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
 _FORMULAS = {"sigmoid": "σ(z) = 1 / (1 + e^(−z))", "tanh": "tanh(z)", "relu": "ReLU(z) = max(0, z)",
@@ -63,7 +63,7 @@ def activation_plot(name, ax=None, *, z_range=(-6.0, 6.0), derivative=True, poin
     name = validate.choice(name, "name", ACTIVATION_NAMES)
     z_lo, z_hi = sorted(validate.as_array(z_range, "z_range", ndim=1)[:2])
     fig, ax = _axes(ax)
-    z = np.linspace(z_lo, z_hi, validate.positive_int(points, "points", minimum=2))
+    z = np.linspace(z_lo, z_hi, validate.positive_int(points, "points", minimum=2, maximum=MAX_POINTS))
     ax.axhline(0.0, color=style.PALETTE["grey"], linewidth=0.8, zorder=0)
     ax.axvline(0.0, color=style.PALETTE["grey"], linewidth=0.8, zorder=0)
     (curve,) = ax.plot(z, np.zeros_like(z), color=style.PALETTE["blue"], linewidth=2.5)

@@ -8,7 +8,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from .. import style, validate
 from ..data import CLASS_NAMES
 from ..network import Network
-from ._common import _axes, _Plot
+from ._common import _axes, _Plot, MAX_GRID
 
 # Light fills for the two classes' regions: the class colours mixed with white, so markers stay visible.
 _LIGHT = 0.55
@@ -131,7 +131,7 @@ def decision_boundary(net, X, y, ax=None, *, grid=120, class_names=CLASS_NAMES, 
         raise ValueError(f"X must have 2 columns (the plane to draw), but it has shape {X.shape}")
     _check_classifier(net)
     labels = _class_labels(y, X.shape[0], class_names)
-    grid = validate.positive_int(grid, "grid", minimum=2)
+    grid = validate.positive_int(grid, "grid", minimum=2, maximum=MAX_GRID)
     fig, ax = _axes(ax)
     pad_x, pad_y = 0.08 * np.ptp(X[:, 0]) or 1.0, 0.08 * np.ptp(X[:, 1]) or 1.0
     x_lo, x_hi = X[:, 0].min() - pad_x, X[:, 0].max() + pad_x

@@ -9,7 +9,7 @@ from matplotlib.ticker import NullFormatter
 from .. import style, validate
 from ..gradcheck import numerical_derivative
 from ..training import History
-from ._common import _axes, _number, _Plot
+from ._common import _axes, _number, _Plot, MAX_POINTS
 
 
 @dataclass(repr=False)
@@ -268,7 +268,7 @@ def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), min
     lo, hi = sorted(validate.as_array(w_range, "w_range", ndim=1)[:2])
     if not hi > lo:
         raise ValueError(f"w_range must be (low, high) with low < high, but got {tuple(w_range)}")
-    points = validate.positive_int(points, "points", minimum=2)
+    points = validate.positive_int(points, "points", minimum=2, maximum=MAX_POINTS)
     at = np.ravel(validate.as_array([] if at is None else at, "at", ndim=(0, 1), allow_empty=True))
     tangents = np.ravel(validate.as_array(tangents, "tangents", ndim=(0, 1), allow_empty=True))
     validate.function(f, "f", "`def loss_at(w): ... return loss`", arguments=1)

@@ -44,21 +44,33 @@ class SecantPlot(_Plot):
     def update(self, x):
         """Draw the secants and the tangent at another x."""
         self.x = x = validate.as_number(x, "x")
-        y = float(self.f(x))
+        nudges = list(self.secants)
+        y, *ends = _values_of(self.f, [x] + [x + eps for eps in nudges])
         self.slope = numerical_derivative(self.f, x)
         lo, hi = self.ax.get_xlim()
         xs = np.array([lo, hi])
         self.point.set_data([x], [y])
         self.tangent.set_data(xs, y + self.slope * (xs - x))
         self.tangent.set_label(f"tangent: slope {_number(self.slope, 2)}")
-        for eps, line in self.secants.items():
-            slope = (float(self.f(x + eps)) - y) / eps
+        for (eps, line), end in zip(self.secants.items(), ends):
+            slope = (end - y) / eps
             self.slopes[eps] = slope
             line.set_data(xs, y + slope * (xs - x))
             line.set_label(f"ε = {eps:g}: slope {_number(slope, 2)}")
-            self.ends[eps].set_data([x + eps], [float(self.f(x + eps))])
+            self.ends[eps].set_data([x + eps], [end])
         self.ax.legend(loc="upper left")
         return self
+
+
+def _values_of(f, xs):
+    """[f(x) for x in xs] as floats. A learner's f runs in one child process (helpers.gradcheck's guard),
+    stopped with a TimeoutError naming f if a call never ends; the course's own f runs here."""
+    from ..gradcheck import _guarded
+
+    def body(call):
+        return [float(call(f"f({float(v)!r})", float(v))) for v in xs]
+
+    return _guarded(f, "f", body)
 
 
 def secant_plot(f, x, nudges=(2.0, 1.0, 0.5, 0.1), ax=None, *, x_range=None, title=None, curve_label="y = f(x)"):
@@ -78,7 +90,7 @@ def secant_plot(f, x, nudges=(2.0, 1.0, 0.5, 0.1), ax=None, *, x_range=None, tit
     lo, hi = sorted(validate.as_array(x_range, "x_range", ndim=1)[:2])
     fig, ax = _axes(ax)
     xs = np.linspace(lo, hi, 301)
-    ys = np.array([float(f(v)) for v in xs])
+    ys = np.array(_values_of(f, xs))
     (curve,) = ax.plot(xs, ys, color=style.PALETTE["blue"], linewidth=2.5, label=str(curve_label))
     ax.set_xlim(lo, hi)
     pad = 0.08 * (ys.max() - ys.min() or 1.0)

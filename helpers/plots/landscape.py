@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm
 
 from .. import style, validate
-from ._common import _axes, _Plot
+from ._common import _axes, _Plot, MAX_GRID
 
 
 @dataclass(repr=False)
@@ -53,16 +53,25 @@ def _path_xy(path):
 
 
 def _grid_losses(f, W_x, W_y):
-    """f over the grid: tried on whole arrays first, then point by point for functions of two numbers."""
-    with np.errstate(all="ignore"):
-        try:
-            L = np.asarray(f(W_x, W_y), dtype=np.float64)
-            if L.shape == W_x.shape:
-                return L
-        except (TypeError, ValueError):
-            pass
-        return np.array([[float(f(float(a), float(b))) for a, b in zip(row_x, row_y)]
-                         for row_x, row_y in zip(W_x, W_y)])
+    """f over the grid: tried on whole arrays first, then point by point for functions of two numbers.
+
+    A learner's f runs in one child process (helpers.gradcheck's guard), stopped with a TimeoutError naming
+    f if a call never ends; the course's own f runs here.
+    """
+    from ..gradcheck import _guarded
+
+    def body(call):
+        with np.errstate(all="ignore"):
+            try:
+                L = np.asarray(call("f(W_x, W_y) on the whole grid", W_x, W_y), dtype=np.float64)
+                if L.shape == W_x.shape:
+                    return L.tolist()
+            except (TypeError, ValueError):
+                pass
+            return [[float(call(f"f({float(a)!r}, {float(b)!r})", float(a), float(b))) for a, b in zip(row_x, row_y)]
+                    for row_x, row_y in zip(W_x, W_y)]
+
+    return np.array(_guarded(f, "f", body), dtype=np.float64)
 
 
 def _auto_levels(L, n):
@@ -93,7 +102,7 @@ def loss_landscape(f, w_range_x, w_range_y, path=None, ax=None, *, levels=16, re
     """
     (x_lo, x_hi), (y_lo, y_hi) = (sorted(validate.as_array(r, name, ndim=1)[:2])
                                   for r, name in ((w_range_x, "w_range_x"), (w_range_y, "w_range_y")))
-    resolution = validate.positive_int(resolution, "resolution", minimum=5)
+    resolution = validate.positive_int(resolution, "resolution", minimum=5, maximum=MAX_GRID)
     fig, ax = _axes(ax)
     W_x, W_y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     L = _grid_losses(f, W_x, W_y)
