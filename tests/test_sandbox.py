@@ -4,6 +4,7 @@ says plainly how it ended."""
 import linecache
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -301,13 +302,20 @@ def test_an_interrupt_stops_the_check_and_its_child(monkeypatch):
         while True:
             pass
 
+    def children():
+        """This process's children, zombies included (a child killed but not collected is still listed)."""
+        found = set()
+        for task in Path("/proc/self/task").iterdir():
+            found.update((task / "children").read_text().split())
+        return found
+
+    before = children()  # a test worker may already have children of its own (a JupyterLab, a browser)
     threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()  # the notebook's stop button
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
         nb09.mul_backward(forever)
     assert time.perf_counter() - started < 2.0
-    with pytest.raises(ChildProcessError):  # the child was killed and collected: no process is left behind
-        os.waitpid(-1, os.WNOHANG)
+    assert children() <= before  # the check's child was killed and collected: no process is left behind
 
 
 CODE_CHECKS = {"04 backward": nb04.backward, "04 backward_biased": nb04.backward_biased, "06 backward": nb06.backward,
