@@ -12,12 +12,16 @@ from traitlets import TraitError
 from helpers.widgets._base import _descendants
 from helpers.widgets.bugs import bug_explorer
 from helpers.widgets.chain_rule import chain_rule_nudger
+from helpers.widgets.dashboard import training_dashboard
+from helpers.widgets.depth import depth_explorer
+from helpers.widgets.gradient_descent import gradient_descent_playground
 from helpers.widgets.loss import loss_explorer
 from helpers.widgets.neuron import neuron_explorer
 from helpers.widgets.stepper import backward_stepper
 from helpers.widgets.weights import weight_explorer
 
-FACTORIES = [weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger, backward_stepper, bug_explorer]
+FACTORIES = [weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger, backward_stepper, bug_explorer,
+             gradient_descent_playground, training_dashboard, depth_explorer]
 SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider)
 
 

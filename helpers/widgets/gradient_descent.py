@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator
 from matplotlib.transforms import offset_copy
 
 from ._base import CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
-from ._base import start_number, start_values, start_whole
+from ._base import FloatSlider, start_number, start_values, start_whole
 from ._counts import IntSlider
 from ._base import number as _number
 from ._kept import KeptView
@@ -161,7 +161,7 @@ class GradientDescentPlayground(CourseWidget):
         self.steps = IntSlider(value=steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps",
                                        continuous_update=True, layout=widgets.Layout(width=SLIDER_WIDTH))
         self.start_sliders = {
-            name: widgets.FloatSlider(value=start[name], min=rng[0], max=rng[1], step=0.05,
+            name: FloatSlider(value=start[name], min=rng[0], max=rng[1], step=0.05,
                                       description=f"start {name}", continuous_update=True, readout_format=".2f",
                                       layout=widgets.Layout(width=SLIDER_WIDTH))
             for name, rng in (("w3", W3_RANGE), ("w4", W4_RANGE))
