@@ -45,6 +45,7 @@ TABLE = {
     "weight_explorer": {
         "weights": values({name: weights.WEIGHT_RANGE for name in WEIGHT_NAMES}),
         "eta": number(*weights.ETA_RANGE),
+        "home": option(*weights.HOMES),
     },
     "neuron_explorer": {
         "x": number(*neuron.X_RANGE), "w": number(*neuron.W_RANGE), "b": number(*neuron.B_RANGE),

@@ -14,7 +14,7 @@ from ..plots import network_diagram
 from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ._base import (
     RENDER_LOCK, BlitView, CourseWidget, FloatSlider, drawing, fmt, log_slider, log_value, loss_diverged, new_figure,
-    _plain, short, signed, start_number, start_values,
+    _plain, short, signed, start_number, start_option, start_values,
 )
 
 WEIGHT_RANGE = (-3.0, 3.0)
@@ -319,13 +319,23 @@ class WeightExplorer(CourseWidget):
         self.status_label.value = self._status(s)
 
 
-def weight_explorer(weights=None, eta=EXAMPLE_ETA):
+HOMES = ("kernel", "page")
+
+
+def weight_explorer(weights=None, eta=EXAMPLE_ETA, home="kernel"):
     """The 2-2-1 network with a slider per weight and one for η, live ŷ, loss and blame, and a Step button.
 
     weights: starting weights as a dict {'w1': ..., 'w4': ...}, each from −3 to 3; weights left out
         keep the worked example's (default: all of them).
-    eta: the starting learning rate, from 0.01 to 5 (default 0.5). Returns a WeightExplorer.
+    eta: the starting learning rate, from 0.01 to 5 (default 0.5).
+    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
+        a WeightExplorer) or "page" (in the browser, with no kernel round trip; returns a
+        helpers.widgets.page.PageWeightExplorer with the same numbers).
     A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
     names the argument and what it may be.
     """
+    if start_option(home, "home", HOMES) == "page":
+        from .page import PageWeightExplorer
+
+        return PageWeightExplorer(weights=weights, eta=eta)
     return WeightExplorer(weights=weights, eta=eta)
