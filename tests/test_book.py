@@ -5,6 +5,7 @@ find them on disk.
 """
 
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import fixtures_page
 from tools import book
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +179,8 @@ def test_saved_outputs_are_shown_and_widgets_fall_back_to_their_picture_or_text(
                    if WIDGET_VIEW in o.get("data", {})]
         with_picture = [o for o in widgets if "image/png" in o.data]
         assert len(tags.find("img", **{"class": "book-widget-picture"})) == len(with_picture), path.name
+        page_widgets = [o for o in widgets if book.PAGE_MIME in o.data]
+        assert len(tags.find("div", **{"class": book.PAGE_WIDGET_CLASS})) == len(page_widgets), path.name
         for output in widgets:
             if "image/png" not in output.data:
                 assert output.data["text/plain"] in text, path.name
@@ -346,3 +350,194 @@ def test_a_new_notebook_such_as_09_becomes_a_page_without_any_change_to_the_book
     assert [a["href"] for a in index.find("a") if a["href"].endswith(".html")] == \
         ["00_start.html", "01_next.html", "09_autograd.html"]
     assert [a["href"] for a in Tags(_page(built.out, "01_next.html")).find("a", rel="next")] == ["09_autograd.html"] * 2
+
+
+
+# Page widgets: an output carrying PAGE_MIME runs its ES module in the page. The modules here are the
+# test widgets of tests/fixtures_page (a counter, a probe of the model API), standing in for helpers'.
+
+COUNTER = fixtures_page.module_source("counter")
+
+
+class Scripts(HTMLParser):
+    """Every <script> of a page: its attributes, the data-module of the page widget it sits in, its text."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=False)
+        self.scripts, self._open, self._widget = [], None, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and book.PAGE_WIDGET_CLASS in attrs.get("class", "").split():
+            self._widget = attrs.get("data-module")
+        if tag == "script":
+            self._open = (attrs, self._widget, [])
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[2].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._open:
+            attrs, widget, text = self._open
+            self.scripts.append((attrs, widget, "".join(text)))
+            self._open = None
+        if tag == "noscript":  # the last part of a page widget's element
+            self._widget = None
+
+    def of_class(self, name):
+        return [(attrs, widget, text) for attrs, widget, text in self.scripts if attrs.get("class") == name]
+
+
+def _module_scripts(page):
+    """{module name: [its inlined source, ...]} for every module inlined in the page."""
+    found = {}
+    for attrs, _, text in Scripts(page).of_class(f"{book.PAGE_WIDGET_CLASS}-module"):
+        assert attrs["type"] == "application/json"
+        found.setdefault(attrs["data-module"], []).append(json.loads(text))
+    return found
+
+
+def _states(page):
+    """The saved state of each page widget of the page, in page order, with its module's name."""
+    states = Scripts(page).of_class(f"{book.PAGE_WIDGET_CLASS}-state")
+    return [(widget, json.loads(text)) for _attrs, widget, text in states]
+
+
+def _noscripts(page):
+    return re.findall(r"<noscript>(.*?)</noscript>", page, re.DOTALL)
+
+
+def _build_demo(tmp_path, notebooks, module_source=fixtures_page.module_source):
+    notebook_dir = fixtures_page.write_notebooks(tmp_path, notebooks)
+    return book.build(tmp_path / "site", notebook_dir=notebook_dir, readme=None, module_source=module_source)
+
+
+def test_a_page_widget_becomes_a_live_element_with_its_module_state_model_and_still_picture(tmp_path):
+    state = {"count": 3, "label": "Add 1 </script> <b>&</b>"}
+    built = _build_demo(tmp_path, {"00_demo": fixtures_page.notebook(
+        fixtures_page.widget_output("counter", state, text="<Counter at 3>"))})
+    assert built.problems == []
+    page = _page(built.out, "00_demo.html")
+    assert _module_scripts(page) == {"counter": [COUNTER]}, "the module is inlined once, whole"
+    assert _states(page) == [("counter", state)]
+    assert page.count("class PageModel") == 1, "the page carries the model for its widgets once"
+    for part in ("get(name)", "set(name, value)", "save_changes()", "on(events, callback", "off(events, callback",
+                 "widget.render({ model, el })", "URL.createObjectURL"):
+        assert part in page, part
+    still = _noscripts(page)
+    assert len(still) == 1 and f'src="data:image/png;base64,{fixtures_page.PNG}"' in still[0]
+    assert 'alt="&lt;Counter at 3&gt;"' in still[0]
+    outside = re.sub(r"<noscript>.*?</noscript>", "", page, flags=re.DOTALL)
+    assert "book-widget-picture" not in outside, "with JavaScript on, the live widget stands where the picture was"
+    assert fixtures_page.WIDGET_VIEW not in page and "jupyter-widgets" not in page
+    assert book.remote_resources(page) == []
+
+
+def test_two_widgets_of_one_module_share_one_copy_of_it_and_keep_separate_states(tmp_path):
+    built = _build_demo(tmp_path, {"00_demo": fixtures_page.notebook(
+        fixtures_page.widget_output("counter", {"count": 0, "label": "first"}),
+        fixtures_page.widget_output("model_probe", {"count": 1, "label": "one"}),
+        fixtures_page.widget_output("counter", {"count": 10, "label": "second"}))})
+    assert built.problems == []
+    page = _page(built.out, "00_demo.html")
+    assert _module_scripts(page) == {"counter": [COUNTER], "model_probe": [fixtures_page.module_source("model_probe")]}
+    assert _states(page) == [("counter", {"count": 0, "label": "first"}), ("model_probe", {"count": 1, "label": "one"}),
+                             ("counter", {"count": 10, "label": "second"})]
+    assert page.count("class PageModel") == 1
+    assert len(_noscripts(page)) == 3
+
+
+def test_each_page_carries_its_own_modules_and_each_module_is_read_once_per_build(tmp_path):
+    asked = []
+
+    def counting_source(name):
+        asked.append(name)
+        return fixtures_page.module_source(name)
+
+    counter = fixtures_page.widget_output("counter", {"count": 0, "label": "Add 1"})
+    built = _build_demo(tmp_path, {"00_one": fixtures_page.notebook(counter, counter, title="00 · One"),
+                                   "01_two": fixtures_page.notebook(counter, title="01 · Two")}, counting_source)
+    assert built.problems == []
+    assert asked == ["counter"]
+    for name in ("00_one.html", "01_two.html"):  # a page opens on its own, so each one has the module
+        assert _module_scripts(_page(built.out, name)) == {"counter": [COUNTER]}, name
+    index = " ".join(" ".join(Tags(_page(built.out, "index.html")).text).split())
+    assert "the widgets built to run in the page move here too" in index
+
+
+def test_a_page_widget_whose_module_is_unknown_keeps_its_picture_and_the_build_says_why(tmp_path):
+    built = _build_demo(tmp_path, {"00_demo": fixtures_page.notebook(
+        fixtures_page.widget_output("no_such_widget", {"count": 0}, text="<A widget>"))})
+    assert built.problems == ["00_demo.html: a page widget cannot run in the page, so it shows its picture: "
+                              "there is no page widget module named 'no_such_widget'"]
+    page = _page(built.out, "00_demo.html")
+    images = Tags(page).find("img", **{"class": "book-widget-picture"})
+    assert [i["src"] for i in images] == [f"data:image/png;base64,{fixtures_page.PNG}"]
+    assert not Tags(page).find("div", **{"class": book.PAGE_WIDGET_CLASS})
+    assert "class PageModel" not in page and not _noscripts(page)
+
+
+@pytest.mark.parametrize("entry", [{"state": {"count": 0}}, {"module": "counter", "state": [0]}, "not json"],
+                         ids=["no-module", "state-not-a-dict", "not-json"])
+def test_a_page_widget_entry_that_is_not_a_module_and_a_state_keeps_its_picture(tmp_path, entry):
+    output = fixtures_page.widget_output("counter", {"count": 0})
+    output.data[book.PAGE_MIME] = entry
+    notebook_dir = fixtures_page.write_notebooks(tmp_path, {"00_demo": fixtures_page.notebook(output)})
+    built = book.build(tmp_path / "site", notebook_dir=notebook_dir, readme=None,
+                       module_source=fixtures_page.module_source)
+    assert len(built.problems) == 1 and "cannot run in the page, so it shows its picture" in built.problems[0]
+    page = _page(built.out, "00_demo.html")
+    assert len(Tags(page).find("img", **{"class": "book-widget-picture"})) == 1 and not _noscripts(page)
+
+
+def test_a_book_without_page_widgets_never_reads_a_module_and_carries_no_model(tmp_path):
+    def no_module(name):
+        raise AssertionError(f"a book without page widgets asked for the module {name!r}")
+
+    png = fixtures_page.PNG
+    view = {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}
+    built = _build_demo(tmp_path, {"00_picture": _widget_notebook(
+        {WIDGET_VIEW: view, "text/plain": "<Demo widget: picture>", "image/png": png})}, no_module)
+    assert built.problems == []
+    page = _page(built.out, "00_picture.html")
+    assert not Tags(page).find("div", **{"class": book.PAGE_WIDGET_CLASS})
+    assert not Tags(page).find("script", type="module") and "class PageModel" not in page and not _noscripts(page)
+    assert len(Tags(page).find("img", **{"class": "book-widget-picture"})) == 1
+    index = " ".join(" ".join(Tags(_page(built.out, "index.html")).text).split())
+    assert "each widget shows a picture of how it starts" in index
+
+
+def test_json_in_a_script_cannot_close_it_and_reads_back_the_same():
+    value = {"text": "</script><!-- & -->", "n": [1.5, -2e-13]}
+    text = book.json_in_script(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == value
+
+
+def test_the_book_recognises_the_page_widgets_mime_type_that_helpers_write():
+    import helpers.widgets.page as page
+    assert book.PAGE_MIME == page.PAGE_MIME
+
+
+def _weight_explorer_notebook():
+    """A notebook whose one output is the page weight explorer's, as displaying it saves it."""
+    import helpers.widgets.page as page
+    data, _metadata = page.PageWeightExplorer()._repr_mimebundle_()
+    nb = fixtures_page.notebook(title="00 · Weights")
+    nb.cells.append(nbformat.v4.new_code_cell("weight_explorer(home='page')",
+                                              outputs=[nbformat.v4.new_output("display_data", data=data)]))
+    return nb, page, data
+
+
+def test_the_weight_explorer_saved_by_a_notebook_runs_in_the_book_from_helpers_module(tmp_path):
+    nb, page_widgets, data = _weight_explorer_notebook()
+    notebook_dir = fixtures_page.write_notebooks(tmp_path, {"00_weights": nb})
+    built = book.build(tmp_path / "site", notebook_dir=notebook_dir, readme=None)  # helpers' modules
+    assert built.problems == []
+    page = _page(built.out, "00_weights.html")
+    assert _module_scripts(page) == {"weight_explorer": [page_widgets.module_source("weight_explorer")]}
+    assert _states(page) == [("weight_explorer", data[page_widgets.PAGE_MIME]["state"])]
+    assert f'src="data:image/png;base64,{data["image/png"]}"' in _noscripts(page)[0]
+    assert book.remote_resources(page) == []

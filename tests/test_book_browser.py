@@ -4,9 +4,12 @@ Playwright drives Debian's chromium exactly as tests/test_browser.py does. Scree
 screenshots/ (ignored by git) for a person to look at.
 """
 
+import json
+
 import nbformat
 import pytest
 
+import fixtures_page
 from tools import book
 from test_browser import NOTEBOOKS, ROOT, SCREENSHOTS
 
@@ -40,13 +43,19 @@ def page(browser):
 
 def _left_the_disk(requests):
     # MathJax probes for web-font support with an empty about:blank font; that never leaves the machine.
-    return [url for url in requests if not url.startswith(("file://", "data:", "about:blank"))]
+    # A page widget's module is imported from a Blob the page makes of its own text: a blob:null/ URL
+    # (null: the origin of a page opened from disk).
+    return [url for url in requests if not url.startswith(("file://", "data:", "about:blank", "blob:null/"))]
+
+
+def _widget_outputs(name):
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if WIDGET_VIEW in o.get("data", {})]
 
 
 def _widget_pictures_saved(name):
-    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
-    return sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs
-               if WIDGET_VIEW in o.get("data", {}) and "image/png" in o.data)
+    """The widgets of a notebook that the book shows as their picture: those with one that do not run in the page."""
+    return sum(1 for o in _widget_outputs(name) if "image/png" in o.data and book.PAGE_MIME not in o.data)
 
 
 def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_widget(site, page):
@@ -76,6 +85,7 @@ def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_wi
     pictures = page.locator("img.book-widget-picture")
     expected = _widget_pictures_saved(PAGE)
     assert pictures.count() == expected, "every saved widget picture is shown where the widget was"
+    _wait_until_live(page, sum(1 for o in _widget_outputs(PAGE) if book.PAGE_MIME in o.data))
     if expected:
         pictures.first.scroll_into_view_if_needed()
         assert pictures.first.is_visible()
@@ -209,3 +219,121 @@ def test_an_exercise_shows_a_note_for_readers_and_its_solution_opens_on_a_click(
     solution.locator("summary").click()
     assert hidden.is_visible()
     page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_exercise.png"))
+
+
+
+# Page widgets in the book: the test widgets of tests/fixtures_page (a counter, a probe of the model
+# API, a widget whose render fails) in a book of their own, opened from disk.
+
+COUNTERS = "00_counters"
+BROKEN = "01_broken"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("page_widgets")
+    notebook_dir = fixtures_page.write_notebooks(folder, {
+        COUNTERS: fixtures_page.notebook(
+            fixtures_page.widget_output("counter", {"count": 0, "label": "Add 1 to the first"}),
+            fixtures_page.widget_output("model_probe", {"count": 1, "label": "one"}),
+            fixtures_page.widget_output("counter", {"count": 10, "label": "Add 1 to the second"})),
+        BROKEN: fixtures_page.notebook(fixtures_page.widget_output("broken", {}), title="01 · Broken")})
+    built = book.build(folder / "site", notebook_dir=notebook_dir, readme=None,
+                       module_source=fixtures_page.module_source)
+    assert built.problems == []
+    return built.out
+
+
+def _counts(page):
+    return page.locator(".counter-count").all_inner_texts()
+
+
+def _wait_until_live(page, count):
+    """Wait until `count` page widgets have rendered (their modules load after the page does)."""
+    page.wait_for_function(f"() => document.querySelectorAll('div.{book.PAGE_WIDGET_CLASS}-live').length === {count}")
+
+
+def test_two_counters_in_the_book_each_keep_their_own_count_with_no_request_off_disk(demo_site, page):
+    page.goto((demo_site / f"{COUNTERS}.html").as_uri())
+    _wait_until_live(page, 3)
+    first, second = page.locator("button.counter-add").all()
+    assert first.inner_text() == "Add 1 to the first" and second.inner_text() == "Add 1 to the second"
+    assert _counts(page) == ["0", "10"], "each counter starts from its own saved state"
+    for _ in range(3):
+        first.click()
+    assert _counts(page) == ["3", "10"]
+    second.click()
+    assert _counts(page) == ["3", "11"]
+    assert page.locator("img.book-widget-picture").count() == 0, "with JavaScript on, widgets replace pictures"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "book_page_widgets.png"))
+    assert page.errors == []
+    assert _left_the_disk(page.requests) == [], "the book asked the network for something"
+    blobs = [url for url in page.requests if url.startswith("blob:")]
+    assert len(blobs) == 2, "each module (counter, model_probe) is imported once, however many widgets use it"
+
+
+def test_the_books_model_calls_change_callbacks_only_for_a_new_value_and_off_stops_them(demo_site, page):
+    page.goto((demo_site / f"{COUNTERS}.html").as_uri())
+    probe = page.locator(f"div.{book.PAGE_WIDGET_CLASS}[data-module='model_probe'] .{book.PAGE_WIDGET_CLASS}-view")
+    _wait_until_live(page, 3)
+    report = json.loads(probe.inner_text())
+    # set(count, 1) to the value it has calls nothing; 5 and then {count: 6, label} call both callbacks;
+    # after off(change:count) only "change" hears 7; after off("change") nothing hears 8.
+    assert report == {"seen": [["change:count", 5, True], ["change"], ["change:count", 6, True], ["change"],
+                               ["change"]],
+                      "count": 8, "label": "six", "missing": None}
+    assert page.errors == []
+
+
+def test_a_page_widget_that_cannot_start_shows_its_picture_and_reports_why(demo_site, page):
+    page.goto((demo_site / f"{BROKEN}.html").as_uri())
+    picture = page.locator("img.book-widget-picture")
+    picture.wait_for()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_timeout(200)  # the error reaches the page's listeners after the picture is in place
+    assert any("the broken test widget cannot start" in error for error in page.errors), page.errors
+    assert _left_the_disk(page.requests) == []
+
+
+def test_a_reader_without_javascript_sees_each_page_widgets_picture(demo_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((demo_site / f"{COUNTERS}.html").as_uri())
+        pictures = page.locator("img.book-widget-picture")
+        assert pictures.count() == 3
+        assert all(p.is_visible() for p in pictures.all())
+        assert page.locator("button.counter-add").count() == 0
+    finally:
+        context.close()
+
+
+
+def test_the_weight_explorer_steps_the_worked_example_in_the_book_with_no_kernel(tmp_path, page):
+    from helpers.tiny import TwoTwoOne
+    from test_book import _weight_explorer_notebook
+
+    nb, _page_widgets, _data = _weight_explorer_notebook()
+    notebook_dir = fixtures_page.write_notebooks(tmp_path, {"00_weights": nb})
+    built = book.build(tmp_path / "site", notebook_dir=notebook_dir, readme=None)
+    assert built.problems == []
+    page.goto((built.out / "00_weights.html").as_uri())
+    _wait_until_live(page, 1)
+
+    def shown(name):
+        """A read-out's exact value, checked against the digits the page shows."""
+        number = page.locator(f"b[data-name='{name}']")
+        value = float(number.get_attribute("data-value"))
+        assert abs(float(number.inner_text()) - value) <= 1e-4, name
+        return value
+
+    example = TwoTwoOne()
+    assert f"{shown('y_hat'):.2f}" == "0.70" and abs(shown("y_hat") - example.forward()) <= 1e-12
+    assert f"{shown('loss'):.2f}" == "0.09" and abs(shown("loss") - example.loss()) <= 1e-12
+    assert f"{shown('next_y_hat'):.2f}" == "0.85"
+    page.get_by_role("button", name="Step").click()
+    assert f"{shown('y_hat'):.2f}" == "0.85" and abs(shown("y_hat") - example.step().forward()) <= 1e-12
+    page.screenshot(path=str(SCREENSHOTS / "book_page_weight_explorer.png"))
+    assert page.errors == []
+    assert _left_the_disk(page.requests) == []

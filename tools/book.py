@@ -8,7 +8,12 @@ nbconvert from its SAVED outputs (nothing is executed), plus an index page in co
 - Maths is typeset in the browser by a local copy of MathJax 2.7 (from the jupyter-server-mathjax
   package, the copy Jupyter itself serves offline), written into site/mathjax/ with only the
   parts the pages use: the TeX input, the HTML-CSS output and its STIX-Web fonts.
-- Widgets cannot run in a static page. A widget's output shows its 'image/png' picture of the
+- A page widget (an output carrying PAGE_MIME: its module's name and its starting state) runs in
+  the page, with no kernel: its ES module is inlined once per page, as a JSON string that a small
+  loader turns into a Blob URL and imports; each widget gets its own copy of its saved state behind
+  a model with the API the module uses in JupyterLab (get, set, save_changes, on, off), and its
+  render({model, el}) runs when the page loads. Its 'image/png' stays inside <noscript>.
+- Every other widget cannot run in a static page. Its output shows its 'image/png' picture of the
   starting state when the saved notebook has one, and its text otherwise.
 - Links between notebooks (NN_name.ipynb) point at the pages (NN_name.html); every page links to
   the previous and next notebook and to the index.
@@ -24,6 +29,7 @@ nbconvert from its SAVED outputs (nothing is executed), plus an index page in co
 import argparse
 import copy
 import html
+import json
 import re
 import shutil
 import sys
@@ -43,6 +49,10 @@ README = ROOT / "README.md"
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 QUESTION_LABEL = "**The question to read it by:**"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# The same string as helpers.widgets.page.PAGE_MIME (a test holds them together); written here so
+# that a book without page widgets never imports helpers.
+PAGE_MIME = "application/vnd.backprop-course.page-widget+json"
+PAGE_WIDGET_CLASS = "book-page-widget"
 
 # What a static page can show, best first. Widget views and JavaScript need a live kernel or
 # scripts from the web, so they are left out: an output with a widget view and an 'image/png'
@@ -163,7 +173,7 @@ ol.chapters a:hover {{ text-decoration: underline; }}
 {items}
 </ol>
 <p class="note">This is a read-only copy of the course: the figures and numbers are the ones saved
-in the notebooks, and each widget shows a picture of how it starts. To run the code and move the
+in the notebooks, and {widgets}. To run the code and move the
 sliders, open the notebooks in JupyterLab (<code>make lab</code>).{about}</p>
 </main>
 </body>
@@ -421,9 +431,167 @@ def for_readers(nb):
     return nb
 
 
-def build_page(exporter, chapter, previous, following, known_stems):
+# Page widgets. The loader below is inlined once in a page that has any: for each widget it parses
+# the widget's saved state, imports the widget's module (inlined once per page as a JSON string,
+# imported through a Blob URL made in the page, so nothing is fetched), and calls its render.
+# PageModel is the part of an anywidget model a page widget may use: get, set (which calls the
+# "change:NAME" callbacks, then "change", for the names whose value changed), save_changes (which
+# has no kernel to send to), on and off. If a widget fails to start, its still picture is shown
+# and the error is thrown on, so that it reaches the console.
+PAGE_WIDGET_LOADER = """<script type="module">
+class PageModel {
+  constructor(state) { this._state = state; this._callbacks = new Map(); }
+  get(name) { return this._state[name]; }
+  set(name, value) {
+    const changes = typeof name === "object" && name !== null ? name : { [name]: value };
+    const changed = [];
+    for (const [key, next] of Object.entries(changes)) {
+      const same = key in this._state && JSON.stringify(this._state[key]) === JSON.stringify(next);
+      this._state[key] = next;
+      if (!same) changed.push(key);
+    }
+    for (const key of changed) this._emit("change:" + key, this._state[key]);
+    if (changed.length) this._emit("change");
+  }
+  save_changes() {}
+  on(events, callback, context) {
+    for (const event of events.split(/\\s+/).filter(Boolean)) {
+      if (!this._callbacks.has(event)) this._callbacks.set(event, []);
+      this._callbacks.get(event).push({ callback, context });
+    }
+  }
+  off(events, callback) {
+    const names = events ? events.split(/\\s+/).filter(Boolean) : [...this._callbacks.keys()];
+    for (const event of names) {
+      const kept = (this._callbacks.get(event) || []).filter(c => callback && c.callback !== callback);
+      this._callbacks.set(event, kept);
+    }
+  }
+  _emit(event, value) {
+    for (const { callback, context } of [...(this._callbacks.get(event) || [])]) {
+      callback.call(context, this, value);
+    }
+  }
+}
+
+const modules = new Map();
+function widgetModule(name) {
+  if (!modules.has(name)) {
+    const script = [...document.querySelectorAll("script.PAGE_WIDGET_CLASS-module")]
+      .find(s => s.dataset.module === name);
+    const url = URL.createObjectURL(new Blob([JSON.parse(script.textContent)], { type: "text/javascript" }));
+    modules.set(name, import(url).then(async module => {
+      URL.revokeObjectURL(url);
+      const widget = module.default ?? module;
+      return typeof widget === "function" ? await widget() : widget;
+    }));
+  }
+  return modules.get(name);
+}
+
+async function start(host) {
+  const el = host.querySelector(".PAGE_WIDGET_CLASS-view");
+  try {
+    const model = new PageModel(JSON.parse(host.querySelector("script.PAGE_WIDGET_CLASS-state").textContent));
+    const widget = await widgetModule(host.dataset.module);
+    if (widget.initialize) await widget.initialize({ model });
+    host.cleanup = await widget.render({ model, el });  // what would take the widget down again
+    host.classList.add("PAGE_WIDGET_CLASS-live");
+  } catch (error) {
+    el.innerHTML = host.querySelector("noscript").textContent;
+    throw error;
+  }
+}
+
+for (const host of document.querySelectorAll("div.PAGE_WIDGET_CLASS")) start(host);
+</script>"""
+PAGE_WIDGET_LOADER = PAGE_WIDGET_LOADER.replace("PAGE_WIDGET_CLASS", PAGE_WIDGET_CLASS)
+
+
+def json_in_script(value):
+    """`value` as JSON that can sit inside a <script> element: no "<", ">" or "&" that HTML would read."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def helpers_module_source(name):
+    """The ES module of page widget `name`, from helpers.widgets.page (imported only when a page needs it)."""
+    from helpers.widgets.page import module_source
+
+    return module_source(name)
+
+
+def _picture(data, note):
+    alt = html.escape(data.get("text/plain", "A widget"))
+    return (f'<div class="jp-RenderedImage book-widget"><img class="book-widget-picture" '
+            f'src="data:image/png;base64,{html.escape(data["image/png"])}" alt="{alt}">'
+            f'<p class="book-widget-note">{note}</p></div>')
+
+
+def page_widget_html(name, state, data, module_text=None, loader=False):
+    """The live element for one page widget's saved output `data`.
+
+    `module_text` (the module's source) is inlined with it when this is the first widget of its module on
+    the page, and `loader` when it is the first page widget of the page.
+    """
+    parts = [PAGE_WIDGET_LOADER] if loader else []
+    if module_text is not None:
+        parts.append(f'<script type="application/json" class="{PAGE_WIDGET_CLASS}-module" '
+                     f'data-module="{html.escape(name)}">{json_in_script(module_text)}</script>')
+    still = (_picture(data, "A picture of the widget as it starts. Turn on JavaScript, or open the notebook "
+                            "in JupyterLab, to use it.") if "image/png" in data
+             else f"<pre>{html.escape(data.get('text/plain', ''))}</pre>")
+    parts.append(f'<div class="{PAGE_WIDGET_CLASS} tex2jax_ignore" data-module="{html.escape(name)}">'
+                 f'<script type="application/json" class="{PAGE_WIDGET_CLASS}-state">{json_in_script(state)}</script>'
+                 f'<div class="{PAGE_WIDGET_CLASS}-view"></div>'
+                 f'<noscript>{still}</noscript></div>')
+    return "\n".join(parts)
+
+
+def _page_widget(data):
+    """(module name, state) of an output's PAGE_MIME entry, or a ValueError saying what is wrong with it."""
+    entry = data[PAGE_MIME]
+    if isinstance(entry, str):
+        entry = json.loads(entry)
+    if not isinstance(entry, dict) or not isinstance(entry.get("module"), str) \
+            or not isinstance(entry.get("state", {}), dict):
+        raise ValueError(f"{PAGE_MIME} should be {{'module': name, 'state': {{...}}}}, not {entry!r}")
+    return entry["module"], entry.get("state", {})
+
+
+def with_page_widgets(nb, module_source, problems, where):
+    """Turn each page widget's output of `nb` (in place) into its live element; return how many went live.
+
+    `module_source(name)` gives a module's text (a ValueError for an unknown name). A widget whose module
+    cannot be had keeps its still picture, and the reason is added to `problems`, prefixed by `where`.
+    """
+    inlined, live = set(), 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PAGE_MIME not in data:
+                continue
+            try:
+                name, state = _page_widget(data)
+                module_text = None if name in inlined else module_source(name)
+            except (ValueError, ImportError) as error:
+                problems.append(f"{where}: a page widget cannot run in the page, so it shows its picture: {error}")
+                del data[PAGE_MIME]
+                continue
+            kept = {"text/plain": data["text/plain"]} if "text/plain" in data else {}
+            output.data = nbformat.from_dict(
+                {"text/html": page_widget_html(name, state, data, module_text, loader=live == 0), **kept})
+            inlined.add(name)
+            live += 1
+    return live
+
+
+def build_page(exporter, chapter, previous, following, known_stems, module_source=helpers_module_source,
+               problems=None):
+    """The page of `chapter` (HTML) and how many page widgets run in it."""
     nb = for_readers(nbformat.read(chapter.path, as_version=4))
-    nb.metadata.pop("widgets", None)  # no live widgets: no widget manager from the web
+    nb.metadata.pop("widgets", None)  # no widget manager from the web: page widgets bring their own modules
+    live = with_page_widgets(nb, module_source, [] if problems is None else problems, chapter.page)
     nb.metadata["title"] = chapter.title
     resources = {
         "metadata": {"name": chapter.stem, "path": str(chapter.path.parent)},
@@ -431,10 +599,10 @@ def build_page(exporter, chapter, previous, following, known_stems):
                  "nav_bottom": _nav(previous, following, "bottom")},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return rewrite_links(body, known_stems)
+    return rewrite_links(body, known_stems), live
 
 
-def build_index(course, about=True):
+def build_index(course, about=True, live_widgets=False):
     items = []
     for chapter in course:
         question = markdown_to_html(chapter.question) if chapter.question else ""
@@ -446,6 +614,9 @@ def build_index(course, about=True):
     return INDEX_TEMPLATE.format(title="Backpropagation, one idea at a time", intro=intro,
                                  items="\n".join(items), css=BOOK_CSS,
                                  mathjax=mathjax_tags(), measure=MEASURE_CH,
+                                 widgets=("the widgets built to run in the page move here too, while the others "
+                                          "show a picture of how they start") if live_widgets
+                                 else "each widget shows a picture of how it starts",
                                  about=' <a href="readme.html">About the course</a>.' if about else "")
 
 
@@ -460,10 +631,12 @@ def build_readme(readme, known_stems):
     return README_TEMPLATE.format(title=html.escape(title), body=body, css=BOOK_CSS, mathjax="", measure=MEASURE_CH)
 
 
-def build(out="site", notebook_dir=NOTEBOOKS, readme=README):
+def build(out="site", notebook_dir=NOTEBOOKS, readme=README, module_source=helpers_module_source):
     """Write the book into `out` (emptied first) and return a Book describing it.
 
     `readme` (Markdown) becomes readme.html, linked from the index; None leaves it out.
+    `module_source(name)` gives the ES module of page widget `name` (helpers.widgets.page's by default);
+    each module is asked for once per build.
     """
     start = time.perf_counter()
     out = Path(out)
@@ -480,17 +653,27 @@ def build(out="site", notebook_dir=NOTEBOOKS, readme=README):
     exporter = BookExporter()
     problems = []
     pages = {}
+    sources = {}
+
+    def source_once(name):
+        if name not in sources:
+            sources[name] = module_source(name)
+        return sources[name]
+
+    live = 0
     for i, chapter in enumerate(course):
         previous = course[i - 1] if i > 0 else None
         following = course[i + 1] if i + 1 < len(course) else None
-        pages[chapter.page] = build_page(exporter, chapter, previous, following, known)
+        pages[chapter.page], page_live = build_page(exporter, chapter, previous, following, known,
+                                                    source_once, problems)
+        live += page_live
     readme_page = build_readme(readme, known)
     if readme_page is not None:
         pages["readme.html"] = readme_page
     teaching_page = build_readme(Path(notebook_dir) / "TEACHING.md", known)
     if teaching_page is not None:
         pages["teaching.html"] = teaching_page
-    pages["index.html"] = build_index(course, about=readme_page is not None)
+    pages["index.html"] = build_index(course, about=readme_page is not None, live_widgets=live > 0)
     for name, text in pages.items():
         (out / name).write_text(text, encoding="utf-8")
     copy_mathjax(out)
