@@ -293,8 +293,7 @@ def test_the_time_limit_is_one_budget_for_all_the_cases_of_a_check(short_limits)
 
 
 def test_an_interrupt_stops_the_check_and_its_child(monkeypatch):
-    import signal
-    import threading
+    from interrupts import stop_button
 
     monkeypatch.setattr(codecheck, "TIME_LIMIT", 30.0)
 
@@ -310,9 +309,8 @@ def test_an_interrupt_stops_the_check_and_its_child(monkeypatch):
         return found
 
     before = children()  # a test worker may already have children of its own (a JupyterLab, a browser)
-    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()  # the notebook's stop button
     started = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt):
+    with stop_button("sandbox.py", after=0.3), pytest.raises(KeyboardInterrupt):  # while the kernel waits
         nb09.mul_backward(forever)
     assert time.perf_counter() - started < 2.0
     assert children() <= before  # the check's child was killed and collected: no process is left behind

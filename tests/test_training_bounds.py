@@ -1,7 +1,6 @@
 """Counts a learner types have a stated upper bound, long runs can be stopped, and stopping leaves a clean state:
 train puts back the weights of its last finished epoch, descend_tiny never changed the network."""
 
-import signal
 import tracemalloc
 
 import numpy as np
@@ -105,18 +104,12 @@ def test_an_interruption_in_the_middle_of_an_epoch_undoes_that_epoch():
 
 
 def test_stopping_descend_tiny_says_how_far_it_got_and_returns_that_path():
-    def stop(signum, frame):
-        raise KeyboardInterrupt
+    from interrupts import stop_button
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 0.05)
-    try:
-        with pytest.raises(TrainingInterrupted, match=r"descend_tiny stopped after [\d,]+ of 1,000,000 steps.*"
-                                                      r"Your network is unchanged") as stopped:
-            descend_tiny(TwoTwoOne(), 0.5, steps=MAX_STEPS)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with stop_button("tiny.py", "training.py"), pytest.raises(
+            TrainingInterrupted, match=r"descend_tiny stopped after [\d,]+ of 1,000,000 steps.*Your network is unchanged"
+    ) as stopped:
+        descend_tiny(TwoTwoOne(), 0.5, steps=MAX_STEPS)
     path = stopped.value.result
     assert 0 < len(path.loss) < MAX_STEPS + 1
     assert path.weights.shape == (len(path.loss), 4) and path.y_hat.shape == path.loss.shape
