@@ -50,16 +50,19 @@ TABLE = {
     "neuron_explorer": {
         "x": number(*neuron.X_RANGE), "w": number(*neuron.W_RANGE), "b": number(*neuron.B_RANGE),
         "activation": option(*ACTIVATION_NAMES),
+        "home": option(*weights.HOMES),
     },
-    "loss_explorer": {"y_hat": number(*loss.Y_HAT_RANGE), "y": number(*loss.Y_RANGE)},
+    "loss_explorer": {"y_hat": number(*loss.Y_HAT_RANGE), "y": number(*loss.Y_RANGE), "home": option(*weights.HOMES)},
     "chain_rule_nudger": {
         "x": number(*chain_rule.X_RANGE),
         "nudge": number(10.0 ** chain_rule.NUDGE_EXPONENTS[0], 10.0 ** chain_rule.NUDGE_EXPONENTS[1]),
+        "home": option(*weights.HOMES),
     },
     "gradient_descent_playground": {
         "eta": number(*gradient_descent.ETA_RANGE),
         "steps": whole(*gradient_descent.STEPS_RANGE),
         "start": values({"w3": gradient_descent.W3_RANGE, "w4": gradient_descent.W4_RANGE}),
+        "home": option(*weights.HOMES),
     },
     "depth_explorer": {
         "depth": whole(1, depth.MAX_DEPTH),
@@ -73,7 +76,7 @@ TABLE = {
         "epochs": whole(*dashboard.EPOCH_RANGE, step=dashboard.EPOCH_STEP),
     },
     "backward_stepper": {"expression": option(*EXPRESSIONS, none_allowed=True),
-                         "wording": option(*stepper.WORDINGS)},
+                         "wording": option(*stepper.WORDINGS), "home": option(*weights.HOMES)},
 }
 
 # Wrong types and values that are never a number, a count, a choice or a dict of starting values.

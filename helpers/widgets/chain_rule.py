@@ -22,6 +22,8 @@ from ..activations import sigmoid, sigmoid_derivative
 from ..losses import squared_error, squared_error_gradient
 from ._base import BlitView, CourseWidget, FloatLogSlider, FloatSlider, drawing, fmt, new_figure, short, start_number
 from ._base import number as _number
+from ._base import start_option
+from .weights import HOMES
 
 W = 2.0
 """The fixed weight w in z = w·x."""
@@ -238,9 +240,16 @@ class ChainRuleNudger(CourseWidget):
         self._show_numbers()
 
 
-def chain_rule_nudger(x=0.5, nudge=0.5):
+def chain_rule_nudger(x=0.5, nudge=0.5, home="kernel"):
     """Show the chain-rule nudger: sliders for x (−3 to 3) and the nudge Δx (0.000001 to 1).
 
-    Returns a ChainRuleNudger.
+    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
+        a ChainRuleNudger) or "page" (in the browser, with no kernel round trip; returns a
+        helpers.widgets.page.PageChainRuleNudger with the same numbers).
+    Returns a ChainRuleNudger (or, with home="page", a PageChainRuleNudger).
     """
+    if start_option(home, "home", HOMES) == "page":
+        from .page.chain_rule_nudger import PageChainRuleNudger
+
+        return PageChainRuleNudger(x=x, nudge=nudge)
     return ChainRuleNudger(x=x, nudge=nudge)

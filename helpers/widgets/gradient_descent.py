@@ -25,10 +25,11 @@ from matplotlib.ticker import FuncFormatter, LogLocator
 from matplotlib.transforms import offset_copy
 
 from ._base import CourseWidget, drawing, log_slider, log_value, loss_diverged, new_figure, short
-from ._base import FloatSlider, start_number, start_values, start_whole
+from ._base import FloatSlider, start_number, start_option, start_values, start_whole
 from ._counts import IntSlider
 from ._base import number as _number
 from ._kept import KeptView
+from .weights import HOMES
 
 PAIR = ("w3", "w4")
 """The two weights that learn (the output weights); the others stay at the example's values."""
@@ -290,12 +291,18 @@ class GradientDescentPlayground(CourseWidget):
         self.verdict_label.value = f"verdict: <b>{self.verdict}</b>{stop}"
 
 
-def gradient_descent_playground(eta=0.3, steps=30, start=None):
+def gradient_descent_playground(eta=0.3, steps=30, start=None, home="kernel"):
     """Gradient descent on the 2-2-1 example's output weights, with sliders for η, steps and the start.
 
     eta: starting learning rate (0.01 to 10); steps: how many updates (1 to 200); start:
     {'w3': ..., 'w4': ...} where the walk begins, each from −2 to 4 (default w3 = w4 = −1.5, far
     enough from the valley floor to see the path; a weight left out keeps its default).
-    Returns a GradientDescentPlayground.
+    home: where the picture is drawn and the run computed on a move: "kernel" (default; returns a
+        GradientDescentPlayground) or "page" (in the browser, with no kernel round trip; returns a
+        helpers.widgets.page.gradient_descent_playground.PageGradientDescentPlayground with the same numbers).
     """
+    if start_option(home, "home", HOMES) == "page":
+        from .page.gradient_descent_playground import PageGradientDescentPlayground
+
+        return PageGradientDescentPlayground(eta=eta, steps=steps, start=start)
     return GradientDescentPlayground(eta=eta, steps=steps, start=start)

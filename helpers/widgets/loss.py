@@ -18,8 +18,9 @@ import numpy as np
 
 from .. import style, validate
 from ..losses import EPS, get_loss
-from ._base import CourseWidget, FloatSlider, drawing, fmt, new_figure, signed, start_number
+from ._base import CourseWidget, FloatSlider, drawing, fmt, new_figure, signed, start_number, start_option
 from ._kept import KeptView
+from .weights import HOMES
 
 LOSS_NAMES = ("squared_error", "half_squared_error", "binary_cross_entropy")
 """The three losses shown, in the order of the legend and the table (names from helpers.losses)."""
@@ -235,9 +236,17 @@ class LossExplorer(CourseWidget):
         self.view.show(style.presentation_active(), self._state())
 
 
-def loss_explorer(y_hat=0.7, y=1.0):
+def loss_explorer(y_hat=0.7, y=1.0, home="kernel"):
     """Show the loss explorer: sliders for the prediction ŷ (0.01 to 0.99) and the target y (0 to 1).
 
-    Returns a LossExplorer.
+    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
+        a LossExplorer) or "page" (in the browser, with no kernel round trip; returns a
+        helpers.widgets.page.loss_explorer.PageLossExplorer with the same numbers).
+    A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
+    names the argument and what it may be.
     """
+    if start_option(home, "home", HOMES) == "page":
+        from .page.loss_explorer import PageLossExplorer
+
+        return PageLossExplorer(y_hat=y_hat, y=y)
     return LossExplorer(y_hat=y_hat, y=y)

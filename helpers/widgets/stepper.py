@@ -19,6 +19,7 @@ from ..autograd import backward_steps
 from ..autograd_examples import EXPRESSIONS
 from ..graph_plot import draw_graph, number
 from ._base import BlitView, CourseWidget, Dropdown, drawing, new_figure, start_option
+from .weights import HOMES
 
 # Room for the widest of the three graphs, the 2-2-1 example, and low enough that the controls and
 # the picture fit together on a 1366×768 screen.
@@ -210,13 +211,20 @@ class BackwardStepper(CourseWidget):
         self.detail_label.value = "<br>".join(lines)
 
 
-def backward_stepper(expression=None, wording="grad"):
+def backward_stepper(expression=None, wording="grad", home="kernel"):
     """A widget that walks a computation graph backwards one node at a time.
 
     expression: one of helpers.autograd_examples.EXPRESSIONS (default: the 2-2-1 example of 04).
     wording: how each share passed back is written, one of WORDINGS: "grad" as the engine adds it,
         `z1.grad += local ∂h1/∂z1 × grad = …`; "upstream" as the local rule says it,
         `downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = …`.
-    Returns a BackwardStepper.
+    home: where the picture is drawn on a press: "kernel" (default; returns a BackwardStepper) or
+        "page" (in the browser, with no kernel round trip; returns a
+        helpers.widgets.page.backward_stepper.PageBackwardStepper with the same walk and labels).
+    Returns a BackwardStepper, or with home="page" a PageBackwardStepper.
     """
+    if start_option(home, "home", HOMES) == "page":
+        from .page.backward_stepper import PageBackwardStepper
+
+        return PageBackwardStepper(expression, wording)
     return BackwardStepper(expression, wording)

@@ -41,6 +41,13 @@ def module_source(name):
     return f"{_js(PRELUDE)}\n{_js(name)}"
 
 
-from .weight_explorer import PageWeightExplorer  # noqa: E402  (it reads PAGE_MIME and module_source)
+# The widgets read PAGE_MIME and module_source, so they are imported last.
+from .backward_stepper import PageBackwardStepper  # noqa: E402
+from .chain_rule_nudger import PageChainRuleNudger  # noqa: E402
+from .gradient_descent_playground import PageGradientDescentPlayground  # noqa: E402
+from .loss_explorer import PageLossExplorer  # noqa: E402
+from .neuron_explorer import PageNeuronExplorer  # noqa: E402
+from .weight_explorer import PageWeightExplorer  # noqa: E402
 
-__all__ = ["PAGE_MIME", "PageWeightExplorer", "module_names", "module_source"]
+__all__ = ["PAGE_MIME", "PageBackwardStepper", "PageChainRuleNudger", "PageGradientDescentPlayground", "PageLossExplorer",
+           "PageNeuronExplorer", "PageWeightExplorer", "module_names", "module_source"]

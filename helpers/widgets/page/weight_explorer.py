@@ -45,6 +45,12 @@ def _weights_from_page(value):
     return weights
 
 
+class _Checked(t.Any):
+    """Any value, None included, goes to the widget's own validator (t.Any alone lets None skip it)."""
+
+    allow_none = False
+
+
 class PageWeightExplorer(anywidget.AnyWidget):
     """The 2-2-1 network with a slider per weight and one for η, drawn and computed in the page.
 
@@ -64,7 +70,7 @@ class PageWeightExplorer(anywidget.AnyWidget):
     _esm = module_source(MODULE)
 
     weights = t.Any().tag(sync=True, to_json=_weights_to_json)
-    eta = t.Any(EXAMPLE_ETA).tag(sync=True)
+    eta = _Checked(EXAMPLE_ETA).tag(sync=True)
     start_weights = t.Dict(read_only=True).tag(sync=True)
     start_eta = t.Float(EXAMPLE_ETA, read_only=True).tag(sync=True)
     sample = t.Dict({"x1": EXAMPLE_INPUTS[0], "x2": EXAMPLE_INPUTS[1], "y": EXAMPLE_TARGET},
@@ -114,7 +120,12 @@ class PageWeightExplorer(anywidget.AnyWidget):
 
     @t.validate("eta")
     def _valid_eta(self, proposal):
-        return start_number(proposal["value"], "eta", *ETA_RANGE)
+        try:
+            return start_number(proposal["value"], "eta", *ETA_RANGE)
+        except (TypeError, ValueError) as error:
+            if self._from_page:  # a TraitError is the one error after which traitlets puts the old value back
+                raise t.TraitError(f"the page sent a value no slider can show: {error}") from error
+            raise
 
     @t.observe("weights", "eta")
     def _recompute(self, _change=None):

@@ -1,0 +1,446 @@
+// The backward stepper, drawn and stepped in the page: a computation graph walked backwards one node
+// per Step, the node acting now outlined and the arrows it passes its gradient along drawn thick.
+// Python works out every computation of the dropdown once (helpers.autograd.backward_steps) and sends
+// the whole walk as state; this module draws the graph as helpers/graph_plot.py's draw_graph does and
+// replays the walk as GraphDrawing.show_step and helpers/widgets/stepper.py's BackwardStepper do. Each
+// function names the Python it follows. The page sends the computation shown and the steps taken (k)
+// to the kernel after each press, and redraws whenever the kernel sends new ones.
+//
+// Synced state read here (helpers/widgets/page/backward_stepper.py, PageBackwardStepper):
+//   expression and k (the page sets these), options (the dropdown's computations, in order),
+//   computations {name: {nodes, arrows, steps, seed, xlim, ylim}} (graph_state), wording ("grad" or
+//   "upstream"), figure {size, axes, box, fontsize, title}, presentation (true: the large sizes).
+
+const PENDING = "grad ?";                 // graph_plot.PENDING
+const LEAF_COLOUR = "#DCEBF5";            // graph_plot.LEAF_COLOUR: inputs and weights
+const NODE_COLOUR = "#F2F2F2";            // graph_plot.NODE_COLOUR: computed values
+const ROOT_COLOUR = "#FBEBD0";            // graph_plot.ROOT_COLOUR: the loss
+const ACTIVE_EDGE = LOSS;                 // graph_plot.ACTIVE_EDGE
+const BOX_PAD = 0.02, BOX_ROUNDING = 0.08;  // draw_graph's boxstyle "round,pad=0.02,rounding_size=0.08"
+const TITLE_PAD = 6;                      // matplotlib's axes.titlepad, in points
+
+// graph_plot.number: a number with four decimals and a true minus sign, e.g. '−0.6000'. Python keeps
+// the sign of −0.0 ('−0.0000', as a share of 0 times a negative gradient comes out); toFixed drops it.
+function number(value, digits = 4) {
+  const text = pyFixed(value, digits);
+  return (Object.is(value, -0) ? "-" + text : text).replaceAll("-", MINUS);
+}
+
+// graph_plot.short: a local derivative for an arrow, three significant figures, e.g. '−0.141' or '2'.
+function arrowNumber(value) {
+  return pyGeneral(value, 3).replaceAll("-", MINUS);
+}
+
+// stepper._signed: a number in brackets when negative, for a product written out: 1.0000 × (−0.6000).
+function bracketed(value) {
+  const text = number(value);
+  return value < 0 ? `(${text})` : text;
+}
+
+// Python's html.escape: &, <, >, " and ' as entities.
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;").replaceAll("'", "&#x27;");
+}
+
+// graph_plot.GraphDrawing.show_step (and page/backward_stepper.grad_texts): each node's gradient text
+// after k steps, and the running sum it shows (null for 'grad ?'). 'grad ?' until some share has
+// arrived, then the running sum followed by '…' until every path has delivered; the root's is known
+// from the start.
+function gradTexts(graph, k) {
+  const nodes = graph.nodes;
+  const root = nodes.length - 1;
+  const running = new Map([[root, graph.seed]]);
+  const received = new Map();
+  for (const step of graph.steps.slice(0, k)) {
+    for (const c of step.contributions) {
+      running.set(c.parent, c.after);
+      received.set(c.parent, (received.get(c.parent) || 0) + 1);
+    }
+  }
+  return nodes.map((node, i) => {
+    if (!running.has(i)) return { text: PENDING, value: null };
+    const complete = i === root || (received.get(i) || 0) === node.uses;
+    return { text: `grad ${number(running.get(i))}` + (complete ? "" : " …"), value: running.get(i) };
+  });
+}
+
+// stepper.BackwardStepper._update (and page/backward_stepper.labels): the three labels after k steps,
+// each a list of pieces [text, bold, name, value]; detail is a list of lines. A named piece carries
+// its exact number in data-value.
+function stepLabels(graph, k, wording) {
+  const { nodes, steps } = graph;
+  const n = steps.length;
+  const root = nodes[nodes.length - 1].operand;
+  if (k === 0) {
+    return {
+      position: [[`step 0 of ${n}`, false]],
+      node: [["The walk starts at the output: ", false], [`∂${root}/∂${root} = 1`, true], [". Press ", false],
+             ["Step", true], [".", false]],
+      detail: [],
+    };
+  }
+  const step = steps[k - 1];
+  const node = nodes[step.node];
+  const wrt = node.operand;
+  const position = [[`step ${k} of ${n}` + (k === n ? ": done, every gradient is final" : ""), false]];
+  const upstream = wording === "upstream" ? "the upstream gradient " : "";
+  const said = [[node.name, true], [` (${node.op}) has its full gradient, ${upstream}∂${root}/∂${wrt} = `, false],
+                [number(step.grad), true, "grad", step.grad], [", and passes it to its inputs:", false]];
+  const reached = new Set();
+  for (const earlier of steps.slice(0, k - 1)) for (const c of earlier.contributions) reached.add(c.parent);
+  const detail = step.contributions.map((c, i) => {
+    const parent = nodes[c.parent].name;
+    const of = nodes[c.parent].operand;
+    let line;
+    if (wording === "upstream") {
+      const adds = reached.has(c.parent) ? "+=" : "=";  // at a fork the shares add
+      line = [[`downstream ∂${root}/∂${of} ${adds} upstream ∂${root}/∂${wrt} × local ∂${wrt}/∂${of} = ` +
+               `${bracketed(step.grad)} × `, false], [bracketed(c.local), false, `local_${i}`, c.local],
+              [" = ", false], [number(c.amount), true, `amount_${i}`, c.amount]];
+    } else {
+      line = [[`${of}.grad += local ∂${wrt}/∂${of} × grad = `, false], [number(c.local), false, `local_${i}`, c.local],
+              [` × ${bracketed(step.grad)} = `, false], [number(c.amount), true, `amount_${i}`, c.amount]];
+    }
+    if (reached.has(c.parent)) {
+      line.push([`; a fork: ${parent} already had `, false], [number(c.before), false, `before_${i}`, c.before],
+                [" from another path, so the running sum is now ", false],
+                [number(c.after), true, `after_${i}`, c.after]);
+    }
+    reached.add(c.parent);
+    return line;
+  });
+  return { position, node: said, detail };
+}
+
+// The labels' HTML as the kernel version writes it: each piece escaped, bold ones in <b>, lines by <br>.
+function piecesHtml(pieces) {
+  return pieces.map(([text, bold]) => (bold ? `<b>${escapeHtml(text)}</b>` : escapeHtml(text))).join("");
+}
+
+function labelsHtml(labels) {
+  return { position: piecesHtml(labels.position), node: piecesHtml(labels.node),
+           detail: labels.detail.map(piecesHtml).join("<br>") };
+}
+
+// ---- the picture: helpers/graph_plot.py's draw_graph on BackwardStepper's figure ----
+
+// Widths of DejaVu Sans characters in em, for the white boxes behind the arrows' numbers (the
+// characters those numbers use; others count as 0.6 em). Bold digits are wider.
+const GLYPH_EM = { regular: { digit: 0.636, ".": 0.318, [MINUS]: 0.838, e: 0.615, "+": 0.838, "-": 0.361 },
+                   bold: { digit: 0.696, ".": 0.380, [MINUS]: 0.838, e: 0.678, "+": 0.838, "-": 0.415 } };
+
+function textWidth(text, size, bold = false) {
+  const em = GLYPH_EM[bold ? "bold" : "regular"];
+  let width = 0;
+  for (const ch of text) width += (ch >= "0" && ch <= "9") ? em.digit : (em[ch] ?? 0.6);
+  return width * size;
+}
+
+// An arrow as FancyArrowPatch draws arrowstyle "-|>": a line to the head's base and a filled head
+// 0.4 × mutation_scale long and 0.2 × mutation_scale to each side (points).
+function arrowElements(parent, [x0, y0], [x1, y1], colour, width, mutation) {
+  const length = Math.hypot(x1 - x0, y1 - y0) || 1;
+  const [ux, uy] = [(x1 - x0) / length, (y1 - y0) / length];
+  const headLength = 0.4 * mutation, headWidth = 0.2 * mutation;
+  const [bx, by] = [x1 - ux * headLength, y1 - uy * headLength];
+  const group = svgElement("g", {}, parent);
+  svgElement("line", { x1: x0, y1: y0, x2: bx, y2: by, stroke: colour, "stroke-width": width }, group);
+  const points = [[x1, y1], [bx - uy * headWidth, by + ux * headWidth], [bx + uy * headWidth, by - ux * headWidth]];
+  svgElement("polygon", { points: points.map((p) => p.join(",")).join(" "), fill: colour, stroke: colour,
+                          "stroke-width": width, "stroke-linejoin": "miter" }, group);
+  return group;
+}
+
+// A text in a rounded box, as matplotlib's bbox=dict(boxstyle="round,pad=0.15", ...) draws it.
+function boxedText(parent, x, y, text, size, { bold = false, edge, edgeWidth }) {
+  const group = svgElement("g", {}, parent);
+  const pad = 0.15 * size;
+  const width = textWidth(text, size, bold) + 2 * pad;
+  const height = 1.17 * size + 2 * pad;   // DejaVu Sans: ascent and descent together about 1.17 em
+  svgElement("rect", { x: x - width / 2, y: y - height / 2, width, height, rx: pad, ry: pad, fill: "white",
+                       stroke: edge, "stroke-width": edgeWidth }, group);
+  svgText(group, x, y, text, size, { weight: bold ? "bold" : "normal" });
+  return group;
+}
+
+// draw_graph for one computation, on the figure's axes: a group holding everything, and the parts
+// show_step changes (gradient texts, the highlight, the active arrows and their labels).
+function drawGraph(svg, graph, figure, frame) {
+  const { nodes, arrows } = graph;
+  const [boxWidth, boxHeight] = figure.box;
+  const fontsize = figure.fontsize;
+  const [xLo, xHi] = graph.xlim, [yLo, yHi] = graph.ylim;
+  const sx = frame.width / (xHi - xLo), sy = frame.height / (yHi - yLo);   // points per data unit
+  const px = (x) => frame.left + (x - xLo) * sx;
+  const py = (y) => frame.top + (yHi - y) * sy;
+  const group = svgElement("g", { "data-computation": "" }, svg);
+  const layers = {};
+  // matplotlib's z-orders: arrows 2, boxes 3, node texts 4, arrow labels 5, active arrows 6, their labels 7,
+  // the highlight 8.
+  for (const name of ["arrows", "boxes", "texts", "labels", "active", "activeLabels", "highlight"]) {
+    layers[name] = svgElement("g", { "data-layer": name }, group);
+  }
+  const boxRect = (x, y, attributes, parent) => svgElement("rect", {
+    x: px(x - boxWidth / 2 - BOX_PAD), y: py(y + boxHeight / 2 + BOX_PAD),
+    width: (boxWidth + 2 * BOX_PAD) * sx, height: (boxHeight + 2 * BOX_PAD) * sy,
+    rx: BOX_ROUNDING * sx, ry: BOX_ROUNDING * sy, ...attributes }, parent);
+  const drawn = { group, gradTexts: [], activeArrows: [], activeLabels: [], highlight: null, nodeBoxes: [] };
+  nodes.forEach((node, i) => {
+    const colour = node.kind === "root" ? ROOT_COLOUR : node.kind === "node" ? NODE_COLOUR : LEAF_COLOUR;
+    drawn.nodeBoxes.push(boxRect(node.x, node.y, { fill: colour, stroke: PALETTE.black, "stroke-width": 1.2,
+                                                   "data-node": i }, layers.boxes));
+    svgText(layers.texts, px(node.x), py(node.y + 0.17), node.title, fontsize + 1, { weight: "bold" });
+    svgText(layers.texts, px(node.x), py(node.y), `data ${number(node.data)}`, fontsize);
+    const grad = svgText(layers.texts, px(node.x), py(node.y - 0.17), PENDING, fontsize, { colour: PALETTE.vermillion });
+    grad.setAttribute("data-node", i);
+    grad.setAttribute("data-name", node.name);
+    drawn.gradTexts.push(grad);
+  });
+  for (const arrow of arrows) {
+    const start = [px(arrow.start[0]), py(arrow.start[1])], end = [px(arrow.end[0]), py(arrow.end[1])];
+    const [tx, ty] = [px(arrow.label[0]), py(arrow.label[1])];
+    arrowElements(layers.arrows, start, end, PALETTE.grey, 1.2, 12);
+    boxedText(layers.labels, tx, ty, arrowNumber(arrow.local), fontsize - 1, { edge: PALETTE.grey, edgeWidth: 0.6 });
+    const active = arrowElements(layers.active, start, end, ACTIVE_EDGE, 3.0, 16);
+    const activeLabel = boxedText(layers.activeLabels, tx, ty, arrowNumber(arrow.local), fontsize,
+                                  { bold: true, edge: ACTIVE_EDGE, edgeWidth: 1.5 });
+    for (const part of [active, activeLabel]) {
+      part.setAttribute("display", "none");
+      part.setAttribute("data-child", arrow.child);
+    }
+    activeLabel.setAttribute("data-value", exactText(arrow.local));
+    drawn.activeArrows.push(active);
+    drawn.activeLabels.push(activeLabel);
+  }
+  drawn.highlight = boxRect(0, 0, { fill: "none", stroke: ACTIVE_EDGE, "stroke-width": 4.0, display: "none",
+                                    "data-highlight": "" }, layers.highlight);
+  drawn.place = (node) => {
+    setIfChanged(drawn.highlight, "x", px(node.x - boxWidth / 2 - BOX_PAD));
+    setIfChanged(drawn.highlight, "y", py(node.y + boxHeight / 2 + BOX_PAD));
+  };
+  return drawn;
+}
+
+// GraphDrawing.show_step: the gradient texts, the outlined node and the thick arrows after k steps.
+function showStep(drawn, graph, k) {
+  gradTexts(graph, k).forEach(({ text, value }, i) => {
+    const node = drawn.gradTexts[i];
+    setTextIfChanged(node, text);
+    if (value === null) node.removeAttribute("data-value");
+    else setIfChanged(node, "data-value", exactText(value));
+  });
+  const current = k > 0 ? graph.steps[k - 1].node : null;
+  setIfChanged(drawn.highlight, "display", current === null ? "none" : "inline");
+  if (current !== null) drawn.place(graph.nodes[current]);
+  drawn.activeArrows.forEach((arrow, j) => {
+    const shown = current !== null && graph.arrows[j].child === current ? "inline" : "none";
+    setIfChanged(arrow, "display", shown);
+    setIfChanged(drawn.activeLabels[j], "display", shown);
+  });
+}
+
+// ---- the controls and labels ----
+
+const STYLE = `
+.bpc-bs { font-family: var(--jp-ui-font-family, ${FONT_FAMILY}); font-size: var(--bpc-font); color: #000;
+          display: flex; flex-direction: column; gap: 4px; }
+.bpc-bs .bpc-row { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
+.bpc-bs .bpc-choice { display: flex; align-items: center; gap: 8px; width: var(--bpc-select); height: var(--bpc-height); }
+.bpc-bs .bpc-choice label { flex: 0 0 auto; white-space: nowrap; }
+.bpc-bs .bpc-choice select { flex: 1 1 auto; min-width: 0; height: 100%; font: inherit; }
+.bpc-bs button { font: inherit; height: var(--bpc-height); padding: 0 14px; border: 1px solid #bdbdbd;
+                 border-radius: 2px; background: #eeeeee; color: #000; cursor: pointer; }
+.bpc-bs button:disabled { opacity: 0.5; cursor: default; }
+.bpc-bs button.bpc-primary { background: ${POSITIVE}; border-color: ${POSITIVE}; color: #fff; }
+.bpc-bs button:focus-visible, .bpc-bs select:focus-visible, .bpc-bs .bpc-picture:focus-visible {
+  outline: 2px solid ${PALETTE.orange}; outline-offset: 1px; }
+.bpc-bs .bpc-label { line-height: 1.5; }
+.bpc-bs .bpc-detail { min-height: 3em; }
+.bpc-bs .bpc-picture { width: fit-content; max-width: 100%; }
+`;
+
+function fillLabel(holder, pieces) {
+  const nodes = pieces.map(([text, bold, name, value]) => {
+    const node = document.createElement(bold ? "b" : "span");
+    node.textContent = text;
+    if (name) {
+      node.dataset.name = name;
+      node.dataset.value = exactText(value);
+    }
+    return node;
+  });
+  holder.replaceChildren(...nodes);
+}
+
+function fillDetail(holder, lines) {
+  const nodes = [];
+  lines.forEach((pieces, i) => {
+    if (i > 0) nodes.push(document.createElement("br"));
+    const line = htmlElement("span", { class: "bpc-line" });
+    fillLabel(line, pieces);
+    nodes.push(line);
+  });
+  holder.replaceChildren(...nodes);
+}
+
+export function render({ model, el }) {
+  const presentation = Boolean(model.get("presentation"));
+  const options = model.get("options");
+  const computations = model.get("computations");
+  const wording = model.get("wording");
+  const figure = model.get("figure");
+  const size = look(presentation);
+  let expression = model.get("expression");
+  let k = Number(model.get("k"));
+
+  const root = htmlElement("div", { class: "bpc-bs", "data-widget": "backward_stepper",
+                                    "data-presentation": String(presentation), "data-lm-suppress-shortcuts": "true" });
+  root.style.setProperty("--bpc-font", size.controls.fontSize);
+  root.style.setProperty("--bpc-height", size.controls.height);
+  // BackwardStepper: a 360px dropdown, at least style.PRESENTATION_CONTROLS' 480px in presentation mode.
+  root.style.setProperty("--bpc-select", presentation ? "480px" : "360px");
+  htmlElement("style", {}, root, STYLE);
+
+  const row = htmlElement("div", { class: "bpc-row" }, root);
+  const choice = htmlElement("div", { class: "bpc-choice" }, row);
+  const selectId = `bpc-${Math.random().toString(36).slice(2)}`;
+  htmlElement("label", { for: selectId }, choice, "computation");
+  const select = htmlElement("select", { id: selectId, "aria-label": "computation" }, choice);
+  for (const name of options) htmlElement("option", { value: name }, select, name);
+  const button = (text, label, title, primary = false) => {
+    const node = htmlElement("button", { type: "button", title, "aria-label": label,
+                                         ...(primary ? { class: "bpc-primary" } : {}) }, row, text);
+    return node;
+  };
+  const stepButton = button("▶ Step", "Step", "the next node passes its gradient to its inputs", true);
+  const backButton = button("↶ Back", "Back", "undo the last step");
+  const resetButton = button("↻ Reset", "Reset", "start the walk again");
+  const position = htmlElement("span", { class: "bpc-label", "data-label": "position" }, row);
+  const nodeLabel = htmlElement("div", { class: "bpc-label", "data-label": "node" }, root);
+  const detailLabel = htmlElement("div", { class: "bpc-label bpc-detail", "data-label": "detail" }, root);
+
+  // The figure: BackwardStepper's FIGSIZE (1.25 times larger in presentation mode, as new_figure makes
+  // it), the graph's axes at figure.axes, its title above them.
+  const [widthIn, heightIn] = figure.size.map((side) => side * size.figureScale);
+  const holder = htmlElement("div", { class: "bpc-picture", tabindex: "0",
+                                      "aria-label": "the computation graph: → steps, ← goes back, Home starts again" }, root);
+  const svg = svgFigure(widthIn, heightIn, holder);
+  const [left, bottom, width, height] = figure.axes;
+  const frame = { left: left * widthIn * 72, top: (1 - bottom - height) * heightIn * 72,
+                  width: width * widthIn * 72, height: height * heightIn * 72 };
+  svgText(svg, frame.left + frame.width / 2, frame.top - TITLE_PAD, figure.title, figure.fontsize + 1,
+          { baseline: "alphabetic" });
+  el.appendChild(root);
+
+  // Each computation is drawn the first time it is chosen, and shown again when chosen again.
+  const drawings = {};
+  let shown = null;
+  function drawingOf(name) {
+    if (!(name in drawings)) drawings[name] = drawGraph(svg, computations[name], figure, frame);
+    return drawings[name];
+  }
+
+  // BackwardStepper._update and _refresh: the labels, the buttons and the picture for the walk so far.
+  function update() {
+    const graph = computations[expression];
+    const drawn = drawingOf(expression);
+    if (shown !== drawn) {
+      if (shown) shown.group.setAttribute("display", "none");
+      drawn.group.setAttribute("display", "inline");
+      drawn.group.setAttribute("data-computation", expression);
+      shown = drawn;
+    }
+    showStep(drawn, graph, k);
+    const labels = stepLabels(graph, k, wording);
+    fillLabel(position, labels.position);
+    fillLabel(nodeLabel, labels.node);
+    fillDetail(detailLabel, labels.detail);
+    const n = graph.steps.length;
+    stepButton.disabled = k >= n;
+    backButton.disabled = k === 0;
+    if (select.value !== expression) select.value = expression;
+    root.dataset.k = String(k);
+    root.dataset.expression = expression;
+  }
+
+  // The page's own values to the model. A model may announce each set at once (Backbone does), so the
+  // handlers below ignore what the page itself is setting.
+  let sending = false;
+  function send(values) {
+    sending = true;
+    try {
+      for (const [name, value] of Object.entries(values)) model.set(name, value);
+    } finally {
+      sending = false;
+    }
+    model.save_changes();
+  }
+
+  // BackwardStepper.step, back and reset.
+  const moves = {
+    step: () => Math.min(k + 1, computations[expression].steps.length),
+    back: () => Math.max(k - 1, 0),
+    reset: () => 0,
+  };
+  function move(name) {
+    const next = moves[name]();
+    if (next === k) return;
+    k = next;
+    update();
+    send({ k });
+  }
+
+  const listeners = [];
+  const listen = (node, type, handler) => {
+    node.addEventListener(type, handler);
+    listeners.push([node, type, handler]);
+  };
+  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
+  // cells. On the picture and the buttons, → steps, ← goes back and Home starts again; the dropdown
+  // keeps its own keys.
+  listen(root, "keydown", (event) => {
+    event.stopPropagation();
+    if (event.target === select || event.altKey || event.ctrlKey || event.metaKey) return;
+    const name = { ArrowRight: "step", ArrowLeft: "back", Home: "reset" }[event.key];
+    if (name) {
+      event.preventDefault();
+      move(name);
+    }
+  });
+  listen(stepButton, "click", () => move("step"));
+  listen(backButton, "click", () => move("back"));
+  listen(resetButton, "click", () => move("reset"));
+  // BackwardStepper._on_expression: a computation chosen starts its walk at the root.
+  listen(select, "change", () => {
+    expression = select.value;
+    k = 0;
+    update();
+    send({ k, expression });  // k first: 0 is a step of every computation
+  });
+
+  // The kernel's values, when its code changes them (or echoes the page's own): shown at once.
+  const onExpression = () => {
+    if (sending) return;
+    expression = model.get("expression");
+    k = Math.min(Number(model.get("k")), computations[expression].steps.length);
+    update();
+  };
+  const onK = () => {
+    if (sending) return;
+    k = Math.min(Number(model.get("k")), computations[expression].steps.length);
+    update();
+  };
+  model.on("change:expression", onExpression);
+  model.on("change:k", onK);
+
+  update();
+  return () => {
+    model.off("change:expression", onExpression);
+    model.off("change:k", onK);
+    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    root.remove();
+  };
+}
+
+export default { render };
