@@ -10,12 +10,9 @@ computation is shown and how many steps were taken, so a learner's code reads `s
 `stepper.state()` and `stepper.labels()` as the kernel version gives them.
 """
 
-import base64
 import html
 import numbers
 
-import anywidget
-import ipywidgets
 import traitlets as t
 
 from ... import style
@@ -24,7 +21,7 @@ from ...autograd_examples import EXPRESSIONS
 from ...graph_plot import BOX_HEIGHT, BOX_WIDTH, PENDING, layout, node_title, number, root_seed
 from .._base import start_option
 from ..stepper import FIGSIZE, MIN_SPAN, WORDINGS, BackwardStepper, _as_operand, _signed
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "backward_stepper"
 DEFAULT = list(EXPRESSIONS)[1]  # the 2-2-1 example of 04, as BackwardStepper starts
@@ -141,7 +138,7 @@ def labels(graph, k, wording):
     return {"position": position, "node": said, "detail": "<br>".join(lines)}
 
 
-class PageBackwardStepper(anywidget.AnyWidget):
+class PageBackwardStepper(PageWidget):
     """The backward pass of a small computation, one node per Step, drawn and stepped in the page.
 
     Synced with the page (read by js/backward_stepper.js):
@@ -158,7 +155,8 @@ class PageBackwardStepper(anywidget.AnyWidget):
     shown). step(), back() and reset() do what the page's buttons do.
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = BackwardStepper
 
     expression = t.Unicode(DEFAULT).tag(sync=True)
     k = t.Any(0).tag(sync=True)
@@ -167,9 +165,7 @@ class PageBackwardStepper(anywidget.AnyWidget):
     wording = t.Unicode("grad", read_only=True).tag(sync=True)
     figure = t.Dict({"size": list(FIGSIZE), "axes": list(AXES), "box": [BOX_WIDTH, BOX_HEIGHT],
                      "fontsize": FONTSIZE, "title": TITLE}, read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("expression", "k", "options", "computations", "wording", "figure", "presentation")
 
     def __init__(self, expression=None, wording="grad"):
@@ -253,39 +249,8 @@ class PageBackwardStepper(anywidget.AnyWidget):
         """Back to the start: only the root's gradient, 1, is known."""
         self.k = 0
 
-    # ---- how it is shown ----
-
-    def page_state(self):
-        """The synced state the page's module reads, as JSON values."""
-        return {name: getattr(self, name) for name in self.PAGE_STATE}
-
-    def __repr__(self):
-        return f"<{BackwardStepper.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
 
 def _kernel_still(expression, wording):
     """PNG bytes of the kernel BackwardStepper's still picture at the start of `expression`'s walk. The
     kernel widget is closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = BackwardStepper(expression, wording)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"])
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: BackwardStepper(expression, wording))

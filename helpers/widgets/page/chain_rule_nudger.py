@@ -8,10 +8,6 @@ functions, so a learner's code reads `nudger.links`, `nudger.measured` and `nudg
 the kernel version gives them.
 """
 
-import base64
-
-import anywidget
-import ipywidgets
 import numpy as np
 import traitlets as t
 
@@ -19,7 +15,7 @@ from ... import style
 from .._base import fmt, short, start_number
 from ..chain_rule import (NUDGE_EXPONENTS, RISE_RUN_LABEL_MIN, TANGENT_HALF_WIDTH, W, X_RANGE, Y, ChainRuleNudger,
                           chain_links, chain_loss, measured_slope, number)
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "chain_rule_nudger"
 NUDGE_RANGE = (10.0 ** NUDGE_EXPONENTS[0], 10.0 ** NUDGE_EXPONENTS[1])
@@ -27,7 +23,7 @@ X_STEP = 0.01      # ChainRuleNudger's x slider
 NUDGE_STEP = 0.1   # ChainRuleNudger's nudge slider, in powers of ten
 
 
-class PageChainRuleNudger(anywidget.AnyWidget):
+class PageChainRuleNudger(PageWidget):
     """Sliders for x and the nudge Δx, each link of L(x) = (σ(w·x) − y)², drawn and computed in the page.
 
     Synced with the page (read by js/chain_rule_nudger.js):
@@ -42,7 +38,8 @@ class PageChainRuleNudger(anywidget.AnyWidget):
     version writes them).
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = ChainRuleNudger
 
     x = t.Any(0.5).tag(sync=True)
     nudge = t.Any(0.5).tag(sync=True)
@@ -50,16 +47,13 @@ class PageChainRuleNudger(anywidget.AnyWidget):
     limits = t.Dict({"x": list(X_RANGE), "x_step": X_STEP, "nudge_exponents": list(NUDGE_EXPONENTS),
                      "nudge_step": NUDGE_STEP, "tangent_half_width": TANGENT_HALF_WIDTH,
                      "rise_run_label_min": RISE_RUN_LABEL_MIN}, read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("x", "nudge", "constants", "limits", "presentation")
 
     def __init__(self, x=0.5, nudge=0.5):
         x = start_number(x, "x", *X_RANGE)
         nudge = start_number(nudge, "nudge", *NUDGE_RANGE)
         self._numbers = None
-        self._from_page = False
         self.set_trait("presentation", style.presentation_active())
         super().__init__(x=x, nudge=nudge)
         # The still picture shows the starting state as the kernel version draws it, in the look in use now.
@@ -67,30 +61,13 @@ class PageChainRuleNudger(anywidget.AnyWidget):
 
     # ---- values in: the kernel version's ranges and messages, from code and from the page alike ----
 
-    def set_state(self, sync_data):
-        """A state sent by the page. A value refused there raises a TraitError, the one error that
-        makes traitlets put back every value the same message set."""
-        self._from_page = True
-        try:
-            super().set_state(sync_data)
-        finally:
-            self._from_page = False
-
-    def _checked(self, value, name, low, high):
-        try:
-            return start_number(value, name, low, high)
-        except (TypeError, ValueError) as error:
-            if self._from_page:
-                raise t.TraitError(f"the page sent a value no slider can show: {error}") from error
-            raise
-
     @t.validate("x")
     def _valid_x(self, proposal):
-        return self._checked(proposal["value"], "x", *X_RANGE)
+        return self._checked(start_number, proposal["value"], "x", *X_RANGE)
 
     @t.validate("nudge")
     def _valid_nudge(self, proposal):
-        return self._checked(proposal["value"], "nudge", *NUDGE_RANGE)
+        return self._checked(start_number, proposal["value"], "nudge", *NUDGE_RANGE)
 
     @t.observe("x", "nudge")
     def _recompute(self, _change=None):
@@ -125,28 +102,6 @@ class PageChainRuleNudger(anywidget.AnyWidget):
         word for word as ChainRuleNudger.lines holds them."""
         return dict(self.state()["lines"])
 
-    # ---- how it is shown ----
-
-    def page_state(self):
-        """The synced state the page's module reads, as JSON values."""
-        return {name: getattr(self, name) for name in self.PAGE_STATE}
-
-    def __repr__(self):
-        return f"<{ChainRuleNudger.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
 
 def nudger_lines(links, measured, dx):
     """ChainRuleNudger's seven read-outs for these links, measured slope and nudge, as HTML lines."""
@@ -179,13 +134,4 @@ def _state(x, dx):
 def _kernel_still(x, nudge):
     """PNG bytes of the kernel ChainRuleNudger's still picture at x and nudge. The kernel widget is
     closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = ChainRuleNudger(x=x, nudge=nudge)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"])
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: ChainRuleNudger(x=x, nudge=nudge))

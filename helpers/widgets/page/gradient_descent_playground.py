@@ -8,10 +8,6 @@ ends; Python runs the same descent with helpers.training, so a learner's code re
 `playground.verdict`, `playground.final_loss` and `playground.final_y_hat` as the kernel version gives them.
 """
 
-import base64
-
-import anywidget
-import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import traitlets as t
@@ -24,7 +20,7 @@ from .._base import RISING_STEPS, start_number, start_values, start_whole
 from ..gradient_descent import (CLEAR_ERROR, CRAWL_RATIO_PER_STEP, ETA_EXPONENTS, ETA_RANGE, LOSS_DECADES_STEP,
                                 STEPS_RANGE, START, W3_RANGE, W4_RANGE, GradientDescentPlayground,
                                 descend_output_weights, verdict)
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "gradient_descent_playground"
 START_RANGES = {"w3": W3_RANGE, "w4": W4_RANGE}
@@ -34,7 +30,7 @@ DIVERGED_WEIGHT = 1e6
 """descend_tiny stops once a moved weight reaches this size."""
 
 
-class PageGradientDescentPlayground(anywidget.AnyWidget):
+class PageGradientDescentPlayground(PageWidget):
     """Gradient descent on the 2-2-1 example's output weights w3, w4, drawn and computed in the page.
 
     Synced with the page (read by js/gradient_descent_playground.js):
@@ -49,7 +45,8 @@ class PageGradientDescentPlayground(anywidget.AnyWidget):
     path (a TinyPath), verdict (its phrase), final_loss and final_y_hat (NaN when the run blew up).
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = GradientDescentPlayground
 
     eta = t.Any(0.3).tag(sync=True)
     steps = t.Any(30).tag(sync=True)
@@ -63,9 +60,7 @@ class PageGradientDescentPlayground(anywidget.AnyWidget):
                      "crawl_ratio": CRAWL_RATIO_PER_STEP, "clear_error": CLEAR_ERROR, "rising_steps": RISING_STEPS,
                      "loss_decades_step": LOSS_DECADES_STEP}, read_only=True).tag(sync=True)
     landscape = t.Dict(read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("eta", "steps", "start", "fixed", "sample", "limits", "landscape", "presentation")
 
     def __init__(self, eta=0.3, steps=30, start=None):
@@ -131,28 +126,6 @@ class PageGradientDescentPlayground(anywidget.AnyWidget):
         """ŷ after the last step (NaN when the weights blew up)."""
         return self.state()["final_y_hat"]
 
-    # ---- how it is shown ----
-
-    def page_state(self):
-        """The synced state the page's module reads, as JSON values."""
-        return {name: getattr(self, name) for name in self.PAGE_STATE}
-
-    def __repr__(self):
-        return f"<{GradientDescentPlayground.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
 
 def _landscape(levels):
     """The map's contour levels and the colour contourf fills each band with (plots.loss_landscape's
@@ -169,13 +142,5 @@ def _landscape(levels):
 def _kernel_still(eta, steps, start):
     """PNG bytes of the kernel playground's still picture for these settings, and its map's levels.
     The kernel widget is closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = GradientDescentPlayground(eta=eta, steps=steps, start=start)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"]), kernel.landscape.contour.levels
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: GradientDescentPlayground(eta=eta, steps=steps, start=start),
+                        also=lambda kernel: kernel.landscape.contour.levels)

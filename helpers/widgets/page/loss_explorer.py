@@ -7,16 +7,12 @@ trip. The page sends ŷ and y to Python when a move ends; Python computes the sa
 helpers.losses, so a learner's code reads `explorer.reading` exactly as the kernel version gives it.
 """
 
-import base64
-
-import anywidget
-import ipywidgets
 import traitlets as t
 
 from ... import style
 from .._base import start_number
 from ..loss import Y_HAT_RANGE, Y_RANGE, LossExplorer, loss_reading
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "loss_explorer"
 Y_HAT_STEP = 0.01
@@ -31,7 +27,7 @@ class _Number(t.Any):
     allow_none = False
 
 
-class PageLossExplorer(anywidget.AnyWidget):
+class PageLossExplorer(PageWidget):
     """Sliders for the prediction ŷ and the target y, three loss curves, drawn and computed in the page.
 
     Synced with the page (read by js/loss_explorer.js):
@@ -45,22 +41,21 @@ class PageLossExplorer(anywidget.AnyWidget):
     (cross-entropy's lowest value for this target, at ŷ = y; the page names it when 0 < y < 1).
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = LossExplorer
+    PAGE_REFUSAL_CAUSE = False
 
     y_hat = _Number(0.7).tag(sync=True)
     y = _Number(1.0).tag(sync=True)
     limits = t.Dict({"y_hat": list(Y_HAT_RANGE), "y_hat_step": Y_HAT_STEP, "y": list(Y_RANGE), "y_step": Y_STEP},
                     read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("y_hat", "y", "limits", "presentation")
 
     def __init__(self, y_hat=0.7, y=1.0):
         y_hat = start_number(y_hat, "y_hat", *Y_HAT_RANGE)
         y = start_number(y, "y", *Y_RANGE)
         self._reading = None
-        self._from_page = False
         self.set_trait("presentation", style.presentation_active())
         super().__init__(y_hat=y_hat, y=y)
         # The still picture shows the starting state as the kernel version draws it, in the look in
@@ -69,30 +64,13 @@ class PageLossExplorer(anywidget.AnyWidget):
 
     # ---- values in: from code, or from the page when a move ends ----
 
-    def set_state(self, sync_data):
-        """A state sent by the page. A value refused there raises a TraitError, the one error that makes
-        traitlets put back every value the message carried."""
-        self._from_page = True
-        try:
-            super().set_state(sync_data)
-        finally:
-            self._from_page = False
-
-    def _valid(self, value, name, low, high):
-        try:
-            return start_number(value, name, low, high)
-        except (TypeError, ValueError) as error:
-            if self._from_page:
-                raise t.TraitError(f"the page sent a value no slider can show: {error}") from None
-            raise
-
     @t.validate("y_hat")
     def _valid_y_hat(self, proposal):
-        return self._valid(proposal["value"], "y_hat", *Y_HAT_RANGE)
+        return self._checked(start_number, proposal["value"], "y_hat", *Y_HAT_RANGE)
 
     @t.validate("y")
     def _valid_y(self, proposal):
-        return self._valid(proposal["value"], "y", *Y_RANGE)
+        return self._checked(start_number, proposal["value"], "y", *Y_RANGE)
 
     @t.observe("y_hat", "y")
     def _recompute(self, _change=None):
@@ -124,39 +102,8 @@ class PageLossExplorer(anywidget.AnyWidget):
         return {"y_hat": self.y_hat, "y": self.y, "gap": self.gap, "values": dict(reading.values),
                 "slopes": dict(reading.slopes), "floor": self.floor}
 
-    # ---- how it is shown ----
-
-    def page_state(self):
-        """The synced state the page's module reads, as JSON values."""
-        return {name: getattr(self, name) for name in self.PAGE_STATE}
-
-    def __repr__(self):
-        return f"<{LossExplorer.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
 
 def _kernel_still(y_hat, y):
     """PNG bytes of the kernel LossExplorer's still picture for this ŷ and y. The kernel widget is
     closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = LossExplorer(y_hat=y_hat, y=y)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"])
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: LossExplorer(y_hat=y_hat, y=y))

@@ -8,24 +8,20 @@ neuron_numbers, so a learner's code reads `explorer.z`, `explorer.a` and `explor
 the kernel version gives them.
 """
 
-import base64
-
-import anywidget
-import ipywidgets
 import traitlets as t
 
 from ... import style
 from ...plots import ACTIVATION_NAMES
 from .._base import start_number, start_option
 from ..neuron import B_RANGE, W_RANGE, X_RANGE, Z_RANGE, NeuronExplorer, neuron_numbers
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "neuron_explorer"
 STEP = 0.05  # NeuronExplorer's sliders move in steps of 0.05
 RANGES = {"x": X_RANGE, "w": W_RANGE, "b": B_RANGE}
 
 
-class PageNeuronExplorer(anywidget.AnyWidget):
+class PageNeuronExplorer(PageWidget):
     """One neuron, z = w·x + b and a = f(z), with sliders for x, w, b and a choice of activation,
     drawn and computed in the page.
 
@@ -38,7 +34,9 @@ class PageNeuronExplorer(anywidget.AnyWidget):
     Computed here with neuron_numbers (read-only): z, a, slope, and state() with all of them.
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = NeuronExplorer
+    PAGE_CONTROL = "control"
 
     # Plain traits that refuse None too: every value in goes through the kernel version's checks below.
     x = t.TraitType(1.0, allow_none=False).tag(sync=True)
@@ -48,9 +46,7 @@ class PageNeuronExplorer(anywidget.AnyWidget):
     limits = t.Dict({"x": list(X_RANGE), "w": list(W_RANGE), "b": list(B_RANGE), "step": STEP,
                      "z_range": list(Z_RANGE), "activations": list(ACTIVATION_NAMES)},
                     read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("x", "w", "b", "activation", "limits", "presentation")
 
     def __init__(self, x=1.0, w=-0.5, b=0.0, activation="sigmoid"):
@@ -67,23 +63,6 @@ class PageNeuronExplorer(anywidget.AnyWidget):
         self._still = _kernel_still(x, w, b, activation)
 
     # ---- values in: what the kernel version's controls accept ----
-
-    def set_state(self, sync_data):
-        """A state sent by the page. A value no control can show is refused as a TraitError, which
-        makes traitlets put back every value the same message carried."""
-        self._from_page = True
-        try:
-            super().set_state(sync_data)
-        finally:
-            self._from_page = False
-
-    def _checked(self, check, *args):
-        try:
-            return check(*args)
-        except (TypeError, ValueError) as error:
-            if getattr(self, "_from_page", False):
-                raise t.TraitError(f"the page sent a value no control can show: {error}") from error
-            raise
 
     @t.validate("x", "w", "b")
     def _valid_number(self, proposal):
@@ -115,39 +94,8 @@ class PageNeuronExplorer(anywidget.AnyWidget):
         """The slope da/dz = f′(z): the factor this neuron contributes to the chain rule."""
         return self.state()["slope"]
 
-    # ---- how it is shown ----
-
-    def page_state(self):
-        """The synced state the page's module reads, as JSON values."""
-        return {name: getattr(self, name) for name in self.PAGE_STATE}
-
-    def __repr__(self):
-        return f"<{NeuronExplorer.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
 
 def _kernel_still(x, w, b, activation):
     """PNG bytes of the kernel NeuronExplorer's still picture for these values. The kernel widget is
     closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = NeuronExplorer(x=x, w=w, b=b, activation=activation)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"])
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: NeuronExplorer(x=x, w=w, b=b, activation=activation))

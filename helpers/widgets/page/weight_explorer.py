@@ -7,18 +7,15 @@ computes the same numbers from helpers.tiny, so a learner's code reads `explorer
 `explorer.loss` and `explorer.gradients` exactly as the kernel version gives them.
 """
 
-import base64
 import math
 
-import anywidget
-import ipywidgets
 import traitlets as t
 
 from ... import style
 from ...tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from .._base import DIVERGED_ABOVE, start_number, start_values
 from ..weights import DIVERGED_WEIGHT, ETA_RANGE, SATURATED_SLOPE, WEIGHT_RANGE, WEIGHT_STEP, WeightExplorer, _finite
-from . import PAGE_MIME, module_source
+from ._base import PageWidget, kernel_still
 
 MODULE = "weight_explorer"
 RANGES = {name: WEIGHT_RANGE for name in WEIGHT_NAMES}
@@ -51,7 +48,7 @@ class _Checked(t.Any):
     allow_none = False
 
 
-class PageWeightExplorer(anywidget.AnyWidget):
+class PageWeightExplorer(PageWidget):
     """The 2-2-1 network with a slider per weight and one for η, drawn and computed in the page.
 
     Synced with the page (read by js/weight_explorer.js):
@@ -67,7 +64,8 @@ class PageWeightExplorer(anywidget.AnyWidget):
     step() and reset() do what the page's buttons do.
     """
 
-    _esm = module_source(MODULE)
+    MODULE = MODULE
+    KERNEL = WeightExplorer
 
     weights = t.Any().tag(sync=True, to_json=_weights_to_json)
     eta = _Checked(EXAMPLE_ETA).tag(sync=True)
@@ -78,9 +76,7 @@ class PageWeightExplorer(anywidget.AnyWidget):
     limits = t.Dict({"weight": list(WEIGHT_RANGE), "weight_step": WEIGHT_STEP, "eta": list(ETA_RANGE),
                      "saturated_slope": SATURATED_SLOPE, "diverged_weight": DIVERGED_WEIGHT},
                     read_only=True).tag(sync=True)
-    presentation = t.Bool(False, read_only=True).tag(sync=True)
 
-    # The synced traits the page's module reads: what PAGE_MIME's "state" carries.
     PAGE_STATE = ("weights", "eta", "start_weights", "start_eta", "sample", "limits", "presentation")
 
     def __init__(self, weights=None, eta=EXAMPLE_ETA):
@@ -88,7 +84,6 @@ class PageWeightExplorer(anywidget.AnyWidget):
         if weights is not None:
             weights = start_values(weights, "weights", RANGES)
         start = dict(EXAMPLE_WEIGHTS if weights is None else TwoTwoOne(**weights).weights)
-        self._from_page = False
         self._numbers = None
         self._still = None
         self.set_trait("start_weights", dict(start))
@@ -101,14 +96,6 @@ class PageWeightExplorer(anywidget.AnyWidget):
 
     # ---- values in ----
 
-    def set_state(self, sync_data):
-        """A state sent by the page: a Step may have carried weights beyond the sliders, or blown them up."""
-        self._from_page = True
-        try:
-            super().set_state(sync_data)
-        finally:
-            self._from_page = False
-
     @t.validate("weights")
     def _valid_weights(self, proposal):
         value = proposal["value"]
@@ -120,12 +107,7 @@ class PageWeightExplorer(anywidget.AnyWidget):
 
     @t.validate("eta")
     def _valid_eta(self, proposal):
-        try:
-            return start_number(proposal["value"], "eta", *ETA_RANGE)
-        except (TypeError, ValueError) as error:
-            if self._from_page:  # a TraitError is the one error after which traitlets puts the old value back
-                raise t.TraitError(f"the page sent a value no slider can show: {error}") from error
-            raise
+        return self._checked(start_number, proposal["value"], "eta", *ETA_RANGE)
 
     @t.observe("weights", "eta")
     def _recompute(self, _change=None):
@@ -203,23 +185,6 @@ class PageWeightExplorer(anywidget.AnyWidget):
         state["weights"] = _weights_to_json(self.weights)
         return state
 
-    def __repr__(self):
-        return f"<{WeightExplorer.title}: interactive in JupyterLab; run the cell to use it>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget view, plus PAGE_MIME (the module's name and state, for the book), 'image/png' (the
-        starting state as the kernel version draws it) and 'text/plain' (the kernel version's text)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data[PAGE_MIME] = {"module": MODULE, "state": self.page_state()}
-        data["image/png"] = base64.b64encode(self._still).decode("ascii")
-        data["text/plain"] = repr(self)
-        return data, metadata
-
-
 def _state(weights, eta):
     """WeightExplorer.state() for these weights and η (η already a value of the page's log slider)."""
     if not _finite(weights):
@@ -238,13 +203,4 @@ def _state(weights, eta):
 def _kernel_still(weights, eta):
     """PNG bytes of the kernel WeightExplorer's still picture for these weights and η, with its numbers
     printed under it. The kernel widget is closed afterwards, so none of its controls lingers in the page."""
-    before = set(ipywidgets.widgets.widget._instances)
-    try:
-        kernel = WeightExplorer(weights=weights, eta=eta)
-        data = kernel._repr_mimebundle_()
-        data = data[0] if isinstance(data, tuple) else data
-        return base64.b64decode(data["image/png"])
-    finally:
-        for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
-            if model_id not in before:
-                widget.close()
+    return kernel_still(lambda: WeightExplorer(weights=weights, eta=eta))

@@ -260,25 +260,12 @@ const STYLE = `
 .bpc-bs .bpc-picture { width: fit-content; max-width: 100%; }
 `;
 
-function fillLabel(holder, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = exactText(value);
-    }
-    return node;
-  });
-  holder.replaceChildren(...nodes);
-}
-
 function fillDetail(holder, lines) {
   const nodes = [];
   lines.forEach((pieces, i) => {
     if (i > 0) nodes.push(document.createElement("br"));
     const line = htmlElement("span", { class: "bpc-line" });
-    fillLabel(line, pieces);
+    fillPieces(line, pieces);
     nodes.push(line);
   });
   holder.replaceChildren(...nodes);
@@ -353,8 +340,8 @@ export function render({ model, el }) {
     }
     showStep(drawn, graph, k);
     const labels = stepLabels(graph, k, wording);
-    fillLabel(position, labels.position);
-    fillLabel(nodeLabel, labels.node);
+    fillPieces(position, labels.position);
+    fillPieces(nodeLabel, labels.node);
     fillDetail(detailLabel, labels.detail);
     const n = graph.steps.length;
     stepButton.disabled = k >= n;
@@ -391,11 +378,7 @@ export function render({ model, el }) {
     send({ k });
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
+  const listen = listenerList();
   // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
   // cells. On the picture and the buttons, → steps, ← goes back and Home starts again; the dropdown
   // keeps its own keys.
@@ -438,7 +421,7 @@ export function render({ model, el }) {
   return () => {
     model.off("change:expression", onExpression);
     model.off("change:k", onK);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }

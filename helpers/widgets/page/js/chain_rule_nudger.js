@@ -284,28 +284,6 @@ const STYLE = `
 .bpc-crn input:focus-visible { outline: 2px solid ${PALETTE.orange}; outline-offset: 1px; }
 `;
 
-function sliderRow(parent, label, attributes) {
-  const row = htmlElement("div", { class: "bpc-slider" }, parent);
-  const id = `bpc-${Math.random().toString(36).slice(2)}`;
-  htmlElement("label", { for: id }, row, label);
-  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
-  const output = htmlElement("output", { for: id }, row);
-  return { input, output };
-}
-
-function fillReadout(line, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = exactText(value);
-    }
-    return node;
-  });
-  line.replaceChildren(...nodes);
-}
-
 export function render({ model, el }) {
   const presentation = Boolean(model.get("presentation"));
   const limits = model.get("limits");
@@ -314,7 +292,6 @@ export function render({ model, el }) {
   const size = look(presentation);
   let x = Number(model.get("x"));
   let dx = Number(model.get("nudge"));
-  let dragging = false;
 
   const root = htmlElement("div", { class: "bpc-crn", "data-widget": "chain_rule_nudger",
                                     "data-presentation": String(presentation), "data-lm-suppress-shortcuts": "true" });
@@ -363,7 +340,7 @@ export function render({ model, el }) {
     setTextIfChanged(xSlider.output, fmt(x, 2));
     setTextIfChanged(nudgeSlider.output, pyExponential(dx, 1).replaceAll("-", MINUS));
     const lines = nudgerLines(links, measured, dx, w, y);
-    for (const [name, pieces] of Object.entries(lines)) fillReadout(readouts[name], pieces);
+    for (const [name, pieces] of Object.entries(lines)) fillPieces(readouts[name], pieces);
     root.dataset.x = exactText(x);
     root.dataset.nudge = exactText(dx);
   }
@@ -373,39 +350,29 @@ export function render({ model, el }) {
     model.save_changes();
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
-  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
-  // cells (and cancels them), which would stop a focused slider from moving.
-  listen(root, "keydown", (event) => event.stopPropagation());
-  listen(xSlider.input, "pointerdown", () => { dragging = true; });
+  const listen = listenerList();
+  const drag = dragTracker(listen);
+  keepKeys(listen, root);
   listen(xSlider.input, "input", () => { x = Number(xSlider.input.value); update(); });
-  listen(xSlider.input, "change", () => { dragging = false; send("x"); });
-  listen(nudgeSlider.input, "pointerdown", () => { dragging = true; });
+  drag.slider(xSlider.input, () => { send("x"); });
   // ipywidgets' FloatLogSlider: the value is base ** exponent.
   listen(nudgeSlider.input, "input", () => { dx = 10 ** Number(nudgeSlider.input.value); update(); });
-  listen(nudgeSlider.input, "change", () => { dragging = false; send("nudge"); });
+  drag.slider(nudgeSlider.input, () => { send("nudge"); });
 
   // The kernel's numbers, when its code changes them (or echoes the page's own): shown at once,
   // except during a drag, whose end sends the page's numbers back.
   const onX = () => {
-    if (dragging) return;
+    if (drag.active) return;
     x = Number(model.get("x"));
     moveSliders();
     update();
   };
   const onNudge = () => {
-    if (dragging) return;
+    if (drag.active) return;
     dx = Number(model.get("nudge"));
     moveSliders();
     update();
   };
-  const endDrag = () => { dragging = false; };
-  listen(window, "pointerup", endDrag);
-  listen(window, "pointercancel", endDrag);
   model.on("change:x", onX);
   model.on("change:nudge", onNudge);
 
@@ -414,7 +381,7 @@ export function render({ model, el }) {
   return () => {
     model.off("change:x", onX);
     model.off("change:nudge", onNudge);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }

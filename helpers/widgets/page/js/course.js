@@ -2,6 +2,7 @@
 // Mirrors helpers/style.py (the palette and what each colour means), helpers/widgets/_base.py (how a
 // number is written) and helpers/plots/diagram.py (how a weight is drawn). No imports, no network:
 // module_source() puts this text in front of one widget's own file, and the two are one ES module.
+// Below the look: what every widget's render does alike (slider rows, read-outs, and how it listens to the page).
 
 // helpers.style.PALETTE: the Okabe–Ito colours, which stay apart for the common kinds of colour blindness.
 const PALETTE = {
@@ -188,4 +189,76 @@ function setTextIfChanged(node, text) {
 // same digits as Python's repr (NaN and Infinity as float() reads them).
 function exactText(value) {
   return Number.isFinite(value) ? String(value) : (Number.isNaN(value) ? "nan" : (value > 0 ? "inf" : "-inf"));
+}
+
+// ---- controls and read-outs, the same in every widget ----
+
+// A labelled row for one control, in the look of an ipywidgets control; `id` ties the label to it.
+function controlRow(parent, label) {
+  const row = htmlElement("div", { class: "bpc-slider" }, parent);
+  const id = `bpc-${Math.random().toString(36).slice(2)}`;
+  htmlElement("label", { for: id }, row, label);
+  return { row, id };
+}
+
+// A slider with its name before it and its read-out after it: { input, output }.
+function sliderRow(parent, label, attributes) {
+  const { row, id } = controlRow(parent, label);
+  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
+  const output = htmlElement("output", { for: id }, row);
+  return { input, output };
+}
+
+// A read-out of pieces [text, bold, name, value]: a named piece carries its value in data-value, as
+// valueText writes it (exactText: the exact number, so a test can compare it with Python's).
+function fillPieces(holder, pieces, valueText = exactText) {
+  const nodes = pieces.map(([text, bold, name, value]) => {
+    const node = document.createElement(bold ? "b" : "span");
+    node.textContent = text;
+    if (name) {
+      node.dataset.name = name;
+      node.dataset.value = valueText(value);
+    }
+    return node;
+  });
+  holder.replaceChildren(...nodes);
+}
+
+// ---- the page's events, handled the same in every widget ----
+
+// The listeners a view adds, kept so that its cleanup removes them all: listen(node, type, handler),
+// and at the end listen.removeAll().
+function listenerList() {
+  const listeners = [];
+  const listen = (node, type, handler) => {
+    node.addEventListener(type, handler);
+    listeners.push([node, type, handler]);
+  };
+  listen.removeAll = () => {
+    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+  };
+  return listen;
+}
+
+// Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
+// cells (and cancels them), which would stop a focused slider or dropdown from moving. The root's
+// data-lm-suppress-shortcuts keeps JupyterLab's keyboard shortcuts out too.
+function keepKeys(listen, root) {
+  listen(root, "keydown", (event) => event.stopPropagation());
+}
+
+// Sliders whose value goes to Python when a move ends. While the pointer holds one, drag.active is
+// true and the kernel's echoes of earlier values wait; drag.slider(input, ended) calls ended() when the
+// slider's move ends (its change event). A press that never moved a slider sends no change event, so
+// the drag also ends when the pointer lifts.
+function dragTracker(listen) {
+  const drag = { active: false };
+  const end = () => { drag.active = false; };
+  listen(window, "pointerup", end);
+  listen(window, "pointercancel", end);
+  drag.slider = (input, ended) => {
+    listen(input, "pointerdown", () => { drag.active = true; });
+    listen(input, "change", () => { drag.active = false; ended(); });
+  };
+  return drag;
 }

@@ -448,27 +448,10 @@ const STYLE = `
 .bpc-gd input:focus-visible { outline: 2px solid ${PALETTE.orange}; outline-offset: 1px; }
 `;
 
-function sliderRow(parent, label, attributes) {
-  const row = htmlElement("div", { class: "bpc-slider" }, parent);
-  const id = `bpc-${Math.random().toString(36).slice(2)}`;
-  htmlElement("label", { for: id }, row, label);
-  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
-  const output = htmlElement("output", { for: id }, row);
-  return { input, output };
-}
-
-// A read-out line of pieces [text, bold, name, value]; a named piece carries its exact value in data-value.
+// A read-out line of pieces [text, bold, name, value]; a named number carries its exact value in
+// data-value, any other value its text.
 function fillReadout(line, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = typeof value === "number" ? exactText(value) : String(value);
-    }
-    return node;
-  });
-  line.replaceChildren(...nodes);
+  fillPieces(line, pieces, (value) => typeof value === "number" ? exactText(value) : String(value));
 }
 
 export function render({ model, el }) {
@@ -481,7 +464,6 @@ export function render({ model, el }) {
   let eta = Number(model.get("eta"));
   let steps = Number(model.get("steps"));
   let start = { ...model.get("start") };
-  let dragging = false;
 
   const root = htmlElement("div", { class: "bpc-gd", "data-widget": "gradient_descent_playground",
                                     "data-presentation": String(state.presentation), "data-lm-suppress-shortcuts": "true" });
@@ -557,13 +539,9 @@ export function render({ model, el }) {
     model.save_changes();
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
-  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between cells.
-  listen(root, "keydown", (event) => event.stopPropagation());
+  const listen = listenerList();
+  const drag = dragTracker(listen);
+  keepKeys(listen, root);
   const read = {
     eta: () => { eta = logValue(10 ** Number(sliders.eta.input.value)); },   // _base.log_value
     steps: () => { steps = Math.round(Number(sliders.steps.input.value)); },
@@ -571,18 +549,14 @@ export function render({ model, el }) {
     w4: () => { start = { ...start, w4: Number(sliders.w4.input.value) }; },
   };
   for (const [name, slider] of Object.entries(sliders)) {
-    listen(slider.input, "pointerdown", () => { dragging = true; });
     listen(slider.input, "input", () => { read[name](); update(); });
-    listen(slider.input, "change", () => { dragging = false; send(); });
+    drag.slider(slider.input, () => { send(); });
   }
-  const endDrag = () => { dragging = false; };
-  listen(window, "pointerup", endDrag);
-  listen(window, "pointercancel", endDrag);
 
   // The kernel's values, when its code changes them (or echoes the page's own): shown at once, except
   // during a drag, whose end sends the page's values back.
   const onChange = () => {
-    if (dragging) return;
+    if (drag.active) return;
     eta = Number(model.get("eta"));
     steps = Number(model.get("steps"));
     start = { ...model.get("start") };
@@ -595,7 +569,7 @@ export function render({ model, el }) {
   update();
   return () => {
     for (const name of ["eta", "steps", "start"]) model.off(`change:${name}`, onChange);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }

@@ -315,36 +315,12 @@ const STYLE = `
 .bpc-le table.bpc-readout td, .bpc-le table.bpc-readout th { padding: 1px; }
 `;
 
-function sliderRow(parent, label, attributes) {
-  const row = htmlElement("div", { class: "bpc-slider" }, parent);
-  const id = `bpc-${Math.random().toString(36).slice(2)}`;
-  htmlElement("label", { for: id }, row, label);
-  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
-  const output = htmlElement("output", { for: id }, row);
-  return { input, output };
-}
-
-// Pieces [text, bold, name, value] as the children of `parent`.
-function fillPieces(parent, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = exactText(value);
-    }
-    return node;
-  });
-  parent.replaceChildren(...nodes);
-}
-
 export function render({ model, el }) {
   const presentation = Boolean(model.get("presentation"));
   const limits = model.get("limits");
   const size = look(presentation);
   let yHat = Number(model.get("y_hat"));
   let y = Number(model.get("y"));
-  let dragging = false;
 
   const root = htmlElement("div", { class: "bpc-le", "data-widget": "loss_explorer",
                                     "data-presentation": String(presentation), "data-lm-suppress-shortcuts": "true" });
@@ -404,31 +380,24 @@ export function render({ model, el }) {
     model.save_changes();
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
-  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
-  // cells (and cancels them), which would stop a focused slider from moving. data-lm-suppress-shortcuts
-  // keeps its keyboard shortcuts out too.
-  listen(root, "keydown", (event) => event.stopPropagation());
+  const listen = listenerList();
+  const drag = dragTracker(listen);
+  keepKeys(listen, root);
   for (const name of ["y_hat", "y"]) {
     const input = sliders[name].input;
-    listen(input, "pointerdown", () => { dragging = true; });
     listen(input, "input", () => {
       if (name === "y_hat") yHat = Number(input.value);
       else y = Number(input.value);
       update();
     });
     // A move ends: Python gets the page's value, and the page takes any value Python set meanwhile.
-    listen(input, "change", () => { dragging = false; send(name); onChange(); });
+    drag.slider(input, () => { send(name); onChange(); });
   }
 
   // The kernel's numbers, when its code changes them (or echoes the page's own): shown at once,
   // except during a drag, whose end sends the page's numbers back.
   const onChange = () => {
-    if (dragging) return;
+    if (drag.active) return;
     const nextYHat = Number(model.get("y_hat")), nextY = Number(model.get("y"));
     if (nextYHat === yHat && nextY === y) return;
     yHat = nextYHat;
@@ -436,10 +405,6 @@ export function render({ model, el }) {
     moveSliders();
     update();
   };
-  // A press on a slider that never moved it sends no change event: the drag ends when the pointer lifts.
-  const endDrag = () => { dragging = false; };
-  listen(window, "pointerup", endDrag);
-  listen(window, "pointercancel", endDrag);
   model.on("change:y_hat", onChange);
   model.on("change:y", onChange);
 
@@ -448,7 +413,7 @@ export function render({ model, el }) {
   return () => {
     model.off("change:y_hat", onChange);
     model.off("change:y", onChange);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }

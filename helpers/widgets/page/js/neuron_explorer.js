@@ -247,35 +247,6 @@ const STYLE = `
 .bpc-ne input:focus-visible, .bpc-ne select:focus-visible { outline: 2px solid ${PALETTE.orange}; outline-offset: 1px; }
 `;
 
-function controlRow(parent, label) {
-  const row = htmlElement("div", { class: "bpc-slider" }, parent);
-  const id = `bpc-${Math.random().toString(36).slice(2)}`;
-  htmlElement("label", { for: id }, row, label);
-  return { row, id };
-}
-
-function sliderRow(parent, label, attributes) {
-  const { row, id } = controlRow(parent, label);
-  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
-  const output = htmlElement("output", { for: id }, row);
-  return { input, output };
-}
-
-// A read-out line: pieces of text, each [text, bold, name, value]; a named piece carries the exact
-// number in data-value, for a reader's code (or a test) that needs more digits than the page shows.
-function fillReadout(line, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = exactText(value);
-    }
-    return node;
-  });
-  line.replaceChildren(...nodes);
-}
-
 const SLIDERS = [["x", "input x"], ["w", "weight w"], ["b", "bias b"]];  // NeuronExplorer's descriptions
 
 export function render({ model, el }) {
@@ -290,7 +261,6 @@ export function render({ model, el }) {
     values.activation = String(model.get("activation"));
   };
   read();
-  let dragging = false;
 
   const root = htmlElement("div", { class: "bpc-ne", "data-widget": "neuron_explorer",
                                     "data-presentation": String(presentation), "data-lm-suppress-shortcuts": "true" });
@@ -336,11 +306,11 @@ export function render({ model, el }) {
     }
     moveDot(picture, n.z, n.a);
     for (const [name] of SLIDERS) setTextIfChanged(sliders[name].output, fmt(values[name], 2));
-    fillReadout(readouts.z, [
+    fillPieces(readouts.z, [
       [`z = w·x + b = (${fmt(n.w, 2)})·(${fmt(n.x, 2)}) + (${fmt(n.b, 2)}) = `, false], [fmt(n.z), true, "z", n.z]]);
-    fillReadout(readouts.a, [[`a = ${n.activation}(z) = `, false], [fmt(n.a), true, "a", n.a]]);
-    fillReadout(readouts.slope, [[`slope da/dz = ${n.activation}′(z) = `, false],
-                                 [fmt(n.slope), true, "slope", n.slope]]);
+    fillPieces(readouts.a, [[`a = ${n.activation}(z) = `, false], [fmt(n.a), true, "a", n.a]]);
+    fillPieces(readouts.slope, [[`slope da/dz = ${n.activation}′(z) = `, false],
+                                [fmt(n.slope), true, "slope", n.slope]]);
     root.dataset.x = exactText(n.x);
     root.dataset.w = exactText(n.w);
     root.dataset.b = exactText(n.b);
@@ -357,23 +327,16 @@ export function render({ model, el }) {
     model.save_changes();
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
-  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
-  // cells (and cancels them), which would stop a focused slider or dropdown from moving.
-  // data-lm-suppress-shortcuts keeps its keyboard shortcuts out too.
-  listen(root, "keydown", (event) => event.stopPropagation());
+  const listen = listenerList();
+  const drag = dragTracker(listen);
+  keepKeys(listen, root);
   for (const [name] of SLIDERS) {
     const input = sliders[name].input;
-    listen(input, "pointerdown", () => { dragging = true; });
     listen(input, "input", () => {
       values[name] = Number(input.value);
       update();
     });
-    listen(input, "change", () => { dragging = false; send([name]); });
+    drag.slider(input, () => { send([name]); });
   }
   listen(select, "change", () => {
     values.activation = select.value;
@@ -384,14 +347,11 @@ export function render({ model, el }) {
   // The kernel's values, when its code changes them (or echoes the page's own): shown at once,
   // except during a drag, whose end sends the page's values back.
   const onChange = () => {
-    if (dragging) return;
+    if (drag.active) return;
     read();
     moveControls();
     update();
   };
-  const endDrag = () => { dragging = false; };
-  listen(window, "pointerup", endDrag);
-  listen(window, "pointercancel", endDrag);
   const names = [...SLIDERS.map(([name]) => name), "activation"];
   for (const name of names) model.on(`change:${name}`, onChange);
 
@@ -399,7 +359,7 @@ export function render({ model, el }) {
   update();
   return () => {
     for (const name of names) model.off(`change:${name}`, onChange);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }

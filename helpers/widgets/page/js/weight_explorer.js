@@ -217,32 +217,10 @@ const STYLE = `
 .bpc-we .bpc-status { width: var(--bpc-width); height: 4.2em; overflow: hidden; line-height: 1.35; }
 `;
 
-function sliderRow(parent, label, attributes) {
-  const row = htmlElement("div", { class: "bpc-slider" }, parent);
-  const id = `bpc-${Math.random().toString(36).slice(2)}`;
-  htmlElement("label", { for: id }, row, label);
-  const input = htmlElement("input", { id, type: "range", ...attributes }, row);
-  const output = htmlElement("output", { for: id }, row);
-  return { input, output };
-}
-
 // A read-out line: pieces of text, each [text, bold, name]; a named piece carries the exact number in
 // data-value, for a reader's code (or a test) that needs more digits than the page shows.
 function readout(parent, name) {
   return htmlElement("div", { class: "bpc-readout", "data-name": name }, parent);
-}
-
-function fillReadout(line, pieces) {
-  const nodes = pieces.map(([text, bold, name, value]) => {
-    const node = document.createElement(bold ? "b" : "span");
-    node.textContent = text;
-    if (name) {
-      node.dataset.name = name;
-      node.dataset.value = exactText(value);
-    }
-    return node;
-  });
-  line.replaceChildren(...nodes);
 }
 
 function fromModel(weights) {
@@ -259,7 +237,6 @@ export function render({ model, el }) {
   const size = look(presentation);
   let weights = fromModel(model.get("weights"));
   let eta = Number(model.get("eta"));
-  let dragging = false;
 
   const root = htmlElement("div", { class: "bpc-we", "data-widget": "weight_explorer",
                                     "data-presentation": String(presentation), "data-lm-suppress-shortcuts": "true" });
@@ -342,17 +319,17 @@ export function render({ model, el }) {
     updateNetwork(picture, weights, s, sample);
     for (const n of WEIGHT_NAMES) setTextIfChanged(sliders[n].output, fmt(weights[n], 2));
     setTextIfChanged(etaSlider.output, short(eta));
-    fillReadout(readouts.y_hat, [["prediction ŷ = ", false], [fmt(s.y_hat), true, "y_hat", s.y_hat],
-                                 [` (target y = ${pyGeneral(sample.y, 6)})`, false]]);
-    fillReadout(readouts.loss, [["loss L = (ŷ − y)² = ", false], [fmt(s.loss), true, "loss", s.loss]]);
+    fillPieces(readouts.y_hat, [["prediction ŷ = ", false], [fmt(s.y_hat), true, "y_hat", s.y_hat],
+                                [` (target y = ${pyGeneral(sample.y, 6)})`, false]]);
+    fillPieces(readouts.loss, [["loss L = (ŷ − y)² = ", false], [fmt(s.loss), true, "loss", s.loss]]);
     for (const n of WEIGHT_NAMES) {
       const g = s.gradients[n];
-      fillReadout(readouts[n], [[`blame ∂L/∂${n} = `, false], [signed(g), true, `dL_d${n}`, g],
-                                [`, so a step moves ${n} by `, false], [signed(-eta * g), false, `move_${n}`, -eta * g]]);
+      fillPieces(readouts[n], [[`blame ∂L/∂${n} = `, false], [signed(g), true, `dL_d${n}`, g],
+                               [`, so a step moves ${n} by `, false], [signed(-eta * g), false, `move_${n}`, -eta * g]]);
     }
-    fillReadout(readouts.next, [[`ŷ after one step with η = ${short(eta)}: `, false],
-                                [fmt(s.next_y_hat), true, "next_y_hat", s.next_y_hat]]);
-    fillReadout(status, statusPieces(s, weights, limits));
+    fillPieces(readouts.next, [[`ŷ after one step with η = ${short(eta)}: `, false],
+                               [fmt(s.next_y_hat), true, "next_y_hat", s.next_y_hat]]);
+    fillPieces(status, statusPieces(s, weights, limits));
     root.dataset.eta = exactText(eta);
   }
 
@@ -364,31 +341,23 @@ export function render({ model, el }) {
     model.save_changes();
   }
 
-  const listeners = [];
-  const listen = (node, type, handler) => {
-    node.addEventListener(type, handler);
-    listeners.push([node, type, handler]);
-  };
-  // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
-  // cells (and cancels them), which would stop a focused slider from moving. data-lm-suppress-shortcuts
-  // keeps its keyboard shortcuts out too.
-  listen(root, "keydown", (event) => event.stopPropagation());
+  const listen = listenerList();
+  const drag = dragTracker(listen);
+  keepKeys(listen, root);
   for (const n of WEIGHT_NAMES) {
     const input = sliders[n].input;
-    listen(input, "pointerdown", () => { dragging = true; });
     listen(input, "input", () => {
       weights = { ...weights, [n]: Number(input.value) };
       input.classList.remove("bpc-beyond");   // dragged back: the slider tells the truth again
       update();
     });
-    listen(input, "change", () => { dragging = false; send(["weights"]); });
+    drag.slider(input, () => { send(["weights"]); });
   }
-  listen(etaSlider.input, "pointerdown", () => { dragging = true; });
   listen(etaSlider.input, "input", () => {
     eta = logValue(10 ** Number(etaSlider.input.value));
     update();
   });
-  listen(etaSlider.input, "change", () => { dragging = false; send(["eta"]); });
+  drag.slider(etaSlider.input, () => { send(["eta"]); });
   listen(stepButton, "click", () => {
     weights = stepWeights(weights, eta, sample, limits);
     moveSliders();
@@ -406,21 +375,17 @@ export function render({ model, el }) {
   // The kernel's numbers, when its code changes them (or echoes the page's own): shown at once,
   // except during a drag, whose end sends the page's numbers back.
   const onWeights = () => {
-    if (dragging) return;
+    if (drag.active) return;
     weights = fromModel(model.get("weights"));
     moveSliders();
     update();
   };
   const onEta = () => {
-    if (dragging) return;
+    if (drag.active) return;
     eta = Number(model.get("eta"));
     moveSliders();
     update();
   };
-  // A press on a slider that never moved it sends no change event: the drag ends when the pointer lifts.
-  const endDrag = () => { dragging = false; };
-  listen(window, "pointerup", endDrag);
-  listen(window, "pointercancel", endDrag);
   model.on("change:weights", onWeights);
   model.on("change:eta", onEta);
 
@@ -429,7 +394,7 @@ export function render({ model, el }) {
   return () => {
     model.off("change:weights", onWeights);
     model.off("change:eta", onEta);
-    for (const [node, type, handler] of listeners) node.removeEventListener(type, handler);
+    listen.removeAll();
     root.remove();
   };
 }
