@@ -10,6 +10,12 @@ import traitlets as t
 from . import PAGE_MIME, module_source
 
 
+class Checked(t.Any):
+    """A synced value that the widget's own validator checks, None included (t.Any alone lets None past it)."""
+
+    allow_none = False
+
+
 class PageWidget(anywidget.AnyWidget):
     """An anywidget whose front end is js/course.js followed by js/<MODULE>.js.
 

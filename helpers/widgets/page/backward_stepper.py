@@ -21,7 +21,7 @@ from ...autograd_examples import EXPRESSIONS
 from ...graph_plot import BOX_HEIGHT, BOX_WIDTH, PENDING, layout, node_title, number, root_seed
 from .._base import start_option
 from ..stepper import FIGSIZE, MIN_SPAN, WORDINGS, BackwardStepper, _as_operand, _signed
-from ._base import PageWidget, kernel_still
+from ._base import Checked, PageWidget, kernel_still
 
 MODULE = "backward_stepper"
 DEFAULT = list(EXPRESSIONS)[1]  # the 2-2-1 example of 04, as BackwardStepper starts
@@ -159,7 +159,7 @@ class PageBackwardStepper(PageWidget):
     KERNEL = BackwardStepper
 
     expression = t.Unicode(DEFAULT).tag(sync=True)
-    k = t.Any(0).tag(sync=True)
+    k = Checked(0).tag(sync=True)
     options = t.List(read_only=True).tag(sync=True)
     computations = t.Dict(read_only=True).tag(sync=True)
     wording = t.Unicode("grad", read_only=True).tag(sync=True)
@@ -187,11 +187,13 @@ class PageBackwardStepper(PageWidget):
 
     @t.validate("expression")
     def _valid_expression(self, proposal):
-        return start_option(proposal["value"], "expression", list(EXPRESSIONS))
+        return self._checked(start_option, proposal["value"], "expression", list(EXPRESSIONS))
 
     @t.validate("k")
     def _valid_k(self, proposal):
-        value = proposal["value"]
+        return self._checked(self._whole_step, proposal["value"])
+
+    def _whole_step(self, value):
         n = len(self.computations[self.expression]["steps"])
         whole = isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and float(value).is_integer())
         if isinstance(value, bool) or not whole:

@@ -15,7 +15,7 @@ from ... import style
 from .._base import fmt, short, start_number
 from ..chain_rule import (NUDGE_EXPONENTS, RISE_RUN_LABEL_MIN, TANGENT_HALF_WIDTH, W, X_RANGE, Y, ChainRuleNudger,
                           chain_links, chain_loss, measured_slope, number)
-from ._base import PageWidget, kernel_still
+from ._base import Checked, PageWidget, kernel_still
 
 MODULE = "chain_rule_nudger"
 NUDGE_RANGE = (10.0 ** NUDGE_EXPONENTS[0], 10.0 ** NUDGE_EXPONENTS[1])
@@ -41,8 +41,8 @@ class PageChainRuleNudger(PageWidget):
     MODULE = MODULE
     KERNEL = ChainRuleNudger
 
-    x = t.Any(0.5).tag(sync=True)
-    nudge = t.Any(0.5).tag(sync=True)
+    x = Checked(0.5).tag(sync=True)
+    nudge = Checked(0.5).tag(sync=True)
     constants = t.Dict({"w": W, "y": Y}, read_only=True).tag(sync=True)
     limits = t.Dict({"x": list(X_RANGE), "x_step": X_STEP, "nudge_exponents": list(NUDGE_EXPONENTS),
                      "nudge_step": NUDGE_STEP, "tangent_half_width": TANGENT_HALF_WIDTH,

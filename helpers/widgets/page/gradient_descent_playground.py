@@ -20,7 +20,7 @@ from .._base import RISING_STEPS, start_number, start_values, start_whole
 from ..gradient_descent import (CLEAR_ERROR, CRAWL_RATIO_PER_STEP, ETA_EXPONENTS, ETA_RANGE, LOSS_DECADES_STEP,
                                 STEPS_RANGE, START, W3_RANGE, W4_RANGE, GradientDescentPlayground,
                                 descend_output_weights, verdict)
-from ._base import PageWidget, kernel_still
+from ._base import Checked, PageWidget, kernel_still
 
 MODULE = "gradient_descent_playground"
 START_RANGES = {"w3": W3_RANGE, "w4": W4_RANGE}
@@ -48,9 +48,9 @@ class PageGradientDescentPlayground(PageWidget):
     MODULE = MODULE
     KERNEL = GradientDescentPlayground
 
-    eta = t.Any(0.3).tag(sync=True)
-    steps = t.Any(30).tag(sync=True)
-    start = t.Any().tag(sync=True)
+    eta = Checked(0.3).tag(sync=True)
+    steps = Checked(30).tag(sync=True)
+    start = Checked().tag(sync=True)
     fixed = t.Dict({"w1": EXAMPLE_WEIGHTS["w1"], "w2": EXAMPLE_WEIGHTS["w2"]}, read_only=True).tag(sync=True)
     sample = t.Dict({"x1": EXAMPLE_INPUTS[0], "x2": EXAMPLE_INPUTS[1], "y": EXAMPLE_TARGET},
                     read_only=True).tag(sync=True)
@@ -78,15 +78,15 @@ class PageGradientDescentPlayground(PageWidget):
 
     @t.validate("eta")
     def _valid_eta(self, proposal):
-        return start_number(proposal["value"], "eta", *ETA_RANGE)
+        return self._checked(start_number, proposal["value"], "eta", *ETA_RANGE)
 
     @t.validate("steps")
     def _valid_steps(self, proposal):
-        return start_whole(proposal["value"], "steps", *STEPS_RANGE)
+        return self._checked(start_whole, proposal["value"], "steps", *STEPS_RANGE)
 
     @t.validate("start")
     def _valid_start(self, proposal):
-        given = start_values(proposal["value"], "start", START_RANGES)
+        given = self._checked(start_values, proposal["value"], "start", START_RANGES)
         current = self.start or dict(START)  # empty only while it is being built
         return {name: given.get(name, current[name]) for name in START_RANGES}
 

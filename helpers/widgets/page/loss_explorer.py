@@ -12,19 +12,13 @@ import traitlets as t
 from ... import style
 from .._base import start_number
 from ..loss import Y_HAT_RANGE, Y_RANGE, LossExplorer, loss_reading
-from ._base import PageWidget, kernel_still
+from ._base import Checked, PageWidget, kernel_still
 
 MODULE = "loss_explorer"
 Y_HAT_STEP = 0.01
 """The prediction slider's step, as LossExplorer's."""
 Y_STEP = 0.05
 """The target slider's step, as LossExplorer's."""
-
-
-class _Number(t.Any):
-    """A number the widget's own validator checks, None included (t.Any would let None past it)."""
-
-    allow_none = False
 
 
 class PageLossExplorer(PageWidget):
@@ -45,8 +39,8 @@ class PageLossExplorer(PageWidget):
     KERNEL = LossExplorer
     PAGE_REFUSAL_CAUSE = False
 
-    y_hat = _Number(0.7).tag(sync=True)
-    y = _Number(1.0).tag(sync=True)
+    y_hat = Checked(0.7).tag(sync=True)
+    y = Checked(1.0).tag(sync=True)
     limits = t.Dict({"y_hat": list(Y_HAT_RANGE), "y_hat_step": Y_HAT_STEP, "y": list(Y_RANGE), "y_step": Y_STEP},
                     read_only=True).tag(sync=True)
 

@@ -15,7 +15,7 @@ from ... import style
 from ...tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from .._base import DIVERGED_ABOVE, start_number, start_values
 from ..weights import DIVERGED_WEIGHT, ETA_RANGE, SATURATED_SLOPE, WEIGHT_RANGE, WEIGHT_STEP, WeightExplorer, _finite
-from ._base import PageWidget, kernel_still
+from ._base import Checked, PageWidget, kernel_still
 
 MODULE = "weight_explorer"
 RANGES = {name: WEIGHT_RANGE for name in WEIGHT_NAMES}
@@ -42,12 +42,6 @@ def _weights_from_page(value):
     return weights
 
 
-class _Checked(t.Any):
-    """Any value, None included, goes to the widget's own validator (t.Any alone lets None skip it)."""
-
-    allow_none = False
-
-
 class PageWeightExplorer(PageWidget):
     """The 2-2-1 network with a slider per weight and one for η, drawn and computed in the page.
 
@@ -67,8 +61,8 @@ class PageWeightExplorer(PageWidget):
     MODULE = MODULE
     KERNEL = WeightExplorer
 
-    weights = t.Any().tag(sync=True, to_json=_weights_to_json)
-    eta = _Checked(EXAMPLE_ETA).tag(sync=True)
+    weights = Checked().tag(sync=True, to_json=_weights_to_json)
+    eta = Checked(EXAMPLE_ETA).tag(sync=True)
     start_weights = t.Dict(read_only=True).tag(sync=True)
     start_eta = t.Float(EXAMPLE_ETA, read_only=True).tag(sync=True)
     sample = t.Dict({"x1": EXAMPLE_INPUTS[0], "x2": EXAMPLE_INPUTS[1], "y": EXAMPLE_TARGET},
