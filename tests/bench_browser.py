@@ -4,15 +4,17 @@ JupyterLab from the project's environment on 127.0.0.1 (tests/lab_server.py, tok
 and Debian's chromium through Playwright. In one run and one page:
 
 - the floor: a bare ipywidgets slider whose move rewrites a label through the kernel;
-- every widget the course displays: a key press on one of its controls (ArrowRight/ArrowLeft on a
+- every widget the course displays, and for the six page widgets (drawn in the page, home="page",
+  the course's default) their kernel versions too (home="kernel", key k_NAME), in the same run: a key press on one of its controls (ArrowRight/ArrowLeft on a
   focused slider, Enter on the stepper's Step/Back; a dropdown's next option is chosen from the page,
   as chromium opens a closed list on a key press) until the new picture is decoded and painted (the
-  next animation frame after the <img> src changed and decoded), timed with performance.now() in the
-  page from the key event's own time stamp;
+  next animation frame after the <img> src changed and decoded, or after the page widget's SVG
+  changed), timed with performance.now() in the page from the key event's own time stamp;
 - a fast drag across a slider: how many pictures were shown and how long after the mouse was released
   the last one landed, and whether the last picture is the one for the slider's final value (the
   page's picture, the kernel's last picture and a fresh drawing at the kernel's slider value must be
-  the same bytes, and the kernel's slider value must match the readout on screen);
+  the same bytes, and the kernel's slider value must match the readout on screen; a page widget's
+  read-out must match the value Python holds once the drag ends);
 - whether each widget's controls and picture fit in the notebook's visible area together at 1366x768
   (JupyterLab as it opens, file browser shown), and, built in presentation mode, at 1280x720 with the
   left sidebar closed, as the teacher's guide advises: scrolled to the widget, its controls and
@@ -58,7 +60,28 @@ CONTROLS = {
     "bug_explorer": ("dropdown", "planted bug"),
     "backward_stepper": ("buttons", ("Step", "Back")),
 }
-KEYS = {"slider": ("ArrowRight", "ArrowLeft"), "dropdown": ("ArrowDown", "ArrowUp"), "buttons": ("Enter", "Enter")}
+# A page widget's control: its slider's data-name (an <input type=range>) or its buttons' aria-labels.
+PAGE_CONTROLS = {
+    "weight_explorer": ("range", "w1"),
+    "neuron_explorer": ("range", "w"),
+    "loss_explorer": ("range", "y_hat"),
+    "chain_rule_nudger": ("range", "x"),
+    "gradient_descent_playground": ("range", "w3"),
+    "backward_stepper": ("buttons", ("Step", "Back")),
+}
+# What Python holds for that slider once a move ends, read as BENCH[key].<this>.
+PAGE_VALUES = {
+    "weight_explorer": "weights['w1']",
+    "neuron_explorer": "w",
+    "loss_explorer": "y_hat",
+    "chain_rule_nudger": "x",
+    "gradient_descent_playground": "start['w3']",
+}
+KEYS = {"slider": ("ArrowRight", "ArrowLeft"), "range": ("ArrowRight", "ArrowLeft"), "dropdown": ("ArrowDown", "ArrowUp"),
+        "buttons": ("Enter", "Enter")}
+PAGE_GOAL_RATIO = 1.0  # a page widget answers before any kernel round trip could: no slower than the floor
+PAGE_SETTLE_MS = 17  # one frame at 60 Hz
+KERNEL_SETTLE_MS = 100
 
 SETUP = '''\
 import hashlib, json
@@ -87,6 +110,11 @@ def _bench_state(key, description):
         state["shown"] = hashlib.sha256(view.image.value).hexdigest()
         state["fresh"] = hashlib.sha256(view.png()).hexdigest()
     print(json.dumps(state))
+
+
+def _bench_page_state(key, value):
+    """The kernel's side of a page widget: the value Python holds for its slider."""
+    print(json.dumps({"value": eval(f"BENCH[key].{value}")}))
 '''
 
 FLOOR = '''\
@@ -115,15 +143,32 @@ HARNESS = r'''() => {
       const st = this.state = {t0: null, tUp: null, firstPicture: null, lastPicture: null, pictures: 0,
                                firstLabel: null, lastLabel: null, labels: 0};
       if (this.observer) this.observer.disconnect();
+      let drawing = false;  // a page widget's picture: one frame counted however many SVG nodes changed
+      const drawn = () => {
+        if (drawing) return;
+        drawing = true;
+        requestAnimationFrame(() => {
+          drawing = false;
+          const t = performance.now();
+          st.pictures += 1; st.lastPicture = t;
+          if (st.firstPicture === null) st.firstPicture = t;
+        });
+      };
+      const isSvg = (node) => node && node.nodeName && node.nodeName.toLowerCase() === 'svg';
       this.observer = new MutationObserver((records) => {
         for (const r of records) {
           const el = r.target.nodeType === 3 ? r.target.parentElement : r.target;
           if (r.type === 'attributes' && el.tagName === 'IMG') {
+            if (r.attributeName !== 'src') continue;
             el.decode().then(() => requestAnimationFrame(() => {
               const t = performance.now();
               st.pictures += 1; st.lastPicture = t;
               if (st.firstPicture === null) st.firstPicture = t;
             }), () => {});  // replaced before it was decoded: never shown
+          } else if ((el.closest && el.closest('svg')) || [...r.addedNodes].some(isSvg)) {
+            drawn();
+          } else if (r.type === 'attributes') {
+            continue;  // a control's own state (focus, aria), not something drawn
           } else if (isLabel(el)) {
             requestAnimationFrame(() => {
               const t = performance.now();
@@ -133,8 +178,7 @@ HARNESS = r'''() => {
           }
         }
       });
-      this.observer.observe(root, {subtree: true, childList: true, characterData: true,
-                                   attributes: true, attributeFilter: ['src']});
+      this.observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
     },
   };
   document.addEventListener('keydown', (e) => {
@@ -157,8 +201,8 @@ PICTURE_SIZE = '''async (key) => {
 }'''
 
 # What a widget is made of, for layout: its controls (in page order) and its pictures.
-CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, button"
-PICTURE_SELECTOR = "img"
+CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, button, input[type=range], select"
+PICTURE_SELECTOR = "img, svg"
 
 # Where a widget's controls and pictures sit once a learner has scrolled the notebook so that the
 # first of them meets the top of the notebook's visible area (its scrolling panel, without scroll bars).
@@ -166,7 +210,7 @@ FITS = '''async ([key, controlSelector, pictureSelector]) => {
   const root = document.querySelector('.bench-' + key);
   if (!root) return null;
   // Every picture decoded and laid out first: one still loading would measure too small.
-  await Promise.all([...root.querySelectorAll(pictureSelector)].map((img) => img.decode().catch(() => null)));
+  await Promise.all([...root.querySelectorAll(pictureSelector)].map((img) => img.decode ? img.decode().catch(() => null) : null));
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
                 || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
@@ -204,13 +248,37 @@ def widget_names():
     return list(course_widgets.__all__)
 
 
+def page_names():
+    """The widgets drawn in the page by default, whose kernel versions are measured beside them."""
+    return list(PAGE_CONTROLS)
+
+
+def keys_for(names):
+    """Every widget in `names`, then the kernel version (k_NAME) of each page widget among them."""
+    return [*names, *(f"k_{n}" for n in names if n in PAGE_CONTROLS)]
+
+
+def base_name(key):
+    return key.removeprefix("p_").removeprefix("k_")
+
+
+def is_page(key):
+    return base_name(key) in PAGE_CONTROLS and not key.startswith("k_")
+
+
 def write_notebook(folder, names, presentation, extra=()):
-    """The scratch notebook: the floor, then every widget in `names` (class bench-NAME), then, with
+    """The scratch notebook: the floor, then every widget in `names` (class bench-NAME), the kernel
+    version of each page widget among them (bench-k_NAME), then, with
     `presentation`, each built again in presentation mode (bench-p_NAME), then the cells in `extra`."""
     cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(FLOOR)]
     for name in names:
         cells.append(nbformat.v4.new_code_cell(
             f'BENCH["{name}"] = course_widgets.{name}()\nBENCH["{name}"].add_class("bench-{name}")\nBENCH["{name}"]'))
+    for name in names:
+        if name in PAGE_CONTROLS:  # the kernel version, for comparison
+            cells.append(nbformat.v4.new_code_cell(
+                f'BENCH["k_{name}"] = course_widgets.{name}(home="kernel")\nBENCH["k_{name}"].add_class("bench-k_{name}")\n'
+                f'BENCH["k_{name}"]'))
     if presentation:
         build = "\n".join(f'BENCH["p_{n}"] = course_widgets.{n}()\nBENCH["p_{n}"].add_class("bench-p_{n}")' for n in names)
         cells.append(nbformat.v4.new_code_cell(f"style.presentation_mode()\n{build}\nstyle.presentation_mode(False)"))
@@ -240,6 +308,14 @@ def kernel_client(lab):
 
 
 def kernel_state(client, key, description):
+    return _kernel_json(client, f"_bench_state({key!r}, {description!r})")
+
+
+def page_kernel_state(client, key):
+    return _kernel_json(client, f"_bench_page_state({key!r}, {PAGE_VALUES[base_name(key)]!r})")
+
+
+def _kernel_json(client, code):
     out = []
 
     def hook(msg):
@@ -248,14 +324,18 @@ def kernel_state(client, key, description):
         elif msg["msg_type"] == "error":
             out.append(json.dumps({"error": msg["content"]["evalue"]}))
 
-    client.execute_interactive(f"_bench_state({key!r}, {description!r})", output_hook=hook, timeout=60,
-                               store_history=False)
+    client.execute_interactive(code, output_hook=hook, timeout=60, store_history=False)
     return json.loads("".join(out).strip().splitlines()[-1])
 
 
 def control(page, key):
-    kind, what = CONTROLS.get(key.removeprefix("p_"), ("slider", None))
     root = page.locator(f".bench-{key}")
+    if is_page(key):
+        kind, what = PAGE_CONTROLS[base_name(key)]
+        if kind == "range":
+            return kind, what, root.locator(f'input[type=range][data-name="{what}"]').first
+        return kind, what, [root.locator(f'button[aria-label="{name}"]').first for name in what]
+    kind, what = CONTROLS.get(base_name(key), ("slider", None))
     if kind == "slider":
         sliders = root.locator(".widget-slider")
         if what is not None:
@@ -270,6 +350,8 @@ def press(page, kind, target, i):
     key = KEYS[kind][i % 2]
     if kind == "slider":
         target.locator(".noUi-handle").focus()
+    elif kind == "range":
+        target.focus()
     elif kind == "dropdown":
         # A closed <select> in chromium opens its list on a key press; choose the neighbouring option
         # from the page instead, time-stamped just before its change event, as a click in the list sends.
@@ -321,12 +403,17 @@ def time_moves(page, key, moves):
 def drag(page, client, key):
     """A fast drag across the widget's slider: pictures shown, settle time after release, and honesty."""
     kind, description, target = control(page, key)
-    if kind != "slider":
+    if kind not in ("slider", "range"):
         return None
     page.locator(f".bench-{key}").scroll_into_view_if_needed()
-    handle = target.locator(".noUi-handle").bounding_box()
-    track = target.locator(".noUi-target").bounding_box() or handle
-    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    if kind == "range":  # the thumb of an <input type=range> sits where its value is along the track
+        track = target.bounding_box()
+        where = target.evaluate("(i) => (i.value - i.min) / (i.max - i.min)")
+        x, y = track["x"] + 8 + where * (track["width"] - 16), track["y"] + track["height"] / 2
+    else:
+        handle = target.locator(".noUi-handle").bounding_box()
+        track = target.locator(".noUi-target").bounding_box() or handle
+        x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
     page.evaluate("(k) => window.__bench.arm(k)", key)
     page.mouse.move(x, y)
     page.mouse.down()
@@ -349,8 +436,12 @@ def drag(page, client, key):
         page.wait_for_timeout(100)
     last_shown = st["lastPicture"] if st["lastPicture"] is not None else st["lastLabel"]
     settle = max(0.0, last_shown - st["tUp"]) if last_shown is not None else float("nan")
-    readout = target.locator(".widget-readout").inner_text().replace("\u2212", "-")
-    kernel = kernel_state(client, key, description)
+    if kind == "range":
+        readout = target.evaluate("(i) => i.parentElement.querySelector('output').textContent").replace("\u2212", "-")
+        kernel = page_kernel_state(client, key)
+    else:
+        readout = target.locator(".widget-readout").inner_text().replace("\u2212", "-")
+        kernel = kernel_state(client, key, description)
     digits = len(readout.split(".")[1]) if "." in readout else 0
     honest = abs(float(readout) - float(kernel["value"])) <= 0.5 * 10 ** -digits + 1e-9  # the readout rounds
     if "shown" in kernel:
@@ -475,7 +566,7 @@ def run_all(page, expected, timeout=60_000):
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
         choose_run_all()
     page.wait_for_function(
-        "(n) => document.querySelectorAll('[class*=\"bench-\"].jupyter-widgets, [class*=\"bench-\"].widget-vbox').length >= n",
+        "(n) => document.querySelectorAll('.jp-OutputArea [class*=\"bench-\"]').length >= n",
         arg=expected, timeout=timeout)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
@@ -519,10 +610,10 @@ def run(moves=20, row=None, presentation=True, only=None):
                     page = browser.new_context(viewport=SCREENS[False]).new_page()
                     page.set_default_timeout(60_000)
                     open_notebook(page, lab)
-                    run_all(page, 1 + len(names) * (2 if presentation else 1))
+                    run_all(page, 1 + len(keys_for(names)) + (len(names) if presentation else 0))
                     page.evaluate(HARNESS)
                     client = kernel_client(lab)
-                    print(f"  JupyterLab open, {len(names)} widgets shown, in {time.perf_counter() - started:.0f} s")
+                    print(f"  JupyterLab open, {len(keys_for(names))} widgets shown, in {time.perf_counter() - started:.0f} s")
                     measure(page, client, names, moves, presentation, add)
                 finally:
                     browser.close()
@@ -534,33 +625,48 @@ def run(moves=20, row=None, presentation=True, only=None):
     return rows
 
 
+def label(key):
+    """How a key is named in the table: a page widget and its kernel version side by side."""
+    name = base_name(key)
+    if name not in PAGE_CONTROLS:
+        return name
+    return f"{name} (kernel)" if key.startswith("k_") else f"{name} (page)"
+
+
 def measure(page, client, names, moves, presentation, add):
     print(f"Browser: key press to new picture on screen ({moves} moves each), JupyterLab + chromium, 1366x768")
     _, floor_times = time_moves(page, "floor", moves)
     floor, floor90, _ = stats(floor_times)
     add("browser", "floor: bare slider -> label, median / p90", f"{floor:.1f} / {floor90:.1f} ms")
-    for name in names:
-        what, times = time_moves(page, name, moves)
+    keys = keys_for(names)
+    for key in keys:
+        what, times = time_moves(page, key, moves)
         if what is None:
-            add("browser", f"{name}: key press", "nothing changed on screen", "", "MISSED")
+            add("browser", f"{label(key)}: key press", "nothing changed on screen", "", "MISSED")
             continue
         med, p90, lost = stats(times)
-        goal_ratio = 2 if name == "weight_explorer" else 3
+        if is_page(key):
+            goal_ratio = PAGE_GOAL_RATIO
+        else:
+            goal_ratio = 2 if base_name(key) == "weight_explorer" else 3
         ratio = med / floor
         lost_note = f", {lost} moves showed nothing" if lost else ""
-        size = page.evaluate(PICTURE_SIZE, name)
+        size = page.evaluate(PICTURE_SIZE, key)
         if what == "picture" and size:
             lost_note += f"; picture {size['width']}x{size['height']} px, {size['bytes'] / 1024:.0f} KiB"
-        add("browser", f"{name}: press -> {what}, median / p90", f"{med:.0f} / {p90:.0f} ms = {ratio:.1f}x floor{lost_note}",
-            f"<= {goal_ratio}x floor", "ok" if ratio <= goal_ratio and not lost else "MISSED")
-    for name in ["floor", *names]:
-        result = drag(page, client, name)
+        add("browser", f"{label(key)}: press -> {what}, median / p90",
+            f"{med:.1f} / {p90:.1f} ms = {ratio:.2f}x floor{lost_note}",
+            f"<= {goal_ratio:g}x floor", "ok" if ratio <= goal_ratio and not lost else "MISSED")
+    for key in ["floor", *keys]:
+        result = drag(page, client, key)
         if result is None:
             continue
         figure = (f"{result['shown']}, last {result['settle']:.0f} ms after release, "
                   f"{'shows' if result['honest'] else 'does NOT show'} the final value {result['value']}")
-        ok = result["settle"] <= 100 and result["honest"]
-        add("browser", f"{name}: fast drag", figure, "settle <= 100 ms, honest", "ok" if ok else "MISSED")
+        settle_goal = PAGE_SETTLE_MS if is_page(key) else KERNEL_SETTLE_MS
+        ok = result["settle"] <= settle_goal and result["honest"]
+        goal = f"settle <= {settle_goal} ms{' (one frame)' if is_page(key) else ''}, honest"
+        add("browser", f"{label(key)}: fast drag", figure, goal, "ok" if ok else "MISSED")
     show_screen(page, presentation=False)
     for name in names:
         text, ok = fits(page, name)

@@ -76,11 +76,12 @@ START_FIRST = (
 RUN_ALL = "tests/test_browser.py::test_notebook_runs_all_cells_in_jupyterlab["
 SECOND_HALF = ("01_", "02_", "03_", "06_", "07_", "08_")
 FOLLOWS = {
-    "tests/test_browser.py::test_weight_explorer_answers_typing_dragging_and_step": "04_backprop_by_hand.ipynb",
+    "tests/test_browser.py::test_the_weight_explorer_in_04_answers_keys_a_drag_and_step_from_the_page":
+        "04_backprop_by_hand.ipynb",
     "tests/test_browser_autograd.py::"
     "test_the_backward_stepper_in_04_walks_the_2_2_1_graph_as_upstream_times_local_in_jupyterlab":
         "04_backprop_by_hand.ipynb",
-    "tests/test_browser.py::test_gradient_descent_playground_redraws_when_the_learning_rate_changes":
+    "tests/test_browser.py::test_the_playground_in_05_redraws_in_the_page_when_the_learning_rate_changes":
         "05_gradient_descent.ipynb",
     "tests/test_browser_autograd.py::test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab":
         "09_autograd.ipynb",

@@ -257,7 +257,7 @@ def test_a_decision_boundary_refuses_labels_that_are_not_the_two_classes(odd, wo
     (lambda: Network([2, 1]).predict([1.0, 10**400]), r"X\[1\]"),
     (lambda: loss_curve([1.0, 10**400]), r"losses\[1\]"),
     (lambda: loss_over_weight(lambda w: 10**400, (0.0, 1.0)), r"the loss that f\(w = 0\) returned"),
-    (lambda: neuron_explorer(x=10**400), "x"),
+    (lambda: neuron_explorer(x=10**400, home="kernel"), "x"),
 ])
 def test_a_whole_number_too_large_for_a_float_is_named(call, name):
     with pytest.raises(ValueError, match=rf"^{name} is too large to be a float: -?1.00e400 \(a whole number of 401 "

@@ -183,11 +183,11 @@ def test_every_widget_builds_from_its_defaults_and_from_the_ends_of_its_ranges(w
 
 
 def test_a_partial_dict_of_starting_weights_keeps_the_others():
-    explorer = widgets.weight_explorer(weights={"w1": 0.25})
+    explorer = widgets.weight_explorer(weights={"w1": 0.25}, home="kernel")
     assert explorer.start_weights["w1"] == 0.25
     assert {k: v for k, v in explorer.start_weights.items() if k != "w1"} == \
         {k: v for k, v in EXAMPLE_WEIGHTS.items() if k != "w1"}
-    playground = widgets.gradient_descent_playground(start={"w3": 0.0})
+    playground = widgets.gradient_descent_playground(start={"w3": 0.0}, home="kernel")
     assert playground.start_sliders["w3"].value == 0.0
     assert playground.start_sliders["w4"].value == gradient_descent.START["w4"]
 

@@ -69,7 +69,7 @@ def kernel_state(namespace, key, description):
 
 def test_the_honesty_check_passes_a_picture_drawn_for_the_slider_value():
     namespace = kernel_namespace()
-    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer(home="kernel")
     w1 = next(c for c in namespace["_bench_controls"](explorer) if getattr(c, "description", None) == "w1")
     w1.value = 1.25
     state = kernel_state(namespace, "weight_explorer", "w1")
@@ -79,7 +79,7 @@ def test_the_honesty_check_passes_a_picture_drawn_for_the_slider_value():
 
 def test_the_honesty_check_catches_a_picture_left_behind_by_the_slider():
     namespace = kernel_namespace()
-    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    explorer = namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer(home="kernel")
     w1 = next(c for c in namespace["_bench_controls"](explorer) if getattr(c, "description", None) == "w1")
     stale = explorer.view.image.value
     w1.value = 1.25
@@ -90,7 +90,7 @@ def test_the_honesty_check_catches_a_picture_left_behind_by_the_slider():
 
 def test_a_missing_control_is_an_error_not_a_silent_pass():
     namespace = kernel_namespace()
-    namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer()
+    namespace["BENCH"]["weight_explorer"] = course_widgets.weight_explorer(home="kernel")
     with pytest.raises(StopIteration):
         kernel_state(namespace, "weight_explorer", "no such slider")
 

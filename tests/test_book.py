@@ -184,7 +184,8 @@ def test_saved_outputs_are_shown_and_widgets_fall_back_to_their_picture_or_text(
         for output in widgets:
             if "image/png" not in output.data:
                 assert output.data["text/plain"] in text, path.name
-        assert "jupyter-widgets" not in page and "widget-state" not in page
+        # no ipywidgets markup or saved widget state: only the book's own page-widget states
+        assert "jupyter-widgets" not in page and not re.search(r"(?<!book-page-)widget-state", page)
         streams = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
                    if o.output_type == "stream" and o.text.strip()]
         if streams:
@@ -541,3 +542,25 @@ def test_the_weight_explorer_saved_by_a_notebook_runs_in_the_book_from_helpers_m
     assert _states(page) == [("weight_explorer", data[page_widgets.PAGE_MIME]["state"])]
     assert f'src="data:image/png;base64,{data["image/png"]}"' in _noscripts(page)[0]
     assert book.remote_resources(page) == []
+
+
+def _widget_word(output):
+    """A saved widget's name as the README writes it: its text up to the colon or bracket, lower case."""
+    return re.match(r"<([^:(]+?)\s*[:(]", output.data["text/plain"]).group(1).lower()
+
+
+def test_the_readme_says_which_book_pages_move_and_which_show_stills():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and re.fullmatch(r"\d\d .+", cells[0]):
+            rows[cells[0][:2]] = tuple({w.strip() for w in c.split(",") if w.strip()} for c in cells[1:])
+    said = {}
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        widgets = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if WIDGET_VIEW in o.get("data", {})]
+        live = {_widget_word(o) for o in widgets if book.PAGE_MIME in o.data}
+        still = {_widget_word(o) for o in widgets if book.PAGE_MIME not in o.data}
+        said[path.stem[:2]] = (live, still)
+    assert rows == said

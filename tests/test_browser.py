@@ -16,6 +16,7 @@ import pytest
 from helpers.tiny import EXAMPLE_WEIGHTS, TwoTwoOne
 from helpers.widgets._base import fmt
 from helpers.widgets.gradient_descent import descend_output_weights, number
+from helpers.widgets.page import PAGE_MIME
 from lab_server import ROOT, current_tab, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -88,6 +89,12 @@ def saved_widget_count(name):
                for cell in nb["cells"] if cell["cell_type"] == "code" for out in cell.get("outputs", []))
 
 
+def saved_page_widgets(name):
+    """The page widgets the saved notebook displays, by module name, in order."""
+    return [out["data"][PAGE_MIME]["module"] for cell in saved_notebook(name)["cells"] if cell["cell_type"] == "code"
+            for out in cell.get("outputs", []) if PAGE_MIME in out.get("data", {})]
+
+
 def requests_off_localhost(page, lab):
     local = urlparse(lab.url).netloc
     return [url for url in page.requests
@@ -107,12 +114,19 @@ def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     assert errors.count() == 0, errors.first.inner_text()[:2000]
     assert page.get_by_text("Error displaying widget").count() == 0
     expected = saved_widget_count(name)
-    # Widget views render a moment after their cell's output arrives.
+    # Widget views render a moment after their cell's output arrives: an ipywidget, or a page widget's root.
     page.wait_for_function(
         """(n) => [...document.querySelectorAll('.jp-OutputArea-output')]
-                  .filter(o => o.querySelector('.jupyter-widgets')).length >= n""", arg=expected, timeout=60_000)
-    rendered = page.locator(".jp-OutputArea-output", has=page.locator(".jupyter-widgets"))
+                  .filter(o => o.querySelector('.jupyter-widgets, [data-widget]')).length >= n""",
+        arg=expected, timeout=60_000)
+    rendered = page.locator(".jp-OutputArea-output", has=page.locator(".jupyter-widgets, [data-widget]"))
     assert rendered.count() == expected
+    # Each page widget the notebook saved is drawn by its own module: its root holds its picture.
+    page_widgets = saved_page_widgets(name)
+    shown = page.evaluate("""() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) [data-widget]')]
+                                   .map(el => [el.dataset.widget, el.querySelectorAll('svg').length])""")
+    assert [widget for widget, _ in shown] == page_widgets
+    assert all(pictures >= 1 for _, pictures in shown), shown
     assert requests_off_localhost(page, lab) == []
     page.ran.add(name)  # as the saved notebook shows it: a later test may go on with it
 
@@ -148,8 +162,68 @@ def wait_for_label(page, prefix, expected):
         arg=[prefix, expected], timeout=20_000)
 
 
-def test_weight_explorer_answers_typing_dragging_and_step(page, lab):
+def page_number(root, name):
+    """The exact value behind the page widget's read-out `name` (the text shows it rounded)."""
+    return float(root.locator(f'b[data-name="{name}"]').first.get_attribute("data-value"))
+
+
+def page_slider_values(root, names):
+    return {n: float(root.locator(f'input[type=range][data-name="{n}"]').input_value()) for n in names}
+
+
+def until(check, seconds=10):
+    """Wait until check() is true (polled every 20 ms), then return; fail with check's last answer."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the page did not answer in time"
+        time.sleep(0.02)
+
+
+def test_the_weight_explorer_in_04_answers_keys_a_drag_and_step_from_the_page(page, lab):
     opened_and_run(page, "04_backprop_by_hand.ipynb")
+    root = page.locator('[data-widget="weight_explorer"]').first
+    root.scroll_into_view_if_needed()
+    names = list(EXAMPLE_WEIGHTS)
+
+    def shows(net):
+        chain = net.chain()
+        return (abs(page_number(root, "y_hat") - chain.y_hat) <= 1e-12
+                and abs(page_number(root, "loss") - chain.loss) <= 1e-12)
+
+    assert shows(TwoTwoOne())
+    root.locator('input[data-name="w1"]').focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    weights = page_slider_values(root, names)
+    assert weights["w1"] > EXAMPLE_WEIGHTS["w1"]
+    until(lambda: shows(TwoTwoOne(**page_slider_values(root, names))))
+
+    box = root.locator('input[data-name="w2"]').bounding_box()
+    where = float(root.locator('input[data-name="w2"]').evaluate("(i) => (i.value - i.min) / (i.max - i.min)"))
+    x, y = box["x"] + 8 + where * (box["width"] - 16), box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y, steps=6)
+    page.mouse.up()
+    weights = page_slider_values(root, names)
+    assert weights["w2"] > EXAMPLE_WEIGHTS["w2"], "dragging right should raise w2"
+    until(lambda: shows(TwoTwoOne(**page_slider_values(root, names))))
+
+    loss_before = page_number(root, "loss")
+    root.get_by_role("button", name="Step").click()
+    stepped = TwoTwoOne(**weights).step(0.5)
+    until(lambda: shows(stepped))
+    assert page_number(root, "loss") < loss_before
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "04_weight_explorer.png"))
+
+
+def test_the_weight_explorers_kernel_version_answers_typing_dragging_and_step(page, lab):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    run_scratch(page, lab, "kernel_explorer.ipynb",
+                ["from helpers.widgets import weight_explorer\nweight_explorer(home='kernel')"])
     w1, w2 = slider(page, "w1"), slider(page, "w2")
     w1.scroll_into_view_if_needed()
     assert bold_number(page, "prediction ŷ =") == fmt(TwoTwoOne().chain().y_hat)
@@ -170,18 +244,37 @@ def test_weight_explorer_answers_typing_dragging_and_step(page, lab):
     wait_for_label(page, "prediction ŷ =", fmt(TwoTwoOne(**weights).chain().y_hat))
 
     loss_before = float(bold_number(page, "loss L ="))
-    # Notebook 04 also shows the backward stepper, which has a Step button of its own.
     explorer = page.locator(".widget-vbox", has=w1).first
     explorer.get_by_role("button", name="Step").click()
     stepped = TwoTwoOne(**weights).step(0.5)
     wait_for_label(page, "loss L =", fmt(stepped.chain().loss))
     assert float(bold_number(page, "loss L =")) < loss_before
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "04_weight_explorer.png"))
 
 
-def test_gradient_descent_playground_redraws_when_the_learning_rate_changes(page, lab):
+def test_the_playground_in_05_redraws_in_the_page_when_the_learning_rate_changes(page, lab):
     opened_and_run(page, "05_gradient_descent.ipynb")
+    root = page.locator('[data-widget="gradient_descent_playground"]').first
+    root.scroll_into_view_if_needed()
+    values = page_slider_values(root, ["steps", "w3", "w4"])
+    path = root.locator('svg polyline[data-name="path"]').first
+    before = path.get_attribute("points") or path.get_attribute("d")
+    # η = 10 to the power −1, exact on the log slider's grid, set as a drag that ends there would set it
+    root.locator('input[data-name="eta"]').evaluate("""(input) => {
+        input.value = "-1";
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        input.dispatchEvent(new Event("change", {bubbles: true})); }""")
+    walk = descend_output_weights(values["w3"], values["w4"], 0.1, int(values["steps"]))
+    until(lambda: abs(page_number(root, "final_loss") - walk.loss[-1]) <= 1e-12 * max(1.0, walk.loss[-1]))
+    after = path.get_attribute("points") or path.get_attribute("d")
+    assert after != before
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "05_gradient_descent_playground.png"))
+
+
+def test_the_playgrounds_kernel_version_redraws_when_the_learning_rate_changes(page, lab):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    run_scratch(page, lab, "kernel_playground.ipynb",
+                ["from helpers.widgets import gradient_descent_playground\ngradient_descent_playground(home='kernel')"])
     eta = slider(page, "η (eta)")
     eta.scroll_into_view_if_needed()
     steps = int(readout_value(slider(page, "steps")))
@@ -195,8 +288,6 @@ def test_gradient_descent_playground_redraws_when_the_learning_rate_changes(page
     wait_for_label(page, "final loss L =", number(path.loss[-1]))
     page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
                            arg=[picture.element_handle(), before], timeout=20_000)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "05_gradient_descent_playground.png"))
 
 
 def run_scratch(page, lab, name, cells):
@@ -256,7 +347,7 @@ def explorer_picture(page):
 def test_the_weight_explorer_steps_exactly_as_the_worked_example_in_the_browser(page, lab):
     page.set_viewport_size({"width": 1366, "height": 768})
     run_scratch(page, lab, "explorer_steps.ipynb",
-                ["from helpers.widgets import weight_explorer\nw = weight_explorer()\nw",
+                ["from helpers.widgets import weight_explorer\nw = weight_explorer(home='kernel')\nw",
                  "print(f\"{w.weights['w3']:.4f}\", w.weights == w.start_weights)", "print(w.weights)"])
     page.get_by_role("button", name="Reset").click()
     wait_for_label(page, "prediction ŷ =", fmt(TwoTwoOne().forward()))
@@ -285,7 +376,7 @@ def test_a_burst_of_steps_at_the_largest_eta_leaves_every_node_label_intact(page
 
     page.set_viewport_size({"width": 1366, "height": 768})
     run_scratch(page, lab, "explorer_burst.ipynb",
-                ["from helpers.widgets import weight_explorer\nw = weight_explorer()\nw", "print(w.weights)"])
+                ["from helpers.widgets import weight_explorer\nw = weight_explorer(home='kernel')\nw", "print(w.weights)"])
     picture = page.locator(".jp-OutputArea-output img").last
     picture.scroll_into_view_if_needed()
     w1 = slider(page, "w1")
@@ -306,7 +397,7 @@ def test_a_burst_of_steps_at_the_largest_eta_leaves_every_node_label_intact(page
     assert shown == pytest.approx(expected.weights, rel=1e-12, abs=1e-12)
 
     after = explorer_picture(page)
-    reference = weight_explorer()  # the same figure, drawn here: where each node sits, in pixels
+    reference = weight_explorer(home="kernel")  # the same figure, drawn here: where each node sits, in pixels
     height = reference.fig.bbox.height
     assert after.size == before.size == (round(reference.fig.bbox.width), round(height))
     for key, (x, y) in reference.diagram.positions.items():
@@ -327,7 +418,7 @@ def test_presentation_mode_grows_prose_and_printed_arithmetic_and_draws_pictures
                 ["#md Some prose about the chain rule, long enough to read.",
                  "print('dL/dw3 = 2(ŷ − y)·h1 = -0.2265')",
                  "import helpers\nhelpers.presentation_mode()",
-                 "from helpers.widgets import weight_explorer\nweight_explorer()"])
+                 "from helpers.widgets import weight_explorer\nweight_explorer(home='kernel')"])
     sizes = page.evaluate("""() => ({
         prose: parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize),
         printed: parseFloat(getComputedStyle(document.querySelector('.jp-OutputArea-output pre')).fontSize)})""")

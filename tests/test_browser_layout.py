@@ -13,6 +13,7 @@ picture are inside it at once. Two widgets built to be too tall and too wide sho
 import pytest
 
 import bench_browser
+from helpers import style
 from lab_server import LabServer
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,8 @@ def page(browser, tmp_path_factory):
         page.set_default_timeout(60_000)
         bench_browser.open_notebook(page, lab)
         try:
-            bench_browser.run_all(page, 1 + 2 * len(NAMES) + len(MADE_TO_FAIL), timeout=180_000)
+            bench_browser.run_all(page, 1 + len(bench_browser.keys_for(NAMES)) + len(NAMES) + len(MADE_TO_FAIL),
+                                  timeout=180_000)
         except Exception as exc:
             errors = page.evaluate("""() => [...document.querySelectorAll(
                 '[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type*="error"]')]
@@ -95,15 +97,41 @@ def test_presentation_mode_controls_and_picture_fit_together_at_1280x720_with_th
     assert box["firstControl"] and box["picturesInside"] == box["pictures"], text
 
 
+# What presentation mode changes, as a widget shows it. A widget drawn in the page (home="page") is
+# the element with data-widget inside the bench's element: the data-presentation flag it was drawn
+# with, the height and type size of its first row of controls (a slider's row, the stepper's dropdown
+# row, or a button), and the width its picture is drawn at (the SVG's width, before the page shrinks
+# it to fit). A widget drawn by the kernel: the height of its first slider, dropdown or button.
+LOOK = """(key) => {
+  const bench = document.querySelector('.bench-' + key);
+  const drawn = bench.querySelector('[data-widget]');
+  const row = drawn ? drawn.querySelector('.bpc-slider, .bpc-choice, button')
+                    : bench.querySelector('.widget-slider, .widget-dropdown, button');
+  const picture = drawn ? drawn.querySelector('svg[role=img]') : null;
+  return {drawnInPage: Boolean(drawn), presentation: drawn ? drawn.dataset.presentation : null,
+          height: row.getBoundingClientRect().height, fontSize: parseFloat(getComputedStyle(row).fontSize),
+          pictureWidth: picture ? picture.width.baseVal.value : null};
+}"""
+COURSE_CONTROLS = {"height": 28.0, "fontSize": 13.0}  # JupyterLab's widget defaults, which the page widgets copy
+PRESENTATION = {"height": float(style.PRESENTATION_CONTROLS["control_height"].removesuffix("px")),
+                "fontSize": float(style.PRESENTATION_CONTROLS["font_size"].removesuffix("px"))}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_widgets_checked_on_the_projector_are_built_in_presentation_mode(page, name):
     """The check above would pass trivially if its widgets were the ordinary ones: presentation mode
-    makes their controls 40 px tall rows (28 px otherwise)."""
-    def control_height(key):
-        return page.evaluate("""(key) => document.querySelector('.bench-' + key)
-            .querySelector('.widget-slider, .widget-dropdown, button').getBoundingClientRect().height""", key)
-
-    assert control_height(f"p_{name}") > control_height(name)
+    makes their controls 40 px tall rows (28 px otherwise). A page widget also says it was built in
+    presentation mode (data-presentation), writes its controls in 20 px type (13 px otherwise) and
+    draws its picture 1.25 times as wide."""
+    ordinary, big = page.evaluate(LOOK, name), page.evaluate(LOOK, f"p_{name}")
+    assert ordinary["drawnInPage"] == big["drawnInPage"] == bench_browser.is_page(name), (ordinary, big)
+    assert big["height"] > ordinary["height"], (ordinary, big)
+    if bench_browser.is_page(name):
+        assert (ordinary["presentation"], big["presentation"]) == ("false", "true")
+        assert {k: ordinary[k] for k in COURSE_CONTROLS} == COURSE_CONTROLS, ordinary
+        assert {k: big[k] for k in PRESENTATION} == PRESENTATION, big
+        wider = ordinary["pictureWidth"] * style.PRESENTATION_FIGURE_SCALE
+        assert abs(big["pictureWidth"] - wider) <= 1, (ordinary, big)  # the SVG's width is a whole number of pixels
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["1366x768", "1280x720"])

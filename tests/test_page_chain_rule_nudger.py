@@ -75,8 +75,8 @@ def test_the_module_talks_to_its_model_only_through_the_contracts_five_calls():
     assert calls == {"get", "set", "save_changes", "on", "off"}
 
 
-def test_the_default_home_is_still_the_kernel_version():
-    assert type(chain_rule_nudger()) is ChainRuleNudger
+def test_the_default_home_is_the_page_version_and_the_kernel_one_stays():
+    assert isinstance(chain_rule_nudger(), PageChainRuleNudger)
     assert type(chain_rule_nudger(home="kernel")) is ChainRuleNudger
 
 

@@ -45,8 +45,8 @@ def test_the_module_talks_to_its_model_only_through_the_contracts_five_calls():
     assert calls == {"get", "set", "save_changes", "on", "off"}
 
 
-def test_the_default_home_is_still_the_kernel_version():
-    assert type(gradient_descent_playground()) is GradientDescentPlayground
+def test_the_default_home_is_the_page_version_and_the_kernel_one_stays():
+    assert isinstance(gradient_descent_playground(), PageGradientDescentPlayground)
     assert type(gradient_descent_playground(home="kernel")) is GradientDescentPlayground
 
 

@@ -87,8 +87,8 @@ def test_every_synced_trait_the_module_reads_is_in_the_bundles_state():
 
 # ---- home ----
 
-def test_the_default_home_is_still_the_kernel_version():
-    assert type(loss_explorer()) is LossExplorer
+def test_the_default_home_is_the_page_version_and_the_kernel_one_stays():
+    assert isinstance(loss_explorer(), PageLossExplorer)
     assert type(loss_explorer(home="kernel")) is LossExplorer
 
 

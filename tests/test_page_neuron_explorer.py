@@ -49,8 +49,8 @@ def test_the_module_imports_nothing_asks_no_network_and_uses_only_the_five_model
     assert set(re.findall(r"\bmodel\.(\w+)\(", source)) == {"get", "set", "save_changes", "on", "off"}
 
 
-def test_the_default_home_is_still_the_kernel_version():
-    assert type(neuron_explorer()) is NeuronExplorer
+def test_the_default_home_is_the_page_version_and_the_kernel_one_stays():
+    assert isinstance(neuron_explorer(), PageNeuronExplorer)
     assert type(neuron_explorer(home="kernel")) is NeuronExplorer
 
 

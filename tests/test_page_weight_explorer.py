@@ -66,8 +66,8 @@ def test_module_source_refuses_a_name_with_no_module(name):
         module_source(name)
 
 
-def test_the_default_home_is_still_the_kernel_version():
-    assert type(weight_explorer()) is WeightExplorer
+def test_the_default_home_is_the_page_version_and_the_kernel_one_stays():
+    assert isinstance(weight_explorer(), PageWeightExplorer)
     assert type(weight_explorer(home="kernel")) is WeightExplorer
 
 

@@ -86,7 +86,7 @@ def test_turning_it_on_twice_is_harmless():
     once = sizes_of_a_new_plot()
     style.presentation_mode()
     assert sizes_of_a_new_plot() == once
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     assert sum(is_presentation_css(child) for child in w.children) == 1
     assert list(w._dom_classes).count(PRESENTATION_CLASS) == 1
 
@@ -103,7 +103,7 @@ def test_widget_figures_are_larger_and_use_the_large_text():
     style.presentation_mode()
     fig = new_figure(style.FIGSIZE)
     assert tuple(fig.get_size_inches()) == pytest.approx(tuple(1.25 * side for side in style.FIGSIZE))
-    w = neuron_explorer()
+    w = neuron_explorer(home="kernel")
     w.view.fig.canvas.draw()
     tick = w.ax.get_xticklabels()[0]
     assert tick.get_fontsize() == 14
@@ -112,7 +112,7 @@ def test_widget_figures_are_larger_and_use_the_large_text():
 
 def test_a_widget_built_in_presentation_mode_has_large_controls():
     style.presentation_mode()
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     assert PRESENTATION_CLASS in w._dom_classes
     assert is_presentation_css(w.children[0])
     assert w.children[0].layout.display == "none"  # the style sheet takes no room
@@ -128,7 +128,7 @@ def test_a_widget_built_in_presentation_mode_has_large_controls():
 
 def test_a_neuron_explorer_built_in_presentation_mode_has_large_controls():
     style.presentation_mode()
-    w = neuron_explorer()
+    w = neuron_explorer(home="kernel")
     assert PRESENTATION_CLASS in w._dom_classes
     assert w.activation.style.description_width == LARGE["description_width"]
     assert w.activation.layout.width == LARGE["control_width"]
@@ -138,9 +138,9 @@ def test_a_neuron_explorer_built_in_presentation_mode_has_large_controls():
 
 def test_a_widget_built_after_switching_off_has_the_course_controls():
     style.presentation_mode()
-    weight_explorer()
+    weight_explorer(home="kernel")
     style.presentation_mode(False)
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     assert PRESENTATION_CLASS not in w._dom_classes
     assert not any(is_presentation_css(child) for child in w.children)
     assert w.step_button.layout.height is None
@@ -152,7 +152,7 @@ def test_a_widget_built_after_switching_off_has_the_course_controls():
 
 def test_a_presentation_widget_still_responds_to_its_controls():
     style.presentation_mode()
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     renders = w.view.renders
     w.sliders["w1"].value = 0.2
     assert w.view.renders == renders + 1
@@ -168,12 +168,12 @@ def test_anything_but_true_or_false_is_refused():
 
 def test_a_column_of_widened_sliders_is_not_squeezed_under_its_neighbour():
     helpers.presentation_mode()
-    explorer = weight_explorer()
+    explorer = weight_explorer(home="kernel")
     slider = explorer.sliders["w1"]
     columns = [box for box in _boxes(explorer) if slider in box.children]
     assert columns and columns[0].layout.flex == "0 0 auto"
     helpers.presentation_mode(False)
-    plain = weight_explorer()  # outside presentation mode too: squeezed, the tracks shrank to 124 px
+    plain = weight_explorer(home="kernel")  # outside presentation mode too: squeezed, the tracks shrank to 124 px
     assert all(box.layout.flex == "0 0 auto" for box in _boxes(plain) if plain.sliders["w1"] in box.children)
 
 

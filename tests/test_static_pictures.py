@@ -13,6 +13,7 @@ from PIL import Image
 import helpers.widgets as course_widgets
 from helpers.tiny import WEIGHT_NAMES, TwoTwoOne
 from helpers.widgets._base import CourseWidget, fmt, signed
+from kernel_widgets import kernel_build, kernel_version
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -22,10 +23,12 @@ WIDGETS = course_widgets.__all__
 
 # Builds every widget in a fresh Python and prints each picture's SHA-256, one "name digest" a line.
 DIGESTS_IN_A_FRESH_PROCESS = """
-import base64, hashlib
+import base64, hashlib, inspect
 import helpers.widgets as course_widgets
 for name in course_widgets.__all__:
-    png = base64.b64decode(getattr(course_widgets, name)()._repr_mimebundle_()["image/png"])
+    build = getattr(course_widgets, name)
+    widget = build(home="kernel") if "home" in inspect.signature(build).parameters else build()
+    png = base64.b64decode(widget._repr_mimebundle_()["image/png"])
     print(name, hashlib.sha256(png).hexdigest())
 """
 
@@ -39,7 +42,7 @@ class _FirstPictures(dict):
     """name -> the picture of that widget's first build in this process, built when first asked for."""
 
     def __missing__(self, name):
-        self[name] = picture(getattr(course_widgets, name)())
+        self[name] = picture(kernel_build(name))
         return self[name]
 
 
@@ -63,7 +66,7 @@ def digests_in_a_fresh_process():
 
 @pytest.mark.parametrize("name", WIDGETS)
 def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name, first_pictures):
-    w = getattr(course_widgets, name)()
+    w = kernel_build(name)
     bundle = w._repr_mimebundle_()
     assert set(bundle) == {"text/plain", WIDGET_VIEW, "image/png"}
     assert bundle[WIDGET_VIEW]["model_id"] == w.model_id
@@ -83,7 +86,7 @@ def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name, 
 @pytest.mark.parametrize("name", WIDGETS)
 def test_two_builds_give_the_same_picture(name, first_pictures):
     first = first_pictures[name]
-    assert picture(getattr(course_widgets, name)()) == first
+    assert picture(kernel_build(name)) == first
 
 
 def test_pictures_are_the_same_bytes_in_another_python_process(first_pictures, digests_in_a_fresh_process):
@@ -95,7 +98,7 @@ def test_pictures_are_the_same_bytes_in_another_python_process(first_pictures, d
 
 
 def test_the_picture_shows_the_widget_as_it_is_now():
-    w = course_widgets.weight_explorer()
+    w = course_widgets.weight_explorer(home="kernel")
     before = picture(w)
     w.sliders["w1"].value = 0.2
     after = picture(w)
@@ -109,7 +112,7 @@ def test_a_widget_without_a_figure_gets_no_picture():
 
 
 def test_the_weight_explorers_picture_shows_its_numbers_under_the_diagram():
-    w = course_widgets.weight_explorer()
+    w = course_widgets.weight_explorer(home="kernel")
     chain = TwoTwoOne().chain()
     lines = w.still_lines()
     assert lines[0] == f"prediction ŷ = {fmt(chain.y_hat)} (target y = 1)"
@@ -132,7 +135,7 @@ def test_the_picture_does_not_depend_on_matplotlibs_global_settings(name, first_
     draws in the course's look whatever they are."""
     import matplotlib as mpl
 
-    build = getattr(course_widgets, name)
+    build = kernel_version(getattr(course_widgets, name))
     plain = first_pictures[name]
     with mpl.rc_context({"font.size": 30, "axes.spines.top": True, "lines.linewidth": 6,
                          "axes.prop_cycle": mpl.cycler(color=["red"]), "savefig.dpi": 300}):

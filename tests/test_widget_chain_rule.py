@@ -28,7 +28,7 @@ def _exact_dL_dx(x):
 
 @pytest.fixture
 def nudger():
-    return chain_rule_nudger()
+    return chain_rule_nudger(home="kernel")
 
 
 def test_the_function_builds_the_widget_with_a_short_repr(nudger):
@@ -62,7 +62,7 @@ def test_product_of_the_links_is_the_derivative_of_the_composite(nudger, x):
 
 def test_each_link_is_its_own_equation_and_the_product_comes_last():
     """Written as one run of '=' signs, '… = 2.0000 = dL/dx = −0.5000' said that 2 equals −0.5."""
-    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5, home="kernel")
     chain = [nudger.lines[key] for key in ("dL_da", "da_dz", "dz_dx", "product")]
     assert [line.split("</b> ", 1)[1] for line in chain] == [
         "dL/da = 2(a − y) = −1.0000",
@@ -139,7 +139,7 @@ def test_every_control_at_its_minimum_middle_and_maximum_works(nudger):
 
 
 def test_two_nudgers_share_nothing():
-    first, second = chain_rule_nudger(), chain_rule_nudger()
+    first, second = chain_rule_nudger(home="kernel"), chain_rule_nudger(home="kernel")
     first.x_slider.value = -2.0
     assert second.x_slider.value == 0.5
     assert second.links.x == 0.5
@@ -152,7 +152,7 @@ def test_chain_links_rejects_a_non_number():
 
 
 def test_the_nudge_is_drawn_as_a_labelled_rise_over_run():
-    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5, home="kernel")
     L0 = _loss(0.0)
     L1 = _loss(0.5)
     assert list(nudger.run_line.get_xdata()) == [0.0, 0.5] and list(nudger.run_line.get_ydata()) == [L0, L0]
@@ -165,7 +165,7 @@ def test_the_nudge_is_drawn_as_a_labelled_rise_over_run():
 
 
 def test_a_nudge_too_small_to_see_is_not_labelled():
-    nudger = chain_rule_nudger(x=0.0, nudge=0.5)
+    nudger = chain_rule_nudger(x=0.0, nudge=0.5, home="kernel")
     nudger.nudge_slider.value = 1e-3
     assert nudger.run_text.get_text() == "" and nudger.rise_text.get_text() == ""
     nudger.nudge_slider.value = 0.1
@@ -194,7 +194,7 @@ def test_the_legend_over_the_lines_is_the_one_a_full_drawing_gives():
     same as when the legend is drawn on every move, wherever the tangent and the secant go."""
     from helpers.widgets._base import BlitView
 
-    kept, drawn = chain_rule_nudger(), chain_rule_nudger()
+    kept, drawn = chain_rule_nudger(home="kernel"), chain_rule_nudger(home="kernel")
     drawn.view = BlitView(drawn.fig, [*drawn.view.moving, drawn.ax.get_legend()])
     for x, exponent in itertools.product((-3.0, -1.1, 0.0, 0.9, 2.2, 3.0), (-6, -1, 0)):
         for nudger in (kept, drawn):
@@ -210,11 +210,11 @@ def test_in_presentation_mode_the_numbers_sit_beside_the_picture():
 
     style.presentation_mode()
     try:
-        nudger = chain_rule_nudger()
+        nudger = chain_rule_nudger(home="kernel")
     finally:
         style.presentation_mode(False)
     sliders, row = [child for child in nudger.children if child.layout.display != "none"]
     assert sliders.children == (nudger.x_slider, nudger.nudge_slider)
     assert row.children == (nudger.view.image, nudger.numbers_label) and row.layout.flex_flow == "row wrap"
-    plain = chain_rule_nudger()  # in the course's look the numbers stay above the picture
+    plain = chain_rule_nudger(home="kernel")  # in the course's look the numbers stay above the picture
     assert plain.children[1:] == (plain.numbers_label, plain.view.image)

@@ -19,9 +19,10 @@ from helpers.widgets.loss import loss_explorer
 from helpers.widgets.neuron import neuron_explorer
 from helpers.widgets.stepper import backward_stepper
 from helpers.widgets.weights import weight_explorer
+from kernel_widgets import kernel_version
 
-FACTORIES = [weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger, backward_stepper, bug_explorer,
-             gradient_descent_playground, training_dashboard, depth_explorer]
+FACTORIES = [kernel_version(f) for f in (weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger,
+             backward_stepper, bug_explorer, gradient_descent_playground, training_dashboard, depth_explorer)]
 SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider)
 
 

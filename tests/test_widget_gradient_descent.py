@@ -30,7 +30,7 @@ def test_one_step_moves_only_w3_and_w4_against_their_gradients():
 
 
 def test_labels_show_the_final_numbers_of_the_run_helpers_computes():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     p.eta.value = 0.2
     p.steps.value = 15
     p.start_sliders["w3"].value = 0.5
@@ -44,7 +44,7 @@ def test_labels_show_the_final_numbers_of_the_run_helpers_computes():
 
 
 def test_a_move_redraws_the_path_once_and_never_the_contours():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     contour, losses = p.landscape.contour, p.landscape.L.copy()
     path_before = p.landscape.path_line.get_xydata().copy()
     renders, image = p.view.renders, p.view.image.value
@@ -57,14 +57,14 @@ def test_a_move_redraws_the_path_once_and_never_the_contours():
 
 
 def test_a_moderate_learning_rate_converges_to_the_target():
-    p = gradient_descent_playground(eta=0.5, steps=60)
+    p = gradient_descent_playground(eta=0.5, steps=60, home="kernel")
     assert p.verdict == CONVERGING and CONVERGING in p.verdict_label.value
     assert p.path.y_hat[-1] == pytest.approx(EXAMPLE_TARGET, abs=1e-6)
     assert np.all(np.diff(p.path.loss) <= 0)
 
 
 def test_the_lowest_learning_rate_visibly_crawls():
-    p = gradient_descent_playground(steps=50)
+    p = gradient_descent_playground(steps=50, home="kernel")
     p.eta.value = 10 ** p.eta.min  # η = 0.01
     assert p.verdict == CRAWLING and "too low" in p.verdict_label.value
     # Fifty steps cover less than half the way down to the valley floor (where ŷ = y) ...
@@ -78,14 +78,14 @@ def test_the_lowest_learning_rate_visibly_crawls():
 
 
 def test_a_high_learning_rate_visibly_overshoots_in_a_zig_zag():
-    p = gradient_descent_playground(eta=1.8, steps=20)
+    p = gradient_descent_playground(eta=1.8, steps=20, home="kernel")
     assert p.verdict == OVERSHOOTING and "too high" in p.verdict_label.value
     error = p.y_hat_line.get_ydata()[:6] - EXAMPLE_TARGET
     assert np.all(np.sign(error[1:]) == -np.sign(error[:-1]))  # ŷ lands on the other side of y each step
 
 
 def test_just_above_the_limit_each_jump_lands_higher_so_the_loss_keeps_growing_and_is_called_diverged():
-    p = gradient_descent_playground(eta=2.5, steps=20)
+    p = gradient_descent_playground(eta=2.5, steps=20, home="kernel")
     assert not p.path.diverged and np.all(np.diff(p.path.loss) > 0)  # finite, but growing at every step
     assert p.verdict == DIVERGED and "<b>diverged</b>" in p.verdict_label.value
     assert "each jump lands higher" in p.verdict_label.value
@@ -94,14 +94,14 @@ def test_just_above_the_limit_each_jump_lands_higher_so_the_loss_keeps_growing_a
 
 
 def test_the_learning_rate_slider_hits_the_values_the_text_names():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     for typed in (0.5, 1.16, 2.32, 0.01, 10.0):
         p.eta.value = 10 ** round(np.log10(typed), 3)  # where the browser puts a typed value: on its grid
         assert p.path.loss[1] == descend_output_weights(*START.values(), typed, 1).loss[1]
 
 
 def test_the_y_hat_axis_writes_whole_values_without_an_offset_above_it():
-    p = gradient_descent_playground(steps=50)
+    p = gradient_descent_playground(steps=50, home="kernel")
     p.start_sliders["w3"].value = p.start_sliders["w3"].max
     p.eta.value = 10 ** p.eta.max
     p.view.render()
@@ -111,14 +111,14 @@ def test_the_y_hat_axis_writes_whole_values_without_an_offset_above_it():
 
 
 def test_the_four_sliders_line_up_in_one_column():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     controls = [p.eta, p.steps, *p.start_sliders.values()]
     assert len({c.layout.width for c in controls}) == 1
     assert len({c.style.description_width for c in controls}) == 1
 
 
 def test_the_highest_learning_rate_diverges_and_says_so():
-    p = gradient_descent_playground(steps=50)
+    p = gradient_descent_playground(steps=50, home="kernel")
     p.start_sliders["w3"].value = p.start_sliders["w3"].max
     p.start_sliders["w4"].value = p.start_sliders["w4"].max
     p.eta.value = 10 ** p.eta.max  # η = 10
@@ -130,7 +130,7 @@ def test_the_highest_learning_rate_diverges_and_says_so():
 
 @pytest.mark.parametrize("where", ["min", "middle", "max"])
 def test_every_control_survives_its_extremes(where):
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     for control in [p.eta, p.steps, *p.start_sliders.values()]:
         lo, hi = control.min, control.max
         value = {"min": lo, "middle": (lo + hi) / 2, "max": hi}[where]
@@ -144,7 +144,7 @@ def test_every_control_survives_its_extremes(where):
 
 
 def test_two_playgrounds_share_nothing():
-    a, b = gradient_descent_playground(), gradient_descent_playground()
+    a, b = gradient_descent_playground(home="kernel"), gradient_descent_playground(home="kernel")
     a.eta.value = 5.0
     assert b.eta.value == pytest.approx(0.3) and b.verdict == CONVERGING
     assert a.fig is not b.fig
@@ -157,7 +157,7 @@ def test_the_picture_sent_is_exactly_a_full_drawing_of_the_figure(presentation):
 
     style.presentation_mode(presentation)
     try:
-        p = gradient_descent_playground()
+        p = gradient_descent_playground(home="kernel")
     finally:
         style.presentation_mode(False)
     moves = [("w3", 2.0), ("eta", 1.5), ("w3", 4.0), ("steps", 1), ("eta", 10.0), ("steps", 200), ("w4", 4.0),
@@ -169,7 +169,7 @@ def test_the_picture_sent_is_exactly_a_full_drawing_of_the_figure(presentation):
 
 
 def test_a_move_back_sends_the_kept_picture_without_drawing():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     first = p.view.image.value
     p.start_sliders["w3"].value = -1.45
     drawn = []
@@ -182,7 +182,7 @@ def test_a_move_back_sends_the_kept_picture_without_drawing():
 
 
 def test_the_right_hand_axes_end_at_round_values_around_every_point():
-    p = gradient_descent_playground()
+    p = gradient_descent_playground(home="kernel")
     for eta, w3 in ((0.01, 4.0), (0.3, -2.0), (1.5, 2.0), (2.5, -2.0)):
         p.eta.value = 10 ** round(np.log10(eta), 3)
         p.start_sliders["w3"].value = w3
@@ -197,7 +197,7 @@ def test_the_right_hand_axes_end_at_round_values_around_every_point():
 
 
 def test_the_two_y_labels_line_up_clear_of_their_tick_labels():
-    p = gradient_descent_playground(steps=50)
+    p = gradient_descent_playground(steps=50, home="kernel")
     p.start_sliders["w3"].value = p.start_sliders["w3"].max
     p.eta.value = 10 ** p.eta.max  # ŷ in the hundreds of thousands: the widest tick labels
     p.view.full_png()
@@ -215,7 +215,7 @@ def test_the_two_y_labels_line_up_clear_of_their_tick_labels():
 
 def test_a_step_count_beyond_the_slider_set_from_code_is_refused_and_the_run_kept():
     from traitlets import TraitError
-    widget = gradient_descent_playground(steps=30)
+    widget = gradient_descent_playground(steps=30, home="kernel")
     with pytest.raises(TraitError, match=r"the slider 'steps' takes a whole number from 1 to 200, but got "
                                          r"1,000,000,000; it keeps 30"):
         widget.steps.value = 10**9

@@ -34,7 +34,7 @@ def _slopes_by_hand(y_hat, y):
 
 @pytest.fixture
 def explorer():
-    return loss_explorer()
+    return loss_explorer(home="kernel")
 
 
 def test_the_function_builds_the_widget_with_a_short_repr(explorer):
@@ -156,7 +156,7 @@ def test_every_control_at_its_minimum_middle_and_maximum_works(explorer):
 
 
 def test_two_explorers_share_nothing():
-    first, second = loss_explorer(), loss_explorer()
+    first, second = loss_explorer(home="kernel"), loss_explorer(home="kernel")
     first.sliders["y_hat"].value = 0.2
     assert second.sliders["y_hat"].value == pytest.approx(0.7)
     assert second.reading.y_hat == pytest.approx(0.7)
@@ -164,7 +164,7 @@ def test_two_explorers_share_nothing():
 
 
 def test_start_values_can_be_chosen():
-    explorer = loss_explorer(y_hat=0.3, y=0.0)
+    explorer = loss_explorer(y_hat=0.3, y=0.0, home="kernel")
     assert explorer.reading.values["squared_error"] == pytest.approx(0.09)
     assert explorer.reading.values["binary_cross_entropy"] == pytest.approx(-math.log(0.7))
 
@@ -175,21 +175,21 @@ def test_loss_reading_rejects_a_non_number():
 
 
 def test_the_current_prediction_and_the_target_lines_are_in_the_legend():
-    w = loss_explorer()
+    w = loss_explorer(home="kernel")
     legend = [t.get_text() for t in w.ax.get_legend().get_texts()]
     assert "the current ŷ" in legend and "the target y" in legend
     assert w.prediction_line.get_label() == "the current ŷ"
 
 
 def test_a_target_at_one_is_drawn_apart_from_the_axes_edge():
-    w = loss_explorer(y=1.0)
+    w = loss_explorer(y=1.0, home="kernel")
     right = w.ax.get_xlim()[1]
     pixels = w.ax.transData.transform([(1.0, 0.0), (right, 0.0)])[:, 0]
     assert pixels[1] - pixels[0] >= 10  # at least ten pixels of white between the target line and the edge
 
 
 def test_the_squared_error_marker_shows_around_the_half_marker_it_sits_next_to():
-    w = loss_explorer()  # ŷ = 0.7: squared error 0.09, half of it 0.045, a few pixels apart
+    w = loss_explorer(home="kernel")  # ŷ = 0.7: squared error 0.09, half of it 0.045, a few pixels apart
     full, half = w.markers["squared_error"], w.markers["half_squared_error"]
     y_px = w.ax.transData.transform([(0.7, 0.09), (0.7, 0.045)])[:, 1]
     assert abs(y_px[0] - y_px[1]) < half.get_markersize()  # they would overlap at equal sizes ...

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_it_starts_as_the_worked_example_first_hidden_neuron():
-    n = neuron_explorer()
+    n = neuron_explorer(home="kernel")
     assert "<b>\u22120.5000</b>" in n.z_label.value      # z = (−0.5)(1.0) + 0, with a true minus sign
     assert "<b>0.3775</b>" in n.a_label.value       # σ(−0.5) = 0.3775
     assert "<b>0.2350</b>" in n.slope_label.value   # σ′(−0.5) = 0.3775 · 0.6225
@@ -20,7 +20,7 @@ def test_it_starts_as_the_worked_example_first_hidden_neuron():
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
 def test_labels_and_dot_show_what_helpers_computes(name):
-    n = neuron_explorer()
+    n = neuron_explorer(home="kernel")
     n.activation.value = name
     n.x.value, n.w.value, n.b.value = 1.5, 2.0, -1.0
     z = 2.0 * 1.5 - 1.0
@@ -32,7 +32,7 @@ def test_labels_and_dot_show_what_helpers_computes(name):
 
 
 def test_each_slider_moves_the_dot_with_one_render():
-    n = neuron_explorer()
+    n = neuron_explorer(home="kernel")
     for control, value in ((n.x, 2.0), (n.w, 1.0), (n.b, 0.5)):
         before, renders, image = n.marker.get_xydata().copy(), n.view.renders, n.view.image.value
         control.value = value
@@ -41,7 +41,7 @@ def test_each_slider_moves_the_dot_with_one_render():
 
 
 def test_a_new_activation_changes_the_same_curve_in_place():
-    n = neuron_explorer()
+    n = neuron_explorer(home="kernel")
     curve, renders = n.plot.curve, n.view.renders
     n.activation.value = "relu"
     assert n.plot.curve is curve
@@ -52,7 +52,7 @@ def test_a_new_activation_changes_the_same_curve_in_place():
 
 @pytest.mark.parametrize("where", ["min", "middle", "max"])
 def test_every_control_survives_its_extremes(where):
-    n = neuron_explorer()
+    n = neuron_explorer(home="kernel")
     for option in n.activation.options:
         n.activation.value = option
         for control in (n.x, n.w, n.b):
@@ -65,4 +65,4 @@ def test_every_control_survives_its_extremes(where):
 
 def test_bad_activation_names_are_refused_clearly():
     with pytest.raises(ValueError, match="activation must be one of"):
-        neuron_explorer(activation="softplus")
+        neuron_explorer(activation="softplus", home="kernel")

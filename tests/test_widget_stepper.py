@@ -13,7 +13,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_it_starts_at_the_root_with_gradient_one_and_nothing_else_known():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     assert w.expression.value == "the 2-2-1 example of 04"
     state = w.state()
     assert state["k"] == 0 and state["current"] is None
@@ -25,7 +25,7 @@ def test_it_starts_at_the_root_with_gradient_one_and_nothing_else_known():
 
 
 def test_each_step_highlights_the_next_node_in_reverse_topological_order():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     names = [step.node.name for step in w.steps]
     assert names[0] == "L" and names[1] == "ŷ − y" and names[2] == "ŷ"
     seen = []
@@ -42,7 +42,7 @@ def test_each_step_highlights_the_next_node_in_reverse_topological_order():
 
 
 def test_after_the_last_step_every_gradient_equals_two_two_ones():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     for _ in w.steps:
         w.step()
     grads = TwoTwoOne().gradients()
@@ -51,7 +51,7 @@ def test_after_the_last_step_every_gradient_equals_two_two_ones():
 
 
 def test_a_step_shows_the_local_derivative_it_multiplies_in():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     L, nodes = two_two_one()
     L.backward()
     while w.state()["current"] != "h1":
@@ -63,7 +63,7 @@ def test_a_step_shows_the_local_derivative_it_multiplies_in():
 
 
 def test_at_a_fork_the_running_sum_is_shown():
-    w = backward_stepper("a fork: L = 2a · a²")
+    w = backward_stepper("a fork: L = 2a · a²", home="kernel")
     L, nodes = fork()
     L.backward()
     texts = []
@@ -77,7 +77,7 @@ def test_at_a_fork_the_running_sum_is_shown():
 
 
 def test_back_undoes_a_step_and_reset_starts_again():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     w.step(); w.step(); w.step()
     w.back_button.click()
     assert w.state()["k"] == 2
@@ -94,7 +94,7 @@ def test_back_undoes_a_step_and_reset_starts_again():
 @pytest.mark.parametrize("name", list(EXPRESSIONS))
 def test_the_dropdown_switches_the_computation(name):
     other = next(n for n in EXPRESSIONS if n != name)
-    w = backward_stepper(other)
+    w = backward_stepper(other, home="kernel")
     w.step()
     w.expression.value = name
     root, _ = EXPRESSIONS[name]()
@@ -110,11 +110,11 @@ def test_the_dropdown_switches_the_computation(name):
 
 def test_an_unknown_expression_is_refused_clearly():
     with pytest.raises(ValueError, match="expression must be one of"):
-        backward_stepper("a spiral")
+        backward_stepper("a spiral", home="kernel")
 
 
 def test_it_has_a_still_picture_and_a_short_text_form():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     bundle = w._repr_mimebundle_()
     assert "image/png" in bundle and "Backward stepper" in repr(w)
 
@@ -149,7 +149,7 @@ def test_the_picture_keeps_the_page_white_and_the_box_colours():
 
     from helpers.graph_plot import LEAF_COLOUR
 
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     picture = Image.open(io.BytesIO(w.view.image.value)).convert("RGB")
     assert picture.getpixel((2, 2)) == (255, 255, 255)
     colours = {colour for _, colour in picture.getcolors(maxcolors=256)}
@@ -161,11 +161,11 @@ def test_a_computation_chosen_again_is_drawn_as_a_fresh_widget_draws_it():
     """Each computation's graph is built once and shown again when chosen again: every picture of the
     walk, at the start and after each Step, must be the one a new widget draws for it."""
     names = list(EXPRESSIONS)
-    w = backward_stepper(names[0])
+    w = backward_stepper(names[0], home="kernel")
     for name in (names[1], names[2], names[0], names[1]):
         w.step()
         w.expression.value = name
-        fresh = backward_stepper(name)
+        fresh = backward_stepper(name, home="kernel")
         assert w.view.image.value == fresh.view.image.value
         w.view.invalidate()
         assert w.view.png() == fresh.view.png()  # drawn afresh from the shown axes, not only the kept picture
@@ -181,7 +181,7 @@ def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
     back, must be the one drawing every text anew gives."""
     from helpers.widgets.stepper import PaletteView
 
-    kept, drawn = backward_stepper(), backward_stepper()
+    kept, drawn = backward_stepper(home="kernel"), backward_stepper(home="kernel")
     assert kept.view.reuse_text
     drawn.view = PaletteView(drawn.fig, drawn.drawing.artists())
     drawn._pictures.clear()
@@ -192,7 +192,7 @@ def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
 
 
 def test_a_node_named_by_a_formula_is_bracketed_after_the_d():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     w.step()
     assert "(ŷ − y).grad += local ∂L/∂(ŷ − y) × grad" in w.detail_label.value
     w.step()
@@ -201,7 +201,7 @@ def test_a_node_named_by_a_formula_is_bracketed_after_the_d():
 
 
 def test_the_two_products_are_named_by_what_they_multiply():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     for _ in range(3):
         w.step()
     assert w.state()["current"] == "ŷ"
@@ -213,13 +213,13 @@ def test_the_two_products_are_named_by_what_they_multiply():
 
 
 def test_the_step_button_points_forward_and_back_points_back():
-    w = backward_stepper()
+    w = backward_stepper(home="kernel")
     assert w.step_button.icon == "step-forward"
     assert w.back_button.icon == "undo"
 
 
 def test_the_upstream_wording_writes_each_share_as_downstream_equals_upstream_times_local():
-    w = backward_stepper("the 2-2-1 example of 04", wording="upstream")
+    w = backward_stepper("the 2-2-1 example of 04", wording="upstream", home="kernel")
     L, nodes = two_two_one()
     L.backward()
     while w.state()["current"] != "h1":
@@ -229,11 +229,11 @@ def test_the_upstream_wording_writes_each_share_as_downstream_equals_upstream_ti
     assert (f"downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = (−0.6000) × {slope:.4f} "
             f"= <b>−{abs(nodes['z1'].grad):.4f}</b>") in w.detail_label.value
     assert ".grad +=" not in w.detail_label.value
-    assert backward_stepper().wording == "grad"          # notebook 09 keeps the engine's wording
+    assert backward_stepper(home="kernel").wording == "grad"          # notebook 09 keeps the engine's wording
 
 
 def test_the_upstream_wording_adds_the_second_share_at_a_fork():
-    w = backward_stepper("a fork: L = 2a · a²", wording="upstream")
+    w = backward_stepper("a fork: L = 2a · a²", wording="upstream", home="kernel")
     for _ in w.steps:
         w.step()
     assert "downstream ∂L/∂a += upstream ∂L/∂u × local ∂u/∂a = 2.2500 × 2.0000 = <b>4.5000</b>" in w.detail_label.value
@@ -242,7 +242,7 @@ def test_the_upstream_wording_adds_the_second_share_at_a_fork():
 
 def test_an_unknown_wording_is_refused_clearly():
     with pytest.raises(ValueError, match="wording must be one of 'grad', 'upstream'"):
-        backward_stepper(wording="downstream")
+        backward_stepper(wording="downstream", home="kernel")
 
 
 def test_in_the_steppers_2_2_1_graph_w1_reaches_L_through_six_arrows_with_the_four_factors_product():
@@ -260,7 +260,7 @@ def test_in_the_steppers_2_2_1_graph_w1_reaches_L_through_six_arrows_with_the_fo
     assert len(locals_) == 6 and locals_.count(1.0) == 4       # x1 = w3 = 1.0 here, besides the two
     assert locals_[3] == 1.0 and locals_[4] == 1.0             # ∂ŷ/∂(w3·h1) and ∂(ŷ − y)/∂ŷ
     assert np.prod(locals_) == pytest.approx(chain.dL_dw1)
-    w = backward_stepper("the 2-2-1 example of 04", wording="upstream")
+    w = backward_stepper("the 2-2-1 example of 04", wording="upstream", home="kernel")
     seen = {}
     for k in range(1, len(w.steps) + 1):
         w.step()

@@ -29,7 +29,7 @@ def blame_line(w, name):
     return lines[WEIGHT_NAMES.index(name)]
 
 def test_it_starts_at_the_worked_example():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     assert {n: s.value for n, s in w.sliders.items()} == EXAMPLE_WEIGHTS
     assert w.eta.value == EXAMPLE_ETA
     assert bold(0.70) in w.y_hat_label.value  # ŷ = 0.70
@@ -40,7 +40,7 @@ def test_it_starts_at_the_worked_example():
 
 
 def test_moving_w1_shows_the_numbers_helpers_computes_for_it():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     image, renders = w.view.image.value, w.view.renders
     w.sliders["w1"].value = 0.2
     chain = TwoTwoOne(0.2, 0.3, 1.0, 0.6).chain()
@@ -61,7 +61,7 @@ def test_moving_w1_shows_the_numbers_helpers_computes_for_it():
 
 
 def test_each_weight_slider_changes_its_own_line():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     for name in WEIGHT_NAMES:
         line = w.diagram.edges[name]
         w.sliders[name].value = -2.0
@@ -77,7 +77,7 @@ def test_the_gradient_sign_is_always_written():
 def test_displayed_numbers_wear_one_true_minus_sign_and_zero_has_none():
     assert fmt(-0.37, 2) == "\u22120.37" and "-" not in fmt(-12.5)
     assert fmt(-0.00001) == "0.0000"  # never "-0.0000"
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.sliders["w3"].value = -1.0
     labels = [w.y_hat_label, w.loss_label, w.next_y_hat_label, w.status_label, w.blame_label]
     assert all("-" not in label.value for label in labels)
@@ -87,7 +87,7 @@ def test_displayed_numbers_wear_one_true_minus_sign_and_zero_has_none():
 
 
 def test_step_lowers_the_loss_and_moves_the_sliders_by_minus_eta_times_the_gradient():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     before = TwoTwoOne().chain()
     renders = w.view.renders
     w.step_button.click()
@@ -100,7 +100,7 @@ def test_step_lowers_the_loss_and_moves_the_sliders_by_minus_eta_times_the_gradi
 
 
 def test_reset_restores_the_example():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 2.0
     w.sliders["w3"].value = -1.0
     w.step_button.click()
@@ -111,7 +111,7 @@ def test_reset_restores_the_example():
 
 
 def test_the_learning_rate_changes_what_one_step_would_do():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 0.1
     after = TwoTwoOne().step(0.1).forward()
     assert bold(after) in w.next_y_hat_label.value
@@ -121,7 +121,7 @@ def test_the_learning_rate_changes_what_one_step_would_do():
 
 @pytest.mark.parametrize("where", ["min", "middle", "max"])
 def test_every_control_survives_its_extremes(where):
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     for control in [*w.sliders.values(), w.eta]:
         if control is w.eta:
             value = {"min": 10 ** control.min, "middle": 10 ** ((control.min + control.max) / 2),
@@ -136,7 +136,7 @@ def test_every_control_survives_its_extremes(where):
 
 
 def test_steps_that_blow_the_weights_up_say_diverged():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 10 ** w.eta.max  # η = 5
     for name, value in {"w1": 0.0, "w2": 3.0, "w3": 3.0, "w4": -3.0}.items():
         w.sliders[name].value = value
@@ -153,7 +153,7 @@ def test_steps_that_blow_the_weights_up_say_diverged():
 
 
 def test_a_step_beyond_the_sliders_range_keeps_the_true_weight():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 5.0
     w.sliders["w3"].value = 3.0
     w.sliders["w4"].value = 3.0
@@ -176,18 +176,18 @@ def test_a_step_beyond_the_sliders_range_keeps_the_true_weight():
 
 
 def test_two_explorers_share_nothing():
-    a, b = weight_explorer(), weight_explorer()
+    a, b = weight_explorer(home="kernel"), weight_explorer(home="kernel")
     a.sliders["w1"].value = 1.0
     assert b.sliders["w1"].value == EXAMPLE_WEIGHTS["w1"] and b.state()["weights"] == EXAMPLE_WEIGHTS
     assert a.fig is not b.fig
 
 
 def test_its_text_form_is_short_and_stable():
-    assert repr(weight_explorer()) == "<Weight explorer (2-2-1 network): interactive in JupyterLab; run the cell to use it>"
+    assert repr(weight_explorer(home="kernel")) == "<Weight explorer (2-2-1 network): interactive in JupyterLab; run the cell to use it>"
 
 
 def test_a_step_is_exactly_the_worked_examples_update_even_when_the_browser_echoes_it_rounded():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.reset_button.click()
     w.step_button.click()
     echo(w)  # w3 comes back as 1.11, w4 as 0.76: neither is a learner's move
@@ -203,7 +203,7 @@ def test_a_step_is_exactly_the_worked_examples_update_even_when_the_browser_echo
 
 
 def test_echoes_that_arrive_after_later_steps_are_still_recognised():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     sent = []
     for _ in range(4):
         w.step_button.click()
@@ -218,7 +218,7 @@ def test_echoes_that_arrive_after_later_steps_are_still_recognised():
 
 
 def test_a_learners_move_after_a_step_is_taken_as_theirs():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.step_button.click()
     echo(w)
     w.sliders["w3"].value = 1.5
@@ -227,7 +227,7 @@ def test_a_learners_move_after_a_step_is_taken_as_theirs():
 
 
 def test_the_learning_rate_is_read_as_the_round_number_its_readout_shows():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 10 ** -0.301  # what the browser sends for a typed 0.5: 0.50003
     assert w.state()["eta"] == 0.5
     w.step_button.click()
@@ -235,7 +235,7 @@ def test_the_learning_rate_is_read_as_the_round_number_its_readout_shows():
 
 
 def test_saturated_sigmoids_are_named_with_what_to_do_in_room_kept_for_it():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     height = w.status_label.layout.height
     assert height and w.status_label.value == ""  # the room is kept while there is nothing to say
     w.eta.value = 5.0
@@ -251,7 +251,7 @@ def test_saturated_sigmoids_are_named_with_what_to_do_in_room_kept_for_it():
 
 
 def test_the_weight_sliders_are_long_enough_to_set_a_weight_to_the_hundredth():
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     for slider in [*w.sliders.values(), w.eta]:
         assert int(slider.layout.width.removesuffix("px")) >= 400
 
@@ -259,7 +259,7 @@ def test_the_weight_sliders_are_long_enough_to_set_a_weight_to_the_hundredth():
 def test_steps_arriving_on_several_threads_at_once_are_taken_one_at_a_time():
     import threading
 
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     w.eta.value = 5.0
     node_pixels = _node_pixels(w)
     threads = [threading.Thread(target=lambda: [w.step() for _ in range(4)]) for _ in range(4)]
@@ -297,7 +297,7 @@ def test_a_weight_move_changes_four_labels_and_the_picture_once():
 
     from helpers.widgets._base import _descendants
 
-    w = weight_explorer()
+    w = weight_explorer(home="kernel")
     changed = []
     for control in _descendants(w):
         if isinstance(control, (widgets.HTML, widgets.Image)):
@@ -313,7 +313,7 @@ def test_in_presentation_mode_the_sliders_go_in_pairs_and_the_numbers_beside_the
 
     style.presentation_mode()
     try:
-        w = weight_explorer()
+        w = weight_explorer(home="kernel")
     finally:
         style.presentation_mode(False)
     rows = [row for row in w.children if row.layout.display != "none"]  # the style sheet takes no room
@@ -325,7 +325,7 @@ def test_in_presentation_mode_the_sliders_go_in_pairs_and_the_numbers_beside_the
                                                             w.next_y_hat_label, w.status_label)
     assert rows[3].layout.flex_flow == "row wrap"  # the numbers go under the picture on a narrow page
     assert (w.fig.bbox.width, w.fig.bbox.height) == (800, 437.5)  # drawn 1.25 times the course's size
-    plain = weight_explorer()
+    plain = weight_explorer(home="kernel")
     assert plain.children[1] is plain.view.image and (plain.fig.bbox.width, plain.fig.bbox.height) == (640, 390)
 
 
@@ -334,7 +334,7 @@ def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():
     reset, each picture must be the one drawing every text anew gives."""
     from helpers.widgets._base import BlitView
 
-    kept, drawn = weight_explorer(), weight_explorer()
+    kept, drawn = weight_explorer(home="kernel"), weight_explorer(home="kernel")
     assert kept.view.reuse_text
     drawn.view = BlitView(drawn.fig, drawn.view.moving)
     rng = np.random.default_rng(0)

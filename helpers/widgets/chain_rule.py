@@ -240,13 +240,12 @@ class ChainRuleNudger(CourseWidget):
         self._show_numbers()
 
 
-def chain_rule_nudger(x=0.5, nudge=0.5, home="kernel"):
+def chain_rule_nudger(x=0.5, nudge=0.5, home="page"):
     """Show the chain-rule nudger: sliders for x (−3 to 3) and the nudge Δx (0.000001 to 1).
 
-    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
-        a ChainRuleNudger) or "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.PageChainRuleNudger with the same numbers).
-    Returns a ChainRuleNudger (or, with home="page", a PageChainRuleNudger).
+    home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageChainRuleNudger with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a ChainRuleNudger).
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.chain_rule_nudger import PageChainRuleNudger

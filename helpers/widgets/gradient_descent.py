@@ -291,15 +291,15 @@ class GradientDescentPlayground(CourseWidget):
         self.verdict_label.value = f"verdict: <b>{self.verdict}</b>{stop}"
 
 
-def gradient_descent_playground(eta=0.3, steps=30, start=None, home="kernel"):
+def gradient_descent_playground(eta=0.3, steps=30, start=None, home="page"):
     """Gradient descent on the 2-2-1 example's output weights, with sliders for η, steps and the start.
 
     eta: starting learning rate (0.01 to 10); steps: how many updates (1 to 200); start:
     {'w3': ..., 'w4': ...} where the walk begins, each from −2 to 4 (default w3 = w4 = −1.5, far
     enough from the valley floor to see the path; a weight left out keeps its default).
-    home: where the picture is drawn and the run computed on a move: "kernel" (default; returns a
-        GradientDescentPlayground) or "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.gradient_descent_playground.PageGradientDescentPlayground with the same numbers).
+    home: where the picture is drawn and the run computed on a move: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageGradientDescentPlayground with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a GradientDescentPlayground).
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.gradient_descent_playground import PageGradientDescentPlayground

@@ -236,12 +236,12 @@ class LossExplorer(CourseWidget):
         self.view.show(style.presentation_active(), self._state())
 
 
-def loss_explorer(y_hat=0.7, y=1.0, home="kernel"):
+def loss_explorer(y_hat=0.7, y=1.0, home="page"):
     """Show the loss explorer: sliders for the prediction ŷ (0.01 to 0.99) and the target y (0 to 1).
 
-    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
-        a LossExplorer) or "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.loss_explorer.PageLossExplorer with the same numbers).
+    home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageLossExplorer with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a LossExplorer).
     A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
     names the argument and what it may be.
     """

@@ -110,15 +110,15 @@ class NeuronExplorer(CourseWidget):
         self.slope_label.value = f"slope da/dz = {name}′(z) = <b>{fmt(n['slope'])}</b>"
 
 
-def neuron_explorer(x=1.0, w=-0.5, b=0.0, activation="sigmoid", home="kernel"):
+def neuron_explorer(x=1.0, w=-0.5, b=0.0, activation="sigmoid", home="page"):
     """One neuron with sliders for x, w, b and a choice of activation; shows z, a and where a sits on f.
 
     The defaults are the worked example's first hidden neuron: x = 1, w = −0.5, b = 0, sigmoid,
     so z = −0.5 and a = 0.3775. x runs from −2 to 2, w and b from −3 to 3; activation is one of
     'sigmoid', 'tanh', 'relu', 'linear'.
-    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
-        a NeuronExplorer) or "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.neuron_explorer.PageNeuronExplorer with the same numbers).
+    home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageNeuronExplorer with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a NeuronExplorer).
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.neuron_explorer import PageNeuronExplorer

@@ -211,17 +211,16 @@ class BackwardStepper(CourseWidget):
         self.detail_label.value = "<br>".join(lines)
 
 
-def backward_stepper(expression=None, wording="grad", home="kernel"):
+def backward_stepper(expression=None, wording="grad", home="page"):
     """A widget that walks a computation graph backwards one node at a time.
 
     expression: one of helpers.autograd_examples.EXPRESSIONS (default: the 2-2-1 example of 04).
     wording: how each share passed back is written, one of WORDINGS: "grad" as the engine adds it,
         `z1.grad += local ∂h1/∂z1 × grad = …`; "upstream" as the local rule says it,
         `downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = …`.
-    home: where the picture is drawn on a press: "kernel" (default; returns a BackwardStepper) or
-        "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.backward_stepper.PageBackwardStepper with the same walk and labels).
-    Returns a BackwardStepper, or with home="page" a PageBackwardStepper.
+    home: where the picture is drawn and the walk computed on a press: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageBackwardStepper with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a BackwardStepper).
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.backward_stepper import PageBackwardStepper

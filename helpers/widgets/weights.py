@@ -322,15 +322,15 @@ class WeightExplorer(CourseWidget):
 HOMES = ("kernel", "page")
 
 
-def weight_explorer(weights=None, eta=EXAMPLE_ETA, home="kernel"):
+def weight_explorer(weights=None, eta=EXAMPLE_ETA, home="page"):
     """The 2-2-1 network with a slider per weight and one for η, live ŷ, loss and blame, and a Step button.
 
     weights: starting weights as a dict {'w1': ..., 'w4': ...}, each from −3 to 3; weights left out
         keep the worked example's (default: all of them).
     eta: the starting learning rate, from 0.01 to 5 (default 0.5).
-    home: where the picture is drawn and the numbers computed on a move: "kernel" (default; returns
-        a WeightExplorer) or "page" (in the browser, with no kernel round trip; returns a
-        helpers.widgets.page.PageWeightExplorer with the same numbers).
+    home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
+        kernel round trip; returns a helpers.widgets.page.PageWeightExplorer with the same numbers) or "kernel"
+        (drawn by Python, as a PNG; returns a WeightExplorer).
     A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
     names the argument and what it may be.
     """
