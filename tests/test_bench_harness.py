@@ -40,6 +40,46 @@ def test_the_browser_notebook_shows_the_floor_and_every_course_widget_twice(tmp_
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
+def test_each_page_widget_is_measured_beside_its_kernel_version_in_the_same_notebook(tmp_path):
+    names = course_widgets.__all__
+    bench_browser.write_notebook(tmp_path, names, presentation=False)
+    sources = [cell.source for cell in nbformat.read(tmp_path / bench_browser.NOTEBOOK, as_version=4).cells]
+    page_names = set(bench_browser.page_names())
+    assert page_names == {"weight_explorer", "neuron_explorer", "loss_explorer", "chain_rule_nudger",
+                          "gradient_descent_playground", "backward_stepper"}
+    for name in names:
+        kernel_cells = [s for s in sources if f'add_class("bench-k_{name}")' in s]
+        assert len(kernel_cells) == (name in page_names), name
+        if kernel_cells:
+            assert f'course_widgets.{name}(home="kernel")' in kernel_cells[0]
+    assert bench_browser.keys_for(["weight_explorer", "bug_explorer"]) == ["weight_explorer", "bug_explorer",
+                                                                           "k_weight_explorer"]
+    assert bench_browser.is_page("weight_explorer") and bench_browser.is_page("p_weight_explorer")
+    assert not bench_browser.is_page("k_weight_explorer") and not bench_browser.is_page("bug_explorer")
+    assert bench_browser.label("k_weight_explorer") == "weight_explorer (kernel)"
+
+
+def test_the_page_widgets_default_builds_are_page_widgets_with_the_slider_the_bench_reads():
+    from helpers.widgets.page._base import PageWidget
+
+    namespace = kernel_namespace()
+    for name, (kind, _) in bench_browser.PAGE_CONTROLS.items():
+        widget = namespace["BENCH"][name] = getattr(course_widgets, name)()
+        assert isinstance(widget, PageWidget), name
+        assert widget.MODULE == name
+        if kind == "range":
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                namespace["_bench_page_state"](name, bench_browser.PAGE_VALUES[name])
+            assert isinstance(json.loads(out.getvalue())["value"], float), name
+
+
+def test_a_page_learner_in_the_class_syncs_every_weight_and_checks_that_no_picture_came_back():
+    assert "home=\"kernel\"" in bench_class.FIND_SLIDER
+    assert "weight_explorer()" in bench_class.FIND_PAGE_EXPLORER
+    assert set(bench_class.W1) == {"kernel", "page"}
+
+
 def test_every_course_widget_has_a_control_the_browser_bench_can_press():
     for name in course_widgets.__all__:
         kind, _ = bench_browser.CONTROLS[name]
