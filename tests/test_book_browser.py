@@ -58,6 +58,22 @@ def _widget_pictures_saved(name):
     return sum(1 for o in _widget_outputs(name) if "image/png" in o.data and book.PAGE_MIME not in o.data)
 
 
+def _page_widgets_saved(name):
+    """The widgets of a notebook that run live in the book's page."""
+    return sum(1 for o in _widget_outputs(name) if book.PAGE_MIME in o.data)
+
+
+# Notebooks whose widgets need a kernel (too heavy to run in the page): the book shows their picture.
+STILL = ["06_backprop_any_depth", "07_cat_or_dog", "08_debugging_training"]
+
+
+def _drawn(root):
+    """The markup of a page widget's picture, and its size on the page."""
+    svg = root.locator("svg").first
+    box = svg.bounding_box()
+    return svg.evaluate("svg => svg.outerHTML"), (box["width"], box["height"])
+
+
 def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_widget(site, page):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.goto((site / "index.html").as_uri())
@@ -82,23 +98,64 @@ def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_wi
     assert figures.first.evaluate("img => img.complete && img.naturalWidth > 0")
     assert figures.first.is_visible()
 
-    pictures = page.locator("img.book-widget-picture")
-    expected = _widget_pictures_saved(PAGE)
-    assert pictures.count() == expected, "every saved widget picture is shown where the widget was"
-    _wait_until_live(page, sum(1 for o in _widget_outputs(PAGE) if book.PAGE_MIME in o.data))
-    if expected:
-        pictures.first.scroll_into_view_if_needed()
-        assert pictures.first.is_visible()
-        assert pictures.first.evaluate("img => img.complete && img.naturalWidth > 50")
-    else:  # the saved notebook has no picture of its widget yet: its text stands in
-        assert page.get_by_text("interactive in JupyterLab").count() > 0
-    page.locator(".MathJax_Display").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_maths.png"))
-    (pictures.first if expected else figures.first).scroll_into_view_if_needed()
+    # Notebook 04's two widgets (the weight explorer and the backward stepper) run in the page: each draws
+    # its picture, and no still picture stands in for either.
+    assert _page_widgets_saved(PAGE) == 2
+    _wait_until_live(page, 2)
+    assert page.locator("img.book-widget-picture").count() == _widget_pictures_saved(PAGE) == 0
+    explorer, stepper = page.locator(".bpc-we"), page.locator(".bpc-bs")
+    assert explorer.count() == 1 and stepper.count() == 1
+    for root in (explorer, stepper):
+        root.scroll_into_view_if_needed()
+        _, (width, height) = _drawn(root)
+        assert width > 300 and height > 150, (width, height)
+        assert root.locator("svg text").count() > 10, "the picture has its labels"
+
+    # A key press on the stepper's picture takes the walk's first step: the root L is outlined and the
+    # picture and the labels change.
+    stepper.scroll_into_view_if_needed()
+    before, _ = _drawn(stepper)
+    assert stepper.get_attribute("data-k") == "0"
+    stepper.locator(".bpc-picture").focus()
+    page.keyboard.press("ArrowRight")
+    assert stepper.get_attribute("data-k") == "1"
+    after, _ = _drawn(stepper)
+    assert after != before, "the key press left the picture as it was"
+    assert stepper.locator("[data-label='node']").inner_text().startswith("L (")
+    assert stepper.locator("[data-label='position']").inner_text().startswith("step 1 of ")
     page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_widget.png"))
 
+    # A key press on the explorer's w1 slider moves w1 one notch, and the picture and the prediction follow.
+    explorer.scroll_into_view_if_needed()
+    before, _ = _drawn(explorer)
+    w1 = explorer.locator("input[data-name='w1']")
+    start, y_hat = float(w1.input_value()), explorer.locator("b[data-name='y_hat']").get_attribute("data-value")
+    w1.focus()
+    page.keyboard.press("ArrowRight")
+    assert float(w1.input_value()) > start
+    after, _ = _drawn(explorer)
+    assert after != before, "the key press left the picture as it was"
+    assert explorer.locator("b[data-name='y_hat']").get_attribute("data-value") != y_hat
+    page.locator(".MathJax_Display").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"book_{PAGE}_maths.png"))
+
+    # On through 05 (its playground runs in the page) to the notebooks whose widgets need a kernel: each
+    # shows the saved picture of its widget as it starts.
     page.locator("nav.book-nav.top a[rel='next']").click()
     page.wait_for_url("**/05_*.html")
+    assert _page_widgets_saved("05_gradient_descent") > 0
+    _wait_until_live(page, _page_widgets_saved("05_gradient_descent"))
+    for name in STILL:
+        page.locator("nav.book-nav.top a[rel='next']").click()
+        page.wait_for_url(f"**/{name}.html")
+        pictures = page.locator("img.book-widget-picture")
+        assert pictures.count() == _widget_pictures_saved(name) > 0, name
+        assert page.locator(f"div.{book.PAGE_WIDGET_CLASS}").count() == 0, name
+        for picture in pictures.all():
+            picture.scroll_into_view_if_needed()
+            assert picture.is_visible(), name
+            assert picture.evaluate("img => img.complete && img.naturalWidth > 50"), name
+        page.screenshot(path=str(SCREENSHOTS / f"book_{name}_widget.png"))
     page.locator("nav.book-nav.top a.index").click()
     page.wait_for_url("**/index.html")
 
