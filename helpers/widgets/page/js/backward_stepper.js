@@ -164,16 +164,104 @@ function boxedText(parent, x, y, text, size, { bold = false, edge, edgeWidth }) 
   return group;
 }
 
-// draw_graph for one computation, on the figure's axes: a group holding everything, and the parts
-// show_step changes (gradient texts, the highlight, the active arrows and their labels).
-function drawGraph(svg, graph, figure, frame) {
-  const { nodes, arrows } = graph;
+// Where draw_graph puts things on BackwardStepper's figure: data units to points through the graph's
+// xlim and ylim on the figure's axes, and sizes in points as matplotlib draws them. A plan gives each
+// node's centre, its box (about the centre), where its three lines sit (title, data, grad), each
+// arrow's ends and where its number goes, and the type sizes.
+function kernelPlan(graph, figure, frame) {
   const [boxWidth, boxHeight] = figure.box;
   const fontsize = figure.fontsize;
   const [xLo, xHi] = graph.xlim, [yLo, yHi] = graph.ylim;
   const sx = frame.width / (xHi - xLo), sy = frame.height / (yHi - yLo);   // points per data unit
   const px = (x) => frame.left + (x - xLo) * sx;
   const py = (y) => frame.top + (yHi - y) * sy;
+  return {
+    fonts: { title: fontsize + 1, text: fontsize, arrow: fontsize - 1, active: fontsize },
+    centre: (node) => [px(node.x), py(node.y)],
+    box: (node) => ({ x: px(node.x - boxWidth / 2 - BOX_PAD), y: py(node.y + boxHeight / 2 + BOX_PAD),
+                      width: (boxWidth + 2 * BOX_PAD) * sx, height: (boxHeight + 2 * BOX_PAD) * sy,
+                      rx: BOX_ROUNDING * sx, ry: BOX_ROUNDING * sy }),
+    lines: (node) => [py(node.y + 0.17), py(node.y), py(node.y - 0.17)],
+    arrow: (arrow) => ({ start: [px(arrow.start[0]), py(arrow.start[1])], end: [px(arrow.end[0]), py(arrow.end[1])],
+                         label: [px(arrow.label[0]), py(arrow.label[1])] }),
+  };
+}
+
+// Presentation mode: the same graph, its text large enough to read from the back of a room. On a
+// 1280x720 projector (sidebar closed) the notebook is about 1,100 px wide, so the 1,300 px figure is
+// shown at 0.85 of its size: 12.5 pt type is then about 14.7 px, and each line of text about 17 px
+// tall on screen (16 at least, to be read from the back row). The boxes are as wide as their widest line ('data −0.5000',
+// 6.9 em) and the columns spread over the whole figure, so the arrows' numbers still fit between them;
+// the rows are as far apart as the boxes need, and the figure only as tall as the graph.
+const PROJECTOR = {
+  text: 12.5, title: 13.5, arrow: 12.5, heading: 13,   // type sizes in points: data and grad, node title, arrow numbers, figure title
+  boxWidth: 7.2, boxHeight: 4.35, line: 1.3,            // in em of `text`: a box, and the distance between its lines
+  row: 72,                                              // points between rows one data unit apart
+  margin: 2.5, headingGap: 6,                           // points: around the figure (the outline's half width), under its title
+};
+
+// The projector figure for every computation of the dropdown at once, so that each is drawn with
+// boxes of the same size (as stepper.MIN_SPAN does): the widest and tallest graph sets the scale.
+function projectorLayout(computations, widthIn) {
+  let spanX = 0, spanY = 0;
+  for (const graph of Object.values(computations)) {
+    const xs = graph.nodes.map((n) => n.x), ys = graph.nodes.map((n) => n.y);
+    spanX = Math.max(spanX, Math.max(...xs) - Math.min(...xs));
+    spanY = Math.max(spanY, Math.max(...ys) - Math.min(...ys));
+  }
+  const P = PROJECTOR;
+  const boxWidth = P.boxWidth * P.text, boxHeight = P.boxHeight * P.text;
+  const graphTop = P.margin + P.heading + P.headingGap;
+  const sx = (widthIn * 72 - 2 * P.margin - boxWidth) / (spanX || 1);   // points per data unit across
+  const height = graphTop + spanY * P.row + boxHeight + P.margin;
+  return { widthIn, heightIn: height / 72, spanX, spanY, boxWidth, boxHeight, sx, graphTop };
+}
+
+function projectorPlan(graph, layout) {
+  const P = PROJECTOR;
+  const { boxWidth, boxHeight, sx } = layout;
+  const xs = graph.nodes.map((n) => n.x), ys = graph.nodes.map((n) => n.y);
+  const xMin = Math.min(...xs), yMax = Math.max(...ys);
+  // A graph narrower or shorter than the largest sits in the middle.
+  const left = P.margin + boxWidth / 2 + (layout.spanX - (Math.max(...xs) - xMin)) / 2 * sx;
+  const top = layout.graphTop + boxHeight / 2 + (layout.spanY - (yMax - Math.min(...ys))) / 2 * P.row;
+  const centre = (node) => [left + (node.x - xMin) * sx, top + (yMax - node.y) * P.row];
+  const fonts = { title: P.title, text: P.text, arrow: P.arrow, active: P.arrow };
+  const pitch = P.line * P.text;
+  return {
+    fonts,
+    centre,
+    box: (node) => {
+      const [x, y] = centre(node);
+      return { x: x - boxWidth / 2, y: y - boxHeight / 2, width: boxWidth, height: boxHeight,
+               rx: 0.1 * P.text, ry: 0.1 * P.text };
+    },
+    lines: (node) => { const y = centre(node)[1]; return [y - pitch, y, y + pitch]; },
+    // draw_graph's arrow from the input's right edge to the node's left edge (two inputs meeting at two
+    // points); its number on it halfway, where two arrows into one node are still a row's half apart,
+    // or nearer the tail when a wide number would cover the head.
+    arrow: (arrow) => {
+      const parent = graph.nodes[arrow.parent], child = graph.nodes[arrow.child];
+      const [x0, y0] = centre(parent), [x1, y1] = centre(child);
+      const start = [x0 + boxWidth / 2, y0];
+      const end = [x1 - boxWidth / 2, y1 - (arrow.end[1] - child.y) * P.row];
+      const half = (textWidth(arrowNumber(arrow.local), fonts.active, true) + 0.3 * fonts.active) / 2;
+      const clear = 0.4 * MUTATION + 1;   // the grey head, and a point to spare
+      const middle = (start[0] + end[0]) / 2;
+      const tx = 2 * half + clear > end[0] - start[0] ? middle : Math.min(middle, end[0] - clear - half);
+      const along = (tx - start[0]) / ((end[0] - start[0]) || 1);
+      return { start, end, label: [tx, start[1] + along * (end[1] - start[1])] };
+    },
+  };
+}
+
+const MUTATION = 12, ACTIVE_MUTATION = 16;   // draw_graph's arrow heads (FancyArrowPatch mutation_scale)
+
+// draw_graph for one computation, as `plan` places it: a group holding everything, and the parts
+// show_step changes (gradient texts, the highlight, the active arrows and their labels).
+function drawGraph(svg, graph, plan) {
+  const { nodes, arrows } = graph;
+  const fonts = plan.fonts;
   const group = svgElement("g", { "data-computation": "" }, svg);
   const layers = {};
   // matplotlib's z-orders: arrows 2, boxes 3, node texts 4, arrow labels 5, active arrows 6, their labels 7,
@@ -181,29 +269,26 @@ function drawGraph(svg, graph, figure, frame) {
   for (const name of ["arrows", "boxes", "texts", "labels", "active", "activeLabels", "highlight"]) {
     layers[name] = svgElement("g", { "data-layer": name }, group);
   }
-  const boxRect = (x, y, attributes, parent) => svgElement("rect", {
-    x: px(x - boxWidth / 2 - BOX_PAD), y: py(y + boxHeight / 2 + BOX_PAD),
-    width: (boxWidth + 2 * BOX_PAD) * sx, height: (boxHeight + 2 * BOX_PAD) * sy,
-    rx: BOX_ROUNDING * sx, ry: BOX_ROUNDING * sy, ...attributes }, parent);
   const drawn = { group, gradTexts: [], activeArrows: [], activeLabels: [], highlight: null, nodeBoxes: [] };
   nodes.forEach((node, i) => {
     const colour = node.kind === "root" ? ROOT_COLOUR : node.kind === "node" ? NODE_COLOUR : LEAF_COLOUR;
-    drawn.nodeBoxes.push(boxRect(node.x, node.y, { fill: colour, stroke: PALETTE.black, "stroke-width": 1.2,
-                                                   "data-node": i }, layers.boxes));
-    svgText(layers.texts, px(node.x), py(node.y + 0.17), node.title, fontsize + 1, { weight: "bold" });
-    svgText(layers.texts, px(node.x), py(node.y), `data ${number(node.data)}`, fontsize);
-    const grad = svgText(layers.texts, px(node.x), py(node.y - 0.17), PENDING, fontsize, { colour: PALETTE.vermillion });
+    drawn.nodeBoxes.push(svgElement("rect", { ...plan.box(node), fill: colour, stroke: PALETTE.black,
+                                              "stroke-width": 1.2, "data-node": i }, layers.boxes));
+    const x = plan.centre(node)[0];
+    const [titleY, dataY, gradY] = plan.lines(node);
+    svgText(layers.texts, x, titleY, node.title, fonts.title, { weight: "bold" });
+    svgText(layers.texts, x, dataY, `data ${number(node.data)}`, fonts.text);
+    const grad = svgText(layers.texts, x, gradY, PENDING, fonts.text, { colour: PALETTE.vermillion });
     grad.setAttribute("data-node", i);
     grad.setAttribute("data-name", node.name);
     drawn.gradTexts.push(grad);
   });
   for (const arrow of arrows) {
-    const start = [px(arrow.start[0]), py(arrow.start[1])], end = [px(arrow.end[0]), py(arrow.end[1])];
-    const [tx, ty] = [px(arrow.label[0]), py(arrow.label[1])];
-    arrowElements(layers.arrows, start, end, PALETTE.grey, 1.2, 12);
-    boxedText(layers.labels, tx, ty, arrowNumber(arrow.local), fontsize - 1, { edge: PALETTE.grey, edgeWidth: 0.6 });
-    const active = arrowElements(layers.active, start, end, ACTIVE_EDGE, 3.0, 16);
-    const activeLabel = boxedText(layers.activeLabels, tx, ty, arrowNumber(arrow.local), fontsize,
+    const { start, end, label: [tx, ty] } = plan.arrow(arrow);
+    arrowElements(layers.arrows, start, end, PALETTE.grey, 1.2, MUTATION);
+    boxedText(layers.labels, tx, ty, arrowNumber(arrow.local), fonts.arrow, { edge: PALETTE.grey, edgeWidth: 0.6 });
+    const active = arrowElements(layers.active, start, end, ACTIVE_EDGE, 3.0, ACTIVE_MUTATION);
+    const activeLabel = boxedText(layers.activeLabels, tx, ty, arrowNumber(arrow.local), fonts.active,
                                   { bold: true, edge: ACTIVE_EDGE, edgeWidth: 1.5 });
     for (const part of [active, activeLabel]) {
       part.setAttribute("display", "none");
@@ -213,11 +298,13 @@ function drawGraph(svg, graph, figure, frame) {
     drawn.activeArrows.push(active);
     drawn.activeLabels.push(activeLabel);
   }
-  drawn.highlight = boxRect(0, 0, { fill: "none", stroke: ACTIVE_EDGE, "stroke-width": 4.0, display: "none",
-                                    "data-highlight": "" }, layers.highlight);
+  const { x, y, ...shape } = plan.box(nodes[0]);
+  drawn.highlight = svgElement("rect", { x, y, ...shape, fill: "none", stroke: ACTIVE_EDGE, "stroke-width": 4.0,
+                                         display: "none", "data-highlight": "" }, layers.highlight);
   drawn.place = (node) => {
-    setIfChanged(drawn.highlight, "x", px(node.x - boxWidth / 2 - BOX_PAD));
-    setIfChanged(drawn.highlight, "y", py(node.y + boxHeight / 2 + BOX_PAD));
+    const box = plan.box(node);
+    setIfChanged(drawn.highlight, "x", box.x);
+    setIfChanged(drawn.highlight, "y", box.y);
   };
   return drawn;
 }
@@ -307,24 +394,36 @@ export function render({ model, el }) {
   const nodeLabel = htmlElement("div", { class: "bpc-label", "data-label": "node" }, root);
   const detailLabel = htmlElement("div", { class: "bpc-label bpc-detail", "data-label": "detail" }, root);
 
-  // The figure: BackwardStepper's FIGSIZE (1.25 times larger in presentation mode, as new_figure makes
-  // it), the graph's axes at figure.axes, its title above them.
-  const [widthIn, heightIn] = figure.size.map((side) => side * size.figureScale);
+  // The figure: BackwardStepper's FIGSIZE (1.25 times wider in presentation mode, as new_figure makes
+  // it), the graph's axes at figure.axes, its title above them. In presentation mode the graph is laid
+  // out for the room (projectorLayout) and the figure is as tall as it needs.
+  const widthIn = figure.size[0] * size.figureScale;
+  const layout = presentation ? projectorLayout(computations, widthIn) : null;
+  const heightIn = presentation ? layout.heightIn : figure.size[1] * size.figureScale;
   const holder = htmlElement("div", { class: "bpc-picture", tabindex: "0",
                                       "aria-label": "the computation graph: → steps, ← goes back, Home starts again" }, root);
   const svg = svgFigure(widthIn, heightIn, holder);
   const [left, bottom, width, height] = figure.axes;
   const frame = { left: left * widthIn * 72, top: (1 - bottom - height) * heightIn * 72,
                   width: width * widthIn * 72, height: height * heightIn * 72 };
-  svgText(svg, frame.left + frame.width / 2, frame.top - TITLE_PAD, figure.title, figure.fontsize + 1,
-          { baseline: "alphabetic" });
+  if (presentation) {
+    svgText(svg, widthIn * 36, layout.graphTop - PROJECTOR.headingGap, figure.title, PROJECTOR.heading,
+            { baseline: "alphabetic" });
+  } else {
+    svgText(svg, frame.left + frame.width / 2, frame.top - TITLE_PAD, figure.title, figure.fontsize + 1,
+            { baseline: "alphabetic" });
+  }
   el.appendChild(root);
 
   // Each computation is drawn the first time it is chosen, and shown again when chosen again.
   const drawings = {};
   let shown = null;
   function drawingOf(name) {
-    if (!(name in drawings)) drawings[name] = drawGraph(svg, computations[name], figure, frame);
+    if (!(name in drawings)) {
+      const graph = computations[name];
+      const plan = presentation ? projectorPlan(graph, layout) : kernelPlan(graph, figure, frame);
+      drawings[name] = drawGraph(svg, graph, plan);
+    }
     return drawings[name];
   }
 
