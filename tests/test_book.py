@@ -215,7 +215,7 @@ def test_a_widget_output_shows_its_png_when_it_has_one_and_its_text_otherwise(tm
     picture = Tags(_page(built.out, "00_picture.html"))
     images = picture.find("img", **{"class": "book-widget-picture"})
     assert [i["src"] for i in images] == [f"data:image/png;base64,{png}"]
-    assert images[0]["alt"] == "<Demo widget: picture>"
+    assert images[0]["alt"] == "Demo widget, as it starts."  # its name, from its text
     assert "<Demo widget: picture>" not in " ".join(picture.text)  # the picture, not the text
 
     text = Tags(_page(built.out, "01_text.html"))
@@ -429,7 +429,7 @@ def test_a_page_widget_becomes_a_live_element_with_its_module_state_model_and_st
         assert part in page, part
     still = _noscripts(page)
     assert len(still) == 1 and f'src="data:image/png;base64,{fixtures_page.PNG}"' in still[0]
-    assert 'alt="&lt;Counter at 3&gt;"' in still[0]
+    assert 'alt="Counter at 3, as it starts: count = 3, label = Add 1 &lt;/script&gt; &lt;b&gt;&amp;&lt;/b&gt;."' in still[0]
     outside = re.sub(r"<noscript>.*?</noscript>", "", page, flags=re.DOTALL)
     assert "book-widget-picture" not in outside, "with JavaScript on, the live widget stands where the picture was"
     assert fixtures_page.WIDGET_VIEW not in page and "jupyter-widgets" not in page
@@ -564,3 +564,120 @@ def test_the_readme_says_which_book_pages_move_and_which_show_stills():
         still = {_widget_word(o) for o in widgets if book.PAGE_MIME not in o.data}
         said[path.stem[:2]] = (live, still)
     assert rows == said
+
+
+# Alt text: a screen reader reads each picture's alt. nbconvert's default for a figure is a placeholder,
+# the same for every figure; a widget's still used to be named by its text, "<... run the cell to use it>".
+
+PLACEHOLDERS = {"no description has been provided for this image", "a widget", "image", "figure", "picture", "plot"}
+
+
+def _pictures(page):
+    """Every <img> of a page, those inside a page widget's <noscript> too (html.parser reads into it)."""
+    return Tags(page).find("img")
+
+
+def _saved_pictures(path):
+    """(is a widget, the widget's title) for each picture output of a notebook, in page order."""
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data or "image/jpeg" in data:
+                widget = WIDGET_VIEW in data
+                found.append((widget, data["text/plain"].strip("<>").split(":")[0] if widget else None))
+    return found
+
+
+def test_every_picture_in_the_book_has_alt_text_that_says_what_it_shows(site):
+    figures, pictures = [], 0
+    for path in NOTEBOOKS:
+        images = _pictures(_page(site, f"{path.stem}.html"))
+        saved = _saved_pictures(path)
+        assert len(images) == len(saved), f"{path.name}: {len(images)} pictures on the page, {len(saved)} saved"
+        for image, (widget, title) in zip(images, saved):
+            alt = image.get("alt", "")
+            assert len(alt.strip()) >= 20, f"{path.name}: alt {alt!r} is too short to say what is shown"
+            assert alt.strip().lower().rstrip(".") not in PLACEHOLDERS, f"{path.name}: placeholder alt {alt!r}"
+            assert "$" not in alt and "\\" not in alt, f"{path.name}: alt has raw TeX: {alt!r}"
+            assert not alt.startswith("<") and "run the cell" not in alt, f"{path.name}: alt is the widget's repr"
+            if widget:  # which widget, and the numbers it starts from
+                assert re.match(re.escape(title) + r", as it starts: \w.{8,}", alt), (path.name, alt)
+            else:
+                figures.append(alt)
+            pictures += 1
+        alts = [i["alt"] for i in images]
+        assert len(alts) < 2 or len(set(alts)) > 1, f"{path.name}: every picture has the same alt {alts[0]!r}"
+    assert pictures >= 40
+    repeated = {alt for alt in figures if figures.count(alt) > 1}
+    assert not repeated, f"figures that share one alt: {repeated}"
+
+
+def test_a_figures_alt_is_its_title_and_the_takeaway_that_follows_it_with_maths_in_words(site):
+    def alts(stem):
+        return [i["alt"] for i in _pictures(_page(site, f"{stem}.html"))]
+
+    # The first sentence of the next cell; a short one brings the next with it.
+    assert alts("00_welcome")[0] == ("The numbers under the nodes are the forward pass: the output node reads "
+                                     "ŷ = 0.700, short of the target 1.0.")
+    assert alts("03_chain_rule")[0] == "Each secant joins the black dot at x = 3 to the square marker at x = 3 + ε."
+    # The title the cell gives its figure, then the takeaway.
+    assert alts("04_backprop_by_hand")[2].startswith("∂L/∂w3 = ∂L/∂ŷ × h1. ∂L / ∂w3 is negative, so increasing w3")
+    assert alts("02_loss")[1].startswith("The loss as a landscape over one weight. Over w3 the landscape is a bowl")
+    # A widget's still: its name and starting state, from its saved state or the call that built it.
+    assert alts("00_welcome")[2] == ("Weight explorer (2-2-1 network), as it starts: weights w1 = −0.5, w2 = 0.3, "
+                                     "w3 = 1.0, w4 = 0.6, learning rate η = 0.5, on the example x = (1.0, 0.5) "
+                                     "with target y = 1.0.")
+    assert "Depth explorer, as it starts: hidden layers = 8, activation = sigmoid, weight scale = 0.354." \
+        in alts("06_backprop_any_depth")
+    assert "Backward stepper, as it starts: the 2-2-1 example of 04, before its first step of 9." \
+        in alts("09_autograd")
+
+
+def test_tex_and_markdown_read_as_words_in_alt_text():
+    assert book.tex_as_text(r"\partial L / \partial w_1") == "∂L / ∂w1"
+    assert book.tex_as_text(r"\hat{y} = \frac{1}{2}(\hat y - y)^2") == "ŷ = 1/2(ŷ - y)²"
+    assert book.tex_as_text(r"\lVert \partial L/\partial W^{[l]} \rVert \approx 10^{-3}") == "‖ ∂L/∂W[l] ‖ ≈ 10⁻³"
+    assert book.tex_as_text(r"\eta \ge 0.5 \cdot \varepsilon") == "η ≥ 0.5 · ε"
+    assert book.markdown_as_text("The **error signal** of [the guide](TEACHING.md), `w1` and $\\delta_1$.") == \
+        "The error signal of the guide, w1 and δ1."
+
+
+def _figure_notebook(cells):
+    png = fixtures_page.PNG
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 00 · Demo\n\n**The question to read it by:** what shows?")]
+    for kind, source in cells:
+        if kind == "figure":
+            nb.cells.append(nbformat.v4.new_code_cell(source, outputs=[nbformat.v4.new_output(
+                "display_data", data={"image/png": png, "text/plain": "<Figure size 640x400 with 1 Axes>"})]))
+        elif kind == "code":
+            nb.cells.append(nbformat.v4.new_code_cell(source))
+        else:
+            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+    return nb
+
+
+def test_a_figure_takes_its_alt_from_its_title_and_the_next_paragraph_and_never_from_a_heading(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(_figure_notebook([
+        ("figure", 'ax.set_title("Loss over $w_3$")\nplt.show()'),
+        ("markdown", "A bowl: $L$ is *lowest* at $w_3 \\approx 1.8$ and climbs steeply on both sides of it. "
+                     "Then more.\n\nMore."),
+        ("figure", "curve(L)\nplt.show()"),
+        ("markdown", "Short one. It goes on to say what the curve shows, in a sentence of its own. Not this."),
+        ("figure", 'plot(x, title=f"after {n} steps")\nplt.show()'),
+        ("markdown", "## A new section\n\nText that is not about the figure."),
+        ("figure", 'draw(net, title="Each weight\'s blame")\nplt.show()'),
+        ("code", "print(1)"),
+        ("markdown", "Time to check: a paragraph after other code."),
+    ]), notebooks / "00_demo.ipynb")
+    built = book.build(tmp_path / "site", notebook_dir=notebooks, readme=None)
+    assert built.problems == []
+    assert [i["alt"] for i in _pictures(_page(built.out, "00_demo.html"))] == [
+        "Loss over w3. A bowl: L is lowest at w3 ≈ 1.8 and climbs steeply on both sides of it.",
+        "Short one. It goes on to say what the curve shows, in a sentence of its own.",
+        "A figure drawn by plot.",
+        "Each weight's blame",
+    ]

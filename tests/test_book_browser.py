@@ -42,10 +42,9 @@ def page(browser):
 
 
 def _left_the_disk(requests):
-    # MathJax probes for web-font support with an empty about:blank font; that never leaves the machine.
     # A page widget's module is imported from a Blob the page makes of its own text: a blob:null/ URL
     # (null: the origin of a page opened from disk).
-    return [url for url in requests if not url.startswith(("file://", "data:", "about:blank", "blob:null/"))]
+    return [url for url in requests if not url.startswith(("file://", "data:", "blob:null/"))]
 
 
 def _widget_outputs(name):
@@ -394,3 +393,45 @@ def test_the_weight_explorer_steps_the_worked_example_in_the_book_with_no_kernel
     page.screenshot(path=str(SCREENSHOTS / "book_page_weight_explorer.png"))
     assert page.errors == []
     assert _left_the_disk(page.requests) == []
+
+
+# Every font MathJax styles ask for is shipped: MathJax's "MathJax_Blank" (src about:blank, blocked from a
+# file:// page) and the TeX .otf fonts its hidden MathML copy for screen readers named (07's \mathbb{1}
+# asked for MathJax_AMS-Regular.otf) used to fail in the console.
+FONTS_USED = """() => {
+    const faces = {};
+    for (const face of document.fonts) faces[face.family.replace(/["']/g, '')] = face.status;
+    const used = new Set();
+    for (const el of document.querySelectorAll('.MathJax *, .MJX_Assistive_MathML *')) {
+        if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+        for (const family of getComputedStyle(el).fontFamily.split(',')) {
+            const name = family.trim().replace(/["']/g, '');
+            if (name in faces) { used.add(name); break; }
+        }
+    }
+    return {faces, used: [...used], jax: MathJax.OutputJax['HTML-CSS'].fontInUse,
+            web: MathJax.OutputJax['HTML-CSS'].webFonts};
+}"""
+
+
+@pytest.mark.parametrize("name", ["03_chain_rule", "04_backprop_by_hand", "07_cat_or_dog"])
+def test_a_page_with_maths_logs_no_error_fails_no_request_and_loads_every_font_its_maths_uses(site, page, name):
+    console, failed = [], []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
+    page.goto((site / f"{name}.html").as_uri())
+    page.wait_for_function(MATHJAX_DONE)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("load")
+    fonts = page.evaluate(FONTS_USED)
+    assert page.locator(".MathJax").count() > 5, "too little maths was typeset to mean anything"
+    assert failed == [], f"{name}: requests that failed: {failed}"
+    assert console == [], f"{name}: the console shows {console}"
+    assert page.errors == []
+    assert _left_the_disk(page.requests) == []
+    assert fonts["jax"] == "STIX-Web" and fonts["web"], fonts
+    assert [f for f, status in fonts["faces"].items() if status == "error"] == [], fonts["faces"]
+    assert any(f.startswith("STIXMathJax_") for f in fonts["used"]), fonts
+    not_loaded = {f: fonts["faces"][f] for f in fonts["used"] if fonts["faces"][f] != "loaded"}
+    assert not_loaded == {}, f"{name}: fonts the maths is set in but that did not load: {not_loaded}"

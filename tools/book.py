@@ -15,6 +15,9 @@ nbconvert from its SAVED outputs (nothing is executed), plus an index page in co
   render({model, el}) runs when the page loads. Its 'image/png' stays inside <noscript>.
 - Every other widget cannot run in a static page. Its output shows its 'image/png' picture of the
   starting state when the saved notebook has one, and its text otherwise.
+- Every picture has alt text for screen readers: a figure its title (when the cell gives a plain one)
+  and the takeaway sentence that follows it, maths written out in words; a widget's still its name and
+  starting state. MathJax asks for no font the book does not ship (MATHJAX_NO_FONT).
 - Links between notebooks (NN_name.ipynb) point at the pages (NN_name.html); every page links to
   the previous and next notebook and to the index.
 - A reader cannot run cells, so each page shows what applies to a reader: an exercise shows its
@@ -27,6 +30,7 @@ nbconvert from its SAVED outputs (nothing is executed), plus an index page in co
 """
 
 import argparse
+import ast
 import copy
 import html
 import json
@@ -53,6 +57,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # that a book without page widgets never imports helpers.
 PAGE_MIME = "application/vnd.backprop-course.page-widget+json"
 PAGE_WIDGET_CLASS = "book-page-widget"
+# Where describe_pictures keeps a picture output's alt text: output.metadata[ALT_KEY]["alt"].
+ALT_KEY = "book"
 
 # What a static page can show, best first. Widget views and JavaScript need a live kernel or
 # scripts from the web, so they are left out: an output with a widget view and an 'image/png'
@@ -119,6 +125,17 @@ BOOK_CSS = BOOK_CSS.replace("COLUMN_MAX", COLUMN_MAX).replace("MEASURE_CH", str(
 PAGE_CSS = PAGE_CSS.replace("COLUMN_MAX", COLUMN_MAX).replace("MEASURE_CH", str(MEASURE_CH))
 
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{#- A figure as nbconvert's lab template draws it, with the alt text describe_pictures gave it. -#}
+{%- macro picture(output, kind, extra_class) -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/{{ kind }};base64,{{ output.data['image/' + kind] | escape_html }}"
+{%- set width=output | get_metadata('width', 'image/' + kind) -%}
+{%- if width is not none %} width={{ width | escape_html }}{%- endif -%}
+{%- set height=output | get_metadata('height', 'image/' + kind) -%}
+{%- if height is not none %} height={{ height | escape_html }}{%- endif %}
+ alt="{{ output.metadata.get('""" + ALT_KEY + """', {}).get('alt', '') | escape_html }}">
+</div>
+{%- endmacro -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{{ resources.book.mathjax }}{%- endblock html_head_js_mathjax -%}
@@ -136,13 +153,14 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- if '""" + WIDGET_VIEW + """' in output.data -%}
 <div class="jp-RenderedImage jp-OutputArea-output book-widget {{ extra_class }}">
 <img class="book-widget-picture" src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
- alt="{{ output.data.get('text/plain', 'A widget') | escape_html }}">
+ alt="{{ output.metadata.get('""" + ALT_KEY + """', {}).get('alt') or output.data.get('text/plain', 'A widget') | escape_html }}">
 <p class="book-widget-note">A picture of the widget as it starts. Open the notebook in JupyterLab and run the cell to use it.</p>
 </div>
 {%- else -%}
-{{ super() }}
+{{ picture(output, 'png', extra_class) }}
 {%- endif -%}
 {%- endblock data_png %}
+{% block data_jpg scoped %}{{ picture(output, 'jpeg', extra_class) }}{% endblock data_jpg %}
 """
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -219,8 +237,33 @@ MATHJAX_PARTS = ["MathJax.js", "LICENSE", "config/TeX-AMS-MML_HTMLorMML-full.js"
                  "jax/output/HTML-CSS", "fonts/HTML-CSS/STIX-Web/woff"]
 MATHJAX_QUERY = "config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
+# Web fonts that MathJax's own styles declare but the book does not ship, each with its @font-face
+# rules and the rules that would use it. A page opened from disk asked for them and the console showed
+# the failures: HTML-CSS declares "MathJax_Blank" with src url('about:blank') (a font with no glyphs
+# it measures against, blocked by CORS from a file:// page: the browser falls back to its own font,
+# which is what MathJax measures against then), and the NativeMML output's styles, which also dress
+# the hidden MathML copy of every formula kept for screen readers (AssistiveMML), send
+# mathvariant="double-struck" (the 1 of \mathbb{1} in 07), script and fraktur letters to the TeX
+# fonts' .otf files, which jupyter-server-mathjax does not carry. Emptied here: an @font-face with no
+# src loads nothing, and the hidden MathML keeps the page's font (it is read out, not seen).
+MATHJAX_NO_FONT = {
+    "HTML-CSS": ["@font-face"],
+    "NativeMML": ['[class="MJX-tex-oldstyle"]', '[class="MJX-tex-oldstyle-bold"]', '[class="MJX-tex-caligraphic"]',
+                  '[class="MJX-tex-caligraphic-bold"]', '[mathvariant="double-struck"]', '[mathvariant="script"]',
+                  '[mathvariant="fraktur"]', '[mathvariant="bold-script"]', '[mathvariant="bold-fraktur"]']
+                 + [f"@font-face /*{i}*/" for i in range(1, 7)],
+}
+_EMPTY_RULE = {"font-family": None, "font-weight": None, "src": None}
+
+
+def _mathjax_styles(jax):
+    """The MathJax style rules of `jax` (an output jax's name) that MATHJAX_NO_FONT empties, as JSON."""
+    return json.dumps({rule: _EMPTY_RULE for rule in MATHJAX_NO_FONT[jax]})
+
+
 # The same settings as nbconvert's template, plus: HTML-CSS output with the STIX-Web fonts that
-# are shipped (never a font from the web, no image fonts), and no menu that offers to load more.
+# are shipped (never a font from the web, no image fonts), no menu that offers to load more, and
+# no @font-face for a font that is not shipped (MATHJAX_NO_FONT).
 MATHJAX_SCRIPT = """<script type="text/x-mathjax-config">
 MathJax.Hub.Config({{
     jax: ["input/TeX", "output/HTML-CSS"],
@@ -233,8 +276,10 @@ MathJax.Hub.Config({{
     }},
     "HTML-CSS": {{
         availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web",
-        imageFont: null, linebreaks: {{ automatic: true }}
+        imageFont: null, linebreaks: {{ automatic: true }},
+        styles: {html_css_styles}
     }},
+    NativeMML: {{ styles: {native_mml_styles} }},
     displayAlign: "center",
     messageStyle: "none",
     showMathMenu: false,
@@ -246,7 +291,9 @@ MathJax.Hub.Config({{
 
 def mathjax_tags(prefix=""):
     """The <script> tags that load the local MathJax, for a page `prefix` away from the book's root."""
-    return MATHJAX_SCRIPT.format(src=f"{prefix}{MATHJAX_DIR}/MathJax.js?{MATHJAX_QUERY}")
+    return MATHJAX_SCRIPT.format(src=f"{prefix}{MATHJAX_DIR}/MathJax.js?{MATHJAX_QUERY}",
+                                 html_css_styles=_mathjax_styles("HTML-CSS"),
+                                 native_mml_styles=_mathjax_styles("NativeMML"))
 
 
 def copy_mathjax(out):
@@ -431,6 +478,201 @@ def for_readers(nb):
     return nb
 
 
+# Alt text. A screen reader reads each picture's alt: nbconvert leaves a figure's empty and then writes
+# "No description has been provided for this image". A figure's alt is its title, when the cell gives
+# one as a plain string, and the takeaway the notebook writes right after it: the first sentence of the
+# next cell, if that is a paragraph of Markdown (and the one after, if the first is too short to say
+# what is shown). A widget's still picture is named by its text (its title) and its starting state.
+# Maths in the text is written out as a reader would say it (ŷ, ∂L/∂w1), since nothing typesets an alt.
+ALT_MIN_CHARS = 60
+ALT_MAX_SENTENCES = 3
+PICTURE_TYPES = ("image/png", "image/jpeg")
+
+_TEX_SYMBOLS = {
+    "partial": "∂", "eta": "η", "varepsilon": "ε", "epsilon": "ε", "delta": "δ", "Delta": "Δ", "sigma": "σ",
+    "theta": "θ", "alpha": "α", "beta": "β", "lambda": "λ", "mu": "μ", "nabla": "∇", "cdot": "·",
+    "times": "×", "approx": "≈", "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "neq": "≠", "pm": "±",
+    "to": "→", "rightarrow": "→", "infty": "∞", "sum": "Σ", "lVert": "‖", "rVert": "‖", "Vert": "‖",
+    "lvert": "|", "rvert": "|", "vert": "|", "ldots": "…", "dots": "…", "cdots": "…", "prime": "′",
+    "ln": "ln", "log": "log", "exp": "exp", "max": "max", "min": "min", "quad": " ", "qquad": " ",
+}
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_TEX_GROUP = r"\{([^{}]*)\}"
+
+
+def tex_as_text(tex):
+    """TeX maths as plain text a screen reader can say: \\hat{y} -> ŷ, \\partial L -> ∂L, x^2 -> x²."""
+    text = tex
+    for _ in range(3):  # groups inside groups, innermost first
+        text = re.sub(r"\\(?:text|mathrm|mathbf|mathit|operatorname|boldsymbol)\s*" + _TEX_GROUP, r"\1", text)
+        text = re.sub(r"\\mathbb\s*\{1\}", "𝟙", text)
+        text = re.sub(r"\\hat\s*" + _TEX_GROUP, lambda m: m.group(1) + "\u0302", text)
+        text = re.sub(r"\\frac\s*" + _TEX_GROUP + r"\s*" + _TEX_GROUP, r"\1/\2", text)
+        text = re.sub(r"\\sqrt\s*" + _TEX_GROUP, r"√(\1)", text)
+    text = re.sub(r"\\hat\s+(\w)", lambda m: m.group(1) + "\u0302", text)
+    text = re.sub(r"\\(left|right|big|Big|bigg|Bigg)\b\s*", "", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"\\([,;:! ])", " ", text)
+    text = re.sub(r"\\([{}%$&#_|])", r"\1", text)
+    text = re.sub(r"\^\{?([0-9-]+)\}?", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
+    text = text.replace("^", "").replace("_", "").replace("{", "").replace("}", "")
+    text = text.replace("y\u0302", "ŷ")
+    return re.sub(r"∂\s+", "∂", " ".join(text.split()))
+
+
+def markdown_as_text(markdown):
+    """One paragraph of Markdown as plain text: no emphasis marks, links as their words, maths as words."""
+    text = re.sub(r"\$\$(.+?)\$\$|\$(.+?)\$", lambda m: tex_as_text(m.group(1) or m.group(2)), markdown, flags=re.S)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"(\*\*|__|\*|`)", "", text)
+    text = re.sub(r"(?<!\w)_(\S.*?\S|\S)_(?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def _sentences(paragraph):
+    sentences, start = [], 0
+    for end in _SENTENCE_END.finditer(paragraph + " "):
+        sentences.append(paragraph[start:end.end()].strip())
+        start = end.end()
+    rest = paragraph[start:].strip()
+    return [s for s in sentences + ([rest] if rest else []) if s]
+
+
+def takeaway(cells, i):
+    """What the notebook says right after cell i about its output: the first sentence (or two) of the
+    next cell, if it is Markdown that starts with a paragraph (not a heading, list, quote or table)."""
+    if i + 1 >= len(cells) or cells[i + 1].cell_type != "markdown":
+        return ""
+    first = re.split(r"\n\s*\n", cells[i + 1].source.strip(), maxsplit=1)[0].strip()
+    if not first or re.match(r"(#|>|[-*+] |\d+\. |\||<details|<)", first):
+        return ""
+    kept = []
+    for sentence in _sentences(markdown_as_text(first)):
+        kept.append(sentence)
+        if len(" ".join(kept)) >= ALT_MIN_CHARS or len(kept) == ALT_MAX_SENTENCES:
+            break
+    return " ".join(kept)
+
+
+def _literal_titles(source):
+    """The titles a cell gives its figure as plain strings: title="..." and .set_title("...")/suptitle."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    titles = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        values = [k.value for k in node.keywords if k.arg == "title"]
+        if name in ("set_title", "suptitle", "title") and node.args:
+            values.append(node.args[0])
+        for value in values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.strip():
+                titles.append(value.value.strip())
+    return list(dict.fromkeys(titles))
+
+
+def figure_alt(cells, i):
+    """The alt text of a figure that code cell i of `cells` draws (see ALT_KEY's comment)."""
+    title = "; ".join(markdown_as_text(t) for t in _literal_titles(cells[i].source))
+    said = takeaway(cells, i)
+    if title and said:
+        return f"{title.rstrip('.')}. {said}"
+    if title or said:
+        return title or said
+    calls = re.findall(r"\b([a-z_][\w.]*)\(", cells[i].source)
+    drawn = [c.split(".")[-1] for c in calls if c.split(".")[-1] not in ("show", "subplots", "figure", "print")]
+    return f"A figure drawn by {drawn[-1]}." if drawn else "A figure drawn by the code above."
+
+
+def _number(value):
+    """A saved setting as the course writes it: 1.0, -0.5, 0.354 (at most three figures), words as words."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value).replace("_", " ")
+    text = repr(value) if isinstance(value, float) and len(repr(value)) <= 6 else f"{value:.3g}"
+    return text.replace("-", "−")
+
+
+# The names of a kernel widget's settings as a reader knows them (others lose their underscores).
+SETTING_NAMES = {"eta": "learning rate η", "kind": "bug", "depth": "hidden layers", "hidden": "hidden units"}
+
+
+def _pairs(values, names=None):
+    return ", ".join(f"{(names or {}).get(k, k)} = {_number(v)}" for k, v in values.items())
+
+
+# How each page widget's saved state reads as its starting state.
+PAGE_WIDGET_START = {
+    "weight_explorer": lambda s: (f"weights {_pairs(s['weights'])}, learning rate η = {_number(s['eta'])}, on the "
+                                  f"example x = ({_number(s['sample']['x1'])}, {_number(s['sample']['x2'])}) with "
+                                  f"target y = {_number(s['sample']['y'])}"),
+    "neuron_explorer": lambda s: (f"input x = {_number(s['x'])}, weight w = {_number(s['w'])}, bias b = "
+                                  f"{_number(s['b'])}, {s['activation']} activation"),
+    "loss_explorer": lambda s: f"prediction ŷ = {_number(s['y_hat'])} against the target y = {_number(s['y'])}",
+    "chain_rule_nudger": lambda s: f"x = {_number(s['x'])}, nudge = {_number(s['nudge'])}",
+    "gradient_descent_playground": lambda s: (f"learning rate η = {_number(s['eta'])}, {s['steps']} steps from "
+                                              f"{_pairs(s['start'])}"),
+    "backward_stepper": lambda s: (f"{s['expression']}, before its first step of "
+                                   f"{len(s['computations'][s['expression']]['steps'])}"),
+}
+
+
+def _widget_title(data):
+    """A widget's title from its text, '<Weight explorer (2-2-1 network): interactive ...>' -> 'Weight explorer (2-2-1 network)'."""
+    text = data.get("text/plain", "").strip().strip("<>")
+    return text.split(":", 1)[0].strip() or "A widget"
+
+
+def _kernel_widget_start(source):
+    """The starting settings of a kernel widget from the call that builds it (`depth_explorer(depth=4)`) and
+    the defaults of that function in helpers.widgets; '' when the call or the function cannot be read."""
+    try:
+        call = ast.parse(source).body[-1].value
+        name = call.func.id
+        import inspect
+
+        import helpers.widgets
+
+        bound = inspect.signature(getattr(helpers.widgets, name)).bind(
+            *[ast.literal_eval(a) for a in call.args], **{k.arg: ast.literal_eval(k.value) for k in call.keywords})
+    except (AttributeError, IndexError, SyntaxError, ValueError, TypeError, ImportError):
+        return ""
+    bound.apply_defaults()
+    return ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} = {_number(v)}" for k, v in bound.arguments.items())
+
+
+def widget_alt(data, source):
+    """The alt text of a widget's still picture: which widget, and how it starts."""
+    title = _widget_title(data)
+    start = ""
+    if PAGE_MIME in data:
+        try:
+            name, state = _page_widget(data)
+            start = (PAGE_WIDGET_START[name](state) if name in PAGE_WIDGET_START else
+                     _pairs({k: v for k, v in state.items() if k != "presentation" and not k.startswith("_")
+                             and isinstance(v, (int, float, str)) and not isinstance(v, bool)}))
+        except (ValueError, KeyError, TypeError):
+            start = ""
+    else:
+        start = _kernel_widget_start(source)
+    return f"{title}, as it starts" + (f": {start}." if start else ".")
+
+
+def describe_pictures(nb):
+    """Give every picture output of `nb` (in place) its alt text, kept in the output's metadata under ALT_KEY."""
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if not any(kind in data for kind in PICTURE_TYPES):
+                continue
+            widget = WIDGET_VIEW in data or PAGE_MIME in data
+            alt = widget_alt(data, cell.source) if widget else figure_alt(nb.cells, i)
+            output.setdefault("metadata", nbformat.NotebookNode())[ALT_KEY] = {"alt": alt}
+
+
 # Page widgets. The loader below is inlined once in a page that has any: for each widget it parses
 # the widget's saved state, imports the widget's module (inlined once per page as a JSON string,
 # imported through a Blob URL made in the page, so nothing is fetched), and calls its render.
@@ -521,25 +763,26 @@ def helpers_module_source(name):
     return module_source(name)
 
 
-def _picture(data, note):
-    alt = html.escape(data.get("text/plain", "A widget"))
+def _picture(data, note, alt=None):
+    alt = html.escape(alt or data.get("text/plain", "A widget"))
     return (f'<div class="jp-RenderedImage book-widget"><img class="book-widget-picture" '
             f'src="data:image/png;base64,{html.escape(data["image/png"])}" alt="{alt}">'
             f'<p class="book-widget-note">{note}</p></div>')
 
 
-def page_widget_html(name, state, data, module_text=None, loader=False):
+def page_widget_html(name, state, data, module_text=None, loader=False, alt=None):
     """The live element for one page widget's saved output `data`.
 
     `module_text` (the module's source) is inlined with it when this is the first widget of its module on
-    the page, and `loader` when it is the first page widget of the page.
+    the page, and `loader` when it is the first page widget of the page. `alt` is its still picture's alt
+    text (the widget's text when None).
     """
     parts = [PAGE_WIDGET_LOADER] if loader else []
     if module_text is not None:
         parts.append(f'<script type="application/json" class="{PAGE_WIDGET_CLASS}-module" '
                      f'data-module="{html.escape(name)}">{json_in_script(module_text)}</script>')
     still = (_picture(data, "A picture of the widget as it starts. Turn on JavaScript, or open the notebook "
-                            "in JupyterLab, to use it.") if "image/png" in data
+                            "in JupyterLab, to use it.", alt) if "image/png" in data
              else f"<pre>{html.escape(data.get('text/plain', ''))}</pre>")
     parts.append(f'<div class="{PAGE_WIDGET_CLASS} tex2jax_ignore" data-module="{html.escape(name)}">'
                  f'<script type="application/json" class="{PAGE_WIDGET_CLASS}-state">{json_in_script(state)}</script>'
@@ -579,8 +822,9 @@ def with_page_widgets(nb, module_source, problems, where):
                 del data[PAGE_MIME]
                 continue
             kept = {"text/plain": data["text/plain"]} if "text/plain" in data else {}
+            alt = output.get("metadata", {}).get(ALT_KEY, {}).get("alt")
             output.data = nbformat.from_dict(
-                {"text/html": page_widget_html(name, state, data, module_text, loader=live == 0), **kept})
+                {"text/html": page_widget_html(name, state, data, module_text, loader=live == 0, alt=alt), **kept})
             inlined.add(name)
             live += 1
     return live
@@ -590,6 +834,7 @@ def build_page(exporter, chapter, previous, following, known_stems, module_sourc
                problems=None):
     """The page of `chapter` (HTML) and how many page widgets run in it."""
     nb = for_readers(nbformat.read(chapter.path, as_version=4))
+    describe_pictures(nb)
     nb.metadata.pop("widgets", None)  # no widget manager from the web: page widgets bring their own modules
     live = with_page_widgets(nb, module_source, [] if problems is None else problems, chapter.page)
     nb.metadata["title"] = chapter.title
