@@ -268,3 +268,37 @@ console.log(JSON.stringify([values.map(tinyNumber), {json.dumps(ticks)}.map(yHat
     numbers, ticks_js = json.loads(result.stdout)
     assert numbers == [gd.number(v) for v in values]
     assert ticks_js == [gd._tick(v) for v in ticks]
+
+
+def test_the_modules_key_steps_are_pythons_value_for_value():
+    """The η and steps a key press goes to on the page (ETA_KEYS, STEPS_KEYS, keyTarget in node) are
+    helpers.widgets.gradient_descent's, from every round value and from values between them, for every key."""
+    node = _node()
+    etas = list(gd.ETA_KEYS) + [0.0101, 0.3, 1.16, 2.32, 9.99, 10 ** math.log10(0.3)]
+    steps = list(gd.STEPS_KEYS) + [11, 33, 199]
+    script = module_source(MODULE) + f"""
+const keys = ["ArrowRight", "ArrowUp", "ArrowLeft", "ArrowDown", "PageUp", "PageDown", "Home", "End", "a"];
+const walk = (values, table, pageTable) => values.map((v) => keys.map((k) => keyTarget(k, v, table, pageTable)));
+console.log(JSON.stringify({{
+  eta_keys: ETA_KEYS, eta_page_keys: ETA_PAGE_KEYS, steps_keys: STEPS_KEYS, steps_page_keys: STEPS_PAGE_KEYS,
+  eta: walk({json.dumps(etas)}, ETA_KEYS, ETA_PAGE_KEYS), steps: walk({json.dumps(steps)}, STEPS_KEYS, STEPS_PAGE_KEYS),
+}}));
+"""
+    result = subprocess.run([node, "--input-type=module", "-"], input=script, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    js = json.loads(result.stdout)
+    assert js["eta_keys"] == list(gd.ETA_KEYS) and js["eta_page_keys"] == list(gd.ETA_PAGE_KEYS)
+    assert js["steps_keys"] == list(gd.STEPS_KEYS) and js["steps_page_keys"] == list(gd.STEPS_PAGE_KEYS)
+
+    def python(value, table, page_table):
+        return [gd.key_step(value, table, +1), gd.key_step(value, table, +1), gd.key_step(value, table, -1),
+                gd.key_step(value, table, -1), gd.key_step(value, page_table, +1), gd.key_step(value, page_table, -1),
+                table[0], table[-1], None]
+
+    assert js["eta"] == [python(v, gd.ETA_KEYS, gd.ETA_PAGE_KEYS) for v in etas]
+    assert js["steps"] == [python(v, gd.STEPS_KEYS, gd.STEPS_PAGE_KEYS) for v in steps]
+    # Every η a key reaches is one Python takes as it is, and its label is the value written out.
+    playground = PageGradientDescentPlayground()
+    for eta in gd.ETA_KEYS:
+        playground.eta = eta
+        assert playground.eta == eta and float(gd.short(eta)) == eta

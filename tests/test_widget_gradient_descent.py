@@ -5,16 +5,25 @@ import pytest
 
 from helpers.tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, TwoTwoOne
 from helpers.widgets import gradient_descent_playground
+from helpers.widgets._base import short
 from helpers.widgets.gradient_descent import (
     CONVERGING,
     CRAWLING,
     DIVERGED,
+    ETA_KEYS,
+    ETA_PAGE_KEYS,
+    ETA_RANGE,
     LOSS_DECADES_STEP,
     OVERSHOOTING,
     ROUND_ENDS,
     START,
+    STEPS_KEYS,
+    STEPS_PAGE_KEYS,
+    STEPS_RANGE,
     descend_output_weights,
+    key_step,
     number,
+    verdict,
 )
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -225,3 +234,60 @@ def test_a_step_count_beyond_the_slider_set_from_code_is_refused_and_the_run_kep
 def test_descend_output_weights_has_descend_tinys_bound_on_steps():
     with pytest.raises(ValueError, match=r"steps must be at most 1,000,000"):
         descend_output_weights(1.0, 0.6, 0.3, 3_000_000)
+
+
+# ---- the keys: η and the steps span decades, so a key press steps through round values ----
+
+
+def presses(keys, start, stop, direction=+1):
+    """How many presses of one key take `start` to `stop`, stepping with key_step."""
+    count, value = 0, start
+    while value != stop and count < 10_000:
+        value, count = key_step(value, keys, direction), count + 1
+    return count
+
+
+def test_arrow_keys_take_eta_from_001_to_10_in_about_50_presses_through_round_values():
+    assert (ETA_KEYS[0], ETA_KEYS[-1]) == ETA_RANGE
+    assert presses(ETA_KEYS, 0.01, 10.0) == len(ETA_KEYS) - 1 == 45
+    assert presses(ETA_KEYS, 10.0, 0.01, -1) == 45
+    assert list(ETA_KEYS) == sorted(set(ETA_KEYS))
+    # Round values: at most two significant digits, shown as written (0.012, not 0.0120 or 0.011999).
+    for value in ETA_KEYS:
+        assert float(f"{value:.2g}") == value and float(short(value)) == value, value
+    assert [short(v) for v in ETA_KEYS[:8]] == ["0.01", "0.012", "0.015", "0.018", "0.02", "0.025", "0.03", "0.035"]
+    # Even steps on the log scale: each press multiplies η by 1.11 to 1.25.
+    ratios = np.array(ETA_KEYS[1:]) / np.array(ETA_KEYS[:-1])
+    assert ratios.min() > 1.1 and ratios.max() <= 1.25
+    # Page Up / Page Down: 1, 2, 5 in each decade, all among the arrow keys' values.
+    assert [short(v) for v in ETA_PAGE_KEYS] == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"]
+    assert set(ETA_PAGE_KEYS) <= set(ETA_KEYS)
+
+
+def test_the_round_etas_tell_the_story_notebook_05_asks_for():
+    """Walking η up the keys with the default start and 30 steps: crawling, converging, overshooting, diverged."""
+    verdicts = []
+    for eta in ETA_KEYS:
+        said = verdict(descend_output_weights(*START.values(), eta, 30))  # the playground's default start and steps
+        if not verdicts or verdicts[-1][1] != said:
+            verdicts.append((eta, said))
+    assert verdicts == [(0.01, CRAWLING), (0.06, CONVERGING), (1.2, OVERSHOOTING), (2.5, DIVERGED)]
+
+
+def test_a_key_press_between_two_round_values_goes_to_the_next_one_the_way_pressed_and_stops_at_the_ends():
+    assert key_step(1.16, ETA_KEYS, +1) == 1.2 and key_step(1.16, ETA_KEYS, -1) == 1.0
+    assert key_step(0.3, ETA_KEYS, +1) == 0.35 and key_step(0.3, ETA_KEYS, -1) == 0.25
+    assert key_step(10.0, ETA_KEYS, +1) == 10.0 and key_step(0.01, ETA_KEYS, -1) == 0.01
+    # A value a hair off a round one (10**log10(x) read back) counts as that value.
+    assert key_step(10 ** np.log10(0.3), ETA_KEYS, +1) == 0.35
+    assert key_step(0.5, ETA_PAGE_KEYS, +1) == 1.0 and key_step(0.7, ETA_PAGE_KEYS, -1) == 0.5
+
+
+def test_arrow_keys_take_the_steps_from_1_to_200_in_30_presses():
+    assert (STEPS_KEYS[0], STEPS_KEYS[-1]) == STEPS_RANGE
+    assert presses(STEPS_KEYS, 1, 200) == len(STEPS_KEYS) - 1 == 30
+    assert list(STEPS_KEYS) == sorted(set(STEPS_KEYS)) and all(isinstance(v, int) for v in STEPS_KEYS)
+    assert {4, 20, 30, 50, 100, 200} <= set(STEPS_KEYS)  # the counts the notebook and guide name
+    assert set(STEPS_PAGE_KEYS) <= set(STEPS_KEYS)
+    assert key_step(33, STEPS_KEYS, +1) == 35 and key_step(33, STEPS_KEYS, -1) == 30
+

@@ -40,6 +40,32 @@ ETA_RANGE = (0.01, 10.0)
 ETA_EXPONENTS = (-2.0, 1.0)  # η from 0.01 to 10 on a log scale
 STEPS_RANGE = (1, 200)
 
+
+def _decades(mantissas, low, high):
+    """m·10**k for each decade k from `low` up to `high` (excluded), then 10**high: 0.01, 0.012, ... 10."""
+    return tuple(float(f"{m}e{k}") for k in range(low, high) for m in mantissas) + (float(f"1e{high}"),)
+
+
+ETA_KEYS = _decades((1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9), -2, 1)
+"""The η an arrow key steps through on the page's slider: 0.01, 0.012, 0.015, ... 9, 10 (45 presses end to end)."""
+ETA_PAGE_KEYS = _decades((1, 2, 5), -2, 1)
+"""The η Page Up and Page Down step through: 0.01, 0.02, 0.05, 0.1, ... 10."""
+STEPS_KEYS = (*range(1, 10), *range(10, 20, 2), *range(20, 50, 5), *range(50, 100, 10), *range(100, 201, 20))
+"""The step counts an arrow key steps through on the page's slider: 1, 2, ... 10, 12, ... 20, 25, ... 50, 60, ... 200."""
+STEPS_PAGE_KEYS = (1, 2, 5, 10, 20, 50, 100, 200)
+
+
+def key_step(value, keys, direction):
+    """The next of `keys` (ascending) above `value` (direction +1) or below it (-1); past an end, that end.
+
+    A value between two keys (dragged there, or set from code) goes to the next key the way pressed.
+    """
+    if direction > 0:
+        ahead = [k for k in keys if k > value * (1 + 1e-9)]
+        return ahead[0] if ahead else keys[-1]
+    behind = [k for k in keys if k < value * (1 - 1e-9)]
+    return behind[-1] if behind else keys[0]
+
 CONVERGING = "converging"
 CRAWLING = "crawling (learning rate too low)"
 OVERSHOOTING = "overshooting (learning rate too high)"

@@ -34,8 +34,9 @@ class PageGradientDescentPlayground(PageWidget):
     """Gradient descent on the 2-2-1 example's output weights w3, w4, drawn and computed in the page.
 
     Synced with the page (read by js/gradient_descent_playground.js):
-      eta: the learning rate, from 0.01 to 10 (a value of the log slider: three significant digits).
-      steps: how many updates, a whole number from 1 to 200.
+      eta: the learning rate, from 0.01 to 10 (a value of the log slider: three significant digits; a key
+          press steps it through gradient_descent.ETA_KEYS, 0.01, 0.012, 0.015 ... 10).
+      steps: how many updates, a whole number from 1 to 200 (a key press steps through STEPS_KEYS).
       start: {'w3': ..., 'w4': ...}, where the walk begins, each from −2 to 4; set from code, a
           weight left out keeps its value.
       fixed {'w1', 'w2'} (held at the example's values) and sample {x1, x2, y}; limits: the sliders'

@@ -94,6 +94,42 @@ function tinyNumber(value) {
   return fmt(value);
 }
 
+// gradient_descent.ETA_KEYS, STEPS_KEYS and their PAGE_ twins: the values a key press on the η and steps
+// sliders steps through (ArrowRight/Up to the next, PageUp to the next of the coarser list), so that
+// 0.01 to 10 is 45 presses of an arrow key and every η shown is a round number; a drag stays smooth.
+function decades(mantissas, low, high) {
+  const values = [];
+  for (let k = low; k < high; k++) for (const m of mantissas) values.push(Number(`${m}e${k}`));
+  values.push(Number(`1e${high}`));
+  return values;
+}
+const ETA_KEYS = decades([1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9], -2, 1);
+const ETA_PAGE_KEYS = decades([1, 2, 5], -2, 1);
+const range = (start, stop, step) => Array.from({ length: Math.ceil((stop - start) / step) }, (_, i) => start + i * step);
+const STEPS_KEYS = [...range(1, 10, 1), ...range(10, 20, 2), ...range(20, 50, 5), ...range(50, 100, 10),
+                    ...range(100, 201, 20)];
+const STEPS_PAGE_KEYS = [1, 2, 5, 10, 20, 50, 100, 200];
+
+// gradient_descent.key_step: the next of `keys` above `value` (direction +1) or below it (−1); at an end,
+// the end. A value between two keys (dragged or set from code) goes to the next one the way pressed.
+function keyStep(value, keys, direction) {
+  const ahead = direction > 0 ? keys.filter((k) => k > value * (1 + 1e-9))
+                              : keys.filter((k) => k < value * (1 - 1e-9)).reverse();
+  if (ahead.length > 0) return ahead[0];
+  return direction > 0 ? keys[keys.length - 1] : keys[0];
+}
+
+// The key a slider answers and the value it goes to, or null for a key it leaves alone.
+function keyTarget(key, value, keys, pageKeys) {
+  if (key === "ArrowRight" || key === "ArrowUp") return keyStep(value, keys, +1);
+  if (key === "ArrowLeft" || key === "ArrowDown") return keyStep(value, keys, -1);
+  if (key === "PageUp") return keyStep(value, pageKeys, +1);
+  if (key === "PageDown") return keyStep(value, pageKeys, -1);
+  if (key === "Home") return keys[0];
+  if (key === "End") return keys[keys.length - 1];
+  return null;
+}
+
 // gradient_descent.ROUND_ENDS: 0, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 1.5, ... 5e12.
 const ROUND_ENDS = [0.0];
 for (let k = -1; k < 13; k++) for (const m of [1, 1.5, 2, 3, 5]) ROUND_ENDS.push(Number(`${m}e${k}`));
@@ -509,6 +545,7 @@ export function render({ model, el }) {
                                               && path.w4[i] >= limits.w4[0] && path.w4[i] <= limits.w4[1]));
     updateFigure(picture, path, steps, sample, limits, said === DIVERGED && leftMap);
     setTextIfChanged(sliders.eta.output, short(eta));
+    setIfChanged(sliders.eta.input, "aria-valuetext", short(eta));   // the slider's own value is log10(η)
     setTextIfChanged(sliders.steps.output, String(steps));
     for (const n of ["w3", "w4"]) setTextIfChanged(sliders[n].output, fmt(start[n], 2));
     const ran = path.loss.length - 1;
@@ -551,6 +588,25 @@ export function render({ model, el }) {
   for (const [name, slider] of Object.entries(sliders)) {
     listen(slider.input, "input", () => { read[name](); update(); });
     drag.slider(slider.input, () => { send(); });
+  }
+  // η and the steps span decades: a key press steps through round values (ETA_KEYS, STEPS_KEYS) instead
+  // of the slider's own fine step, and the value goes to Python at once, as a key press ends a move.
+  const keyed = {
+    eta: { keys: ETA_KEYS, pageKeys: ETA_PAGE_KEYS, get: () => eta, set: (v) => { eta = v; } },
+    steps: { keys: STEPS_KEYS, pageKeys: STEPS_PAGE_KEYS, get: () => steps, set: (v) => { steps = v; } },
+  };
+  for (const [name, { keys, pageKeys, get, set }] of Object.entries(keyed)) {
+    listen(sliders[name].input, "keydown", (event) => {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      const next = keyTarget(event.key, get(), keys, pageKeys);
+      if (next === null) return;
+      event.preventDefault();
+      if (next === get()) return;
+      set(next);
+      moveSliders();
+      update();
+      send();
+    });
   }
 
   // The kernel's values, when its code changes them (or echoes the page's own): shown at once, except
