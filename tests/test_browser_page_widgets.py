@@ -171,16 +171,22 @@ def test_the_page_weight_explorer_computes_what_helpers_computes(page, lab):
     assert shown_lines(root) == WeightExplorer().still_lines()
     assert python_side(page) == {"weights": EXAMPLE_WEIGHTS, "eta": EXAMPLE_ETA}
 
-    # Presentation mode: the larger picture (800 px wide) and the sliders in pairs.
+    # Presentation mode: the larger picture (800 px wide), the sliders in two rows laid out as the
+    # picture is (w1 above w2, w3 above w4 to their right, η above Step), and the numbers beside the picture.
     big = page.locator(".bpc-we").nth(1)
     big.wait_for()
     assert big.get_attribute("data-presentation") == "true"
     assert big.locator("svg").get_attribute("width") == "800"
-    pair = big.locator(".bpc-row").first.locator("input[type=range]")
-    assert pair.count() == 2
-    left, right = pair.nth(0).bounding_box(), pair.nth(1).bounding_box()
-    assert abs(left["y"] - right["y"]) < 1 and right["x"] > left["x"] + left["width"], "w1 and w2 side by side"
-    assert big.get_by_role("button", name="Step").bounding_box()["y"] < big.locator("svg").bounding_box()["y"]
+    box = {n: big.locator(f'input[type=range][data-name="{n}"]').bounding_box() for n in (*WEIGHT_NAMES, "eta")}
+    assert abs(box["w1"]["x"] - box["w2"]["x"]) < 1 and box["w2"]["y"] > box["w1"]["y"], "w1 above w2"
+    assert abs(box["w1"]["y"] - box["w3"]["y"]) < 1 and box["w3"]["x"] > box["w1"]["x"] + box["w1"]["width"], "w3 right of w1"
+    assert abs(box["w2"]["y"] - box["w4"]["y"]) < 1 and abs(box["w3"]["x"] - box["w4"]["x"]) < 1, "w3 above w4"
+    step = big.get_by_role("button", name="Step").bounding_box()
+    assert abs(step["y"] + step["height"] / 2 - box["w2"]["y"] - box["w2"]["height"] / 2) < 1 and step["y"] > box["eta"]["y"]
+    picture = big.locator("svg").bounding_box()
+    assert step["y"] < picture["y"]
+    numbers = big.locator(".bpc-readouts").bounding_box()
+    assert numbers["x"] >= picture["x"] + picture["width"] - 1 or numbers["y"] >= picture["y"] + picture["height"] - 1
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page_weight_explorer.png"))
 

@@ -274,7 +274,8 @@ const STYLE = `
            display: flex; flex-direction: column; gap: 6px; }
 .bpc-crn .bpc-row { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
 .bpc-crn .bpc-readouts { line-height: 1.5; }
-.bpc-crn .bpc-beside { flex: 1 1 340px; min-width: 0; }
+.bpc-crn .bpc-beside { flex: 1 1 250px; min-width: 0; font-size: calc(var(--bpc-font) * 0.9); line-height: 1.3; }
+.bpc-crn .bpc-readout [data-name] { white-space: nowrap; }   /* a number is never broken, as 9.53e- | 02 */
 .bpc-crn .bpc-pair { flex-wrap: nowrap; }
 .bpc-crn .bpc-pair > .bpc-slider { width: auto; flex: 0 1 var(--bpc-width); min-width: 0; }
 .bpc-crn .bpc-slider { display: flex; align-items: center; gap: 8px; height: var(--bpc-height); width: var(--bpc-width); }
@@ -311,7 +312,9 @@ export function render({ model, el }) {
     "aria-label": "nudge Δx", "data-name": "nudge" });
   let numbers, pictureHolder;
   if (presentation) {
-    // Beside the picture (below it when the page is too narrow), the numbers leave it room on a projector.
+    // Beside the picture, in the room to its right (below it when the page is too narrow), in type a
+    // little smaller than the controls' (18 px): at 1280x720, with 599 px of notebook in view, the
+    // sliders, the picture and every line of numbers are on screen together.
     const row = htmlElement("div", { class: "bpc-row" }, root);
     pictureHolder = htmlElement("div", { style: "flex: 0 0 auto" }, row);
     numbers = htmlElement("div", { class: "bpc-readouts bpc-beside" }, row);

@@ -211,10 +211,17 @@ const STYLE = `
                  border-radius: 2px; background: #eeeeee; color: #000; cursor: pointer; }
 .bpc-we button.bpc-primary { background: ${POSITIVE}; border-color: ${POSITIVE}; color: #fff; }
 .bpc-we button:focus-visible, .bpc-we input:focus-visible { outline: 2px solid ${PALETTE.orange}; outline-offset: 1px; }
-.bpc-we .bpc-pair { flex-wrap: nowrap; }
-.bpc-we .bpc-pair > .bpc-slider { width: auto; flex: 0 1 var(--bpc-width); min-width: 0; }
-.bpc-we .bpc-pair > button { flex: 0 0 auto; }
 .bpc-we .bpc-status { width: var(--bpc-width); height: 4.2em; overflow: hidden; line-height: 1.35; }
+.bpc-we .bpc-readouts > .bpc-status { width: auto; height: 5.4em; }
+.bpc-we .bpc-grid { display: grid; grid-auto-flow: column; grid-template-rows: auto auto;
+                    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.1fr); gap: 6px 12px; }
+.bpc-we .bpc-grid > .bpc-slider { width: auto; min-width: 0; gap: 6px; }
+.bpc-we .bpc-grid .bpc-slider label { flex: 0 0 auto; }
+.bpc-we .bpc-grid .bpc-slider output { flex: 0 0 auto; min-width: 3.4em; }
+.bpc-we .bpc-buttons { display: flex; gap: 16px; }
+.bpc-we .bpc-beside > .bpc-picture { flex: 0 0 auto; }
+.bpc-we .bpc-beside > .bpc-readouts { flex: 1 1 250px; font-size: calc(var(--bpc-font) * 0.9); line-height: 1.3; }
+.bpc-we .bpc-beside .bpc-status { font-size: calc(var(--bpc-font) * 0.8); height: 10.4em; line-height: 1.3; }
 `;
 
 // A read-out line: pieces of text, each [text, bold, name]; a named piece carries the exact number in
@@ -273,30 +280,34 @@ export function render({ model, el }) {
   };
 
   if (presentation) {
-    // WeightExplorer._presentation_rows: sliders in pairs, η and the buttons in a row, the numbers
-    // beside the picture (below it when the page is too narrow).
-    // A pair stays on one line, its sliders sharing what room there is, as ipywidgets' HBox does.
-    makeWeightSlider(htmlElement("div", { class: "bpc-row bpc-pair" }, root), "w1");
-    makeWeightSlider(root.lastChild, "w2");
-    makeWeightSlider(htmlElement("div", { class: "bpc-row bpc-pair" }, root), "w3");
-    makeWeightSlider(root.lastChild, "w4");
-    const etaRow = htmlElement("div", { class: "bpc-row bpc-pair" }, root);
-    etaSlider = makeEtaSlider(etaRow);
-    makeButtons(etaRow);
-    const pictureRow = htmlElement("div", { class: "bpc-row" }, root);
-    pictureHolder = htmlElement("div", { style: "flex: 0 0 auto" }, pictureRow);
+    // On a projector (1280x720, 599 px of notebook in view) the whole widget must be on screen at
+    // once, so that a press of Step shows ŷ climb and the loss fall with the sliders still in view.
+    // The controls take two rows, in columns laid out as the picture is: w1 above w2 (into the hidden
+    // layer), w3 above w4 (into the output), then η above Step and Reset; keys move through them in
+    // that order. The numbers and the status go beside the picture, in the room to its right (below
+    // it when the page is too narrow), and the picture keeps its size, pixel for pixel.
+    const grid = htmlElement("div", { class: "bpc-grid" }, root);
+    for (const n of WEIGHT_NAMES) makeWeightSlider(grid, n);
+    etaSlider = makeEtaSlider(grid);
+    makeButtons(htmlElement("div", { class: "bpc-buttons" }, grid));
+    // The numbers in type a little smaller than the controls' (18 px), the status in 16 px, eight
+    // lines of room: at 1280x720 beside the picture, the longest status still fits.
+    const pictureRow = htmlElement("div", { class: "bpc-row bpc-beside" }, root);
+    pictureHolder = htmlElement("div", { class: "bpc-picture" }, pictureRow);
     const column = htmlElement("div", { class: "bpc-column bpc-readouts" }, pictureRow);
     makeReadouts(column);
     status = htmlElement("div", { class: "bpc-status", role: "status" }, column);
-    status.style.width = "auto";
   } else {
     const top = htmlElement("div", { class: "bpc-row" }, root);
     const controls = htmlElement("div", { class: "bpc-column bpc-controls" }, top);
     for (const n of WEIGHT_NAMES) makeWeightSlider(controls, n);
     etaSlider = makeEtaSlider(controls);
     makeButtons(htmlElement("div", { class: "bpc-row" }, controls));
-    status = htmlElement("div", { class: "bpc-status", role: "status" }, controls);
-    makeReadouts(htmlElement("div", { class: "bpc-column bpc-readouts" }, top));
+    // The status line below the numbers, whose room is wider than the controls': its longest words
+    // (both hidden units saturated and every weight off its slider) take four lines there.
+    const column = htmlElement("div", { class: "bpc-column bpc-readouts" }, top);
+    makeReadouts(column);
+    status = htmlElement("div", { class: "bpc-status", role: "status" }, column);
     pictureHolder = htmlElement("div", {}, root);
   }
   const picture = drawNetwork(pictureHolder, presentation, sample);
