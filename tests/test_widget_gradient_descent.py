@@ -291,3 +291,16 @@ def test_arrow_keys_take_the_steps_from_1_to_200_in_30_presses():
     assert set(STEPS_PAGE_KEYS) <= set(STEPS_KEYS)
     assert key_step(33, STEPS_KEYS, +1) == 35 and key_step(33, STEPS_KEYS, -1) == 30
 
+
+
+def test_notebook_05_says_how_many_key_presses_walk_eta_across_and_from_which_values():
+    import json
+    from pathlib import Path
+
+    from helpers.widgets.gradient_descent import ETA_KEYS
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "05_gradient_descent.ipynb").read_text())
+    text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown").split()
+    text = " ".join(text)
+    first = ", ".join(f"{v:g}" for v in ETA_KEYS[:4])
+    assert f"({first}, …: {len(ETA_KEYS) - 1} presses)" in text
