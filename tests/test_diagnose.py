@@ -342,13 +342,13 @@ def test_a_slow_wrong_function_is_diagnosed_or_not_within_the_time_limit_and_a_s
     monkeypatch.setattr(codecheck, "TIME_LIMIT", 0.3)
 
     def backward(net, fp, Y):
-        time.sleep(0.04)
+        time.sleep(0.25)  # every call: a check without its time limit takes more than 3 s (13 calls)
         dL_dW, dL_db = nb06.backward_solution(net, fp, Y)
         return {l: 2 * w for l, w in dL_dW.items()}, {l: 2 * b for l, b in dL_db.items()}
 
     start = time.monotonic()
     feedback = nb06.backward(backward)
-    assert time.monotonic() - start < 0.3 + 1.0
+    assert time.monotonic() - start < 0.3 + 2.0  # the limit, and room for a busy machine
     assert feedback.status == "wrong"
 
 
