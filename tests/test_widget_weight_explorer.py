@@ -326,7 +326,7 @@ def test_in_presentation_mode_the_sliders_go_in_pairs_and_the_numbers_beside_the
     assert rows[3].layout.flex_flow == "row wrap"  # the numbers go under the picture on a narrow page
     assert (w.fig.bbox.width, w.fig.bbox.height) == (800, 437.5)  # drawn 1.25 times the course's size
     plain = weight_explorer(home="kernel")
-    assert plain.children[1] is plain.view.image and (plain.fig.bbox.width, plain.fig.bbox.height) == (640, 390)
+    assert plain.children[2] is plain.view.image and (plain.fig.bbox.width, plain.fig.bbox.height) == (640, 390)
 
 
 def test_texts_pasted_as_last_drawn_give_the_pictures_drawing_them_gives():

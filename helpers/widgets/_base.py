@@ -514,7 +514,11 @@ class CourseWidget(widgets.VBox):
     title = "widget"
 
     def __init__(self, children=(), **kwargs):
-        super().__init__(children, **kwargs)
+        from .notice import KernelNotice
+
+        # First, a notice that stays empty until the kernel goes (a restart), then asks for the cell to be run again.
+        self.kernel_notice = KernelNotice()
+        super().__init__((self.kernel_notice, *children), **kwargs)
         for box in _descendants(self):
             if isinstance(box, widgets.Box) and any(isinstance(c, _WIDE_CONTROLS) for c in box.children):
                 # A column of sliders keeps the width its sliders ask for: squeezed by the readouts

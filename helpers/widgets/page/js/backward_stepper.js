@@ -414,6 +414,7 @@ export function render({ model, el }) {
             { baseline: "alphabetic" });
   }
   el.appendChild(root);
+  kernelGone(model, root);
 
   // Each computation is drawn the first time it is chosen, and shown again when chosen again.
   const drawings = {};

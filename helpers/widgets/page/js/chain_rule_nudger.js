@@ -356,6 +356,7 @@ export function render({ model, el }) {
   const listen = listenerList();
   const drag = dragTracker(listen);
   keepKeys(listen, root);
+  kernelGone(model, root);
   listen(xSlider.input, "input", () => { x = Number(xSlider.input.value); update(); });
   drag.slider(xSlider.input, () => { send("x"); });
   // ipywidgets' FloatLogSlider: the value is base ** exponent.

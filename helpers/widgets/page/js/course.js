@@ -240,6 +240,31 @@ function listenerList() {
   return listen;
 }
 
+// ---- when the kernel goes ----
+
+// After Restart Kernel, JupyterLab cuts every widget's model off from its kernel (the model's
+// comm_live_update event). The widget then says so in place, in the same words as every kernel widget
+// (helpers.widgets.notice.KERNEL_GONE), and dims its controls instead of answering moves no kernel will
+// hear. The notice is the root's first child, hidden until then. (anywidget drops the listener with the view.)
+const KERNEL_GONE = "The kernel has restarted, so this widget no longer answers. Run this cell again to bring it back.";
+
+function kernelGone(model, root) {
+  const notice = htmlElement("div", { class: "bpc-gone", role: "status",
+    style: "display: none; margin: 0 0 6px 0; padding: 6px 10px; border-left: 4px solid #D55E00; background: #fdf1e8;" },
+    null, KERNEL_GONE);
+  root.prepend(notice);
+  model.on("comm_live_update", () => {
+    notice.style.display = "block";
+    root.classList.add("bpc-dead");
+    for (const child of root.children) {
+      if (child !== notice && child.tagName !== "STYLE") {
+        child.style.opacity = "0.4";
+        child.style.pointerEvents = "none";
+      }
+    }
+  });
+}
+
 // Keys pressed in the widget stay in it: JupyterLab's notebook takes arrow keys for moving between
 // cells (and cancels them), which would stop a focused slider or dropdown from moving. The root's
 // data-lm-suppress-shortcuts keeps JupyterLab's keyboard shortcuts out too.

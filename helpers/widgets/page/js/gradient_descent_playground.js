@@ -579,6 +579,7 @@ export function render({ model, el }) {
   const listen = listenerList();
   const drag = dragTracker(listen);
   keepKeys(listen, root);
+  kernelGone(model, root);
   const read = {
     eta: () => { eta = logValue(10 ** Number(sliders.eta.input.value)); },   // _base.log_value
     steps: () => { steps = Math.round(Number(sliders.steps.input.value)); },

@@ -383,6 +383,7 @@ export function render({ model, el }) {
   const listen = listenerList();
   const drag = dragTracker(listen);
   keepKeys(listen, root);
+  kernelGone(model, root);
   for (const name of ["y_hat", "y"]) {
     const input = sliders[name].input;
     listen(input, "input", () => {

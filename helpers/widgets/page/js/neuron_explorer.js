@@ -330,6 +330,7 @@ export function render({ model, el }) {
   const listen = listenerList();
   const drag = dragTracker(listen);
   keepKeys(listen, root);
+  kernelGone(model, root);
   for (const [name] of SLIDERS) {
     const input = sliders[name].input;
     listen(input, "input", () => {

@@ -355,6 +355,7 @@ export function render({ model, el }) {
   const listen = listenerList();
   const drag = dragTracker(listen);
   keepKeys(listen, root);
+  kernelGone(model, root);
   for (const n of WEIGHT_NAMES) {
     const input = sliders[n].input;
     listen(input, "input", () => {
