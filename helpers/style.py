@@ -100,7 +100,11 @@ PRESENTATION_CONTROLS = {
 # The notebook's own prose, printed outputs and code, made as large as the widgets' text. JupyterLab
 # sizes them through these variables (14 px prose, 13 px code by default); set on the page's body
 # they reach every cell. Shown by presentation_mode() as an invisible HTML output.
-PRESENTATION_PAGE_SIZES = {"prose": "20px", "code": "18px"}
+# Tables grow with the prose, and every table in a cell (a markdown table, a printed one, a widget's)
+# keeps three quarters of a letter's width of room either side of each cell's text, so neighbouring columns stay
+# apart (a widget's own table rules set 1 px; `body` makes this rule outrank them). Code lines wrap
+# instead of running off the right of a cell that is narrower at the larger size.
+PRESENTATION_PAGE_SIZES = {"prose": "20px", "code": "18px", "cell_gap": "0.75em"}
 PRESENTATION_PAGE_CSS = """<style>
 body {{
   --jp-content-font-size1: {prose};
@@ -109,6 +113,10 @@ body {{
 }}
 .jp-RenderedMarkdown p, .jp-RenderedMarkdown li {{ font-size: {prose}; line-height: 1.5; }}
 .jp-OutputArea-output pre, .jp-RenderedText pre {{ font-size: {code}; line-height: 1.4; }}
+.jp-RenderedMarkdown table {{ font-size: {prose}; }}
+body .jp-Notebook .jp-Cell table td, body .jp-Notebook .jp-Cell table th {{ padding-left: {cell_gap}; padding-right: {cell_gap}; }}
+.jp-Notebook .jp-Cell .cm-content {{ white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere;
+  flex-shrink: 1; }}
 </style>""".format(**PRESENTATION_PAGE_SIZES)
 
 _presentation = False  # the one switch behind presentation_mode(); read it with presentation_active()

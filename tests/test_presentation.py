@@ -1,5 +1,7 @@
 """Presentation mode: figures and widgets made after `presentation_mode()` are readable from the back of a room."""
 
+import re
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
@@ -199,3 +201,27 @@ def test_in_a_notebook_it_also_grows_the_prose_and_the_printed_arithmetic(monkey
 def test_outside_a_kernel_nothing_is_displayed(capsys):
     style._show_in_notebook(style.PRESENTATION_PAGE_CSS)
     assert capsys.readouterr() == ("", "")
+
+
+def test_on_the_projector_tables_grow_with_the_prose_and_keep_their_columns_apart():
+    """The page's style sheet makes markdown tables as large as the prose, and gives every table cell in
+    a notebook (markdown, printed or a widget's) three quarters of a letter's width of room either side, in a rule
+    that outranks a widget's own `.bpc-XX table.bpc-readout td` (two classes, two elements)."""
+    css = style.PRESENTATION_PAGE_CSS
+    prose = style.PRESENTATION_PAGE_SIZES["prose"]
+    assert f".jp-RenderedMarkdown table {{ font-size: {prose}; }}" in css
+    rule = re.search(r"([^{}]*\btd\b[^{}]*)\{([^}]*)\}", css)
+    assert rule, css
+    selectors, body = rule.group(1), rule.group(2)
+    declarations = dict(part.split(":", 1) for part in body.replace(" ", "").split(";") if part)
+    assert declarations["padding-left"] == declarations["padding-right"] == "0.75em"
+    for selector in (s.strip() for s in selectors.split(",")):
+        assert selector.split()[-1] in ("td", "th"), selector
+        classes, elements = selector.count("."), len(re.findall(r"(?:^|\s)[a-z]+", selector))
+        assert (classes, elements) > (2, 2), f"{selector} does not outrank .bpc-le table.bpc-readout td"
+
+
+def test_on_the_projector_code_lines_wrap_inside_their_cell():
+    css = style.PRESENTATION_PAGE_CSS
+    rule = re.search(r"\.jp-Cell \.cm-content \{([^}]*)\}", css)
+    assert rule and "white-space: pre-wrap" in rule.group(1) and "overflow-wrap: anywhere" in rule.group(1)
