@@ -111,7 +111,8 @@ def value_controls(widget):
     stack = [widget]
     while stack:
         w = stack.pop(0)
-        if isinstance(w, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider, widgets.Dropdown)):
+        if isinstance(w, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider, widgets.Dropdown,
+                          widgets.SelectionSlider)):
             found.append(w)
         stack.extend(getattr(w, "children", ()))
     return found
@@ -122,6 +123,9 @@ def positions(control, n):
     if isinstance(control, widgets.Dropdown):
         values = [v for _, v in control.options] if isinstance(control.options[0], tuple) else list(control.options)
         return [values[i % len(values)] for i in range(n)]
+    if isinstance(control, widgets.SelectionSlider):  # stops at round numbers: n of them, spread across
+        values = [v for _, v in control.options] if isinstance(control.options[0], tuple) else list(control.options)
+        return [values[round(i * (len(values) - 1) / max(1, n - 1))] for i in range(n)]
     if isinstance(control, widgets.FloatLogSlider):
         return list(control.base ** np.linspace(control.min, control.max, n))
     values = np.linspace(control.min, control.max, n)

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pytest
 from traitlets import TraitError
 
-from helpers.widgets._base import _descendants
+from helpers.widgets._base import RoundSlider, _descendants
 from helpers.widgets.bugs import bug_explorer
 from helpers.widgets.chain_rule import chain_rule_nudger
 from helpers.widgets.dashboard import training_dashboard
@@ -23,7 +23,7 @@ from kernel_widgets import kernel_version
 
 FACTORIES = [kernel_version(f) for f in (weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger,
              backward_stepper, bug_explorer, gradient_descent_playground, training_dashboard, depth_explorer)]
-SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider)
+SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider, RoundSlider)
 
 
 @pytest.fixture(scope="module", params=FACTORIES, ids=lambda f: f.__name__)
@@ -87,8 +87,11 @@ def test_after_a_refusal_the_widget_still_answers_an_ordinary_move(widget):
         if isinstance(control, widgets.Dropdown):
             control.index = (control.index + 1) % len(control.options)
         else:
-            low, high = ((control.min, control.max) if isinstance(control, widgets.FloatSlider)
-                         else (control.base ** control.min, control.base ** control.max))
+            if isinstance(control, RoundSlider):
+                low, high = control.options[0][1], control.options[-1][1]
+            else:
+                low, high = ((control.min, control.max) if isinstance(control, widgets.FloatSlider)
+                             else (control.base ** control.min, control.base ** control.max))
             control.value = low if kept == high else high
         assert _state(widget) != before
         control.value = kept

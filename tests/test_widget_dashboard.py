@@ -210,19 +210,50 @@ def test_a_run_whose_loss_keeps_growing_or_overflows_is_diverged():
 
 
 def test_the_learning_rate_slider_hits_the_values_the_text_names(dashboard):
-    for typed, sent in ((0.5, 10 ** -0.301), (50.0, 10 ** 1.699), (0.05, 10 ** -1.301)):
-        dashboard.eta_slider.value = sent  # what the browser sends when `typed` is typed into the readout
-        assert dashboard._settings()[0] == typed
-        assert f"η = {typed:g} " in dashboard.plan_label.value
+    # The notebook's and the guide's values, and the starting one, are stops of the slider, shown as written.
+    for eta in (0.5, 0.01, 50.0, 2.0, 10.0, 0.05, 0.3):
+        dashboard.eta_slider.value = eta
+        assert dashboard._settings()[0] == eta
+        assert dashboard.eta_slider.label == f"{eta:g}"
+        assert f"η = {eta:g} " in dashboard.plan_label.value
+
+
+def _presses_across(slider):
+    """Presses of the right arrow key that take a slider from its first stop to its last: one a stop."""
+    return len(slider.options) - 1
+
+
+def test_the_learning_rate_crosses_its_range_in_about_50_key_presses_through_round_values(dashboard):
+    slider = dashboard.eta_slider
+    assert slider.value == 0.5 and slider.label == "0.5"  # the starting value is not moved
+    assert _presses_across(slider) == 50  # a log slider in steps of 0.001 of a power of ten took 5,000
+    labels = [label for label, _ in slider.options]
+    assert labels[:4] == ["0.001", "0.0012", "0.0015", "0.002"] and labels[-1] == "100"
+    assert {"0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "50"} <= set(labels)
+    values = [value for _, value in slider.options]
+    assert values == sorted(values) and all(float(label) == value for label, value in slider.options)
+    steps = np.diff(np.log10(values))
+    assert steps.max() < 0.13  # no stop more than a third of the way to the next power of ten
+    for label, value in slider.options:  # each stop is a number of at most two significant digits
+        assert float(f"{value:.2g}") == value, label
+
+
+def test_a_starting_learning_rate_between_the_stops_is_kept_as_given():
+    dashboard = training_dashboard(eta=0.37, epochs=10)
+    assert dashboard.eta_slider.value == 0.37 and dashboard.eta_slider.label == "0.37"
+    assert dashboard._settings()[0] == 0.37
+    labels = [label for label, _ in dashboard.eta_slider.options]
+    assert labels[labels.index("0.37") - 1:labels.index("0.37") + 2] == ["0.3", "0.37", "0.4"]
 
 
 def test_every_control_at_its_minimum_middle_and_maximum_works(dashboard):
     defaults = (dashboard.eta_slider.value, dashboard.hidden_slider.value, dashboard.epochs_slider.value)
-    lo, hi = dashboard.eta_slider.min, dashboard.eta_slider.max
-    settings = [(10.0 ** e, defaults[1], defaults[2]) for e in (lo, (lo + hi) / 2, hi)]
+    stops = [value for _, value in dashboard.eta_slider.options]
+    lo, hi = stops[0], stops[-1]
+    settings = [(eta, defaults[1], defaults[2]) for eta in (lo, stops[len(stops) // 2], hi)]
     settings += [(defaults[0], h, defaults[2]) for h in (HIDDEN_RANGE[0], 8, HIDDEN_RANGE[1])]
     settings += [(defaults[0], defaults[1], e) for e in (EPOCH_RANGE[0], 250, EPOCH_RANGE[1])]
-    settings += [(10.0 ** hi, HIDDEN_RANGE[1], EPOCH_RANGE[1]), (10.0 ** lo, HIDDEN_RANGE[0], EPOCH_RANGE[0])]
+    settings += [(hi, HIDDEN_RANGE[1], EPOCH_RANGE[1]), (lo, HIDDEN_RANGE[0], EPOCH_RANGE[0])]
     for eta, hidden, epochs in settings:
         _settle(dashboard, eta, hidden, epochs)
         renders = dashboard.view.renders

@@ -7,7 +7,6 @@ import pytest
 
 from helpers import Network
 from helpers.widgets import depth_explorer
-from helpers.widgets._base import log_value
 from helpers.widgets.depth import (
     ACTIVATIONS, HE_SCALE, LEGEND_ROOM_DECADES, MAX_DEPTH, N_INPUTS, WIDTH, DepthExplorer, KeptView, big_number,
     build_network, demo_batch, describe_ratio, verdict,
@@ -25,7 +24,7 @@ def _set(explorer, depth, activation, scale):
     explorer.depth_slider.value = depth
     explorer.activation_buttons.value = activation
     explorer.scale_slider.value = scale
-    return log_value(explorer.scale_slider)  # read as the three digits its readout shows
+    return explorer.scale_slider.value
 
 
 def _delta_norms(depth, activation, scale):
@@ -115,10 +114,10 @@ def test_every_control_changes_the_bars(explorer):
 
 def test_every_control_at_its_minimum_middle_and_maximum_works(explorer):
     depths = (1, (1 + MAX_DEPTH) // 2, MAX_DEPTH)
-    scales = (explorer.scale_slider.min, (explorer.scale_slider.min + explorer.scale_slider.max) / 2,
-              explorer.scale_slider.max)
-    for depth, activation, exponent in itertools.product(depths, ACTIVATIONS, scales):
-        _set(explorer, depth, activation, 10.0 ** exponent)
+    stops = [value for _, value in explorer.scale_slider.options]
+    scales = (stops[0], stops[len(stops) // 2], stops[-1])
+    for depth, activation, scale in itertools.product(depths, ACTIVATIONS, scales):
+        _set(explorer, depth, activation, scale)
         assert explorer.verdict in ("healthy", "vanishing", "exploding", "diverged")
         for label in (explorer.ratio_label, explorer.verdict_label, explorer.loss_label):
             assert "nan" not in label.value and "inf" not in label.value
@@ -168,7 +167,7 @@ def test_the_y_axis_runs_between_powers_of_ten_with_room_for_the_legend(explorer
 def test_a_kept_picture_is_exactly_a_full_drawing_of_the_figure(explorer):
     """Still parts drawn once per axes state and whole pictures kept per state: both give the full drawing."""
     states = [(8, "sigmoid", HE_SCALE), (9, "sigmoid", HE_SCALE), (8, "sigmoid", HE_SCALE),  # a picture kept
-              (8, "sigmoid", 0.3), (8, "sigmoid", 0.31),  # the same decades: the axes kept
+              (8, "sigmoid", 0.3), (8, "sigmoid", 0.28),  # the same decades: the axes kept
               (3, "relu", 1.0), (3, "tanh", 1.0), (MAX_DEPTH, "tanh", 3.0), (1, "sigmoid", 0.1)]
     for depth, activation, scale in states:
         _set(explorer, depth, activation, scale)
@@ -195,7 +194,7 @@ def test_the_kept_drawings_are_few(explorer):
     explorer.view.KEEP_PICTURES, explorer.view.KEEP_BACKGROUNDS = 3, 2  # the same rule as the real limits
     for depth in (1, 2, 3, 4, 5):
         explorer.depth_slider.value = depth
-    assert list(explorer.view._pictures) == [explorer._state()[:1] + (d, "sigmoid", log_value(explorer.scale_slider))
+    assert list(explorer.view._pictures) == [explorer._state()[:1] + (d, "sigmoid", explorer.scale_slider.value)
                                              for d in (3, 4, 5)]
     assert len(explorer.view._backgrounds) == 2
     assert KeptView.KEEP_PICTURES * 30_000 + KeptView.KEEP_BACKGROUNDS * 1_600_000 < 16_000_000  # bytes, at most
@@ -229,3 +228,28 @@ def test_the_y_label_stays_in_the_figure_and_clear_of_the_widest_tick_labels(exp
         label = explorer.ax.yaxis.label.get_window_extent(renderer)
         ticks = [t.get_window_extent(renderer) for t in explorer.ax.get_yticklabels() if t.get_text()]
         assert label.x0 >= 0 and label.x1 < min(t.x0 for t in ticks), (depth, activation, scale)
+
+
+def test_the_weight_scale_crosses_its_range_in_about_50_key_presses_through_round_values(explorer):
+    slider = explorer.scale_slider
+    assert slider.value == HE_SCALE and slider.label == "0.354"  # He's √(2/16), not moved to a stop
+    presses = len(slider.options) - 1  # one press of an arrow key a stop; a log slider in steps of 0.001 took 1,477
+    assert 25 <= presses <= 55, presses
+    labels = [label for label, _ in slider.options]
+    assert labels[0] == "0.1" and labels[-1] == "3"
+    assert {"0.1", "0.25", "0.5", "1", "1.5", "2", "3"} <= set(labels)  # the guide's, the notebook's and the tests'
+    values = [value for _, value in slider.options]
+    assert values == sorted(values) and all(float(label) == round(value, 3) for label, value in slider.options)
+    assert np.diff(np.log10(values)).max() < 0.09  # 0.5 to 0.6 is the widest gap
+    near = labels[labels.index("0.354") - 1:labels.index("0.354") + 2]
+    assert near == ["0.3", "0.354", "0.4"], near  # 0.35 gives way to He's scale, within 2 % of it
+
+
+def test_the_weight_scale_refuses_a_value_between_its_stops_and_keeps_its_own(explorer):
+    from traitlets import TraitError
+
+    kept = explorer.scale_slider.value
+    for bad in (0.37, float("nan"), 5.0):
+        with pytest.raises(TraitError, match=r"^the slider 'weight scale' takes a number from 0.1 to 3, one of its stops"):
+            explorer.scale_slider.value = bad
+        assert explorer.scale_slider.value == kept

@@ -21,7 +21,7 @@ import zlib
 
 import ipywidgets as widgets
 import numpy as np
-from traitlets import TraitError, observe, validate as trait_validator
+from traitlets import Float, TraitError, observe, validate as trait_validator
 from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
@@ -248,7 +248,10 @@ class FigureView:
         self.fig = fig
         # Shown at the size it is drawn, pixel for pixel: stretched to the output's width it went soft.
         width = f"{round(fig.bbox.width)}px"
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="100%", height="auto"))
+        # At most as wide as the room left by its margins: at max-width 100% its margins made it 4 px wider
+        # than its box, and the box showed a scrollbar under the picture.
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=width, max_width="calc(100% - 2 * var(--jp-widgets-margin, 2px))", height="auto"))
         self.renders = 0
         self.render()
         # The layout is worked out once, on the first draw; re-solving it on every move would
@@ -372,6 +375,73 @@ def log_slider(value, exponents, description, **kwargs):
 def log_value(slider):
     """A log slider's value rounded to the LOG_DIGITS significant digits its readout shows: 0.50003 → 0.5."""
     return float(f"{float(slider.value):.{LOG_DIGITS}g}")
+
+
+ROUND_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+"""The round values of one power of ten a wide-range slider stops at: 0.01, 0.012, 0.015, 0.02, ... 0.08, 0.1.
+Ten to a power of ten, so a learner crosses 0.001 to 100 in 50 presses of an arrow key."""
+FINE_MANTISSAS = (1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.2, 2.5, 2.8, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9)
+"""Twenty-one round values to a power of ten, for a slider whose range is shorter (0.1 to 3: 33 presses)."""
+ROUND_NEIGHBOUR = 0.02
+"""A starting value off the round values takes the place of any round value within 2 % of it (0.354 for 0.35)."""
+
+
+def round_values(low, high, mantissas=ROUND_MANTISSAS):
+    """The round numbers from `low` to `high` (both included): `mantissas` times each power of ten, as floats
+    written with no more digits than they have (0.012, not 0.012000000000000002)."""
+    values = []
+    for exponent in range(int(np.floor(np.log10(low))) - 1, int(np.ceil(np.log10(high))) + 1):
+        for mantissa in mantissas:
+            value = float(f"{mantissa * 10.0 ** exponent:.6g}")
+            if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+                values.append(value)
+    return sorted(set(values))
+
+
+def _round_label(value):
+    return f"{value:.{LOG_DIGITS}g}".replace("-", MINUS)
+
+
+class RoundSlider(widgets.SelectionSlider):
+    """A slider that stops at round numbers (ipywidgets' SelectionSlider over (label, value) pairs).
+
+    Each press of an arrow key moves it one stop, and its readout shows the number as a learner writes it
+    (0.05, not 0.0501). Set from code, it takes one of its numbers (a float within a millionth of one is
+    taken as that one); anything else, NaN and inf included, is refused with a clear TraitError, and the
+    slider keeps its value.
+    """
+
+    value = Float(help="the number the slider stops at")  # a number, never None (traitlets' own error for None)
+
+    @trait_validator("value")
+    def _validate_value(self, proposal):
+        value = proposal["value"]
+        numbers_ = self._options_values
+        try:
+            close = [n for n in numbers_ if abs(float(value) - n) <= 1e-6 * abs(n)]
+        except (TypeError, ValueError):
+            close = []
+        if close:
+            return close[0]
+        shown = ", ".join(_round_label(n) for n in numbers_[:4]) + ", …, " + _round_label(numbers_[-1])
+        kept = self.value if self.value is not None else numbers_[0]
+        raise TraitError(f"the slider {_control_name(self)!r} takes a number from {numbers_[0]:g} to "
+                         f"{numbers_[-1]:g}, one of its stops ({shown}), but got {value!r}; it keeps {kept:g}")
+
+
+def round_slider(value, values, description, **kwargs):
+    """A RoundSlider over `values` (round numbers, rising) that starts at `value`, shown as it is.
+
+    A starting value that is not among `values` becomes a stop of its own (any round value within
+    ROUND_NEIGHBOUR of it gives way), so a widget never moves the value it was given.
+    """
+    value = float(value)
+    if not any(abs(value - v) <= 1e-6 * abs(v) for v in values):
+        values = sorted([v for v in values if abs(v - value) > ROUND_NEIGHBOUR * abs(value)] + [value])
+    value = next(v for v in values if abs(value - v) <= 1e-6 * abs(v))
+    kwargs.setdefault("continuous_update", True)
+    return RoundSlider(options=[(_round_label(v), v) for v in values], value=value, description=description,
+                       **kwargs)
 
 
 PRESENTATION_CLASS = "course-presentation"

@@ -19,16 +19,25 @@ from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
 from ..network import Network
 from ..plots import decision_boundary, loss_curve
 from ..training import TrainingInterrupted, train
-from ._base import CourseWidget, drawing, FigureView, _plain, fmt, log_slider, log_value, loss_diverged, new_figure, short
+from ._base import CourseWidget, drawing, FigureView, _plain, fmt, loss_diverged, new_figure, round_slider, round_values, short
 from ._base import start_number, start_whole
 from ._counts import IntSlider
 
 ETA_EXPONENTS = (-3, 2)      # η from 0.001 to 100 on a log scale
+ETAS = round_values(10.0 ** ETA_EXPONENTS[0], 10.0 ** ETA_EXPONENTS[1])
+"""The η slider's stops: 0.001, 0.0012, 0.0015, 0.002, 0.0025, 0.003, 0.004, 0.005, 0.006, 0.008, 0.01, ... 100
+(51 round numbers, 50 presses of an arrow key from end to end). A starting η between them is a stop of its own."""
 HIDDEN_RANGE = (1, 16)
 EPOCH_RANGE = (10, 500)
 EPOCH_STEP = 10
 PROGRESS_UPDATES = 20        # how often a run's progress bar moves: every 5 % of its epochs
 TEST_COLOUR = style.PALETTE["blue"]
+FIGSIZE = (11.0, 4.3)
+"""4.3 inches tall: at 1366x768 the controls, the picture and the result line fit together."""
+PRESENTATION_FIGSIZE = (8.7, 3.0)
+"""In presentation mode (drawn 1.25 times larger: 1088 x 375 px): no wider than a 1280x720 projector's notebook,
+so the picture is shown at the size it is drawn and its smallest text stays 18 px tall; short enough that
+two rows of sliders, the plan, the result line and the picture fit together on that screen."""
 
 
 @dataclass
@@ -97,7 +106,7 @@ def train_cat_dog(data, eta, hidden, epochs, callback=None):
 class TrainingDashboard(CourseWidget):
     """Sliders for η, hidden units and epochs, a Train button, loss and accuracy curves and the boundary.
 
-    Controls: `eta_slider` (log scale, 0.001..100), `hidden_slider` (1..16), `epochs_slider`
+    Controls: `eta_slider` (round numbers from 0.001 to 100, ETAS), `hidden_slider` (1..16), `epochs_slider`
     (10..500), `train_button`. Moving a slider only updates `plan_label` (what Train will run);
     pressing Train trains a fresh network (seed 0) and redraws once; while it trains, the button reads
     "Training…" and `progress` (an IntProgress, shown only then) fills every 5 % of the epochs; stopped
@@ -121,7 +130,7 @@ class TrainingDashboard(CourseWidget):
         hidden = start_whole(hidden, "hidden", *HIDDEN_RANGE)
         epochs = start_whole(epochs, "epochs", *EPOCH_RANGE, step=EPOCH_STEP)
         self.data = cat_dog_data()
-        self.eta_slider = log_slider(eta, ETA_EXPONENTS, "η (eta)")
+        self.eta_slider = round_slider(eta, ETAS, "η (eta)")
         self.hidden_slider = IntSlider(
             value=hidden, min=HIDDEN_RANGE[0], max=HIDDEN_RANGE[1], description="hidden units",
             continuous_update=True, style={"description_width": "initial"},
@@ -143,9 +152,10 @@ class TrainingDashboard(CourseWidget):
         # trained network from the start, in JupyterLab and in the still a reader without a kernel sees.
         self.net, self.history = train_cat_dog(self.data, eta, hidden, epochs)
         self.diverged = run_diverged(self.history)
-        # 4.3 inches tall: in presentation mode at 1280x720 the controls, the picture and the result line fit together.
-        self.fig = new_figure((11.0, 4.3))
-        grid = self.fig.add_gridspec(2, 2, width_ratios=(1.0, 1.25))
+        presenting = style.presentation_active()
+        self.fig = new_figure(PRESENTATION_FIGSIZE if presenting else FIGSIZE)
+        # In presentation mode the curves get the wider half: their titles and legends need the room.
+        grid = self.fig.add_gridspec(2, 2, width_ratios=(1.3, 1.0) if presenting else (1.0, 1.25))
         self.loss_ax = self.fig.add_subplot(grid[0, 0])
         self.accuracy_ax = self.fig.add_subplot(grid[1, 0], sharex=self.loss_ax)
         self.boundary_ax = self.fig.add_subplot(grid[:, 1])
@@ -157,20 +167,29 @@ class TrainingDashboard(CourseWidget):
         for slider in (self.eta_slider, self.hidden_slider, self.epochs_slider):
             slider.observe(self._update_plan, names="value")
         self.train_button.on_click(self._on_train)
+        if presenting:
+            # Two sliders to a row, so each keeps a track long enough to move by hand in front of a room
+            # (three to a row squeezed them to about 110 px).
+            controls = [widgets.HBox([self.eta_slider, self.hidden_slider]),
+                        widgets.HBox([self.epochs_slider, self.train_button, self.progress]), self.plan_label]
+        else:
+            controls = [widgets.HBox([self.eta_slider, self.hidden_slider, self.epochs_slider]),
+                        widgets.HBox([self.train_button, self.progress, self.plan_label])]
         super().__init__([
-            widgets.HBox([self.eta_slider, self.hidden_slider, self.epochs_slider]),
-            widgets.HBox([self.train_button, self.progress, self.plan_label]),
+            *controls,
             self.result_label,
             self.view.image,
         ])
 
     def _draw_static(self):
         h = self.history
+        # Beside a panel a third as tall, the long name ran off the picture; the panel's title says Loss.
+        loss_name = "L" if style.presentation_active() else "cross-entropy L"
         self.loss_curves = {
             "train": loss_curve(h.loss, self.loss_ax, label="training set", xlabel="",
-                                ylabel="cross-entropy L", title="Loss"),
+                                ylabel=loss_name, title="Loss"),
             "test": loss_curve(h.test_loss, self.loss_ax, label="test set", colour=TEST_COLOUR, xlabel="",
-                               ylabel="cross-entropy L", title="Loss"),
+                               ylabel=loss_name, title="Loss"),
         }
         self.accuracy_curves = {
             "train": loss_curve(h.accuracy, self.accuracy_ax, label="training set", xlabel="epoch",
@@ -237,7 +256,7 @@ class TrainingDashboard(CourseWidget):
         return [_plain(line) for line in self.result_label.value.split("<br>")]
 
     def _settings(self):
-        return log_value(self.eta_slider), self.hidden_slider.value, self.epochs_slider.value
+        return self.eta_slider.value, self.hidden_slider.value, self.epochs_slider.value
 
     def _update_plan(self, change=None):
         eta, hidden, epochs = self._settings()

@@ -17,7 +17,7 @@ from matplotlib.transforms import offset_copy
 
 from .. import style, validate
 from ..network import Network
-from ._base import CourseWidget, drawing, fmt, log_slider, log_value, new_figure
+from ._base import FINE_MANTISSAS, CourseWidget, drawing, fmt, new_figure, round_slider, round_values
 from ._base import start_number, start_option, start_whole
 from ._counts import IntSlider
 from ._kept import KeptView
@@ -33,6 +33,9 @@ HE_SCALE = float(np.sqrt(2.0 / WIDTH))
 """He's choice of starting weight scale for ReLU layers, √(2 / width) ≈ 0.35."""
 XAVIER_SCALE = float(np.sqrt(1.0 / WIDTH))
 """The usual choice for tanh and sigmoid layers, √(1 / width) = 0.25."""
+SCALES = round_values(*SCALE_RANGE, FINE_MANTISSAS)
+"""The weight scale slider's stops: 0.1, 0.11, 0.12, ... 2.5, 2.8, 3 (34 round numbers, 33 presses of an
+arrow key from end to end). A starting scale between them, such as He's √(2/16) ≈ 0.354, is a stop of its own."""
 
 VANISHING_BELOW = 1e-2
 """A first-to-output ratio below this means the signal has all but vanished near the input."""
@@ -169,7 +172,7 @@ class DepthExplorer(CourseWidget):
 
     Controls: `depth_slider` (1..12 hidden layers; a value outside that set from code is refused with
     a TraitError, and the slider keeps its value), `activation_buttons` ('sigmoid', 'tanh',
-    'relu'), `scale_slider` (log scale, 0.1..3). Labels (HTML): `ratio_label`, `verdict_label`,
+    'relu'), `scale_slider` (round numbers from 0.1 to 3, SCALES). Labels (HTML): `ratio_label`, `verdict_label`,
     `loss_label`. State after each move: `net`, `loss`, `sizes` (‖δ[l]‖ for l = 1..L), `ratio`,
     `verdict`. Artists: `bars` (MAX_DEPTH + 1 rectangles, the unused ones hidden),
     `reference_line` (the output layer's size).
@@ -191,8 +194,7 @@ class DepthExplorer(CourseWidget):
             options=list(ACTIVATIONS), value=activation, description="activation",
             style={"description_width": "initial", "button_width": "80px"},
         )
-        self.scale_slider = log_slider(weight_scale, (np.log10(SCALE_RANGE[0]), np.log10(SCALE_RANGE[1])),
-                                       "weight scale", style={"description_width": "initial"})
+        self.scale_slider = round_slider(weight_scale, SCALES, "weight scale", style={"description_width": "initial"})
         self.ratio_label = widgets.HTML()
         self.verdict_label = widgets.HTML()
         self.loss_label = widgets.HTML()
@@ -262,7 +264,7 @@ class DepthExplorer(CourseWidget):
 
     def _update_artists(self):
         depth = self.depth_slider.value
-        self.net = build_network(depth, self.activation_buttons.value, log_value(self.scale_slider))
+        self.net = build_network(depth, self.activation_buttons.value, self.scale_slider.value)
         self.loss, self.sizes = layer_gradient_sizes(self.net, self.X, self.y)
         self.ratio = gradient_ratio(self.sizes)
         self.verdict = verdict(self.loss, self.sizes)
@@ -307,9 +309,9 @@ class DepthExplorer(CourseWidget):
         return style.presentation_active(), self.depth_slider.value, self.decades
 
     def _state(self):
-        """What the whole figure depends on: the look and every control's value (the scale as read)."""
+        """What the whole figure depends on: the look and every control's value."""
         return (style.presentation_active(), self.depth_slider.value, self.activation_buttons.value,
-                log_value(self.scale_slider))
+                self.scale_slider.value)
 
     @drawing
     def _on_change(self, change=None):
