@@ -122,7 +122,7 @@ MEASURE = r'''async (key) => {
   return {top: r.top - v.top, bottom: r.bottom - v.top, left: r.left - v.left, right: r.right - v.left,
           width: r.width, height: r.height, areaWidth: v.right - v.left, areaHeight: v.bottom - v.top,
           presentation: root.dataset.presentation, scrolling, tracks,
-          lines: [...root.querySelectorAll('.bpc-readout, [role=status]')].map((e) => e.textContent)};
+          lines: [...root.querySelectorAll('.bpc-readout, .bpc-status')].map((e) => e.textContent)};
 }'''
 
 
@@ -171,7 +171,7 @@ def longest_words(page, key):
             set_slider(page, key, name, value)
         root.get_by_role("button", name="Step").click()
         root.get_by_role("button", name="Step").click()
-        status = root.locator("[role=status]")
+        status = root.locator(".bpc-status")
         assert status.inner_text().startswith("Stuck:") and "Off the sliders" in status.inner_text(), status.inner_text()
         return lambda: root.get_by_role("button", name="Reset").click()
     start = {name: page.locator(f'.bench-{key} input[type=range][data-name="{name}"]').input_value()
@@ -227,7 +227,7 @@ def test_the_measure_finds_a_widget_too_tall_and_a_read_out_cut_off(page):
 
     key = "p_weight_explorer"
     put_back = longest_words(page, key)
-    status = page.locator(f".bench-{key} [role=status]")
+    status = page.locator(f".bench-{key} .bpc-status")
     try:
         status.evaluate("(s) => { s.style.height = '1em'; }")
         box = measure(page, key)

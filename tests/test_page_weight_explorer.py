@@ -325,3 +325,70 @@ def test_an_eta_set_from_code_is_checked_too(bad):
     with pytest.raises((TypeError, ValueError, traitlets.TraitError), match="eta"):
         explorer.eta = bad
     assert explorer.eta == 0.5
+
+
+def test_the_eta_keys_are_the_playgrounds_round_values_up_to_5():
+    """weights.ETA_KEYS: gradient_descent.ETA_KEYS up to the slider's end, 5 (0.5, the worked example's η,
+    among them): 40 presses of an arrow key from 0.01 to 5, every value one the page can send as it is."""
+    from helpers.widgets import _base, weights
+    from helpers.widgets import gradient_descent as gd
+
+    assert weights.ETA_KEYS == tuple(v for v in gd.ETA_KEYS if v <= weights.ETA_RANGE[1])
+    assert weights.ETA_PAGE_KEYS == tuple(v for v in gd.ETA_PAGE_KEYS if v <= weights.ETA_RANGE[1])
+    assert (weights.ETA_KEYS[0], weights.ETA_KEYS[-1]) == weights.ETA_RANGE and EXAMPLE_ETA in weights.ETA_KEYS
+    assert len(weights.ETA_KEYS) - 1 == 40
+    explorer = PageWeightExplorer()
+    for eta in weights.ETA_KEYS:
+        explorer.set_state({"eta": eta})   # as the page sends it
+        assert explorer.eta == eta and explorer.state()["eta"] == eta
+        assert float(_base.short(eta)) == eta    # the slider's label writes it out whole
+
+
+def test_the_modules_eta_keys_are_pythons_value_for_value():
+    """The η a key press goes to on the page (etaKeys and course.js's keyTarget, run in node) is what
+    gradient_descent.key_step gives over weights.ETA_KEYS, from every key value and from values between."""
+    import shutil
+    import subprocess
+
+    from helpers.widgets import weights
+    from helpers.widgets.gradient_descent import key_step
+
+    node = shutil.which("node")
+    if node is None:
+        message = "node is not installed; tests/test_browser_projector_page_widgets.py presses the keys in chromium"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run this test, but {message}")
+        pytest.skip(message)
+    etas = list(weights.ETA_KEYS) + [0.0101, 0.3, 0.49999, 1.16, 2.32, 4.99, 10 ** math.log10(0.3), 10 ** 0.69897]
+    script = module_source("weight_explorer") + f"""
+const {{ keys, pageKeys }} = etaKeys({weights.ETA_RANGE[1]!r});
+const names = ["ArrowRight", "ArrowUp", "ArrowLeft", "ArrowDown", "PageUp", "PageDown", "Home", "End", "a"];
+console.log(JSON.stringify({{ keys, pageKeys,
+  walk: {json.dumps(etas)}.map((v) => names.map((k) => keyTarget(k, v, keys, pageKeys))) }}));
+"""
+    result = subprocess.run([node, "--input-type=module", "-"], input=script, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    js = json.loads(result.stdout)
+    assert js["keys"] == list(weights.ETA_KEYS) and js["pageKeys"] == list(weights.ETA_PAGE_KEYS)
+    keys, page_keys = weights.ETA_KEYS, weights.ETA_PAGE_KEYS
+    python = [[key_step(v, keys, +1), key_step(v, keys, +1), key_step(v, keys, -1), key_step(v, keys, -1),
+               key_step(v, page_keys, +1), key_step(v, page_keys, -1), keys[0], keys[-1], None] for v in etas]
+    assert js["walk"] == python
+    # From 0.01, ArrowRight reaches 5 in 40 presses, through 0.5.
+    value, seen = keys[0], []
+    while value < keys[-1]:
+        value = key_step(value, keys, +1)
+        seen.append(value)
+    assert len(seen) == 40 and 0.5 in seen
+
+
+def test_the_playground_and_the_weight_explorer_share_one_key_stepper():
+    """decades, keyStep, keyTarget and keyedSlider live in js/course.js, and neither widget's file defines
+    its own."""
+    course = (PAGE_JS / "course.js").read_text(encoding="utf-8")
+    for name in ("decades", "keyStep", "keyTarget", "keyedSlider"):
+        assert re.search(rf"^function {name}\(", course, re.MULTILINE), name
+        for widget in ("weight_explorer", "gradient_descent_playground"):
+            own = (PAGE_JS / f"{widget}.js").read_text(encoding="utf-8")
+            assert not re.search(rf"function {name}\b", own), (widget, name)
+            assert "keyedSlider(" in own, widget

@@ -21,6 +21,12 @@ WEIGHT_RANGE = (-3.0, 3.0)
 WEIGHT_STEP = 0.01
 ETA_RANGE = (0.01, 5.0)
 ETA_EXPONENTS = (np.log10(ETA_RANGE[0]), np.log10(ETA_RANGE[1]))  # η from 0.01 to 5 on a log scale
+ETA_MANTISSAS = (1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9)  # gradient_descent.ETA_KEYS' round values
+ETA_KEYS = tuple(v for v in (float(f"{m}e{k}") for k in range(-2, 1) for m in ETA_MANTISSAS) if v <= ETA_RANGE[1])
+"""The η an arrow key steps through on the page's slider: 0.01, 0.012, 0.015, ... 0.5, ... 4.5, 5 (40 presses end
+to end): gradient_descent.ETA_KEYS up to 5."""
+ETA_PAGE_KEYS = tuple(v for v in (float(f"{m}e{k}") for k in range(-2, 1) for m in (1, 2, 5)) if v <= ETA_RANGE[1])
+"""The η Page Up and Page Down step through: 0.01, 0.02, 0.05, 0.1, ... 5."""
 # Weights beyond this (or NaN) mean the updates have blown up, as in helpers.training.descend_tiny.
 DIVERGED_WEIGHT = 1e6
 SATURATED_SLOPE = 0.01

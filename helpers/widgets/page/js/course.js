@@ -224,6 +224,54 @@ function fillPieces(holder, pieces, valueText = exactText) {
   holder.replaceChildren(...nodes);
 }
 
+// ---- sliders that span decades: a key press steps through round values ----
+
+// gradient_descent.ETA_KEYS' round values in each decade (weights.ETA_MANTISSAS): 1, 1.2, 1.5, ... 9.
+const ETA_MANTISSAS = [1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9];
+
+// gradient_descent._decades: m·10^k for each decade k from `low` up to `high` (excluded), then 10^high,
+// each written as Python's float(f"{m}e{k}") reads it: 0.01, 0.012, ... 10.
+function decades(mantissas, low, high) {
+  const values = [];
+  for (let k = low; k < high; k++) for (const m of mantissas) values.push(Number(`${m}e${k}`));
+  values.push(Number(`1e${high}`));
+  return values;
+}
+
+// gradient_descent.key_step: the next of `keys` above `value` (direction +1) or below it (−1); at an end,
+// the end. A value between two keys (dragged or set from code) goes to the next one the way pressed.
+function keyStep(value, keys, direction) {
+  const ahead = direction > 0 ? keys.filter((k) => k > value * (1 + 1e-9))
+                              : keys.filter((k) => k < value * (1 - 1e-9)).reverse();
+  if (ahead.length > 0) return ahead[0];
+  return direction > 0 ? keys[keys.length - 1] : keys[0];
+}
+
+// The key a slider answers and the value it goes to, or null for a key it leaves alone: the arrows
+// step through `keys`, Page Up and Page Down through the coarser `pageKeys`, Home and End to the ends.
+function keyTarget(key, value, keys, pageKeys) {
+  if (key === "ArrowRight" || key === "ArrowUp") return keyStep(value, keys, +1);
+  if (key === "ArrowLeft" || key === "ArrowDown") return keyStep(value, keys, -1);
+  if (key === "PageUp") return keyStep(value, pageKeys, +1);
+  if (key === "PageDown") return keyStep(value, pageKeys, -1);
+  if (key === "Home") return keys[0];
+  if (key === "End") return keys[keys.length - 1];
+  return null;
+}
+
+// A slider whose keys step through round values instead of its own fine step (a drag stays smooth):
+// `get()` is the value now, `moved(value)` shows a new one and sends it to Python at once, as a key
+// press ends a move. A key that goes nowhere new (at an end) changes nothing.
+function keyedSlider(listen, input, keys, pageKeys, get, moved) {
+  listen(input, "keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const next = keyTarget(event.key, get(), keys, pageKeys);
+    if (next === null) return;
+    event.preventDefault();
+    if (next !== get()) moved(next);
+  });
+}
+
 // ---- the page's events, handled the same in every widget ----
 
 // The listeners a view adds, kept so that its cleanup removes them all: listen(node, type, handler),

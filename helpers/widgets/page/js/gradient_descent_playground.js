@@ -95,40 +95,15 @@ function tinyNumber(value) {
 }
 
 // gradient_descent.ETA_KEYS, STEPS_KEYS and their PAGE_ twins: the values a key press on the η and steps
-// sliders steps through (ArrowRight/Up to the next, PageUp to the next of the coarser list), so that
-// 0.01 to 10 is 45 presses of an arrow key and every η shown is a round number; a drag stays smooth.
-function decades(mantissas, low, high) {
-  const values = [];
-  for (let k = low; k < high; k++) for (const m of mantissas) values.push(Number(`${m}e${k}`));
-  values.push(Number(`1e${high}`));
-  return values;
-}
-const ETA_KEYS = decades([1, 1.2, 1.5, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9], -2, 1);
+// sliders steps through (decades, keyTarget and keyedSlider are course.js's, shared with the weight
+// explorer), so that 0.01 to 10 is 45 presses of an arrow key and every η shown is a round number; a
+// drag stays smooth.
+const ETA_KEYS = decades(ETA_MANTISSAS, -2, 1);
 const ETA_PAGE_KEYS = decades([1, 2, 5], -2, 1);
 const range = (start, stop, step) => Array.from({ length: Math.ceil((stop - start) / step) }, (_, i) => start + i * step);
 const STEPS_KEYS = [...range(1, 10, 1), ...range(10, 20, 2), ...range(20, 50, 5), ...range(50, 100, 10),
                     ...range(100, 201, 20)];
 const STEPS_PAGE_KEYS = [1, 2, 5, 10, 20, 50, 100, 200];
-
-// gradient_descent.key_step: the next of `keys` above `value` (direction +1) or below it (−1); at an end,
-// the end. A value between two keys (dragged or set from code) goes to the next one the way pressed.
-function keyStep(value, keys, direction) {
-  const ahead = direction > 0 ? keys.filter((k) => k > value * (1 + 1e-9))
-                              : keys.filter((k) => k < value * (1 - 1e-9)).reverse();
-  if (ahead.length > 0) return ahead[0];
-  return direction > 0 ? keys[keys.length - 1] : keys[0];
-}
-
-// The key a slider answers and the value it goes to, or null for a key it leaves alone.
-function keyTarget(key, value, keys, pageKeys) {
-  if (key === "ArrowRight" || key === "ArrowUp") return keyStep(value, keys, +1);
-  if (key === "ArrowLeft" || key === "ArrowDown") return keyStep(value, keys, -1);
-  if (key === "PageUp") return keyStep(value, pageKeys, +1);
-  if (key === "PageDown") return keyStep(value, pageKeys, -1);
-  if (key === "Home") return keys[0];
-  if (key === "End") return keys[keys.length - 1];
-  return null;
-}
 
 // gradient_descent.ROUND_ENDS: 0, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 1.5, ... 5e12.
 const ROUND_ENDS = [0.0];
@@ -223,6 +198,13 @@ function layout(presentation) {
 }
 
 const TICK_LENGTH = 3.5;
+// A subscript or an exponent: 0.7 of its text's size, as matplotlib writes them; in presentation mode at
+// least 12 pt, so that on the projector (the picture shrunk to the notebook's 1,100 px) it is still
+// 16 px tall on screen, as every text of the picture must be for the back row.
+const SCRIPT_PT_ON_PROJECTOR = 12;
+function scriptSize(base, presentation) {
+  return presentation ? Math.max(0.7 * base, SCRIPT_PT_ON_PROJECTOR) : 0.7 * base;
+}
 
 function axisBox(parent, box, spine) {
   const g = svgElement("g", {}, parent);
@@ -302,10 +284,10 @@ function drawFigure(holder, state) {
     svgText(axes, map.left - TICK_LENGTH - 3, y, yHatTick(v), tickSize, { anchor: "end" });
   }
   const xName = svgText(axes, (map.left + map.right) / 2, L.height - 4, "w", size.fontSize, { italic: true, baseline: "alphabetic" });
-  svgElement("tspan", { "font-size": size.fontSize * 0.7, dy: 2 }, xName).textContent = "3";
+  svgElement("tspan", { "font-size": scriptSize(size.fontSize, state.presentation), dy: 2 }, xName).textContent = "3";
   const yName = svgText(axes, 0, 0, "w", size.fontSize, { italic: true, baseline: "hanging" });
   yName.setAttribute("transform", `translate(3 ${(map.top + map.bottom) / 2}) rotate(-90)`);
-  svgElement("tspan", { "font-size": size.fontSize * 0.7, dy: 4 }, yName).textContent = "4";
+  svgElement("tspan", { "font-size": scriptSize(size.fontSize, state.presentation), dy: 4 }, yName).textContent = "4";
   svgText(svg, (map.left + map.right) / 2, map.top - 5,
           `Loss over w3, w4 (w1 = ${short(state.fixed.w1)}, w2 = ${short(state.fixed.w2)} fixed)`, size.titleSize,
           { baseline: "alphabetic" });
@@ -362,6 +344,7 @@ function drawFigure(holder, state) {
                                           "clip-path": yHatClip, "stroke-linejoin": "round", "data-name": "y_hat_curve" }, svg);
   picture.yHatDots = svgElement("g", { fill: PREDICTION, "clip-path": yHatClip }, svg);
   picture.tickSize = tickSize;
+  picture.scriptSize = scriptSize(tickSize, state.presentation);
   picture.spine = spine;
   picture.axesKey = null;
   return picture;
@@ -414,7 +397,7 @@ function drawRightAxes(picture, steps, lossLim, yHatLim) {
     svgElement("line", { x1: L.loss.left - TICK_LENGTH, y1: y, x2: L.loss.left, y2: y, stroke: "black", "stroke-width": spine },
                picture.lossAxes);
     const label = svgText(picture.lossAxes, L.loss.left - TICK_LENGTH - 14, y, "10", tickSize, { anchor: "end" });
-    svgElement("tspan", { "font-size": tickSize * 0.7, dy: -tickSize * 0.4 }, label).textContent = String(k).replace("-", MINUS);
+    svgElement("tspan", { "font-size": picture.scriptSize, dy: -tickSize * 0.4 }, label).textContent = String(k).replace("-", MINUS);
   }
   const [ylo, yhi] = yHatLim;
   const yy = (v) => L.yHat.bottom - (v - ylo) / (yhi - ylo) * (L.yHat.bottom - L.yHat.top);
@@ -597,13 +580,8 @@ export function render({ model, el }) {
     steps: { keys: STEPS_KEYS, pageKeys: STEPS_PAGE_KEYS, get: () => steps, set: (v) => { steps = v; } },
   };
   for (const [name, { keys, pageKeys, get, set }] of Object.entries(keyed)) {
-    listen(sliders[name].input, "keydown", (event) => {
-      if (event.altKey || event.ctrlKey || event.metaKey) return;
-      const next = keyTarget(event.key, get(), keys, pageKeys);
-      if (next === null) return;
-      event.preventDefault();
-      if (next === get()) return;
-      set(next);
+    keyedSlider(listen, sliders[name].input, keys, pageKeys, get, (value) => {
+      set(value);
       moveSliders();
       update();
       send();

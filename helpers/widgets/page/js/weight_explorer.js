@@ -113,6 +113,14 @@ function statusPieces(s, weights, limits) {
   return pieces;
 }
 
+// weights.ETA_KEYS and ETA_PAGE_KEYS: the η a key press on the η slider steps through, the
+// playground's round values up to this slider's 5 (course.js's decades and keyTarget): 0.01, 0.012,
+// 0.015, ... 0.5, ... 4.5, 5, forty presses of an arrow key from end to end.
+function etaKeys(high) {
+  return { keys: decades(ETA_MANTISSAS, -2, 1).filter((v) => v <= high),
+           pageKeys: decades([1, 2, 5], -2, 1).filter((v) => v <= high) };
+}
+
 // ---- the picture: helpers/plots/diagram.py's network_diagram for the 2-2-1 example ----
 
 // weights.FIGSIZE and weights.PRESENTATION_FIGSIZE, in inches (the latter drawn 1.25 times larger).
@@ -125,6 +133,7 @@ const LIMITS_X = [-0.3, 2.3], LIMITS_Y = [-0.83, 0.8];   // network_diagram's li
 const NODE_DIAMETER = Math.sqrt(1100);  // points: a scatter marker of size 1100 pt²
 const VALUE_OFFSET = 20;                // points below a node's centre, where its value is written
 const WEIGHT_OFFSET = 11, BLAME_OFFSET = 13;  // points either side of a line: its weight above, its blame below
+const PRESENTATION_TEXT = 1.25;         // the picture's words in presentation mode, times the kernel figure's
 
 function drawNetwork(parent, presentation, sample) {
   const size = look(presentation);
@@ -138,7 +147,10 @@ function drawNetwork(parent, presentation, sample) {
   svgText(svg, width / 2, top - 6, `x = (${pyGeneral(sample.x1, 6)}, ${pyGeneral(sample.x2, 6)}), target y = ` +
           `${pyGeneral(sample.y, 6)}; line width ∝ |w|, dashed if w < 0`, size.titleSize,
           { baseline: "alphabetic" });
-  const picture = { svg, edges: {}, weightLabels: {}, blameBoxes: {}, blameLabels: {}, valueLabels: {} };
+  // In presentation mode the picture's words are 1.25 times the kernel figure's (its blames 12.5 pt, about
+  // 20 px tall on screen), for the back row; the normal picture keeps the kernel figure's sizes.
+  const t = presentation ? PRESENTATION_TEXT : 1;
+  const picture = { svg, edges: {}, weightLabels: {}, blameBoxes: {}, blameLabels: {}, valueLabels: {}, textScale: t };
   const edgeLayer = svgElement("g", {}, svg), labelLayer = svgElement("g", {}, svg), nodeLayer = svgElement("g", {}, svg);
   for (const [name, [from, to]] of Object.entries(EDGES)) {
     const [x0, y0] = [px(NODES[from][0]), py(NODES[from][1])];
@@ -150,24 +162,24 @@ function drawNetwork(parent, presentation, sample) {
     const normal = [(y1 - y0) / length, -(x1 - x0) / length];   // pointing up the page
     const [xm, ym] = [(x0 + x1) / 2, (y0 + y1) / 2];
     const along = (offset) => svgElement("g", {
-      transform: `translate(${xm + offset * normal[0]} ${ym + offset * normal[1]}) rotate(${angle})`,
+      transform: `translate(${xm + offset * t * normal[0]} ${ym + offset * t * normal[1]}) rotate(${angle})`,
     }, labelLayer);
-    picture.weightLabels[name] = svgText(along(WEIGHT_OFFSET), 0, 0, "", 11);
+    picture.weightLabels[name] = svgText(along(WEIGHT_OFFSET), 0, 0, "", 11 * t);
     const blame = along(-BLAME_OFFSET);
-    picture.blameBoxes[name] = svgElement("rect", { y: -7.5, height: 15, rx: 3, fill: BLAME_FILL, stroke: LOSS,
+    picture.blameBoxes[name] = svgElement("rect", { y: -7.5 * t, height: 15 * t, rx: 3, fill: BLAME_FILL, stroke: LOSS,
                                                     "stroke-width": 0.8 }, blame);
-    picture.blameLabels[name] = svgText(blame, 0, 0, "", 10);
+    picture.blameLabels[name] = svgText(blame, 0, 0, "", 10 * t);
   }
   for (const [key, [x, y]] of Object.entries(NODES)) {
     svgElement("circle", { cx: px(x), cy: py(y), r: NODE_DIAMETER / 2, fill: key[0] === "x" ? INPUT_FILL : "white",
                            stroke: "black", "stroke-width": 1.5 }, nodeLayer);
     const [letter, index] = NODE_NAMES[key];
-    const name = svgText(nodeLayer, px(x), py(y), letter, 14, { italic: true });
+    const name = svgText(nodeLayer, px(x), py(y), letter, 14 * t, { italic: true });
     if (index) {
-      const sub = svgElement("tspan", { "font-size": 10, dy: 3 }, name);
+      const sub = svgElement("tspan", { "font-size": 10 * t, dy: 3 * t }, name);
       sub.textContent = index;
     }
-    picture.valueLabels[key] = svgText(nodeLayer, px(x), py(y) + VALUE_OFFSET, "", 11, { baseline: "hanging" });
+    picture.valueLabels[key] = svgText(nodeLayer, px(x), py(y) + VALUE_OFFSET * t, "", 11 * t, { baseline: "hanging" });
   }
   return picture;
 }
@@ -184,7 +196,7 @@ function updateNetwork(picture, weights, s, sample) {
     setTextIfChanged(picture.weightLabels[name], `${name} = ${figureNumber(w, 2)}`);  // diagram._weight_text
     const blame = `∂L/∂${name} = ${figureNumber(s.gradients[name], 3, true)}`;      // diagram._gradient_text
     setTextIfChanged(picture.blameLabels[name], blame);
-    const boxWidth = blame.length * 6.1 + 6;   // DejaVu Sans at 10 pt: about 6.1 pt a character
+    const boxWidth = (blame.length * 6.1 + 6) * picture.textScale;   // DejaVu Sans at 10 pt: about 6.1 pt a character
     setIfChanged(picture.blameBoxes[name], "width", boxWidth);
     setIfChanged(picture.blameBoxes[name], "x", -boxWidth / 2);
   }
@@ -370,6 +382,15 @@ export function render({ model, el }) {
     update();
   });
   drag.slider(etaSlider.input, () => { send(["eta"]); });
+  // η spans decades: a key press steps through round values (etaKeys) instead of the slider's own fine
+  // step, and the value goes to Python at once, as a key press ends a move.
+  const { keys: ETA_KEYS, pageKeys: ETA_PAGE_KEYS } = etaKeys(etaHigh);
+  keyedSlider(listen, etaSlider.input, ETA_KEYS, ETA_PAGE_KEYS, () => eta, (value) => {
+    eta = value;
+    moveSliders();
+    update();
+    send(["eta"]);
+  });
   listen(stepButton, "click", () => {
     weights = stepWeights(weights, eta, sample, limits);
     moveSliders();
