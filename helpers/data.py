@@ -18,10 +18,25 @@ import numpy as np
 
 from .validate import _describe, as_array, as_number, positive_int
 
-DATA_DIR = resources.files("helpers.course_data")
+
+
+def _data_dir():
+    """The installed package's helpers.course_data or, when Python imported the course's own
+    helpers/ folder instead (started in the course's folder while the package is installed
+    elsewhere, as on Binder), the data/ folder beside it."""
+    try:
+        return resources.files("helpers.course_data")
+    except ModuleNotFoundError:
+        beside = Path(__file__).resolve().parent.parent / "data"
+        if (beside / "cat_dog.csv").is_file():
+            return beside
+        raise
+
+
+DATA_DIR = _data_dir()
 """The data set's folder: data/ in the course's folder, installed with the package as
 helpers.course_data. importlib.resources finds it wherever the package is installed, from any
-working directory."""
+working directory; Python started in the course's folder reads data/ directly."""
 
 CAT_DOG_CSV = DATA_DIR / "cat_dog.csv"
 CLASS_NAMES = ("cat", "dog")

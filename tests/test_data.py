@@ -312,3 +312,28 @@ def test_a_straight_line_does_well_but_a_curved_boundary_does_better():
     neighbour_accuracy = np.mean((y[nearest].mean(axis=1) > 0.5) == y)
     assert neighbour_accuracy > 0.92, f"5 nearest neighbours get {neighbour_accuracy:.1%}"
     assert neighbour_accuracy > line_accuracy + 0.08
+
+
+def test_the_data_is_found_beside_the_courses_own_helpers_when_no_course_data_package_is_importable():
+    """Binder's route: the package installed into the environment (not editable), Python started in the
+    course's folder, so `import helpers` finds the folder, which has no helpers.course_data."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import importlib.abc, sys\n"
+        "class NoCourseData(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'helpers.course_data':\n"
+        "            raise ModuleNotFoundError(\"No module named 'helpers.course_data'\", name=name)\n"
+        "sys.meta_path.insert(0, NoCourseData())\n"
+        "import helpers.data\n"
+        "X, y = helpers.data.load_cat_dog()\n"
+        "print(helpers.data.DATA_DIR, X.shape)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    folder, rows, columns = done.stdout.strip().rsplit(" ", 2)
+    assert Path(folder) == root / "data" and (rows, columns) == ("(300,", "2)")

@@ -205,6 +205,15 @@ def test_the_wheel_holds_every_module_of_helpers_and_the_same_data_bytes(wheel, 
     assert shipped == (ROOT / "data" / "cat_dog.csv").read_bytes()
 
 
+def test_the_wheel_carries_the_licence_text(wheel, project):
+    with zipfile.ZipFile(wheel) as archive:
+        licences = [name for name in archive.namelist() if name.endswith(".dist-info/licenses/LICENSE")]
+        assert len(licences) == 1, archive.namelist()
+        assert archive.read(licences[0]) == (project / "LICENSE").read_bytes()
+        metadata = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
+
+
 def test_the_wheel_holds_no_test_or_build_leftovers(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     top_levels = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}

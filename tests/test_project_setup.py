@@ -235,3 +235,18 @@ def test_no_saved_output_is_stderr_or_tool_noise(path):
             if out.get("name") == "stderr" or NOISE.search(text):
                 found.append(f"cell {index}: {out.get('name', out.output_type)}: {text[:120]!r}")
     assert not found, f"{path.name} saved output that is not the lesson's:\n" + "\n".join(found)
+
+
+def test_the_licence_citation_and_changelog_name_the_packages_version():
+    root = Path(__file__).resolve().parent.parent
+    pyproject = (root / "pyproject.toml").read_text()
+    project = {"version": re.search(r'^version = "([^"]+)"$', pyproject, re.M).group(1)}
+    assert 'license = "MIT"\nlicense-files = ["LICENSE"]\n' in pyproject
+    assert (root / "LICENSE").read_text().startswith("MIT License")
+    citation = (root / "CITATION.cff").read_text()
+    assert f"version: {project['version']}\n" in citation and "license: MIT" in citation
+    changelog = (root / "CHANGELOG.md").read_text()
+    assert f"## {project['version']} (" in changelog
+    readme = (root / "README.md").read_text()
+    assert "MIT" in readme[readme.index("## Licence"):]
+    assert (root / "CONTRIBUTING.md").read_text().count("make test") >= 1
