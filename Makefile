@@ -23,13 +23,22 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help lab fresh test unit notebooks check bench book clean
+# `make quick`, for the edit loop: the maths, the checks and exercises, every widget swept headless (kernel
+# versions) with every page module's words, and every notebook under strict nbval; about 35 s on 2 cores.
+QUICK := $(addprefix tests/test_,$(addsuffix .py,activations losses network autograd gradients_vs_finite_differences \
+	numerical_gradient_layers two_two_one two_two_two training checks codecheck number_answers \
+	exercises_nb00 exercises_nb01 exercises_nb02 exercises_nb03 exercises_nb04 exercises_nb05 exercises_nb06 \
+	exercises_nb06_fork exercises_nb07 exercises_nb08 exercises_nb09 widget_sweep notice))
+
+.PHONY: help lab fresh test quick unit notebooks check bench book clean
 
 help:
 	@echo "make lab        open the course in JupyterLab, in your own copies in $(COPIES)/ (installs on first use)"
 	@echo "make fresh NB=04   restore one of your notebooks to a fresh copy (yours is kept in $(COPIES)/replaced/)"
 	@echo "make fresh      restore every notebook in $(COPIES)/ the same way"
 	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser (WORKERS=3 at once)"
+	@echo "make quick      the edit loop: maths, checks, exercises, widgets headless, notebooks (nbval); no browser"
+	@echo "make unit       every test but the browser ones and the notebooks"
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
 	@echo "make bench      measure how fast the course runs"
@@ -62,8 +71,11 @@ fresh: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PARALLEL) tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
 
+quick: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(QUICK) $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest $(PARALLEL) tests -p no:cacheprovider
+	$(BIN)/python -m pytest $(PARALLEL) tests -m "not browser" -p no:cacheprovider
 
 check: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NB) -p no:cacheprovider

@@ -250,3 +250,23 @@ def test_the_licence_citation_and_changelog_name_the_packages_version():
     readme = (root / "README.md").read_text()
     assert "MIT" in readme[readme.index("## Licence"):]
     assert (root / "CONTRIBUTING.md").read_text().count("make test") >= 1
+
+
+def _make_dry_run(target):
+    done = subprocess.run(["make", "-n", target, "STAMP="], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_unit_leaves_out_the_browser_tests():
+    assert '-m "not browser"' in _make_dry_run("unit") or "-m not browser" in _make_dry_run("unit")
+
+
+def test_make_quick_runs_existing_headless_test_files_and_every_notebook_under_strict_nbval():
+    command = _make_dry_run("quick")
+    files = re.findall(r"tests/test_\w+\.py", command)
+    assert len(files) >= 20 and all((ROOT / f).is_file() for f in files), files
+    for f in files:
+        assert "pytest.mark.browser" not in (ROOT / f).read_text(), f
+    assert "--nbval " in command and "--nbval-lax" not in command
+    assert all(f"notebooks/{p.name}" in command for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
