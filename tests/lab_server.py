@@ -18,6 +18,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / ".jupyter"
 
 
+def make_safe_path(path):
+    """`path`, or when it holds a space (a course in "My Courses/backprop"), a link to it whose path holds
+    none: make cannot take a file name with a space as a target or as `-o` (it splits it in two)."""
+    import hashlib
+    import tempfile
+
+    path = Path(path)
+    if " " not in str(path):
+        return path
+    link = Path(tempfile.gettempdir()) / f"course-{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    if not link.is_symlink():
+        try:
+            link.symlink_to(path, target_is_directory=True)
+        except FileExistsError:  # made meanwhile by another worker
+            pass
+    assert " " not in str(link) and link.resolve() == path.resolve(), link
+    return link
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

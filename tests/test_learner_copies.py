@@ -11,10 +11,12 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
+from lab_server import make_safe_path
+
 from tools import copies
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(sys.prefix)
+VENV = make_safe_path(sys.prefix)  # the installed venv, by a path make can take
 
 
 def _course(tmp_path, numbers=("00", "01", "04")):
@@ -144,12 +146,15 @@ def test_every_link_in_the_course_resolves_the_same_from_the_learners_copies(tmp
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project's Makefile and course, to run make in."""
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
-    shutil.copytree(ROOT / "helpers", tmp_path / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tools", tmp_path / "tools", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return _copy_project(tmp_path)
+
+
+def _copy_project(folder):
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy2(ROOT / "Makefile", folder / "Makefile")
+    shutil.copytree(ROOT / "helpers", folder / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tools", folder / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
 
 
 def _make(project, *args):
@@ -192,3 +197,23 @@ def test_make_lab_says_where_the_learners_work_is_each_time(tmp_path, capsys):
     (course / "05_demo.ipynb").write_bytes((course / "04_demo.ipynb").read_bytes())
     assert copies.main(arguments) == 0
     assert f"Added to {mine}/, new in the course: 05_demo.ipynb." in capsys.readouterr().out
+
+
+def test_make_fresh_works_from_a_folder_and_with_a_venv_whose_paths_hold_a_space(tmp_path):
+    """A teacher's "My Courses/backprop": the course and its venv both under a folder with a space."""
+    spaced = tmp_path / "My Courses"
+    course = _copy_project(spaced / "backprop")
+    venv = spaced / "course venv"
+    venv.symlink_to(sys.prefix, target_is_directory=True)
+    copies.make_copies(course / "notebooks", course / "my-notebooks")
+    raw = subprocess.run(["make", "--no-print-directory", f"VENV={venv}", "-o", f"{venv}/.installed", "fresh", "NB=04"],
+                         cwd=course, capture_output=True, text=True)
+    assert raw.returncode != 0  # why the tests hand make a path without a space
+    safe = make_safe_path(venv)
+    assert " " not in str(safe)
+    env = dict(os.environ)
+    env.pop("MAKEFLAGS", None)
+    done = subprocess.run(["make", "--no-print-directory", f"VENV={safe}", "-o", f"{safe}/.installed", "fresh", "NB=04"],
+                          cwd=course, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "04_backprop_by_hand.ipynb" in done.stdout, done.stdout

@@ -23,11 +23,11 @@ from urllib.parse import parse_qs, urlparse
 import nbformat
 import pytest
 
-from lab_server import ROOT, free_port
+from lab_server import ROOT, free_port, make_safe_path
 
 pytestmark = pytest.mark.browser
 
-VENV = Path(sys.prefix)
+VENV = make_safe_path(sys.prefix)  # the installed venv, by a path make can take
 FIRST = "00_welcome.ipynb"
 COPIES = "my-notebooks"
 SCREENSHOTS = ROOT / "screenshots"
