@@ -5,9 +5,10 @@ cells define (np, check, net, ...) do not exist yet, and Python says only
 ``NameError: name 'check' is not defined``. This module adds, below that error and without changing
 it, a short note that says what to do: run the cells above (Run ▸ Run All Above Selected Cell).
 
-It uses IPython's hook for custom exception handlers and touches NameError only (not its subclass
-UnboundLocalError, which means something else). Nothing is shown while no error happens, so a
-notebook's outputs stay the same.
+It uses IPython's hook for custom exception handlers and touches NameError (not its subclass
+UnboundLocalError, which means something else) and one ImportError: an import from a `helpers`
+that is not the course's (a package on PyPI has the same name), which gets a note saying how to put
+the course's back. Nothing is shown while no error happens, so a notebook's outputs stay the same.
 
 Three ways it gets installed, all idempotent:
 
@@ -48,12 +49,39 @@ class FriendlyNote:
         return panel_html(LOOK[UNANSWERED], "Tip:", self.text, "course-friendly-note")
 
 
+WRONG_HELPERS = ("Python found a package called helpers that is not this course's ({where}). A package on "
+                 "PyPI has the same name: do not `pip install helpers`. Put the course's own back from the course's "
+                 "folder: `pip uninstall helpers`, then `pip install --force-reinstall .` (or `make lab`), and "
+                 "restart the kernel.")
+
+
+class WrongHelpersNote(FriendlyNote):
+    """The note for an import from a `helpers` that is not the course's (the PyPI package of that name)."""
+
+    def __init__(self, where):
+        self.text = WRONG_HELPERS.format(where=where)
+
+
+def _not_the_courses_helpers(value):
+    """Where the imported `helpers` lives, if an ImportError came from a `helpers` that is not the
+    course's (it lacks TwoTwoOne, which the course's has from its first notebook on); else None."""
+    if not isinstance(value, ImportError) or isinstance(value, ModuleNotFoundError) or value.name != "helpers":
+        return None
+    module = sys.modules.get("helpers")
+    if module is None or hasattr(module, "TwoTwoOne"):
+        return None
+    return getattr(module, "__file__", None) or "a package with no file"
+
+
 def _show_error_and_note(shell, etype, value, tb, tb_offset=None):
-    """IPython's custom exception handler: the usual traceback, then the note for a plain NameError."""
+    """IPython's custom exception handler: the usual traceback, then the note for a plain NameError, or
+    for an import from a `helpers` that is not the course's."""
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    from IPython.display import display
     if isinstance(value, NameError) and not isinstance(value, UnboundLocalError):
-        from IPython.display import display
         display(FriendlyNote(getattr(value, "name", None)))
+    elif (where := _not_the_courses_helpers(value)) is not None:
+        display(WrongHelpersNote(where))
 
 
 def _shell(shell):
@@ -73,7 +101,8 @@ def installed(shell=None):
 
 
 def install(shell=None):
-    """Show the note below every NameError in `shell` (by default the running IPython kernel).
+    """Show the note below every NameError, and below an import from a `helpers` that is not the course's,
+    in `shell` (by default the running IPython kernel).
 
     Returns True if the note is installed (now or before), False outside IPython, or when another
     custom exception handler is already in place (it is left alone). Installing twice changes nothing.
@@ -85,7 +114,7 @@ def install(shell=None):
         return True
     if tuple(shell.custom_exceptions):
         return False
-    shell.set_custom_exc((NameError,), _show_error_and_note)
+    shell.set_custom_exc((NameError, ImportError), _show_error_and_note)
     setattr(shell, _INSTALLED, shell.CustomTB)
     _remember_for_restarts(shell)
     return True

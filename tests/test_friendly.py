@@ -221,3 +221,29 @@ def test_every_install_route_writes_the_kernel_config():
     assert "conda env create -f environment.yml" in conda
     for route in (conda, (root / "Makefile").read_text(), (root / "binder" / "postBuild").read_text()):
         assert "python -m helpers.friendly --kernel-config" in route
+
+
+def test_an_import_from_a_helpers_that_is_not_the_courses_says_how_to_put_the_courses_back(tmp_path):
+    from helpers.friendly import WRONG_HELPERS
+
+    outputs = _run([
+        "import helpers.friendly as friendly\nprint(friendly.install())",
+        "from helpers import not_a_name",  # a slip with the course's own helpers: no note
+        # as after `pip install helpers`: the package called helpers is another one
+        "import sys, types\nother = types.ModuleType('helpers')\nother.__file__ = '/site-packages/helpers/__init__.py'\n"
+        "sys.modules['helpers'] = other",
+        "from helpers import Network",
+        "import no_such_module_here",
+    ], tmp_path=tmp_path)
+    assert _printed(outputs[0]) == "True\n"
+    assert _errors(outputs[1])[0][0] == "ImportError" and _wrong_helpers_notes(outputs[1]) == []
+    assert _errors(outputs[3])[0][0] == "ImportError"
+    notes = _wrong_helpers_notes(outputs[3])
+    assert len(notes) == 1
+    assert notes[0] == "Tip: " + WRONG_HELPERS.format(where="/site-packages/helpers/__init__.py")
+    assert _errors(outputs[4])[0][0] == "ModuleNotFoundError" and _wrong_helpers_notes(outputs[4]) == []
+
+
+def _wrong_helpers_notes(outputs):
+    return [o.data["text/plain"] for o in outputs
+            if o.output_type == "display_data" and "not this course's" in o.data.get("text/plain", "")]
