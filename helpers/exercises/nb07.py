@@ -16,9 +16,13 @@ from ..checks import WRONG, Feedback, check_number
 from ..codecheck import Case, Slip, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
 from ..network import Network
-# Exercise 5, the training loop, checked by what a right loop does (imported here: `check.train_loop`).
+# Exercise 7, the training loop, checked by what a right loop does (imported here: `check.train_loop`).
 from .nb07_loop import (_LOOP_SEED, LOOP_EXAMPLE, N_HIDDEN_RUNS, RIGHT_ORDERS, TRAIN_LOOP_SLIPS,  # noqa: F401
                         _train_loop_cases, train_loop, train_loop_solution)
+# Exercise 6, the batch backward pass tensor by tensor (`check.backward_tensors`).
+from .nb07_ninja import backward_tensors, backward_tensors_solution  # noqa: F401, E402
+# Exercise 5, squared error's δ at a confident mistake (`check.confident_delta`).
+from .nb07_slowdown import confident_delta  # noqa: F401, E402
 
 # Exercise 1: a new animal to standardise.
 NEW_WEIGHT_KG = 10.0
@@ -128,7 +132,7 @@ def cat_loss(answer):
     )
 
 
-# ---- Exercise 5 (code): the mini-batch training loop, `train_loop`, lives in nb07_loop ----
+# ---- Exercise 7 (code): the mini-batch training loop, `train_loop`, lives in nb07_loop ----
 
 
 # ---- Exercise 4 (code): δ of softmax with cross-entropy ----

@@ -1,4 +1,4 @@
-"""Notebook 07, exercise 5: the learner's mini-batch training loop, checked by what a right loop does.
+"""Notebook 07, exercise 7: the learner's mini-batch training loop, checked by what a right loop does.
 
 The learner writes `train_loop(net, X, Y, eta, epochs, batch_size, seed)` and returns the list of
 training losses: before any update, then after each epoch. Any order of the samples is right (a
