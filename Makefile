@@ -28,7 +28,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 QUICK := $(addprefix tests/test_,$(addsuffix .py,activations losses network autograd gradients_vs_finite_differences \
 	numerical_gradient_layers two_two_one two_two_two training checks codecheck number_answers \
 	exercises_nb00 exercises_nb01 exercises_nb02 exercises_nb03 exercises_nb04 exercises_nb05 exercises_nb06 \
-	exercises_nb06_fork exercises_nb07 exercises_nb08 exercises_nb09 widget_sweep notice))
+	exercises_nb06_fork exercises_nb07 exercises_nb08 exercises_nb09 exercises_nb10 modes slowdown recipe recipe_bugs \
+	exercises_nb07_ninja exercises_nb09_bugs autograd_nn widget_sweep notice))
 
 .PHONY: help lab fresh test quick unit notebooks check bench book clean
 

@@ -174,7 +174,7 @@ class Value:
         return Value(self.data if positive else 0.0, _parents=(self,),
                      _local_grads=(1.0 if positive else 0.0,), _op="relu")
 
-    def backward(self):
+    def backward(self, *, accumulate=False):
         """Fill `.grad` of this Value and of every Value it depends on with ∂(this)/∂(that).
 
         Gradients are computed fresh on each call: every node's grad is set to 0 first, this one's
@@ -185,14 +185,26 @@ class Value:
         `zero_grad()` before each batch.) For the sum of the gradients of several outputs, such as
         the losses of the samples of a batch, add them first and walk once: `(y1 + y2).backward()`
         leaves ∂y1/∂x + ∂y2/∂x in `x.grad`.
+
+        accumulate=True walks as PyTorch does (notebook 10, section 9): the leaves of the graph (Values
+        made directly, not computed: inputs, weights, constants) keep what their `.grad` holds and this
+        walk's shares add to it, so `y1.backward(accumulate=True)` then `y2.backward(accumulate=True)`
+        leaves ∂y1/∂x + ∂y2/∂x in `x.grad`, and only `Module.zero_grad()` (helpers.autograd_nn) or
+        `x.grad = 0.0` sets it back. Computed nodes still start from 0 on every walk.
         """
+        if not isinstance(accumulate, bool):
+            raise TypeError(f"accumulate must be True or False, but got {_describe(accumulate)}")
         order = topological_order(self)
         for node in order:
             if not math.isfinite(node.data):
                 raise ValueError(f"cannot run backward(): {node.name} = {node.data} in the graph is not a "
                                  "finite number, so no gradient through it would mean anything")
-            node.grad = 0.0
-        self.grad = 1.0
+            if not (accumulate and not node.parents):
+                node.grad = 0.0
+        if accumulate and not self.parents:
+            self.grad += 1.0
+        else:
+            self.grad = 1.0
         for node in reversed(order):
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * node.grad  # += : a fork's paths add up

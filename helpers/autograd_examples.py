@@ -1,4 +1,4 @@
-"""The computations notebook 09 walks backwards, built from `Value`s with every node named.
+"""The computations notebook 10 walks backwards, built from `Value`s with every node named.
 
     five_factor_chain()   notebook 03's chain w1 → z1 → a1 → z2 → a2 → L (x = 1.0, y = 1.0, w1 = 0.8, w2 = 1.5)
     two_two_one()         notebook 04's 2-2-1 example (ŷ = 0.70, L = 0.09)

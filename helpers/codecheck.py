@@ -73,8 +73,14 @@ REFERENCES = {
         "helpers.two_two_two:fork_backward", "helpers.two_two_two:ForkPass.gradients",
         "helpers.two_two_two:TwoTwoTwo.gradients") + _NETWORK_BACKWARD,
     "helpers.exercises.nb07_loop.train_loop_solution": ("helpers.training:train",),
+    "helpers.exercises.nb07_ninja.backward_tensors_solution": _NETWORK_BACKWARD + (
+        "helpers.losses:softmax_cross_entropy_gradient",),
     "helpers.exercises.nb08.fixed_backward_solution": _NETWORK_BACKWARD,
-    "helpers.exercises.nb09.backward_solution": ("helpers.autograd:Value.backward",),
+    "helpers.exercises.nb09_bugs.softmax_rows_solution": ("helpers.activations:softmax", "helpers.losses:log_softmax"),
+    "helpers.exercises.nb09.standardize_solution": ("helpers.data:Standardizer.fit",
+                                                    "helpers.data:Standardizer.transform"),
+    "helpers.exercises.nb10.backward_solution": ("helpers.autograd:Value.backward",),
+    "helpers.exercises.nb10.softplus_by_nudging": ("helpers.gradcheck:numerical_derivative",),
 }
 
 

@@ -220,7 +220,7 @@ def bench_widgets():
 
 
 def bench_stepper():
-    print("Backward stepper (notebook 09): one Step or Back press, callback + redraw")
+    print("Backward stepper (notebook 10): one Step or Back press, callback + redraw")
     first = []
     for _ in range(3):  # a new widget each time: every step drawn for the first time
         stepper = course_widgets.backward_stepper(home="kernel")
@@ -233,7 +233,7 @@ def bench_stepper():
 
 
 def bench_autograd():
-    print("Autograd on single numbers vs arrays (notebook 09: one full-batch gradient of cat-or-dog's 2-8-2 network)")
+    print("Autograd on single numbers vs arrays (notebook 10: one full-batch gradient of cat-or-dog's 2-8-2 network)")
     from helpers.value_network import ValueParameters, batch_loss
 
     X, y = data.load_cat_dog()
@@ -243,7 +243,7 @@ def bench_autograd():
     values = timed(lambda: batch_loss(params, X, y).backward(), repeat=3)
     arrays = timed(lambda: net.gradients(X, y), repeat=50)
     row("autograd", "Value engine / Network, same gradients", f"{values * 1e3:.0f} / {arrays * 1e3:.2f} ms = "
-        f"{values / arrays:.0f}x", "> 50x (09 says so)", "ok" if values / arrays > 50 else "MISSED")
+        f"{values / arrays:.0f}x", "> 50x (10 says so)", "ok" if values / arrays > 50 else "MISSED")
 
 
 def per_sample_gradient_step(net, X, Y, eta):

@@ -61,6 +61,7 @@ CONTROLS = {
     "training_dashboard": ("slider", "hidden units"),
     "bug_explorer": ("dropdown", "planted bug"),
     "backward_stepper": ("buttons", ("Step", "Back")),
+    "histogram_explorer": ("slider", "weight scale"),
 }
 # A page widget's control: its slider's data-name (an <input type=range>) or its buttons' aria-labels.
 PAGE_CONTROLS = {

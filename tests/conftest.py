@@ -84,7 +84,7 @@ FOLLOWS = {
     "tests/test_browser.py::test_the_playground_in_05_redraws_in_the_page_when_the_learning_rate_changes":
         "05_gradient_descent.ipynb",
     "tests/test_browser_autograd.py::test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab":
-        "09_autograd.ipynb",
+        "10_autograd.ipynb",
 }
 
 

@@ -17,7 +17,7 @@ from helpers import bugs, presentation_mode, style, widgets
 from helpers.autograd_examples import EXPRESSIONS
 from helpers.plots import ACTIVATION_NAMES
 from helpers.tiny import EXAMPLE_WEIGHTS, WEIGHT_NAMES
-from helpers.widgets import chain_rule, dashboard, depth, gradient_descent, loss, neuron, stepper, weights
+from helpers.widgets import chain_rule, dashboard, depth, gradient_descent, histograms, loss, neuron, stepper, weights
 
 
 def _a_function(x):
@@ -77,6 +77,12 @@ TABLE = {
     },
     "backward_stepper": {"expression": option(*EXPRESSIONS, none_allowed=True),
                          "wording": option(*stepper.WORDINGS), "home": option(*weights.HOMES)},
+    "histogram_explorer": {
+        "inputs": option(*histograms.INPUT_KINDS),
+        "input_scale": number(*histograms.INPUT_SCALE_RANGE),
+        "weight_scale": number(*histograms.WEIGHT_SCALE_RANGE),
+        "activation": option(*histograms.ACTIVATIONS),
+    },
 }
 
 # Wrong types and values that are never a number, a count, a choice or a dict of starting values.

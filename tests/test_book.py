@@ -235,7 +235,7 @@ def test_the_teachers_guide_is_a_page_of_the_book_linked_from_every_notebook(sit
 
 
 # What a reader of the book can use: no verdict of a check they cannot run, no instructions for a
-# running notebook, the question and its folded solution, a readable measure, and notebook 09.
+# running notebook, the question and its folded solution, a readable measure, and notebook 10.
 
 _CHECK_CALL = re.compile(r"\bcheck\.\w+\(")
 
@@ -337,20 +337,20 @@ def test_the_text_column_is_set_to_a_readable_measure_in_ch():
     assert 45 <= book.MEASURE_CH <= 80
 
 
-def test_a_new_notebook_such_as_09_becomes_a_page_without_any_change_to_the_book(tmp_path):
+def test_a_new_notebook_such_as_10_becomes_a_page_without_any_change_to_the_book(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    for stem, title in (("00_start", "00 · Start"), ("01_next", "01 · Next"), ("09_autograd", "09 · Autograd")):
+    for stem, title in (("00_start", "00 · Start"), ("01_next", "01 · Next"), ("10_autograd", "10 · Autograd")):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
             f"# {title}\n\n**The question to read it by:** what is {stem}?")])
         nbformat.write(nb, notebooks / f"{stem}.ipynb")
     built = book.build(tmp_path / "site", notebook_dir=notebooks, readme=None)
     assert built.problems == []
-    assert [c.stem for c in built.chapters] == ["00_start", "01_next", "09_autograd"]
+    assert [c.stem for c in built.chapters] == ["00_start", "01_next", "10_autograd"]
     index = Tags(_page(built.out, "index.html"))
     assert [a["href"] for a in index.find("a") if a["href"].endswith(".html")] == \
-        ["00_start.html", "01_next.html", "09_autograd.html"]
-    assert [a["href"] for a in Tags(_page(built.out, "01_next.html")).find("a", rel="next")] == ["09_autograd.html"] * 2
+        ["00_start.html", "01_next.html", "10_autograd.html"]
+    assert [a["href"] for a in Tags(_page(built.out, "01_next.html")).find("a", rel="next")] == ["10_autograd.html"] * 2
 
 
 
@@ -631,7 +631,7 @@ def test_a_figures_alt_is_its_title_and_the_takeaway_that_follows_it_with_maths_
     assert "Depth explorer, as it starts: hidden layers = 8, activation = sigmoid, weight scale = 0.354." \
         in alts("06_backprop_any_depth")
     assert "Backward stepper, as it starts: the 2-2-1 example of 04, before its first step of 9." \
-        in alts("09_autograd")
+        in alts("10_autograd")
 
 
 def test_tex_and_markdown_read_as_words_in_alt_text():

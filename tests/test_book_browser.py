@@ -63,7 +63,7 @@ def _page_widgets_saved(name):
 
 
 # Notebooks whose widgets need a kernel (too heavy to run in the page): the book shows their picture.
-STILL = ["06_backprop_any_depth", "07_cat_or_dog", "08_debugging_training"]
+STILL = ["06_backprop_any_depth", "07_cat_or_dog", "08_debugging_gradients", "09_debugging_training"]
 
 
 def _drawn(root):

@@ -1,6 +1,6 @@
 """The backward stepper in JupyterLab with chromium, stepped with real clicks.
 
-Notebooks 04 and 09 show the stepper drawn in the page: run each, then step, go back, switch the
+Notebooks 04 and 10 show the stepper drawn in the page: run each, then step, go back, switch the
 computation and reset. The kernel version (home="kernel", drawn by Python as a PNG) is stepped the
 same way in a scratch notebook. After each click, the node outlined in the picture and the labels
 beside it must be exactly what `helpers.autograd.backward_steps` says the walk does at that step.
@@ -17,7 +17,7 @@ from test_browser_page_backward_stepper import shown_highlight
 
 pytestmark = pytest.mark.browser
 
-NAME = "09_autograd.ipynb"
+NAME = "10_autograd.ipynb"
 WORKED = "the 2-2-1 example of 04"
 FORK = "a fork: L = 2a · a²"
 
@@ -28,7 +28,7 @@ def walk(expression):
     return [step.node.name for step in backward_steps(root) if step.contributions]
 
 
-# ---- the page version (.bpc-bs), as notebooks 04 and 09 show it ----
+# ---- the page version (.bpc-bs), as notebooks 04 and 10 show it ----
 
 def label(root, name):
     """The text of one of the page stepper's labels: 'position', 'node' or 'detail'."""

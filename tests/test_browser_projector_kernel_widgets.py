@@ -1,9 +1,9 @@
-"""The three widgets that still draw in the kernel (the depth explorer, the bug explorer and the training
-dashboard) on the projector and on a laptop (issue 24): built in presentation mode on a 1280x720 projector
-with JupyterLab's left sidebar closed (599 px of notebook in view), and built normally at 1366x768 with
-the file browser shown.
+"""The widgets that still draw in the kernel (the depth explorer, the bug explorer, the training dashboard
+and the histogram explorer) on the projector and on a laptop (issue 24): built in presentation mode on a
+1280x720 projector with JupyterLab's left sidebar closed (599 px of notebook in view), and built normally at
+1366x768 with the file browser shown.
 
-One JupyterLab, one page and one Run All of a scratch notebook that shows the three widgets built
+One JupyterLab, one page and one Run All of a scratch notebook that shows these widgets built
 normally and built in presentation mode. For each widget at its screen, scrolled so that the widget's
 top meets the top of the notebook's visible area:
 
@@ -30,10 +30,11 @@ from lab_server import ROOT, LabServer
 
 pytestmark = pytest.mark.browser
 
-NAMES = ["depth_explorer", "bug_explorer", "training_dashboard"]
+NAMES = ["depth_explorer", "bug_explorer", "training_dashboard", "histogram_explorer"]
 SCREENS = {False: "1366x768", True: "1280x720"}
 SHORTEST_TRACK = 200  # px: a slider's track in presentation mode, long enough to move by hand in front of a room
-SLIDERS = {"depth_explorer": 2, "bug_explorer": 0, "training_dashboard": 3}  # the bug explorer has a dropdown
+# the bug explorer has a dropdown; the histogram explorer two dropdowns beside its two sliders
+SLIDERS = {"depth_explorer": 2, "bug_explorer": 0, "training_dashboard": 3, "histogram_explorer": 2}
 SMALLEST_TEXT = 16  # px: the smallest text in a picture on the projector, readable from the back row
 
 SETUP = "from helpers import style\nfrom helpers import widgets as course_widgets\nBENCH = {}"

@@ -1,6 +1,6 @@
 """The backward stepper read from the back row (issue 24): measured in JupyterLab with chromium.
 
-Notebook 09 shows `backward_stepper()` and notebook 04 `backward_stepper("the 2-2-1 example of 04",
+Notebook 10 shows `backward_stepper()` and notebook 04 `backward_stepper("the 2-2-1 example of 04",
 wording="upstream")`, both drawn in the page. A scratch notebook shows each twice: as a learner sees it
 on a 1366x768 laptop with the file browser open, and built in presentation mode, as a teacher shows
 it on a 1280x720 projector with the left sidebar closed (the page's prose made large too, as
@@ -29,8 +29,8 @@ from lab_server import ROOT, LabServer
 pytestmark = pytest.mark.browser
 
 GOAL_PX = 16  # issue 24: text in a widget's picture at least this tall on screen in presentation mode
-# The two walks the course shows: 09 with the grad wording, 04 with the upstream one.
-SHOWN = {"09": "backward_stepper()",
+# The two walks the course shows: 10 with the grad wording, 04 with the upstream one.
+SHOWN = {"10": "backward_stepper()",
          "04": 'backward_stepper("the 2-2-1 example of 04", wording="upstream")'}
 CASES = [(notebook, presentation) for notebook in SHOWN for presentation in (False, True)]
 IDS = [f"{notebook}-{'projector_1280x720' if p else 'laptop_1366x768'}" for notebook, p in CASES]
@@ -52,7 +52,7 @@ def write_notebook(folder):
             cells.append(f'SHOWN["{k}"] = {source}\nSHOWN["{k}"].add_class("bench-{k}")\nSHOWN["{k}"]')
     cells.append("style.presentation_mode(False)")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
-    course = nbformat.read(ROOT / "notebooks" / "09_autograd.ipynb", as_version=4)
+    course = nbformat.read(ROOT / "notebooks" / "10_autograd.ipynb", as_version=4)
     nb.metadata["kernelspec"] = course.metadata["kernelspec"]
     nb.metadata["language_info"] = course.metadata.get("language_info", {"name": "python"})
     folder.mkdir(parents=True, exist_ok=True)
@@ -220,6 +220,6 @@ def test_on_the_projector_every_text_in_the_picture_is_at_least_16_px_tall(walks
 
 def test_the_projector_picture_is_larger_type_than_the_laptop_one(walks):
     """The laptop keeps the kernel figure's 9 pt type (about 11 px); the projector's is about 15 px."""
-    laptop = min(t["px"] for t in walks[("09", False)][0]["texts"] if t["kind"] == "node")
-    projector = min(t["px"] for t in walks[("09", True)][0]["texts"] if t["kind"] == "node")
+    laptop = min(t["px"] for t in walks[("10", False)][0]["texts"] if t["kind"] == "node")
+    projector = min(t["px"] for t in walks[("10", True)][0]["texts"] if t["kind"] == "node")
     assert projector >= 1.25 * laptop, (laptop, projector)

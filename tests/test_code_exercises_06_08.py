@@ -223,7 +223,7 @@ def _solutions(name):
     ("06_backprop_any_depth.ipynb", "backward", nb06.backward),
     ("07_cat_or_dog.ipynb", "train_loop", nb07.train_loop),
     ("07_cat_or_dog.ipynb", "softmax_delta", nb07.softmax_delta),
-    ("08_debugging_training.ipynb", "fixed_backward", nb08.fixed_backward),
+    ("08_debugging_gradients.ipynb", "fixed_backward", nb08.fixed_backward),
 ])
 def test_the_worked_solutions_printed_in_the_notebooks_pass_their_checks(notebook, name, exercise):
     from helpers import sigmoid_derivative
@@ -233,7 +233,7 @@ def test_the_worked_solutions_printed_in_the_notebooks_pass_their_checks(noteboo
 
 
 def test_the_bug_hunt_cell_holds_the_planted_bug():
-    source = next("".join(c["source"]) for c in _notebook_cells("08_debugging_training.ipynb")
+    source = next("".join(c["source"]) for c in _notebook_cells("08_debugging_gradients.ipynb")
                   if c["cell_type"] == "code" and "def backward(net, fp, Y)" in "".join(c["source"]))
     namespace = {"np": np}
     exec(source, namespace)
@@ -269,13 +269,14 @@ def _with_worked_solutions(name):
     return nb, filled
 
 
-FILLED_IN = {"06_backprop_any_depth.ipynb": 7, "07_cat_or_dog.ipynb": 5, "08_debugging_training.ipynb": 5}
+FILLED_IN = {"06_backprop_any_depth.ipynb": 7, "07_cat_or_dog.ipynb": 7, "08_debugging_gradients.ipynb": 5,
+             "09_debugging_training.ipynb": 5}
 
 
 @pytest.fixture(scope="module")
 def filled_in_runs():
     """Each notebook of FILLED_IN with its worked solutions typed in, run to the end in a fresh kernel of
-    its own; the three kernels run at once (each is its own process). {name: (nb, filled, error)}."""
+    its own; the four kernels run at once (each is its own process). {name: (nb, filled, error)}."""
     from nbclient import NotebookClient
 
     async def run(name):

@@ -285,7 +285,7 @@ def shell():
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
     shell = InteractiveShell.instance(config=config)
-    shell.run_cell("from helpers.exercises import nb09 as check", store_history=True)
+    shell.run_cell("from helpers.exercises import nb10 as check", store_history=True)
     yield shell
     InteractiveShell.clear_instance()
 

@@ -13,7 +13,7 @@ from feedback import wrong_with
 from helpers import diagnose
 from helpers.activations import sigmoid_derivative
 from helpers.autograd import topological_order
-from helpers.exercises import nb06, nb06_fork, nb07, nb08, nb09
+from helpers.exercises import nb06, nb06_fork, nb07, nb08, nb10
 
 # A number in a message, not counting the digits of a name (dL_dW, x1); a layer's [2] and an index [0, 1] are
 # taken out first.
@@ -277,7 +277,7 @@ def test_08_the_mean_of_delta_as_the_bias_gradient_names_the_output_bias_first()
     short(feedback.message)
 
 
-# ---- 09: the backward walk ----
+# ---- 10: the backward walk ----
 
 def test_09_a_breadth_first_walk_names_the_first_node_in_backward_order_that_is_wrong():
     def backward(root):
@@ -293,7 +293,7 @@ def test_09_a_breadth_first_walk_names_the_first_node_in_backward_order_that_is_
                     seen.add(id(parent))
                     queue.append(parent)
 
-    feedback = nb09.backward(backward)
+    feedback = nb10.backward(backward)
     wrong_with(feedback, "Not yet. On a hidden random graph, node 17 in backward order (a −) is",
                "Every node before it is right", "came from a node not yet complete",
                "reversed(topological_order(root))", "The 16 before it are right")
@@ -302,12 +302,12 @@ def test_09_a_breadth_first_walk_names_the_first_node_in_backward_order_that_is_
 
 def test_09_half_of_every_gradient_past_the_root_names_the_first_node_after_it():
     def backward(root):
-        nb09.backward_solution(root)
+        nb10.backward_solution(root)
         for node in topological_order(root):
             if node is not root:
                 node.grad *= 0.5
 
-    feedback = nb09.backward(backward)
+    feedback = nb10.backward(backward)
     wrong_with(feedback, "Not yet. v is exactly half the right value.", "L is right")
     short(feedback.message)
 
@@ -368,6 +368,6 @@ def test_09_calling_value_backward_keeps_the_refusal_not_a_diagnosis():
         for node in topological_order(root):
             node.grad *= 0.5
 
-    feedback = nb09.backward(backward)
+    feedback = nb10.backward(backward)
     wrong_with(feedback, "Write this one yourself")
     assert "half" not in feedback.message

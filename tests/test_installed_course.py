@@ -377,7 +377,7 @@ def test_every_notebook_runs_from_a_copy_of_notebooks_outside_the_checkout(binde
     started = _clocks()
     result = _run([str(binder_env["python"]), "-c", _RUN_NOTEBOOKS, str(copies)], cwd=copies.parent,
                   env=binder_env["env"], timeout=1800)
-    print(f"\nthe ten notebooks took {_since(started)}", end="")
+    print(f"\nthe eleven notebooks took {_since(started)}", end="")
     report = json.loads(result.stdout.strip().splitlines()[-1])
     expected = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert sorted(report) == expected

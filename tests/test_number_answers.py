@@ -19,7 +19,7 @@ NUMBER_EXERCISES = [(name, exercise, call.expected) for name, exercise in all_ex
 
 def test_every_notebook_with_a_number_exercise_is_covered():
     notebooks = {name.split(".")[0] for name, _, _ in NUMBER_EXERCISES}
-    assert {"nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07", "nb08"} <= notebooks
+    assert {"nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07", "nb08", "nb09"} <= notebooks
 
 
 @pytest.mark.parametrize("name, exercise, expected", NUMBER_EXERCISES, ids=[n for n, _, _ in NUMBER_EXERCISES])

@@ -127,7 +127,7 @@ def test_the_scheduler_keeps_a_notebook_and_every_file_but_the_split_one_in_one_
     assert {scheduler._split_scope(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
     tests = [f"tests/test_installed_course.py::test_{i}" for i in range(5)]
     assert {scheduler._split_scope(test) for test in tests} == {"tests/test_installed_course.py"}
-    # test_browser.py's Run All of the ten notebooks goes in two halves; a test that goes on with a notebook
+    # test_browser.py's Run All of the eleven notebooks goes in two halves; a test that goes on with a notebook
     # after its run (in test_browser.py or another file) goes with that notebook; the rest with the first half.
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     runs = {name: scheduler._split_scope(f"{conftest.RUN_ALL}{name}]") for name in notebooks}

@@ -1,11 +1,11 @@
-"""helpers.recipe: the four checks before a long run, and every number notebook 08 states about them."""
+"""helpers.recipe: the checks before and during a long run, and every number notebook 09 states about them."""
 
 import math
 
 import numpy as np
 import pytest
 
-from helpers import Network, bugs, recipe
+from helpers import Network, bugs, recipe, train
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +121,9 @@ def test_the_dead_relu_run_ends_exactly_on_the_baseline(data):
 
 
 def test_at_update_ratios_near_a_thousandth_this_small_network_crawls(data):
-    """Notebook 08: the 10⁻³ rule of thumb is for large networks; here η = 0.5 (ratios 0.06 to 0.3) trains
+    """Notebook 09: the 10⁻³ rule of thumb is for large networks; here η = 0.5 (ratios 0.06 to 0.3) trains
     well in 60 epochs, while η = 0.005 (ratios near 10⁻³) crawls."""
-    from helpers import train
+
 
     X, y = data
     slow_ratios = recipe.update_ratios(bugs.setup("healthy").net, X, y, 0.005)
@@ -131,3 +131,168 @@ def test_at_update_ratios_near_a_thousandth_this_small_network_crawls(data):
     runs = {eta: train(bugs.setup("healthy").net, X, y, eta=eta, epochs=60).loss for eta in (0.005, 0.5)}
     assert [f"{runs[0.005][0]:.3f}", f"{runs[0.005][-1]:.3f}"] == ["0.907", "0.767"]
     assert [f"{runs[0.5][0]:.3f}", f"{runs[0.5][-1]:.3f}"] == ["0.907", "0.196"]
+
+
+# Section 1 of notebook 09: the loss at the start
+
+def test_a_network_that_knows_nothing_starts_at_ln_c():
+    assert f"{recipe.chance_loss(2):.3f}" == "0.693" and f"{recipe.chance_loss(10):.3f}" == "2.303"
+    X, _ = bugs.demo_data()
+    calm = recipe.calm_start(bugs.setup("healthy").net)
+    p = calm.predict(X)
+    assert np.all(np.abs(p - 0.5) < 0.01)                       # every animal gets about 50 : 50
+    for C in (2, 3, 10):                                         # a zeroed output layer says exactly 1/C
+        net = recipe.calm_start(Network([4, 5, C], ["relu", "softmax"], "cross_entropy"), scale=0.0)
+        labels = np.arange(12) % C
+        assert math.isclose(net.loss_value(np.ones((12, 4)), labels), recipe.chance_loss(C), rel_tol=1e-12)
+
+
+def test_calm_start_with_log_shares_starts_at_the_baseline_entropy():
+    X, y = bugs.demo_data()
+    keep = np.concatenate([np.flatnonzero(y == 0)[:99], np.flatnonzero(y == 1)[:11]])
+    few = recipe.baseline(y[keep], 2)
+    np.testing.assert_allclose(few.frequencies, [0.9, 0.1])
+    exact = recipe.calm_start(bugs.setup("healthy").net, few.frequencies, scale=0.0)
+    assert math.isclose(exact.loss_value(X[keep], y[keep]), few.loss, rel_tol=1e-12)
+    net = bugs.setup("healthy").net
+    runs = {name: train(start.copy(), X[keep], y[keep], eta=0.5, epochs=60).loss
+            for name, start in (("zero", recipe.calm_start(net)), ("log", recipe.calm_start(net, few.frequencies)))}
+    assert [f"{v:.3f}" for v in (runs["zero"][0], runs["zero"][1], runs["zero"][-1])] == ["0.692", "0.390", "0.145"]
+    assert [f"{v:.3f}" for v in (runs["log"][0], runs["log"][1], runs["log"][-1])] == ["0.326", "0.317", "0.117"]
+    assert f"{few.loss:.3f}" == "0.325"
+
+
+def test_a_confidently_wrong_start_costs_what_notebook_09_says():
+    X, y = bugs.demo_data()
+    net = bugs.setup("healthy").net
+    loud, biased = net.copy(), net.copy()
+    loud.W[2] = 10 * net.W[2]
+    biased.b[2] = np.array([-3.0, 3.0])
+    chance = recipe.chance_loss(2)
+    found = {}
+    for name, start in (("calm", recipe.calm_start(net)), ("drawn", net), ("loud", loud), ("biased", biased)):
+        first = np.linalg.norm(start.gradients(X, y)[1].dL_dW[1])
+        trained = start.copy()
+        loss = train(trained, X, y, eta=0.5, epochs=60).loss
+        found[name] = (f"{loss[0]:.3f}", f"{first:.3f}", recipe.epochs_to_reach(loss, chance), f"{loss[-1]:.3f}",
+                       round(bugs.dead_fraction(trained, X) * 8))
+    assert found["calm"] == ("0.695", "0.002", 1, "0.208", 0)
+    assert found["drawn"] == ("0.907", "0.309", 1, "0.196", 0)
+    assert found["loud"] == ("4.706", "3.775", 1, "0.185", 3)     # 3 of 8 hidden units dead
+    assert found["biased"] == ("2.667", "0.218", 3, "0.375", 0)
+    assert round(3.775 / 0.309) == 12
+
+
+def test_epochs_to_reach_counts_from_the_start():
+    assert recipe.epochs_to_reach([0.9, 0.7, 0.6], 0.7) == 1
+    assert recipe.epochs_to_reach([0.5], 0.7) == 0
+    assert recipe.epochs_to_reach([0.9, 0.8], 0.7) is None
+
+
+# Section 2: the input-blind baseline, two ways
+
+def test_training_on_zeroed_inputs_reaches_the_closed_form_baseline(data):
+    X, y = data
+    base = recipe.baseline(y, 2)
+    blind = recipe.input_blind_run(bugs.setup("healthy").net, X, y, eta=0.5, epochs=60)
+    assert f"{blind.loss[0]:.4f}" == "0.6931" and f"{blind.loss[-1]:.4f}" == f"{base.loss:.4f}" == "0.6920"
+    assert abs(blind.loss[-1] - base.loss) < 1e-6
+    assert all(b >= base.loss - 1e-12 for b in blind.loss)     # it never does better than the closed form
+
+
+# Section 5: per-layer histograms and unscaled inputs
+
+def _raw():
+    from helpers.data import load_cat_dog, train_test_split
+    return train_test_split(*load_cat_dog(), seed=0)
+
+
+def test_unscaled_inputs_saturate_the_first_tanh_layer_and_starve_its_gradients():
+    from helpers import accuracy
+    from helpers.data import Standardizer
+    X_raw, X_raw_test, y_raw, y_raw_test = _raw()
+    net = Network([2, 8, 8, 2], ["tanh", "tanh", "softmax"], "cross_entropy", seed=0)
+    raw = recipe.layer_statistics(net, X_raw, y_raw)
+    scaler = Standardizer().fit(X_raw)
+    X_std, X_std_test = scaler.transform(X_raw), scaler.transform(X_raw_test)
+    std = recipe.layer_statistics(net, X_std, y_raw)
+    assert f"{raw[1].saturated:.0%}" == "67%" and raw[2].saturated == 0.0
+    assert f"{std[1].saturated:.0%}" == "5%" and std[2].saturated == 0.0
+    medians = {name: [np.median(np.abs(s[l].gradient)) for l in (1, 2)] for name, s in (("raw", raw), ("std", std))}
+    assert [f"{m:.1e}" for m in medians["raw"]] == ["4.9e-06", "1.5e-01"]
+    assert [f"{m:.1e}" for m in medians["std"]] == ["7.0e-02", "1.7e-01"]
+    assert 25_000 < medians["raw"][1] / medians["raw"][0] < 35_000       # "some 30,000 times smaller"
+    assert f"{np.mean(np.abs(net.forward(X_raw).z[1]) > 5):.0%}" == "54%"
+    norms = [np.linalg.norm(net.gradients(X_in, y_raw)[1].dL_dW[1]) for X_in in (X_raw, X_std)]
+    assert [f"{n:.2f}" for n in norms] == ["0.37", "0.18"]            # the norm alone hides the bug
+    results = []
+    for X_in, X_out in ((X_raw, X_raw_test), (X_std, X_std_test)):
+        trained = net.copy()
+        loss = train(trained, X_in, y_raw, eta=0.5, epochs=60).loss
+        results.append((f"{loss[0]:.3f}", f"{loss[-1]:.3f}", f"{accuracy(trained, X_in, y_raw):.0%}",
+                        f"{accuracy(trained, X_out, y_raw_test):.0%}"))
+    assert results == [("0.688", "0.530", "72%", "71%"), ("0.771", "0.207", "92%", "93%")]
+
+
+def test_the_gradient_check_passes_on_unscaled_inputs():
+    from helpers import check_network_gradients
+    X_raw, _, y_raw, _ = _raw()
+    net = Network([2, 8, 8, 2], ["tanh", "tanh", "softmax"], "cross_entropy", seed=0)
+    assert check_network_gradients(net, X_raw[:20], y_raw[:20]).passed
+
+
+def test_each_samples_gradient_is_n_times_delta_and_saturation_is_counted_per_activation():
+    X, y = bugs.demo_data()
+    net = Network([2, 3, 4, 2], ["tanh", "sigmoid", "softmax"], "cross_entropy", seed=1)
+    stats = recipe.layer_statistics(net, X[:10], y[:10])
+    _, grads = net.gradients(X[:10], y[:10])
+    np.testing.assert_allclose(stats[1].gradient, (10 * grads.delta[1]).ravel())
+    assert sorted(stats) == [1, 2] and stats[1].activation == "tanh" and stats[2].activation == "sigmoid"
+    assert recipe.saturated_share(np.array([-0.995, 0.5, 0.999, 0.0]), "tanh") == 0.5
+    assert recipe.saturated_share(np.array([0.005, 0.5, 0.995, 0.96]), "sigmoid") == 0.5
+    assert recipe.saturated_share(np.array([0.0, 3.0]), "relu") is None
+
+
+def test_the_new_recipe_functions_refuse_bad_input_with_a_clear_error():
+    net = Network([2, 3, 2], ["relu", "softmax"], "cross_entropy")
+    with pytest.raises(ValueError, match="classes must be at least 2"):
+        recipe.chance_loss(1)
+    with pytest.raises(ValueError, match="softmax output"):
+        recipe.calm_start(Network([2, 3, 1], ["relu", "sigmoid"], "binary_cross_entropy"))
+    with pytest.raises(ValueError, match="add up to 1"):
+        recipe.calm_start(net, [0.5, 0.6])
+    with pytest.raises(ValueError, match="one share per output"):
+        recipe.calm_start(net, [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="scale must be between 0 and 1"):
+        recipe.calm_start(net, scale=5)
+    with pytest.raises(TypeError, match="net must be a helpers Network"):
+        recipe.input_blind_run("net", np.zeros((3, 2)), [0, 1, 0], eta=0.1, epochs=1)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        recipe.saturated_share([0.5], "softmax")
+    with pytest.raises(TypeError, match="stats_by_run"):
+        recipe.plot_layer_histograms({})
+    with pytest.raises(TypeError, match="losses must be a dict"):
+        recipe.plot_starts([0.7, 0.6])
+
+
+def test_calm_start_and_the_blind_run_leave_the_network_unchanged(data):
+    X, y = data
+    net = bugs.setup("healthy").net
+    before = net.parameters()
+    recipe.calm_start(net, [0.5, 0.5])
+    recipe.input_blind_run(net, X, y, eta=0.5, epochs=2)
+    np.testing.assert_array_equal(net.parameters(), before)
+
+
+def test_the_new_figures_draw(data):
+    import matplotlib
+    matplotlib.use("Agg")
+    X, y = data
+    ax = recipe.plot_starts({"calm": [0.7, 0.6], "loud": [4.0, 0.8]}, level=recipe.chance_loss(2))
+    assert ax.get_yscale() == "log" and len(ax.get_lines()) == 3
+    ax = recipe.plot_baseline([0.9, 0.5], recipe.baseline(y, 2), blind=[0.693, 0.692])
+    assert len(ax.get_lines()) == 3
+    net = Network([2, 4, 4, 2], ["tanh", "tanh", "softmax"], "cross_entropy")
+    stats = recipe.layer_statistics(net, X[:20], y[:20])
+    fig = recipe.plot_layer_histograms({"a": stats, "b": stats})
+    assert len(fig.axes) == 4 and fig.axes[2].get_xscale() == "log"

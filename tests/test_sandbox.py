@@ -13,7 +13,7 @@ from feedback import wrong_with
 from helpers import Network, codecheck, gradcheck, sandbox, train
 from helpers.autograd import Value
 from helpers.checks import CORRECT
-from helpers.exercises import nb04, nb06, nb06_fork, nb07, nb07_loop, nb08, nb09
+from helpers.exercises import nb04, nb06, nb06_fork, nb07, nb07_loop, nb08, nb09, nb10
 from helpers.tiny import TwoTwoOne
 from helpers.two_two_two import fork_backward
 
@@ -49,7 +49,7 @@ def test_a_bare_except_loop_is_stopped_within_the_limit_plus_a_second(short_limi
                 pass
 
     started = time.perf_counter()
-    feedback = nb09.mul_backward(stubborn)
+    feedback = nb10.mul_backward(stubborn)
     assert time.perf_counter() - started < LIMIT + 1.0
     wrong_with(feedback, f"did not finish within {LIMIT:g} seconds on the worked example",
                "a loop that never ends, or one over far more steps than needed?")
@@ -63,7 +63,7 @@ def test_an_allocation_without_end_ends_with_out_of_memory(short_limits, monkeyp
         while True:
             kept.append(np.empty(10 ** 7))  # 80 MB each, asked for but never written: quick to run out
 
-    wrong_with(nb09.mul_backward(hoard), "ran out of memory on the worked example")
+    wrong_with(nb10.mul_backward(hoard), "ran out of memory on the worked example")
 
 
 def test_what_the_function_prints_is_shown_once_under_the_verdict(capsys):
@@ -71,7 +71,7 @@ def test_what_the_function_prints_is_shown_once_under_the_verdict(capsys):
         print("checking a =", a)
         return b * grad_out, a * grad_out
 
-    feedback = nb09.mul_backward(chatty)  # seven cases: the worked example and six hidden ones
+    feedback = nb10.mul_backward(chatty)  # seven cases: the worked example and six hidden ones
     assert feedback.status == CORRECT
     assert feedback.message.count("checking a =") == 1
     assert feedback.message.endswith("What your function printed on the worked example:\nchecking a = 2.0")
@@ -84,23 +84,23 @@ def test_long_printed_output_is_trimmed_to_six_lines():
             print("line", i)
         return b * grad_out, a * grad_out
 
-    printed = nb09.mul_backward(very_chatty).message.split("printed on the worked example:\n")[1]
+    printed = nb10.mul_backward(very_chatty).message.split("printed on the worked example:\n")[1]
     assert printed.split("\n") == [f"line {i}" for i in range(6)] + ["…"]
 
 
 def test_an_error_is_named_with_its_line_of_the_cell():
     source = "import math\n\ndef mul(a, b, grad_out):\n    share = a / 0\n    return share, share\n"
     divides = cell_function(source, "mul")
-    wrong_with(nb09.mul_backward(divides), "ZeroDivisionError", "at line 4 of your cell (`share = a / 0`)",
+    wrong_with(nb10.mul_backward(divides), "ZeroDivisionError", "at line 4 of your cell (`share = a / 0`)",
                "on the worked example")
 
 
 def test_none_complex_and_infinite_results_are_never_right():
-    wrong_with(nb09.mul_backward(lambda a, b, g: None), "returned None")
-    wrong_with(nb09.mul_backward(lambda a, b, g: (complex(b * g), a * g)),
+    wrong_with(nb10.mul_backward(lambda a, b, g: None), "returned None")
+    wrong_with(nb10.mul_backward(lambda a, b, g: (complex(b * g), a * g)),
                "the 1st value it returns is the complex number -1.5+0j", "Every answer here is a real number")
-    wrong_with(nb09.mul_backward(lambda a, b, g: ((b * g) ** 0.5, a * g)), "complex number")  # (−1.5) ** 0.5
-    wrong_with(nb09.mul_backward(lambda a, b, g: (float("inf"), a * g)), "is infinite")
+    wrong_with(nb10.mul_backward(lambda a, b, g: ((b * g) ** 0.5, a * g)), "complex number")  # (−1.5) ** 0.5
+    wrong_with(nb10.mul_backward(lambda a, b, g: (float("inf"), a * g)), "is infinite")
 
 
 def test_a_complex_array_is_refused_even_with_zero_imaginary_parts():
@@ -130,7 +130,7 @@ def test_values_own_backward_is_refused_in_09():
     def backward(root):
         root.backward()
 
-    wrong_with(nb09.backward(backward), "the check compares your code with Value.backward")
+    wrong_with(nb10.backward(backward), "the check compares your code with Value.backward")
 
 
 def test_helpers_train_is_refused_in_07s_training_loop():
@@ -169,7 +169,7 @@ def test_a_learners_change_to_the_kernels_objects_does_not_leak_out_of_the_check
         seen.append(a)
         return b * grad_out, a * grad_out
 
-    assert nb09.mul_backward(remembers).ok
+    assert nb10.mul_backward(remembers).ok
     assert seen == []
 
 
@@ -184,12 +184,12 @@ def test_one_check_starts_one_child_process(monkeypatch):
         return pid
 
     monkeypatch.setattr(os, "fork", counted_fork)
-    assert nb09.mul_backward(mul_solution).ok
+    assert nb10.mul_backward(mul_solution).ok
     assert len(forks) == 1
 
 
 def test_input_inside_a_function_gets_a_hint_instead_of_waiting():
-    wrong_with(nb09.mul_backward(lambda a, b, g: float(input("a? "))), "input() cannot run inside a check")
+    wrong_with(nb10.mul_backward(lambda a, b, g: float(input("a? "))), "input() cannot run inside a check")
 
 
 def test_a_course_function_that_builds_on_the_reference_may_still_use_it():
@@ -201,8 +201,8 @@ def test_a_course_function_that_builds_on_the_reference_may_still_use_it():
 def test_without_fork_the_check_runs_here_and_says_once_that_it_cannot_stop_an_endless_loop(monkeypatch, capsys):
     monkeypatch.setattr(sandbox, "CAN_FORK", False)
     monkeypatch.setattr(sandbox, "_warned", False)
-    assert nb09.mul_backward(mul_solution).ok
-    assert nb09.mul_backward(mul_solution).ok
+    assert nb10.mul_backward(mul_solution).ok
+    assert nb10.mul_backward(mul_solution).ok
     assert capsys.readouterr().out.count("cannot start a separate process") == 1
 
 
@@ -287,7 +287,7 @@ def test_the_time_limit_is_one_budget_for_all_the_cases_of_a_check(short_limits)
         return b * grad_out, a * grad_out
 
     started = time.perf_counter()
-    feedback = nb09.mul_backward(slow)
+    feedback = nb10.mul_backward(slow)
     assert time.perf_counter() - started < LIMIT + 1.0
     wrong_with(feedback, f"took more than {LIMIT:g} seconds in all over the", "was stopped on a hidden random case")
 
@@ -311,15 +311,18 @@ def test_an_interrupt_stops_the_check_and_its_child(monkeypatch):
     before = children()  # a test worker may already have children of its own (a JupyterLab, a browser)
     started = time.perf_counter()
     with stop_button("sandbox.py", after=0.3), pytest.raises(KeyboardInterrupt):  # while the kernel waits
-        nb09.mul_backward(forever)
+        nb10.mul_backward(forever)
     assert time.perf_counter() - started < 2.0
     assert children() <= before  # the check's child was killed and collected: no process is left behind
 
 
 CODE_CHECKS = {"04 backward": nb04.backward, "04 backward_biased": nb04.backward_biased, "06 backward": nb06.backward,
                "06 backward_fork": nb06_fork.backward_fork, "07 softmax_delta": nb07.softmax_delta,
-               "07 train_loop": nb07_loop.train_loop, "08 fixed_backward": nb08.fixed_backward,
-               "09 mul_backward": nb09.mul_backward, "09 tanh_backward": nb09.tanh_backward, "09 backward": nb09.backward}
+               "07 train_loop": nb07_loop.train_loop, "07 backward_tensors": nb07.backward_tensors,
+               "08 fixed_backward": nb08.fixed_backward, "09 standardize": nb09.standardize,
+               "09 softmax_rows": nb09.softmax_rows, "09 train_steps": nb09.train_steps,
+               "10 mul_backward": nb10.mul_backward, "10 tanh_backward": nb10.tanh_backward, "10 backward": nb10.backward,
+               "10 softplus": nb10.softplus}
 
 
 @pytest.mark.parametrize("name", list(CODE_CHECKS))

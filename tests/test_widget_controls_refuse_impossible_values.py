@@ -15,6 +15,7 @@ from helpers.widgets.chain_rule import chain_rule_nudger
 from helpers.widgets.dashboard import training_dashboard
 from helpers.widgets.depth import depth_explorer
 from helpers.widgets.gradient_descent import gradient_descent_playground
+from helpers.widgets.histograms import histogram_explorer
 from helpers.widgets.loss import loss_explorer
 from helpers.widgets.neuron import neuron_explorer
 from helpers.widgets.stepper import backward_stepper
@@ -22,7 +23,8 @@ from helpers.widgets.weights import weight_explorer
 from kernel_widgets import kernel_version
 
 FACTORIES = [kernel_version(f) for f in (weight_explorer, loss_explorer, neuron_explorer, chain_rule_nudger,
-             backward_stepper, bug_explorer, gradient_descent_playground, training_dashboard, depth_explorer)]
+             backward_stepper, bug_explorer, gradient_descent_playground, training_dashboard, depth_explorer,
+             histogram_explorer)]
 SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider, RoundSlider)
 
 

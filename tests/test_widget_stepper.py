@@ -229,7 +229,7 @@ def test_the_upstream_wording_writes_each_share_as_downstream_equals_upstream_ti
     assert (f"downstream ∂L/∂z1 = upstream ∂L/∂h1 × local ∂h1/∂z1 = (−0.6000) × {slope:.4f} "
             f"= <b>−{abs(nodes['z1'].grad):.4f}</b>") in w.detail_label.value
     assert ".grad +=" not in w.detail_label.value
-    assert backward_stepper(home="kernel").wording == "grad"          # notebook 09 keeps the engine's wording
+    assert backward_stepper(home="kernel").wording == "grad"          # notebook 10 keeps the engine's wording
 
 
 def test_the_upstream_wording_adds_the_second_share_at_a_fork():

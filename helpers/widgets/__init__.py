@@ -17,6 +17,7 @@ _WIDGETS = {
     "loss_explorer": "loss",
     "bug_explorer": "bugs",
     "backward_stepper": "stepper",
+    "histogram_explorer": "histograms",
 }
 
 __all__ = sorted(_WIDGETS)

@@ -25,7 +25,7 @@ from .weights import HOMES
 # the picture fit together on a 1366×768 screen.
 FIGSIZE = (10.4, 3.9)
 MIN_SPAN = (13.0, 4.0)  # the 2-2-1 graph's size in data units: smaller graphs keep boxes of the same size
-# How a share passed back is written: as the engine of notebook 09 adds it to .grad ("grad"), or as
+# How a share passed back is written: as the engine of notebook 10 adds it to .grad ("grad"), or as
 # notebook 04's local rule says it, downstream = upstream × local ("upstream").
 WORDINGS = ("grad", "upstream")
 
