@@ -4,6 +4,7 @@ Each activation keeps its derivative right beside it, so the chain rule's local 
 da/dz is always one line away from the function it belongs to.
 """
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -12,10 +13,36 @@ import numpy as np
 from . import validate
 
 
+# The course's one sigmoid, σ(z) = 1 / (1 + e^(−z)), written in the form that never overflows:
+# e^(−|z|) lies in (0, 1], so for z ≥ 0 it is 1 / (1 + e^(−z)), and for z < 0 the same fraction
+# multiplied through by e^z, e^z / (1 + e^z). Both stay finite even at |z| = 1e4.
+
 def _sigmoid(z):
-    # exp(-|z|) never overflows, so both branches stay finite even at |z| = 1e4.
+    """σ(z) for an array (or a number), element by element; an array of the same shape comes back."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_number(z):
+    """σ(z) for one plain number, as a Python float: the same steps as the array form, with math.exp.
+
+    For code that works on single floats it has already checked (the 2-2-1 network, the autograd engine,
+    the training loop of notebook 05), where an array would cost far more than the sum itself; `sigmoid`
+    is the checked, public form. math.exp and NumPy's exp may round the last bit differently, so each
+    caller keeps to one form.
+    """
+    e = math.exp(-abs(z))
+    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+
+
+def _float32_sigmoid(z):
+    """σ(z) on a float32 array, written as a float32 framework writes it, 1 / (1 + e^(−z)).
+
+    For the float32 gradient check (helpers.gradcheck), which shows what single precision does to a
+    gradient check. e^(−z) overflows to inf below z = −88, and 1 / inf is the right 0.
+    """
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
 
 
 def _sigmoid_derivative(z):
@@ -99,13 +126,15 @@ def _public(fn, doc, ndim=None):
     return wrapper
 
 
-sigmoid = _public(_sigmoid, "σ(z) = 1 / (1 + e^(−z)), squashing any z into (0, 1). Same shape as z.")
-sigmoid_derivative = _public(_sigmoid_derivative, "σ′(z) = σ(z)(1 − σ(z)); at most 0.25, at z = 0.")
-tanh = _public(np.tanh, "tanh(z), squashing any z into (−1, 1). Same shape as z.")
+sigmoid = _public(_sigmoid, "σ(z) = 1 / (1 + e^(−z)), squashing any z into (0, 1). Same shape as z. "
+                            "Used in notebooks 01, 03, 04, 05 and 06.")
+sigmoid_derivative = _public(_sigmoid_derivative, "σ′(z) = σ(z)(1 − σ(z)); at most 0.25, at z = 0. "
+                                                  "Used in notebook 06.")
+tanh = _public(np.tanh, "tanh(z), squashing any z into (−1, 1). Same shape as z. Used in notebook 01.")
 tanh_derivative = _public(_tanh_derivative, "tanh′(z) = 1 − tanh(z)²; at most 1, at z = 0.")
-relu = _public(_relu, "ReLU(z) = max(0, z). Same shape as z.")
+relu = _public(_relu, "ReLU(z) = max(0, z). Same shape as z. Used in notebook 01.")
 relu_derivative = _public(_relu_derivative, "ReLU′(z): 1 where z > 0, else 0.")
 linear = _public(_linear, "The identity a = z, used for an output that can be any number.")
 linear_derivative = _public(_linear_derivative, "The identity's slope: 1 everywhere.")
 softmax = _public(_softmax, "Softmax over the last axis of z, shape (K,) or (N, K): positive outputs that add "
-                            "up to 1 in each row. Same shape as z.", ndim=(1, 2))
+                            "up to 1 in each row. Same shape as z. Used in notebook 07.", ndim=(1, 2))

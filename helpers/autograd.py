@@ -21,12 +21,12 @@ import numbers
 
 import numpy as np
 
+from .activations import _sigmoid_number
+from .validate import describe
+
+_sigmoid = _sigmoid_number  # σ of one float; notebook 10 prints Value.sigmoid, which reads it by this name
+
 __all__ = ["Value", "topological_order", "backward_steps", "Step", "Contribution", "count_nodes"]
-
-
-def _describe(value):
-    text = repr(value)
-    return (text[:57] + "...") if len(text) > 60 else text
 
 
 def _number(value, what, *, or_value=False):
@@ -37,7 +37,7 @@ def _number(value, what, *, or_value=False):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             return _number(value.item(), what, or_value=or_value)
         expected = "a single real number or a Value" if or_value else "a single real number"
-        raise TypeError(f"{what} must be {expected}, but got {_describe(value)} ({type(value).__name__})")
+        raise TypeError(f"{what} must be {expected}, but got {describe(value)}")
     return float(value)
 
 
@@ -52,12 +52,6 @@ def _short(number):
     return f"{float(number):g}"
 
 
-def _sigmoid(z):
-    # exp(−|z|) never overflows; the same steps as helpers.tiny and helpers.activations.
-    e = math.exp(-abs(z))
-    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
-
-
 class Value:
     """One number in a computation, with the gradient ∂(output)/∂(this number) after `backward()`.
 
@@ -65,6 +59,8 @@ class Value:
     label: a name for figures and messages ('' if none). op: the operation that made it ('' for an input).
     parents: the Values it was computed from. local_grads: ∂(this)/∂(parent), one number per parent,
     computed during the forward pass.
+
+    Used in notebook 10.
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads")
@@ -72,7 +68,7 @@ class Value:
     def __init__(self, data, label="", *, _parents=(), _local_grads=(), _op=""):
         self.data = _number(data, "Value's data")
         if not isinstance(label, str):
-            raise TypeError(f"label must be text, such as 'w1', but got {_describe(label)}")
+            raise TypeError(f"label must be text, such as 'w1', but got {describe(label)}")
         self.label = label
         self.grad = 0.0
         self.op = _op
@@ -193,7 +189,7 @@ class Value:
         `x.grad = 0.0` sets it back. Computed nodes still start from 0 on every walk.
         """
         if not isinstance(accumulate, bool):
-            raise TypeError(f"accumulate must be True or False, but got {_describe(accumulate)}")
+            raise TypeError(f"accumulate must be True or False, but got {describe(accumulate)}")
         order = topological_order(self)
         for node in order:
             if not math.isfinite(node.data):
@@ -215,9 +211,11 @@ def topological_order(root):
 
     Built with an explicit stack instead of recursion, so a graph thousands of nodes deep never
     meets Python's recursion limit. Returns a list, inputs first and root last.
+
+    Used in notebook 10.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"root must be a Value, but got {_describe(root)} ({type(root).__name__})")
+        raise TypeError(f"root must be a Value, but got {describe(root)}")
     order, seen = [], {id(root)}
     stack = [(root, iter(root.parents))]
     while stack:
@@ -234,7 +232,7 @@ def topological_order(root):
 
 
 def count_nodes(root):
-    """How many Values the computation of `root` involves (inputs, constants and results)."""
+    """How many Values the computation of `root` involves (inputs, constants and results). Used in notebook 10."""
     return len(topological_order(root))
 
 

@@ -16,7 +16,7 @@ FORK_A = 1.5
 
 
 def named(value, label):
-    """Give a computed Value a name for figures, and return it."""
+    """Give a computed Value a name for figures, and return it. Used in notebook 10."""
     value.label = label
     return value
 
@@ -42,7 +42,10 @@ def five_factor_chain(x=FIVE_FACTOR["x"], y=FIVE_FACTOR["y"], w1=FIVE_FACTOR["w1
 
 
 def two_two_one(weights=None, x=EXAMPLE_INPUTS, y=EXAMPLE_TARGET):
-    """The 2-2-1 example: h = σ(w·x) per hidden neuron, ŷ = w3·h1 + w4·h2, L = (ŷ − y)². Returns (L, nodes)."""
+    """The 2-2-1 example: h = σ(w·x) per hidden neuron, ŷ = w3·h1 + w4·h2, L = (ŷ − y)². Returns (L, nodes).
+
+    Used in notebook 10.
+    """
     weights = dict(EXAMPLE_WEIGHTS if weights is None else weights)
     n = {name: Value(w, label=name) for name, w in weights.items()}
     n["x1"], n["x2"], n["y"] = Value(x[0], label="x1"), Value(x[1], label="x2"), Value(y, label="y")
@@ -60,7 +63,10 @@ def two_two_one(weights=None, x=EXAMPLE_INPUTS, y=EXAMPLE_TARGET):
 
 
 def fork(a=FORK_A):
-    """a feeds two paths, u = 2a and v = a², which meet in L = u·v (so dL/da = 6a²). Returns (L, nodes)."""
+    """a feeds two paths, u = 2a and v = a², which meet in L = u·v (so dL/da = 6a²). Returns (L, nodes).
+
+    Used in notebook 10.
+    """
     n = {"a": Value(a, label="a")}
     n["u"] = named(n["a"] * 2.0, "u")
     n["v"] = named(n["a"] ** 2, "v")

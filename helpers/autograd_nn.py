@@ -36,7 +36,7 @@ def _activation(name, what="activation"):
     if not isinstance(name, str) or name not in ACTIVATIONS:
         hint = (" (a softmax is part of the loss here: use 'linear' outputs and cross_entropy)"
                 if name == "softmax" else "")
-        raise ValueError(f"{what} must be one of {sorted(ACTIVATIONS)}, but got {validate._describe(name)}{hint}")
+        raise ValueError(f"{what} must be one of {sorted(ACTIVATIONS)}, but got {validate.describe(name)}{hint}")
     return name
 
 
@@ -44,7 +44,7 @@ def _inputs(x, n_inputs, who):
     """x as a list of Values or floats, one per input, or a clear error."""
     if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__len__") or np.ndim(x) > 1:
         inputs = f"{n_inputs} input{'s' if n_inputs != 1 else ''}"
-        raise TypeError(f"x must be one sample's {inputs}, such as a list of numbers, but got {validate._describe(x)}")
+        raise TypeError(f"x must be one sample's {inputs}, such as a list of numbers, but got {validate.describe(x)}")
     x = list(x)
     if len(x) != n_inputs:
         raise ValueError(f"x holds {len(x)} input{'s' if len(x) != 1 else ''}, but {who} takes {n_inputs}")
@@ -70,6 +70,8 @@ class Neuron(Module):
     weights: the starting weights, one number per input. bias: the starting bias, or None for a neuron
     without one (notebook 04's 2-2-1 example has none). activation: 'sigmoid', 'tanh', 'relu' or 'linear'.
     The parameters are labelled w1, w2, …, b until a Layer or an MLP names them by their place.
+
+    Used in notebook 10.
     """
 
     def __init__(self, weights, bias=0.0, activation="tanh"):
@@ -136,12 +138,14 @@ class MLP(Module):
     so an MLP and a Network with the same seed start from the same numbers.
     Parameters are labelled W[l]ji and b[l]j, as in notebook 06, and listed in the order of
     Network.parameters(): W[1] row by row, b[1], W[2], b[2], …
+
+    Used in notebook 10.
     """
 
     def __init__(self, sizes, activations="tanh", *, seed=0):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             raise ValueError(f"sizes must be a list such as [2, 8, 2], input size first, but got "
-                             f"{validate._describe(sizes)}")
+                             f"{validate.describe(sizes)}")
         sizes = [validate.positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
         count = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
         if count > MAX_PARAMETERS:
@@ -152,7 +156,7 @@ class MLP(Module):
             activations = [activations] * depth
         if not isinstance(activations, (list, tuple)) or len(activations) != depth:
             raise ValueError(f"activations must be one name or a list of {depth} (one per layer after the "
-                             f"input), but got {validate._describe(activations)}")
+                             f"input), but got {validate.describe(activations)}")
         for l, name in enumerate(activations, start=1):
             _activation(name, f"layer {l}'s activation")
         rng = np.random.default_rng(validate.seed(seed))
@@ -168,7 +172,7 @@ class MLP(Module):
         """An MLP with a copy of `net`'s weights and biases. A softmax output layer becomes 'linear' (its
         outputs are the logits z[D]), since `cross_entropy` applies the softmax itself."""
         if not isinstance(net, Network):
-            raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+            raise TypeError(f"net must be a helpers Network, but got {validate.describe(net)}")
         model = cls.__new__(cls)
         model.layers = []
         for l in range(1, net.depth + 1):
@@ -214,12 +218,14 @@ class TwoTwoOneModel(Module):
 
     Each hidden neuron sees one input and no neuron has a bias, so it is not a Layer of an MLP (where
     every neuron sees every input). weights: a dict with w1..w4 (notebook 04's by default).
+
+    Used in notebook 10.
     """
 
     def __init__(self, weights=None):
         weights = EXAMPLE_WEIGHTS if weights is None else weights
         if not isinstance(weights, dict) or sorted(map(str, weights)) != ["w1", "w2", "w3", "w4"]:
-            raise ValueError(f"weights must be a dict with w1, w2, w3 and w4, but got {validate._describe(weights)}")
+            raise ValueError(f"weights must be a dict with w1, w2, w3 and w4, but got {validate.describe(weights)}")
         self.hidden = [Neuron([weights["w1"]], None, "sigmoid"), Neuron([weights["w2"]], None, "sigmoid")]
         self.output = Neuron([weights["w3"], weights["w4"]], None, "linear")
         for p, name in zip(self.parameters(), ("w1", "w2", "w3", "w4")):
@@ -241,14 +247,16 @@ def cross_entropy(logits, label):
 
     logits: the outputs z of the last layer (Values), label: the right class (0, 1, …). c is the largest
     logit as a plain number: it changes no gradient and keeps every exp() finite.
+
+    Used in notebook 10.
     """
     if isinstance(logits, Value) or not isinstance(logits, (list, tuple)) or len(logits) < 2 \
             or not all(isinstance(z, Value) for z in logits):
         raise TypeError(f"logits must be a list of at least 2 Values (the model's outputs), but got "
-                        f"{validate._describe(logits)}")
+                        f"{validate.describe(logits)}")
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < len(logits):
         raise ValueError(f"label must be a class number from 0 to {len(logits) - 1}, "
-                         f"but got {validate._describe(label)}")
+                         f"but got {validate.describe(label)}")
     c = max(z.data for z in logits)
     if not math.isfinite(c):
         raise ValueError(f"the logits hold {c}: the model's outputs are no longer finite numbers")

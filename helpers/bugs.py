@@ -160,7 +160,7 @@ class WrongSignNetwork(_Planted):
 
 
 class MissingDerivativeNetwork(_Planted):
-    """Bug: the backward pass forgets f′(z) in the hidden layers, δ[l] = δ[l+1]·W[l+1]."""
+    """Bug: the backward pass forgets f′(z) in the hidden layers, δ[l] = δ[l+1]·W[l+1]. Used in notebook 09."""
 
     def _backward(self, fp, Y):
         grads = super()._backward(fp, Y)
@@ -198,14 +198,14 @@ class Setup:
 def _flag(value, name):
     """A True/False switch, or a TypeError: "no" or 0 must not quietly count as a choice."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, but got {validate._describe(value)}")
+        raise TypeError(f"{name} must be True or False, but got {validate.describe(value)}")
     return bool(value)
 
 
 def _symptoms(s):
     if not isinstance(s, Symptoms):
         raise TypeError(f"s must be the Symptoms that symptoms(kind) or measure(net, eta) returns, but got "
-                        f"{validate._describe(s)}")
+                        f"{validate.describe(s)}")
     return s
 
 
@@ -216,12 +216,18 @@ def _training_set():
 
 
 def demo_standardizer():
-    """The Standardizer of notebook 07, fitted on its training set: turns kg and cm into the inputs of demo_data."""
+    """The Standardizer of notebook 07, fitted on its training set: turns kg and cm into the inputs of demo_data.
+
+    Used in notebook 08.
+    """
     return Standardizer().fit(_training_set()[0])
 
 
 def demo_data():
-    """The standardised cat-or-dog training set of notebook 07: X (225, 2), y (225,) labels 0/1."""
+    """The standardised cat-or-dog training set of notebook 07: X (225, 2), y (225,) labels 0/1.
+
+    Used in notebooks 08 and 09.
+    """
     X_train, y_train = _training_set()
     return Standardizer().fit_transform(X_train), y_train
 
@@ -231,6 +237,8 @@ def setup(kind, *, buggy=True, seed=0):
 
     kind may also be 'healthy': the plain job, Network([2, 8, 2]) with ReLU and softmax and η = 0.5,
     which is also the bug-free version of every kind except vanishing_gradients.
+
+    Used in notebooks 08 and 09.
     """
     kind = validate.choice(kind, "kind", KINDS + (HEALTHY,))
     buggy = _flag(buggy, "buggy")
@@ -321,7 +329,7 @@ def dead_units(net, X):
 
 
 def dead_fraction(net, X):
-    """The share of hidden units that are dead on X (see dead_units), from 0 to 1."""
+    """The share of hidden units that are dead on X (see dead_units), from 0 to 1. Used in notebook 09."""
     dead, total = dead_units(net, X)
     return dead / total if total else 0.0
 
@@ -410,6 +418,8 @@ def diagnose(s):
     gradient check fails in a way no planted bug explains for sure, gradient_failure(l): the highest
     layer l whose check fails. δ flows down from the output, so the slip sits in that layer's line
     of the backward pass (or in how δ reaches it from the layer above); the layers below inherit it.
+
+    Used in notebook 08.
     """
     _symptoms(s)
     # Gradients, first: is the backward pass right? Checked per layer and per kind (W, b).
@@ -450,6 +460,8 @@ def symptoms(kind, *, buggy=True, seed=0):
     Returns Symptoms. Takes well under a second; the eight-layer job of vanishing_gradients is the slowest.
     A job measured before (the same network, weights, η and epochs) is answered at once, with a copy
     of the same numbers.
+
+    Used in notebook 08.
     """
     job = setup(kind, buggy=buggy, seed=seed)
     key = _job_key(job)
@@ -464,6 +476,8 @@ def measure(net, eta, *, epochs=EPOCHS, kind="custom", buggy=True):
     """Every symptom of training `net` (any Network on the demo data, 2 inputs, 2 softmax outputs) with `eta`.
 
     The network is left unchanged (training runs on a copy). Returns Symptoms, diagnosis included.
+
+    Used in notebook 08.
     """
     net = _network(net)
     if net.sizes[0] != 2 or net.sizes[-1] != 2 or net.loss.name != "cross_entropy":
@@ -471,7 +485,7 @@ def measure(net, eta, *, epochs=EPOCHS, kind="custom", buggy=True):
                          f"Network([2, 8, 2], ['relu', 'softmax'], 'cross_entropy'), but it has sizes {net.sizes} "
                          f"and loss {net.loss.name!r}")
     if not isinstance(kind, str):
-        raise TypeError(f"kind must be text that names the job, but got {validate._describe(kind)}")
+        raise TypeError(f"kind must be text that names the job, but got {validate.describe(kind)}")
     buggy = _flag(buggy, "buggy")
     X, y = demo_data()
     X_check, y_check = X[:CHECK_SAMPLES], y[:CHECK_SAMPLES]
@@ -543,7 +557,7 @@ def report_items(s):
 
 
 def report(s):
-    """The Symptoms `s` as lines of text, one per check, ready to print."""
+    """The Symptoms `s` as lines of text, one per check, ready to print. Used in notebook 08."""
     items = report_items(s)
     width = max(len(name) for name in items)
     return "\n".join(f"{name:<{width}}  {text}" for name, text in items.items())

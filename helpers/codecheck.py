@@ -66,8 +66,8 @@ _TWO_TWO_ONE = ("helpers.tiny:TwoTwoOne.gradients", "helpers.tiny:Chain.gradient
                 "helpers.tiny:Chain.dL_dw2", "helpers.tiny:Chain.dL_dw3", "helpers.tiny:Chain.dL_dw4",
                 "helpers.autograd:Value.backward") + _NETWORK_BACKWARD
 REFERENCES = {
-    "helpers.exercises.nb04.backward_solution": _TWO_TWO_ONE,
-    "helpers.exercises.nb04.backward_biased_solution": _TWO_TWO_ONE + ("helpers.tiny:BiasedTwoTwoOne.gradients",),
+    "helpers.exercises.nb04_backward.backward_solution": _TWO_TWO_ONE,
+    "helpers.exercises.nb04_backward.backward_biased_solution": _TWO_TWO_ONE + ("helpers.tiny:BiasedTwoTwoOne.gradients",),
     "helpers.exercises.nb06.backward_solution": _NETWORK_BACKWARD,
     "helpers.exercises.nb06_fork.backward_fork_solution": (
         "helpers.two_two_two:fork_backward", "helpers.two_two_two:ForkPass.gradients",
@@ -80,7 +80,7 @@ REFERENCES = {
     "helpers.exercises.nb09.standardize_solution": ("helpers.data:Standardizer.fit",
                                                     "helpers.data:Standardizer.transform"),
     "helpers.exercises.nb10.backward_solution": ("helpers.autograd:Value.backward",),
-    "helpers.exercises.nb10.softplus_by_nudging": ("helpers.gradcheck:numerical_derivative",),
+    "helpers.exercises.nb10_softplus.softplus_by_nudging": ("helpers.gradcheck:numerical_derivative",),
 }
 
 

@@ -29,6 +29,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from .formatting import significant
+
 # Results agree when every entry is within TOLERANCE times the largest entry of either (about six
 # significant digits, as in helpers.codecheck); within NEAR they agree to five digits, and the
 # difference is precision (float32, a constant written with few decimals), not the method.
@@ -97,7 +99,7 @@ def _ratio(got, right):
 
 
 def _number(x):
-    return f"{x:.5g}".replace("-", "−")
+    return significant(x, 5)
 
 
 def factor_words(r, batch_size=None):

@@ -8,6 +8,7 @@ one-sided kind, so in float64 with ε = 1e-5 they agree with an exact gradient t
 import numpy as np
 
 from . import validate
+from .activations import _float32_sigmoid
 
 # How to read relative_error(exact, numerical). These lines assume float64 arithmetic and centred
 # differences with ε = 1e-5. They do not apply in float32: there the loss keeps only about 7 digits,
@@ -44,7 +45,7 @@ def _network(net, name="net"):
 
     if not isinstance(net, Network):
         raise TypeError(f"{name} must be a helpers Network, such as Network([2, 3, 1]), but got "
-                        f"{validate._describe(net)}")
+                        f"{validate.describe(net)}")
     return net
 
 
@@ -66,7 +67,7 @@ def _one_number(value, what):
         raise TypeError(f"f must return one number (the loss), but {what} returned an array of shape {value.shape}; "
                         "sum or average it into one number")
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"f must return a number, but {what} returned {validate._describe(value)}")
+        raise TypeError(f"f must return a number, but {what} returned {validate.describe(value)}")
     value = float(value)
     if not np.isfinite(value):
         raise ValueError(f"f must return a finite number, but {what} returned {value}")
@@ -141,6 +142,8 @@ def numerical_derivative(f, x, eps=1e-5, *, h=None):
     """df/dx at the number x by centred differences: (f(x + ε) − f(x − ε)) / 2ε.
 
     Your f runs in a separate process, stopped (TimeoutError naming f) if one call takes over TIME_LIMIT seconds.
+
+    Used in notebooks 03, 04, 06 and 10.
     """
     f = validate.function(f, "f", "`lambda x: x ** 2`", arguments=1)
     x = validate.as_number(x, "x")
@@ -164,6 +167,8 @@ def numerical_gradient(f, theta, eps=1e-5, *, h=None):
     θ itself is left unchanged, and each call of f gets its own copy, so an f that changes its argument
     cannot spoil the next nudge. Your f runs in a separate process, stopped (TimeoutError naming f) if one
     call takes over TIME_LIMIT seconds.
+
+    Used in notebook 03.
     """
     f = validate.function(f, "f", "`lambda theta: np.sum(theta ** 2)`", arguments=1)
     theta = validate.as_array(theta, "theta").copy()
@@ -195,6 +200,8 @@ def relative_error(a, b):
     """‖a − b‖ / (‖a‖ + ‖b‖): 0 when the gradients are equal, 1 when they point opposite ways.
 
     Both zero counts as agreement (0.0). Compare the result with AGREE and SUSPICIOUS above.
+
+    Used in notebooks 04 and 09.
     """
     a = validate.as_array(a, "a")
     b = validate.as_array(b, "b")
@@ -210,7 +217,10 @@ def relative_error(a, b):
 
 
 def verdict(error):
-    """How to read one relative error (float64): 'agree' below AGREE, 'suspicious' up to SUSPICIOUS, else 'bug'."""
+    """How to read one relative error (float64): 'agree' below AGREE, 'suspicious' up to SUSPICIOUS, else 'bug'.
+
+    Used in notebooks 08 and 09.
+    """
     error = _error(error)
     if error < AGREE:
         return "agree"
@@ -231,6 +241,8 @@ def shown(error):
     Below AGREE, and between AGREE and SUSPICIOUS, the digits are mostly rounding noise, which differs
     from one machine (and one linear-algebra library) to the next: give the range instead. Above
     SUSPICIOUS, give two digits.
+
+    Used in notebooks 06, 08 and 09.
     """
     error = _error(error)
     if error < AGREE:
@@ -244,6 +256,8 @@ def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
     """The gradient of net's loss on (X, y) by centred differences, as one flat vector.
 
     The order matches `net.parameters()` and `net.flat_gradients(...)`. The network is unchanged.
+
+    Used in notebooks 06, 08 and 09.
     """
     X = _network(net).check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
@@ -339,7 +353,7 @@ class GradientCheck(float):
     def __new__(cls, errors, whole):
         if not isinstance(errors, dict) or not errors:
             raise TypeError("errors must be a dict {(l, 'W'): error, (l, 'b'): error, ...} with at least one part, "
-                            f"but got {validate._describe(errors)}")
+                            f"but got {validate.describe(errors)}")
         errors = {part: _error(error, f"errors[{part!r}]") for part, error in errors.items()}
         check = super().__new__(cls, max(errors.values()))
         check.errors = errors
@@ -389,7 +403,10 @@ class GradientCheck(float):
 
 
 def compare_gradients(net, exact, numerical):
-    """A GradientCheck from two flat gradients laid out as net.parameters(): per layer and kind, and whole."""
+    """A GradientCheck from two flat gradients laid out as net.parameters(): per layer and kind, and whole.
+
+    Used in notebook 08.
+    """
     _network(net)
     exact = validate.as_array(exact, "exact", ndim=1)
     numerical = validate.as_array(numerical, "numerical", ndim=1)
@@ -407,14 +424,11 @@ def check_network_gradients(net, X, y, eps=1e-5, *, h=None):
     error and verdict. Read it with AGREE and SUSPICIOUS, which assume float64. A check that passes
     says the backward pass matches the loss on this network and batch; it cannot vouch for the update,
     the learning rate, or inputs it was not run on.
+
+    Used in notebooks 04, 06, 08 and 09.
     """
     _, grads = _network(net).gradients(X, y)
     return compare_gradients(net, net.flat_gradients(grads), network_numerical_gradient(net, X, y, eps, h=h))
-
-
-def _float32_sigmoid(z):
-    with np.errstate(over="ignore"):  # e^(−z) overflows to inf for z below −88, and 1 / inf is the right 0
-        return 1 / (1 + np.exp(-z))
 
 
 # The units float32_gradient_check can compute: f(z), and f′ from z and a = f(z), all in float32.
@@ -459,6 +473,8 @@ def float32_gradient_check(net, X, y, eps=1e-5, *, h=None):
     to them: the point of this function is to show that. For hidden and output units sigmoid, tanh,
     relu or linear, and a squared loss (squared_error, half_squared_error or mse).
     Returns a GradientCheck, as check_network_gradients does.
+
+    Used in notebook 06.
     """
     _network(net)
     names = [net.activations[l].name for l in range(1, net.depth + 1)]
@@ -521,6 +537,8 @@ def gradient_costs(net, n_samples):
     down (except below layer 1), so backward ≈ 2 × forward. Finite differences run two forward
     passes per parameter, so their cost grows with (number of parameters)².
     Returns {'forward': ..., 'backward': ..., 'backprop': forward + backward, 'finite_differences': ...}.
+
+    Used in notebook 06.
     """
     _network(net)
     n_samples = validate.positive_int(n_samples, "n_samples")
@@ -537,6 +555,8 @@ def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
 
     Y is the targets as net.backward sees them (one-hot rows for a softmax network). Your backward runs in a
     separate process, stopped (TimeoutError naming backward) if it takes over TIME_LIMIT seconds.
+
+    Used in notebook 08.
     """
     validate.function(backward, "backward", "your function backward(net, fp, Y)", arguments=3)
     X = _network(net).check_inputs(X)
@@ -546,7 +566,7 @@ def check_backward_function(backward, net, X, y, eps=1e-5, *, h=None):
         result = call("backward(net, fp, Y)", net.copy(), net.forward(X), Y)
         if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(isinstance(r, dict) for r in result)):
             raise TypeError("backward must return (dL_dW, dL_db), two dicts keyed by layer number, but it returned "
-                            f"{validate._describe(result)}")
+                            f"{validate.describe(result)}")
         dL_dW, dL_db = result
         parts = []
         for l in range(1, net.depth + 1):

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import style
 from .autograd import topological_order
+from .formatting import significant, true_minus
 
 BOX_WIDTH, BOX_HEIGHT = 1.2, 0.66    # in data units; rows are 1 apart
 COLUMN_GAP = 1.9                     # columns are this far apart, so arrows are long enough to label
@@ -26,14 +27,14 @@ PENDING = "grad ?"
 
 
 def number(value, digits=4):
-    """A number with a true minus sign, e.g. '−0.6000'."""
-    text = f"{value:.{digits}f}"
-    return text.replace("-", "\u2212")
+    """A node's value or gradient with a true minus sign, e.g. '−0.6000'. Every number in a graph is
+    finite (backward() refuses others), and a tiny negative keeps its sign: '−0.0000' says which way."""
+    return true_minus(f"{value:.{digits}f}")
 
 
 def short(value):
     """A local derivative for an arrow, three significant figures, e.g. '−0.141' or '2'."""
-    return f"{value:.3g}".replace("-", "\u2212")
+    return significant(value, 3)
 
 
 def node_title(node):
@@ -163,6 +164,8 @@ def draw_graph(root, ax=None, *, show_grads=True, title=None, fontsize=9, min_sp
     show_grads: False writes 'grad ?' in every box (before the backward pass).
     min_span: the least width and height of the view in data units, so that a small graph drawn on
     a large axes keeps boxes of the usual size.
+
+    Used in notebook 10.
     """
     positions, order = layout(root)
     if ax is None:

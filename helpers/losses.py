@@ -107,6 +107,8 @@ def squared_error(y_hat, y):
 
     The loss of the 2-2-1 worked example: squared_error(0.7, 1.0) = 0.09. For one sample with outputs
     (0.3, 0.7) and targets (1, 0) it is 0.49 + 0.49 = 0.98, the sum over the outputs.
+
+    Used in notebook 02.
     """
     y_hat, y, _ = _as_batch(y_hat, y)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -126,6 +128,8 @@ def half_squared_error(y_hat, y):
 
     The ½ cancels the 2 that differentiating brings down, so ∂L/∂ŷ = (ŷ − y) / N.
     half_squared_error(0.7, 1.0) = 0.045.
+
+    Used in notebook 02.
     """
     return 0.5 * squared_error(y_hat, y)
 
@@ -140,6 +144,8 @@ def mse(y_hat, y):
 
     mse(0.7, 1.0) = 0.09 (one output, so the same as squared_error); for outputs (0.3, 0.7) against
     targets (1, 0) it is (0.49 + 0.49) / 2 = 0.49, half of squared_error's 0.98.
+
+    Used in notebook 02.
     """
     y_hat, y, _ = _as_batch(y_hat, y)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -159,6 +165,8 @@ def binary_cross_entropy(y_hat, y):
 
     ŷ is kept within EPS of 0 and 1 before the log, so a guess that is certain and wrong costs
     −log(1e-12) ≈ 27.6 rather than infinity.
+
+    Used in notebook 02.
     """
     y_hat, y, _ = _as_batch(y_hat, y)
     _check_probabilities(y_hat, y, "binary_cross_entropy")
@@ -175,7 +183,10 @@ def binary_cross_entropy_gradient(y_hat, y):
 
 
 def cross_entropy(y_hat, y):
-    """−Σ y·log ŷ over classes, for probabilities ŷ (rows that add to 1) and one-hot targets y."""
+    """−Σ y·log ŷ over classes, for probabilities ŷ (rows that add to 1) and one-hot targets y.
+
+    Used in notebook 02.
+    """
     y_hat, y, _ = _as_batch(y_hat, y)
     _check_probabilities(y_hat, y, "cross_entropy")
     return float(np.mean(np.sum(-y * np.log(np.clip(y_hat, EPS, 1.0)), axis=1)))
@@ -189,7 +200,7 @@ def cross_entropy_gradient(y_hat, y):
 
 
 def one_hot(labels, num_classes):
-    """Turn integer labels of shape (N,) into one-hot rows of shape (N, num_classes)."""
+    """Turn integer labels of shape (N,) into one-hot rows of shape (N, num_classes). Used in notebook 07."""
     labels = validate.as_array(labels, "labels", ndim=1)
     num_classes = validate.positive_int(num_classes, "num_classes")
     if labels.size * num_classes > MAX_ONE_HOT_VALUES:
@@ -237,6 +248,8 @@ def softmax_cross_entropy(logits, y):
     """Cross-entropy of softmax(logits) against labels, stable for very large logits.
 
     `logits` is (N, K) or one sample's (K,); `y` is integer labels (N,) or one-hot rows (N, K).
+
+    Used in notebook 07.
     """
     logits = validate.as_array(logits, "logits", ndim=(1, 2))
     y2 = _targets_for_classes(y, logits)
@@ -298,7 +311,7 @@ LOSSES = {
 
 
 def get_loss(name):
-    """Return the Loss called `name` (see LOSSES for the names)."""
+    """Return the Loss called `name` (see LOSSES for the names). Used in notebook 02."""
     if isinstance(name, Loss):
         return name
     return LOSSES[validate.choice(name, "loss", tuple(LOSSES))]

@@ -182,7 +182,7 @@ def _feature(net, feature):
     n_in = net.sizes[0]
     if isinstance(feature, bool) or not isinstance(feature, (int, np.integer)):
         raise TypeError(f"feature must be the whole-number index of one input feature, 0 to {n_in - 1}, but got "
-                        f"{validate._describe(feature)}")
+                        f"{validate.describe(feature)}")
     if not 0 <= feature < n_in:
         raise ValueError(f"feature must be an input feature's index, 0 to {n_in - 1} (Python counts from 0), "
                          f"but got {feature}")
@@ -242,7 +242,7 @@ def stored_bytes(fp):
     a[0] is the input X, which the backward pass needs for ∂L/∂W[1].
     """
     if not isinstance(fp, ForwardPass):
-        raise TypeError(f"fp must be a ForwardPass, such as net.forward(X) returns, but got {validate._describe(fp)}")
+        raise TypeError(f"fp must be a ForwardPass, such as net.forward(X) returns, but got {validate.describe(fp)}")
     return int(sum(v.nbytes for v in fp.z.values()) + sum(v.nbytes for v in fp.a.values()))
 
 

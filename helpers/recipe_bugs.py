@@ -30,7 +30,7 @@ _FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")}
 def _network(net, name="net"):
     if not isinstance(net, Network):
         raise TypeError(f"{name} must be a helpers Network, such as Network([2, 8, 2]), but got "
-                        f"{validate._describe(net)}")
+                        f"{validate.describe(net)}")
     return net
 
 
@@ -95,6 +95,8 @@ def input_gradient(net, X, y, sample=None):
     sample=None: L is the batch's loss (the mean over samples). sample=i: L is sample i's loss alone,
     ℓ_i, as the forward pass of the whole batch computes it; in a network that keeps samples apart, only
     row i of the result can be nonzero.
+
+    Used in notebook 09.
     """
     X, Y, fp = _batch(net, X, y)
     N = len(X)
@@ -113,6 +115,8 @@ def dependency_matrix(net, X, y):
 
     A network that computes each sample on its own gives a diagonal M: every entry off the diagonal is
     exactly 0.
+
+    Used in notebook 09.
     """
     X = _network(net).check_inputs(X)
     rows = [np.linalg.norm(input_gradient(net, X, y, sample=i), axis=1) for i in range(len(X))]
@@ -120,7 +124,10 @@ def dependency_matrix(net, X, y):
 
 
 def mixing(M):
-    """(nonzero, total): how many entries off the diagonal of a dependency matrix are not exactly 0, out of how many."""
+    """(nonzero, total): how many entries off the diagonal of a dependency matrix are not exactly 0, out of how many.
+
+    Used in notebook 09.
+    """
     M = validate.as_array(M, "M", ndim=2)
     if M.shape[0] != M.shape[1]:
         raise ValueError(f"M must be square, one row and one column per sample, but has shape {M.shape}")
@@ -132,13 +139,15 @@ def plot_dependencies(matrices, axes=None):
     """Draw each dependency matrix of {title: M} side by side: sample i's loss down, sample j's input across.
 
     Exact zeros are white; the rest is shaded by size (log scale). Returns the axes.
+
+    Used in notebook 09.
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
 
     if not isinstance(matrices, dict) or not matrices:
         raise TypeError(f"matrices must be a dict {{title: M}} with at least one entry, but got "
-                        f"{validate._describe(matrices)}")
+                        f"{validate.describe(matrices)}")
     arrays = {str(t): validate.as_array(M, f"matrices[{t!r}]", ndim=2) for t, M in matrices.items()}
     if axes is None:
         _, axes = plt.subplots(1, len(arrays), figsize=(4.6 * len(arrays), 4.2), layout="constrained", squeeze=False)
@@ -166,6 +175,8 @@ class SoftmaxOverBatchNetwork(Network):
     class k. The loss is the cross-entropy of those p, and the backward pass is its exact gradient
     (as a framework's automatic differentiation would compute it): a gradient check agrees.
     Needs a softmax output and loss 'cross_entropy'.
+
+    Used in notebook 09.
     """
 
     def __init__(self, sizes, activations="sigmoid", loss="cross_entropy", **kwargs):
@@ -221,6 +232,8 @@ class AccumulatingNetwork:
         model.zero_grad()     every .grad back to 0
         model.backward(X, y)  forward pass, loss, backward pass; ADDS ∂L/∂θ to each .grad; returns the loss
         model.step(eta)       θ ← θ − η · θ.grad for every parameter (what an optimiser's step does)
+
+    Used in notebook 09.
     """
 
     def __init__(self, net):
@@ -280,7 +293,7 @@ class AccumulatingNetwork:
 def _model(model):
     if not isinstance(model, AccumulatingNetwork):
         raise TypeError(f"model must be an AccumulatingNetwork, such as AccumulatingNetwork(Network([2, 8, 2])), but "
-                        f"got {validate._describe(model)}")
+                        f"got {validate.describe(model)}")
     return model
 
 
@@ -291,6 +304,8 @@ def gradients_used(loop, model, X, y, eta, steps):
     Returns (thetas, grads), two lists of flat vectors laid out as Network.parameters(), one per update.
     `model` is left unchanged. Your loop runs in a separate process, stopped (TimeoutError naming loop)
     if it takes over helpers.gradcheck.TIME_LIMIT seconds.
+
+    Used in notebook 09.
     """
     validate.function(loop, "loop", "your function train_steps(model, X, y, eta, steps)", arguments=5)
     model = _model(model)
@@ -317,7 +332,10 @@ def gradients_used(loop, model, X, y, eta, steps):
 
 
 def true_gradients(model, thetas, X, y):
-    """∂L/∂θ by the Network's own backward pass at each parameter vector of `thetas`, as flat vectors."""
+    """∂L/∂θ by the Network's own backward pass at each parameter vector of `thetas`, as flat vectors.
+
+    Used in notebook 09.
+    """
     work = _model(model).net.copy()
     found = []
     for theta in thetas:
@@ -333,6 +351,8 @@ def check_during_training(loop, model, X, y, eta, steps, at=None):
     Runs the loop (see gradients_used) and compares the .grad handed to update k with centred differences
     of the loss at the parameters of that moment, per layer and per part (W and b), in float64.
     at: the update numbers to check, counting from 0 (None: every update). Returns {k: GradientCheck}.
+
+    Used in notebook 09.
     """
     thetas, grads = gradients_used(loop, model, X, y, eta, steps)
     at = range(len(thetas)) if at is None else at

@@ -71,6 +71,8 @@ def neuron_loss(z, y, loss):
     loss: 'half_squared_error', ½(σ(z) − y)², or 'binary_cross_entropy', −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))].
     Cross-entropy is computed as ln(1 + e^z) − y·z, the same number written so that no log of 0 can happen.
     Returns a float64 array of z's shape (a 0-D array for numbers).
+
+    Used in notebook 07.
     """
     loss = _loss_name(loss)
     z, y = _broadcast(validate.as_array(z, "z"), _targets(y))
@@ -194,7 +196,7 @@ def slowdown_plot(runs, *, y=EXAMPLE_Y):
     """
     if not isinstance(runs, dict) or not runs or not all(isinstance(h, NeuronHistory) for h in runs.values()):
         raise TypeError(f"runs must be a dict of NeuronHistory objects such as example_runs() returns, but got "
-                        f"{validate._describe(runs)}")
+                        f"{validate.describe(runs)}")
     y = float(_targets(validate.as_number(y, "y")))
     starts = list(dict.fromkeys(start for start, _ in runs))
     colours = [style.PALETTE[name] for name in ("purple", "green", "blue", "vermillion", "sky", "orange")]

@@ -16,6 +16,7 @@ from dataclasses import FrozenInstanceError, dataclass, fields, replace
 import numpy as np
 
 from . import validate
+from .activations import _sigmoid_number
 from .network import Network
 
 # The worked example's numbers: with these, ŷ = 0.70 against y = 1.0 (loss 0.09), and one step
@@ -29,12 +30,6 @@ WEIGHT_NAMES = ("w1", "w2", "w3", "w4")
 
 # The square of anything larger passes the largest float, about 1.8e308.
 _LARGEST_SQUARABLE = math.sqrt(np.finfo(np.float64).max)
-
-
-def _sigmoid_number(z):
-    """σ(z) for one plain number: the same values as activations.sigmoid, without array overhead."""
-    e = math.exp(-abs(z))  # the same steps as activations.sigmoid, so the same float comes out
-    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
 
 
 @dataclass(frozen=True)
@@ -181,7 +176,10 @@ BACKWARD_ORDER = ("y_hat", "w3", "w4", "h1", "z1", "w1", "h2", "z2", "w2")
 
 @dataclass(frozen=True)
 class TwoTwoOne:
-    """The 2-2-1 network's four weights. Immutable: `step` returns a new network."""
+    """The 2-2-1 network's four weights. Immutable: `step` returns a new network.
+
+    Used in notebooks 00, 02, 03, 04, 05, 07 and 10.
+    """
 
     w1: float = EXAMPLE_WEIGHTS["w1"]
     w2: float = EXAMPLE_WEIGHTS["w2"]
@@ -259,6 +257,8 @@ def round_table(net=None, eta=EXAMPLE_ETA, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPU
     (part, name, formula, value), part being 'forward', 'backward', 'update' or 'after': the forward
     values, every gradient of the backward pass layer by layer (the intermediate ∂L/∂ŷ, ∂L/∂h, δ
     included), the four new weights, and ŷ and L computed again with the new weights.
+
+    Used in notebook 04.
     """
     net = TwoTwoOne() if net is None else net
     chain = net.chain(x1, x2, y)

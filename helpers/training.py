@@ -4,13 +4,13 @@ Every run is replayable: the same network, data, learning rate, epochs, batch si
 the same history, number for number.
 """
 
-import math
 from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import validate
+from .activations import _sigmoid_number
 from .network import MAX_TARGET, Network
 from .tiny import _LARGEST_SQUARABLE, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
 
@@ -107,13 +107,13 @@ class History:
 def is_classifier(net):
     """True when net's loss is a classification loss (binary or categorical cross-entropy)."""
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+        raise TypeError(f"net must be a helpers Network, but got {validate.describe(net)}")
     return net.loss.name in ("binary_cross_entropy", "cross_entropy")
 
 
 def _check_classifier(net, what):
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+        raise TypeError(f"net must be a helpers Network, but got {validate.describe(net)}")
     if not is_classifier(net):
         raise ValueError(f"{what} needs a classifier (loss 'binary_cross_entropy' or 'cross_entropy'), but net's "
                          f"loss is {net.loss.name!r}: its outputs are numbers, not class probabilities")
@@ -126,7 +126,10 @@ def number_of_classes(net):
 
 
 def predict_labels(net, X):
-    """Class labels (N,) from a classifier: the most probable class, or ŷ > 0.5 for one output."""
+    """Class labels (N,) from a classifier: the most probable class, or ŷ > 0.5 for one output.
+
+    Used in notebook 01.
+    """
     _check_classifier(net, "predict_labels")
     y_hat = net.forward(X).y_hat
     if y_hat.shape[1] == 1:
@@ -138,6 +141,8 @@ def accuracy(net, X, y):
     """The fraction of samples whose predicted label equals y (labels (N,) or one-hot (N, K)).
 
     net must be a classifier; labels are whole numbers from 0 to K − 1 (0 or 1 for one output).
+
+    Used in notebooks 01, 07, 08, 09 and 10.
     """
     _check_classifier(net, "accuracy")
     X = net.check_inputs(X)
@@ -209,9 +214,11 @@ def train(net, X, y, *, eta, epochs, batch_size=None, seed=0, X_test=None, y_tes
     stops early with history.diverged set, rather than raising or warning. Interrupted (the stop
     button, or a callback raising KeyboardInterrupt), it puts back the weights net had after its last
     finished epoch and raises TrainingInterrupted, whose `result` is the History of those epochs.
+
+    Used in notebooks 05, 07, 08 and 09.
     """
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+        raise TypeError(f"net must be a helpers Network, but got {validate.describe(net)}")
     X = net.check_inputs(X)
     Y = net.check_targets(y, X.shape[0])
     eta = validate.learning_rate(eta)
@@ -323,9 +330,11 @@ def descend_tiny(net, eta, steps, x1=EXAMPLE_INPUTS[0], x2=EXAMPLE_INPUTS[1], y=
     shows a progress bar in a notebook for PROGRESS_FROM_STEPS steps or more; True for any run in a
     notebook; False never. Interrupted (the stop button), it raises TrainingInterrupted, whose
     `result` is the TinyPath of the steps that ran; `net` itself never changes.
+
+    Used in notebooks 00, 05 and 07.
     """
     if not isinstance(net, TwoTwoOne):
-        raise TypeError(f"net must be a TwoTwoOne, but got {validate._describe(net)}")
+        raise TypeError(f"net must be a TwoTwoOne, but got {validate.describe(net)}")
     eta = validate.learning_rate(eta)
     steps = validate.positive_int(steps, "steps", minimum=0)
     _at_most(steps, "steps", MAX_STEPS, "the most descend_tiny runs in one call")
@@ -382,23 +391,21 @@ def _descend_chains(net, eta, steps, x1, x2, y, free, path, bar):
 
 def _descend_plain(net, eta, steps, x1, x2, y, free, path, bar):
     """descend_tiny's loop on plain floats: the same operations, in the same order, as TwoTwoOne.chain
-    (σ as tiny._sigmoid_number computes it) and Chain.gradients, so every number equals _descend_chains'
+    (σ from activations._sigmoid_number) and Chain.gradients, so every number equals _descend_chains'
     to the last bit, about 20 times faster (notebook 05 runs 64,000 steps)."""
     x1, x2, y = (validate.as_number(v, n) for v, n in ((x1, "x1"), (x2, "x2"), (y, "y")))  # as chain() takes them
     w1, w2, w3, w4 = net.w1, net.w2, net.w3, net.w4
     move1, move2, move3, move4 = (name in free for name in WEIGHT_NAMES)
     weights, losses, y_hats = path
     diverged = False
-    exp = math.exp
+    sigmoid = _sigmoid_number  # a local name is found faster in a loop of 64,000 steps
     tick = bar.every if bar.bar is not None else steps + 1  # the bar moves every `tick` steps, if shown
     for i in range(steps + 1):
         if i == tick:
             bar.update(i)
             tick += bar.every
         z1, z2 = w1 * x1, w2 * x2
-        e1, e2 = exp(-abs(z1)), exp(-abs(z2))
-        h1 = 1.0 / (1.0 + e1) if z1 >= 0 else e1 / (1.0 + e1)
-        h2 = 1.0 / (1.0 + e2) if z2 >= 0 else e2 / (1.0 + e2)
+        h1, h2 = sigmoid(z1), sigmoid(z2)
         y_hat = w3 * h1 + w4 * h2
         error = y_hat - y
         if not abs(error) < _LARGEST_SQUARABLE:
@@ -432,5 +439,5 @@ def _free_weights(free):
         names = tuple(free)
     else:
         raise TypeError(f"free must name the weights that learn, such as 'w3' or ('w3', 'w4'), but got "
-                        f"{validate._describe(free)}")
+                        f"{validate.describe(free)}")
     return {validate.choice(name, "free", WEIGHT_NAMES) for name in names}

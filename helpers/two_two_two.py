@@ -156,6 +156,8 @@ class TwoTwoTwo:
     """The 2-2-2 network's parameters: W_hidden (2, 2), b_hidden (2,), W_out (2, 2), b_out (2,).
 
     Immutable (arrays read-only): `step` returns a new network. Defaults are the worked example's.
+
+    Used in notebook 06.
     """
 
     W_hidden: np.ndarray = FORK_W_HIDDEN
@@ -265,7 +267,7 @@ def chain_sizes(hidden_layers, width=2, inputs=2, outputs=1):
 def _sizes(sizes):
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
         raise ValueError(f"sizes must list at least two layer sizes, such as [2, 2, 1], but got "
-                         f"{validate._describe(sizes)}")
+                         f"{validate.describe(sizes)}")
     return [validate.positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
 
 
@@ -313,7 +315,7 @@ def _checked_chain(W, b, x, y):
     """W, b, x, y as float64 arrays whose shapes fit together, or a ValueError/TypeError that names which."""
     if not isinstance(W, (list, tuple)) or not isinstance(b, (list, tuple)) or len(W) != len(b) or not W:
         raise TypeError("W and b must be lists with one array per layer, layer 1 first, of the same length, but got "
-                        f"{validate._describe(W)} and {validate._describe(b)}")
+                        f"{validate.describe(W)} and {validate.describe(b)}")
     x = validate.as_array(x, "x", ndim=1)
     W = [validate.as_array(w, f"W[{l}]", ndim=2) for l, w in enumerate(W, start=1)]
     b = [validate.as_array(v, f"b[{l}]", ndim=1) for l, v in enumerate(b, start=1)]
@@ -370,6 +372,8 @@ def gradient_by_enumerating_paths(W, b, x, y, neuron=0, input_index=0):
     Same network as `backward_pass_edge_visits`. Returns (gradient, number of paths). Every path starts
     with x_i · σ′(z) of the first-layer neuron and multiplies, for each step up, the weight and the slope
     of the neuron it reaches, and at the output ∂L/∂ŷ = ŷ − y.
+
+    Used in notebook 06.
     """
     W, b, x, y = _checked_chain(W, b, x, y)
     a = _forward_chain(W, b, x)

@@ -10,14 +10,18 @@ import numbers
 import numpy as np
 
 
-def _describe(value):
-    """A short, readable description of what a caller passed."""
+def describe(value):
+    """A short, readable description of what a caller passed, for an error message: 'an array of shape
+    (2, 3) (float64)', or its repr (at most 60 characters, on one line) and its type: "'abc' (str)"."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} ({value.dtype})"
     text = " ".join(repr(value).split())
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{text} ({type(value).__name__})"
+
+
+_describe = describe  # the name it had while it was private; older code imports it
 
 
 # The largest float64, about 1.8e308: a whole number beyond it cannot become a float.
@@ -44,14 +48,14 @@ def as_array(value, name, *, ndim=None, allow_empty=False):
         raise TypeError(f"{name} must be a number or an array of numbers, but got the text {value!r}")
     if isinstance(value, (set, frozenset, dict)):
         raise TypeError(f"{name} must be a number or an array of numbers (a list or NumPy array), but got "
-                        f"{_describe(value)}; a {type(value).__name__} keeps no order, so use a list")
+                        f"{describe(value)}; a {type(value).__name__} keeps no order, so use a list")
     if callable(value):
         raise TypeError(f"{name} must be a number or an array of numbers, but got the function {_name_of(value)}; "
                         "did you mean to call it?")
     try:
         array = np.asarray(value)
     except Exception as exc:  # ragged lists and other shapes NumPy cannot make an array of
-        raise TypeError(f"{name} must be a number or an array of numbers, but got {_describe(value)}") from exc
+        raise TypeError(f"{name} must be a number or an array of numbers, but got {describe(value)}") from exc
     if array.dtype == object:  # whole numbers beyond the largest float (10**400) make an object array
         for index in np.ndindex(array.shape):
             item = array[index]
@@ -87,7 +91,7 @@ def as_number(value, name):
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             return as_number(value.item(), name)
-        raise TypeError(f"{name} must be a real number, but got {_describe(value)}")
+        raise TypeError(f"{name} must be a real number, but got {describe(value)}")
     try:
         number = float(value)
     except OverflowError:
@@ -106,7 +110,7 @@ def seed(value, name="seed"):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{name} must be a whole number of at least 0 (or None), but got {_describe(value)}")
+        raise TypeError(f"{name} must be a whole number of at least 0 (or None), but got {describe(value)}")
     if value < 0:
         raise ValueError(f"{name} must be a whole number of at least 0 (or None), but got {value}")
     return int(value)
@@ -118,7 +122,7 @@ def function(value, name, example, arguments=None):
     Otherwise raise a TypeError showing what kind of function is wanted.
     """
     if not callable(value):
-        raise TypeError(f"{name} must be a function such as {example}, but got {_describe(value)}")
+        raise TypeError(f"{name} must be a function such as {example}, but got {describe(value)}")
     if arguments is None:
         return value
     takes = None
@@ -152,7 +156,7 @@ def learning_rate(eta, name="eta"):
 def positive_int(value, name, *, minimum=1, maximum=None):
     """Return `value` as an int that is at least `minimum` and, when `maximum` is given, at most `maximum`."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{name} must be a whole number, but got {_describe(value)}")
+        raise TypeError(f"{name} must be a whole number, but got {describe(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, but got {value}")
     if maximum is not None and value > maximum:

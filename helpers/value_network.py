@@ -26,7 +26,7 @@ class ValueParameters:
     def __init__(self, net):
         if not isinstance(net, Network):
             raise TypeError(f"net must be a helpers Network, such as Network([2, 2, 1], 'sigmoid'), but got "
-                            f"{validate._describe(net)}")
+                            f"{validate.describe(net)}")
         self.net = net
         D = net.depth
         for l in range(1, D + 1):
@@ -68,7 +68,7 @@ def _parameters(params, caller):
         raise TypeError(f"{caller} takes the network's Values, not the Network itself: make them with "
                         f"params = ValueParameters(net), then call {caller}(params, ...)")
     if not isinstance(params, ValueParameters):
-        raise TypeError(f"params must be the ValueParameters(net) of a network, but got {validate._describe(params)}")
+        raise TypeError(f"params must be the ValueParameters(net) of a network, but got {validate.describe(params)}")
     return params
 
 
@@ -81,7 +81,7 @@ def forward(params, x):
     net = params.net
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or np.ndim(x) > 1:
         raise TypeError(f"x must be one sample's {net.sizes[0]} inputs, such as a list of numbers, but got "
-                        f"{validate._describe(x)}")
+                        f"{validate.describe(x)}")
     a = list(x)
     if len(a) != net.sizes[0]:
         raise ValueError(f"x holds {len(a)} input{'s' if len(a) != 1 else ''}, but the network takes "

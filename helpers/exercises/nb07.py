@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from .. import diagnose
+from ..activations import _sigmoid_number
 from ..answers import read_number
 from ..checks import WRONG, Feedback, check_number
 from ..codecheck import Case, Slip, check_function, shown
@@ -95,7 +96,7 @@ def p_dog(answer):
             (z_dog / (z_cat + z_dog), "You divided the outputs themselves. Softmax first takes e to the power of "
                                       "each: e^1.2 / (e^0.4 + e^1.2)."),
             (1 - expected, "That is P(cat), the first output. P(dog) is the second: e^1.2 / (e^0.4 + e^1.2)."),
-            (1 / (1 + math.exp(-z_dog)), "That is σ(1.2), the sigmoid of the dog output alone. Softmax compares "
+            (_sigmoid_number(z_dog), "That is σ(1.2), the sigmoid of the dog output alone. Softmax compares "
                                          "both outputs: e^1.2 / (e^0.4 + e^1.2)."),
             (math.exp(z_dog), "That is e^1.2 alone. Divide by the sum e^0.4 + e^1.2, so the two probabilities "
                               "add up to 1."),

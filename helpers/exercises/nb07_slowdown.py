@@ -4,8 +4,7 @@ The companion of `helpers.slowdown`: the neuron of that section starts at a = 0.
 y = 0, and the learner computes squared error's δ = (a − y)·σ′(z) = (a − y)·a(1 − a) there.
 """
 
-import math
-
+from ..activations import _sigmoid_number
 from ..answers import read_number
 from ..checks import check_number
 
@@ -13,7 +12,7 @@ from ..checks import check_number
 CONFIDENT_OUTPUT = 0.98
 CONFIDENT_TARGET = 0.0
 # δ at the unrounded start, a = σ(4) = 0.98201..., is accepted too: it is the same answer, unrounded.
-UNROUNDED_OUTPUT = 1.0 / (1.0 + math.exp(-4.0))
+UNROUNDED_OUTPUT = _sigmoid_number(4.0)
 # Within 1e-4 (np.isclose, absolute or relative): 0.0192 is right, 0.0190 and 0.0196 are not.
 CONFIDENT_DELTA_TOLERANCE = 1e-4
 

@@ -154,6 +154,8 @@ def _p_minus_y(fp, Y, N, D):
 
 fixed_backward_solution = _hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.a[l] ** 2)
 fixed_backward_solution.__doc__ = "The hunt's backward pass with the bug fixed: tanh′(z) = 1 − tanh(z)² = 1 − a²."
+# Named as codecheck.REFERENCES knows it, so the check refuses net.backward inside the learner's function.
+fixed_backward_solution.__name__ = fixed_backward_solution.__qualname__ = "fixed_backward_solution"
 backward_with_the_bug = _hunt_loop(_p_minus_y, lambda fp, l: 1 - fp.z[l] ** 2)
 
 HUNT_SLIPS = [

@@ -5,12 +5,10 @@ costs several milliseconds on every draw, which a widget pays on every move.
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from .. import style
+from ..formatting import DIVERGED, MINUS, fixed  # noqa: F401  (MINUS and DIVERGED: plots import them from here)
 
-MINUS = "\N{MINUS SIGN}"
-DIVERGED = "diverged"
 # Upper bounds on how finely a figure samples: far beyond what a picture can show, far below what exhausts memory.
 MAX_POINTS = 100_000   # points along one curve
 MAX_GRID = 1_000       # points per axis of a shaded grid (a million cells)
@@ -18,16 +16,9 @@ MAX_GRID = 1_000       # points per axis of a shaded grid (a million cells)
 
 def _number(value, digits=3, signed=False):
     """A number for a figure: fixed digits with a true minus sign (U+2212, as the widgets' labels and
-    readouts write it), or 'diverged' if it blew up. A value that rounds to zero gets no minus sign."""
-    value = float(value)
-    if not np.isfinite(value) or abs(value) > 1e12:
-        return DIVERGED
-    sign = "+" if signed else ""
-    # Past ten thousand, fixed digits get long: write 1.23e+05 instead.
-    text = f"{value:{sign}.{digits}e}" if abs(value) >= 1e4 else f"{value:{sign}.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = ("+" if signed else "") + text[1:]  # "−0.000" would claim a sign the digits cannot show
-    return text.replace("-", MINUS)
+    readouts write it), or 'diverged' if it blew up. A value that rounds to zero gets no minus sign.
+    Past ten thousand, fixed digits get long: 1.23e+05 instead (helpers.formatting.fixed)."""
+    return fixed(value, digits, signed=signed, e_from=1e4)
 
 
 class _Plot:

@@ -59,6 +59,8 @@ def activation_plot(name, ax=None, *, z_range=(-6.0, 6.0), derivative=True, poin
     """Plot the activation `name` (sigmoid, tanh, relu, linear) over z_range, and its slope f′(z).
 
     The slope is the local factor da/dz that the chain rule multiplies in. Returns an ActivationPlot.
+
+    Used in notebooks 01 and 03.
     """
     name = validate.choice(name, "name", ACTIVATION_NAMES)
     z_lo, z_hi = sorted(validate.as_array(z_range, "z_range", ndim=1)[:2])

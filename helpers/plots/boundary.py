@@ -66,7 +66,7 @@ def _class1_probability(net, grid_x, grid_y):
 def _check_classifier(net):
     """Refuse a network whose picture would be blank: it must take the plane's 2 inputs and give P(class 1)."""
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a helpers Network, but got {validate._describe(net)}")
+        raise TypeError(f"net must be a helpers Network, but got {validate.describe(net)}")
     if net.sizes[0] != 2:
         raise ValueError(f"a decision boundary is drawn over the plane of 2 inputs, but net takes {net.sizes[0]} "
                          f"(sizes {net.sizes}); train a network with sizes [2, ...] to draw it")
@@ -125,6 +125,8 @@ def decision_boundary(net, X, y, ax=None, *, grid=120, class_names=CLASS_NAMES, 
     for the panels of a figure that shares one bar: fig.colorbar(plot.image, ax=axes)). legend: draw the
     legend, in the corner of the axes that covers the fewest data points.
     Returns a DecisionBoundary; `update(net)` recomputes the shading and the boundary in place.
+
+    Used in notebook 07.
     """
     X = validate.as_array(X, "X", ndim=2)
     if X.shape[1] != 2:

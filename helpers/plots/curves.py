@@ -52,7 +52,7 @@ def _one_curve(losses):
         losses = losses.loss
     if isinstance(losses, (str, bytes, dict, set, frozenset)) or callable(losses):
         raise TypeError(f"losses must be a list of numbers, one loss per step (such as history.loss), but got "
-                        f"{validate._describe(losses)}")
+                        f"{validate.describe(losses)}")
     try:
         array = np.asarray(losses, dtype=np.float64)
     except OverflowError:  # a whole number such as 10**400: the check names it and where it is
@@ -63,7 +63,7 @@ def _one_curve(losses):
         if nested:
             raise ValueError(_SEVERAL_CURVES.format(n=len(losses))) from None
         raise TypeError(f"losses must be a list of numbers, one loss per step (such as history.loss), but got "
-                        f"{validate._describe(losses)}") from exc
+                        f"{validate.describe(losses)}") from exc
     if sum(d > 1 for d in array.shape) > 1:
         raise ValueError(_SEVERAL_CURVES.format(n=array.shape[0]))
     return np.array(np.ravel(array))
@@ -117,6 +117,8 @@ def loss_curve(losses, ax=None, label="training loss", *, log=False, colour=styl
     None keeps the place of the legend already on the axes ("upper right" for the first).
     More curves on the same `ax` share it: the axes fit all of them and one legend lists them.
     Returns a LossCurve.
+
+    Used in notebooks 00, 05 and 07.
     """
     y = _curve_values(losses, log)
     fig, ax = _axes(ax)
@@ -208,7 +210,7 @@ def _loss_at(f, w, name="w"):
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.reshape(()).item()
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{called} returned {validate._describe(value)}, but it must return the loss for that "
+        raise TypeError(f"{called} returned {validate.describe(value)}, but it must return the loss for that "
                         f"weight, one number")
     try:
         value = float(value)
@@ -264,6 +266,8 @@ def loss_over_weight(f, w_range, ax=None, *, name="w", at=None, tangents=(), min
         differences, written beside it. minimum: also draw a dotted line at the curve's lowest point.
     points: how many weights the curve is drawn through. xlabel: default "weight <name>".
     Returns a LossOverWeight holding the artists; `update(f)` redraws them for another loss.
+
+    Used in notebooks 02 and 03.
     """
     lo, hi = sorted(validate.as_array(w_range, "w_range", ndim=1)[:2])
     if not hi > lo:

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import style, validate
+from ..formatting import significant
 from ..gradcheck import numerical_derivative
 from ._common import _axes, _number, _Plot
 
@@ -79,6 +80,8 @@ def secant_plot(f, x, nudges=(2.0, 1.0, 0.5, 0.1), ax=None, *, x_range=None, tit
     Each secant's slope (f(x + ε) − f(x)) / ε is in its legend label; as ε shrinks they settle on the
     tangent's slope, which is measured with a centred nudge. x_range: the x-axis (default x − 3 to
     x + the largest nudge + 0.5). curve_label: the curve's name in the legend, such as "y = x²".
+
+    Used in notebook 03.
     """
     f = validate.function(f, "f", "`lambda x: x ** 2`", arguments=1)
     x = validate.as_number(x, "x")
@@ -114,7 +117,7 @@ _BOX_WIDTH, _BOX_HEIGHT = 0.7, 0.34
 def _short(value):
     """Four significant digits with a true minus sign: '36', '−0.03253', '0.7379'."""
     value = validate.as_number(value, "a node's number")
-    return f"{value:.4g}".replace("-", "\N{MINUS SIGN}")
+    return significant(value, 4)
 
 
 @dataclass(repr=False)
@@ -150,6 +153,8 @@ def local_rule_graph(values, grads, arrows, ax=None, *, positions=None, title=No
     arrows: [(from node, to node, local derivative ∂(to)/∂(from))]; positions: {name: (x, y)}, by
     default the nodes in one row, 1.6 apart, in the order of `values`. Each arrow is labelled '× local', the
     factor the gradient picks up as it crosses that arrow backwards.
+
+    Used in notebook 03.
     """
     if not isinstance(values, dict) or not values:
         raise TypeError(f"values must be a dict such as {{'a': 2.0, 'L': 36.0}}, but got {values!r:.60}")
@@ -232,6 +237,8 @@ def path_count_plot(depths, counts, ax=None, *, xlabel="hidden layers", title=No
 
     counts: {label: [one positive count per depth]}; up to five series, told apart by marker and line style
     as well as colour.
+
+    Used in notebook 03.
     """
     if not isinstance(counts, dict) or not 1 <= len(counts) <= 5:
         raise TypeError(f"counts must be a dict of 1 to 5 series, label → counts, but got {counts!r:.60}")

@@ -317,6 +317,8 @@ def network_diagram(sizes_or_weights, values=None, gradients=None, ax=None, *, e
 
     Returns a NetworkDiagram; call its `update(weights, values, gradients)` to change it in place,
     and, when drawn with `filled`, its `fill(filled)` to show more or fewer steps.
+
+    Used in notebooks 00, 01, 04 and 06.
     """
     parsed = _parse_weights(sizes_or_weights)
     tiny, sizes, weights = parsed["tiny"], parsed["sizes"], parsed["weights"]

@@ -99,6 +99,8 @@ def loss_landscape(f, w_range_x, w_range_y, path=None, ax=None, *, levels=16, re
         leaves its point at right angles to the contour line there, also looks perpendicular.
 
     Returns a LossLandscape; `update(path)` moves the path in place.
+
+    Used in notebook 05.
     """
     (x_lo, x_hi), (y_lo, y_hi) = (sorted(validate.as_array(r, name, ndim=1)[:2])
                                   for r, name in ((w_range_x, "w_range_x"), (w_range_y, "w_range_y")))

@@ -227,5 +227,8 @@ class BugExplorer(CourseWidget):
 
 
 def bug_explorer(kind=bugs.KINDS[0]):
-    """Show the bug explorer, starting with bug `kind` (one of helpers.bugs.KINDS). Returns a BugExplorer."""
+    """Show the bug explorer, starting with bug `kind` (one of helpers.bugs.KINDS). Returns a BugExplorer.
+
+    Used in notebook 08.
+    """
     return BugExplorer(kind=kind)

@@ -246,6 +246,8 @@ def chain_rule_nudger(x=0.5, nudge=0.5, home="page"):
     home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
         kernel round trip; returns a helpers.widgets.page.PageChainRuleNudger with the same numbers) or "kernel"
         (drawn by Python, as a PNG; returns a ChainRuleNudger).
+
+    Used in notebook 03.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.chain_rule_nudger import PageChainRuleNudger

@@ -298,5 +298,7 @@ def training_dashboard(eta=0.5, hidden=8, epochs=200):
     """Show the cat-or-dog training dashboard. Returns a TrainingDashboard.
 
     eta: 0.001 to 100; hidden: 1 to 16 hidden units; epochs: 10 to 500 in steps of 10.
+
+    Used in notebook 07.
     """
     return TrainingDashboard(eta=eta, hidden=hidden, epochs=epochs)

@@ -323,5 +323,7 @@ def depth_explorer(depth=8, activation="sigmoid", weight_scale=HE_SCALE):
     """Show the depth explorer: hidden layers, activation and weight scale. Returns a DepthExplorer.
 
     depth: 1 to 12 hidden layers; activation: 'sigmoid', 'tanh' or 'relu'; weight_scale: 0.1 to 3.
+
+    Used in notebook 06.
     """
     return DepthExplorer(depth=depth, activation=activation, weight_scale=weight_scale)

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.gridspec import GridSpec
 
 from .. import style
+from ..formatting import true_minus
 from ..plots import loss_curve, loss_landscape
 from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ..training import descend_tiny
@@ -157,7 +158,7 @@ def loss_limits(losses):
 def _tick(value, position=None):
     """A ŷ tick label: short, with its own exponent when large ('2e+05'), and a true minus sign."""
     text = f"{value:.0e}" if abs(value) >= 1e4 else f"{value:.6g}"
-    return text.replace("-", "\N{MINUS SIGN}")
+    return true_minus(text)
 
 
 def _output_weight_loss(w3, w4):
@@ -326,6 +327,8 @@ def gradient_descent_playground(eta=0.3, steps=30, start=None, home="page"):
     home: where the picture is drawn and the run computed on a move: "page" (default; in the browser, with no
         kernel round trip; returns a helpers.widgets.page.PageGradientDescentPlayground with the same numbers) or "kernel"
         (drawn by Python, as a PNG; returns a GradientDescentPlayground).
+
+    Used in notebook 05.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.gradient_descent_playground import PageGradientDescentPlayground

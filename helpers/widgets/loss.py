@@ -244,6 +244,8 @@ def loss_explorer(y_hat=0.7, y=1.0, home="page"):
         (drawn by Python, as a PNG; returns a LossExplorer).
     A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
     names the argument and what it may be.
+
+    Used in notebook 02.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.loss_explorer import PageLossExplorer

@@ -119,6 +119,8 @@ def neuron_explorer(x=1.0, w=-0.5, b=0.0, activation="sigmoid", home="page"):
     home: where the picture is drawn and the numbers computed on a move: "page" (default; in the browser, with no
         kernel round trip; returns a helpers.widgets.page.PageNeuronExplorer with the same numbers) or "kernel"
         (drawn by Python, as a PNG; returns a NeuronExplorer).
+
+    Used in notebook 01.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.neuron_explorer import PageNeuronExplorer

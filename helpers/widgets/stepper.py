@@ -221,6 +221,8 @@ def backward_stepper(expression=None, wording="grad", home="page"):
     home: where the picture is drawn and the walk computed on a press: "page" (default; in the browser, with no
         kernel round trip; returns a helpers.widgets.page.PageBackwardStepper with the same numbers) or "kernel"
         (drawn by Python, as a PNG; returns a BackwardStepper).
+
+    Used in notebooks 04 and 10.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page.backward_stepper import PageBackwardStepper

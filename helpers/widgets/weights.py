@@ -339,6 +339,8 @@ def weight_explorer(weights=None, eta=EXAMPLE_ETA, home="page"):
         (drawn by Python, as a PNG; returns a WeightExplorer).
     A value outside a slider's range, or of the wrong kind, raises a ValueError or TypeError that
     names the argument and what it may be.
+
+    Used in notebooks 00 and 04.
     """
     if start_option(home, "home", HOMES) == "page":
         from .page import PageWeightExplorer

@@ -105,7 +105,7 @@ function pyExponential(x, n) {
   return `${sign}${mantissa}e${power}`;
 }
 
-// helpers.widgets._base.number with chain_rule.number's tiny_digits=3: like fmt, but a number below
+// helpers.formatting.number with chain_rule.number's tiny_digits=3: like fmt, but a number below
 // 0.001 in e-notation with 3 decimals, true minus signs.
 function number(value) {
   if (Number.isFinite(value) && value !== 0 && Math.abs(value) < 1e-3) {

@@ -1,5 +1,5 @@
 // The course's look for pictures drawn in the page: the shared start of every page widget's module.
-// Mirrors helpers/style.py (the palette and what each colour means), helpers/widgets/_base.py (how a
+// Mirrors helpers/style.py (the palette and what each colour means), helpers/formatting.py (how a
 // number is written) and helpers/plots/diagram.py (how a weight is drawn). No imports, no network:
 // module_source() puts this text in front of one widget's own file, and the two are one ES module.
 // Below the look: what every widget's render does alike (slider rows, read-outs, and how it listens to the page).
@@ -36,11 +36,11 @@ function look(presentation) {
   return presentation ? LOOK.presentation : LOOK.course;
 }
 
-// ---- numbers, written as helpers/widgets/_base.py writes them ----
+// ---- numbers, written as helpers/formatting.py writes them ----
 
-const MINUS = "\u2212";                // _base.MINUS: the true minus sign every displayed number wears
-const DIVERGED = "diverged";           // _base.DIVERGED
-const DIVERGED_ABOVE = 1e12;           // _base.DIVERGED_ABOVE
+const MINUS = "\u2212";                // formatting.MINUS: the true minus sign every displayed number wears
+const DIVERGED = "diverged";           // formatting.DIVERGED
+const DIVERGED_ABOVE = 1e12;           // formatting.DIVERGED_ABOVE
 
 // Python's f"{x:.{digits}f}" for a finite x: the exact value rounded to `digits` decimals, a tie going
 // to the even digit. (JavaScript's toFixed sends a tie away from zero: 0.03125 to 4 digits is 0.0313
@@ -57,7 +57,7 @@ function pyFixed(x, digits) {
   return (x < 0 || Object.is(x, -0) ? "-" : "") + kept;
 }
 
-// _base.fmt: fixed digits with a true minus sign, or 'diverged' when NaN, inf or beyond 1e12.
+// formatting.fmt: fixed digits with a true minus sign, or 'diverged' when NaN, inf or beyond 1e12.
 // A value that rounds to zero is written without a sign.
 function fmt(value, digits = 4) {
   if (!Number.isFinite(value) || Math.abs(value) > DIVERGED_ABOVE) return DIVERGED;
@@ -66,7 +66,7 @@ function fmt(value, digits = 4) {
   return text.replaceAll("-", MINUS);
 }
 
-// _base.signed: a number with its sign always written ('+0.1410', '−0.1410'), or 'diverged'.
+// formatting.signed: a number with its sign always written ('+0.1410', '−0.1410'), or 'diverged'.
 function signed(value, digits = 4) {
   const text = fmt(value, digits);
   return text === DIVERGED || text.startsWith(MINUS) ? text : "+" + text;
@@ -88,12 +88,12 @@ function pyGeneral(x, n = 3) {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
 
-// _base.short: a setting for a label in at most three significant digits, true minus sign.
+// formatting.short: a setting for a label in at most three significant digits, true minus sign.
 function short(value) {
   return pyGeneral(value, 3).replaceAll("-", MINUS);
 }
 
-// _base.log_value: a log slider's value read back as the three significant digits its readout shows.
+// widgets._controls.log_value: a log slider's value read back as the three significant digits its readout shows.
 const LOG_DIGITS = 3;
 function logValue(value) {
   return Number(pyGeneral(value, LOG_DIGITS));

@@ -19,7 +19,7 @@ const OVERSHOOTING = "overshooting (learning rate too high)";
 const AT_THE_BOTTOM = "already at the bottom";
 
 // helpers.training._descend_plain with free = ("w3", "w4"): the same operations in the same order,
-// σ as helpers.tiny._sigmoid_number computes it, so every number is Python's to the last bit.
+// σ as helpers.activations._sigmoid_number computes it, so every number is Python's to the last bit.
 // Returns { w3: [...], w4: [...], loss: [...], y_hat: [...], diverged } (TinyPath's columns).
 function descendOutputWeights(w3, w4, eta, steps, fixed, sample, limits) {
   const { x1, x2, y } = sample;
@@ -54,7 +54,7 @@ function descendOutputWeights(w3, w4, eta, steps, fixed, sample, limits) {
   return path;
 }
 
-// helpers.widgets._base.loss_diverged: non-finite or beyond 1e12, or rising on each of the last
+// helpers.widgets._divergence.loss_diverged: non-finite or beyond 1e12, or rising on each of the last
 // `rising` steps to above the start.
 function lossDiverged(losses, rising) {
   if (!losses.every((l) => Number.isFinite(l)) || Math.max(...losses.map(Math.abs)) > DIVERGED_ABOVE) return true;
@@ -81,7 +81,7 @@ function verdict(path, y, limits) {
   return CONVERGING;
 }
 
-// helpers.widgets._base.number(value, tiny_digits=2): like fmt, but a tiny number (below 0.001) as
+// helpers.formatting.number(value, tiny_digits=2): like fmt, but a tiny number (below 0.001) as
 // Python's f"{value:.2e}". toExponential rounds a tie upwards where Python rounds it to even, but
 // below 0.001 no double is a tie at three significant digits (it would need 5**6 to divide an odd
 // number below 2000), so the two always agree.
@@ -171,7 +171,7 @@ function outputWeightLoss(w3, w4, fixed, sample) {
   return error * error;
 }
 
-// helpers.tiny._sigmoid_number.
+// helpers.activations._sigmoid_number.
 function sigmoid(z) {
   const e = Math.exp(-Math.abs(z));
   return z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);

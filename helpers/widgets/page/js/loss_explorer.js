@@ -329,7 +329,7 @@ export function render({ model, el }) {
   // ipywidgets' slider width (--jp-widgets-inline-width), and style.PRESENTATION_CONTROLS' control_width.
   root.style.setProperty("--bpc-width", presentation ? "480px" : "300px");
   // A line of words as tall as an ipywidgets HTML label's: one control's height, or 1.4 lines of the
-  // larger text in presentation mode (helpers/widgets/_base.py's presentation CSS).
+  // larger text in presentation mode (helpers/widgets/_presentation.py's presentation CSS).
   root.style.setProperty("--bpc-line", presentation ? "1.4" : size.controls.height);
   htmlElement("style", {}, root, STYLE);
 

@@ -12,7 +12,7 @@
 
 const WEIGHT_NAMES = ["w1", "w2", "w3", "w4"];  // helpers.tiny.WEIGHT_NAMES
 
-// helpers.tiny._sigmoid_number: σ(z) with the same steps, so the same float comes out.
+// helpers.activations._sigmoid_number: σ(z) with the same steps, so the same float comes out.
 function sigmoidNumber(z) {
   const e = Math.exp(-Math.abs(z));
   return z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
