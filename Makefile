@@ -1,5 +1,5 @@
 # The course's commands. `make lab` opens the course; `make test` checks all of it.
-# Both create .venv on first use (and again whenever pyproject.toml or setup.py changes).
+# Both create .venv on first use (and again whenever pyproject.toml changes).
 # A learner works in their own copies (my-notebooks/, ignored by git); notebooks/ stays as published.
 
 PYTHON ?= python3
@@ -31,7 +31,7 @@ QUICK := $(addprefix tests/test_,$(addsuffix .py,activations losses network auto
 	exercises_nb06_fork exercises_nb07 exercises_nb08 exercises_nb09 exercises_nb10 modes slowdown recipe recipe_bugs \
 	exercises_nb07_ninja exercises_nb09_bugs autograd_nn widget_sweep notice))
 
-.PHONY: help lab fresh test quick unit notebooks check bench book clean
+.PHONY: help lab fresh test quick unit lowest notebooks check bench book clean
 
 help:
 	@echo "make lab        open the course in JupyterLab, in your own copies in $(COPIES)/ (installs on first use)"
@@ -40,17 +40,19 @@ help:
 	@echo "make test       run every test: helpers, widgets, notebooks (nbval), browser (WORKERS=3 at once)"
 	@echo "make quick      the edit loop: maths, checks, exercises, widgets headless, notebooks (nbval); no browser"
 	@echo "make unit       every test but the browser ones and the notebooks"
+	@echo "make lowest     the unit tests on Python 3.10 with every package at its lowest declared version"
 	@echo "make check NB=notebooks/04_backprop_by_hand.ipynb   re-run and compare one notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing helpers)"
 	@echo "make bench      measure how fast the course runs"
 	@echo "make book       build site/: a read-only copy of the course that opens from disk, offline"
 
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed, found " + sys.version.split()[0]'
 	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
 		echo "Creating $(VENV) ..."; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# The course, the tools that re-execute the notebooks and build the book, and the test tools.
+	$(BIN)/python -m pip install --quiet -e '.[tools,test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" >/dev/null
 	@# Load the friendly note for a NameError in every kernel, even before a notebook imports helpers.
 	$(BIN)/python -m helpers.friendly --kernel-config >/dev/null
@@ -86,6 +88,10 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+
+# Needs no .venv: it makes its own, in a temporary folder (tools/lowest.sh says how it finds Python 3.10).
+lowest:
+	bash tools/lowest.sh
 
 book: $(STAMP)
 	$(BIN)/python -m tools.book --out site

@@ -7,8 +7,9 @@ from helpers import Network
 from helpers.bugs import (
     BUGS, DEAD_FRACTION, HEALTHY, KINDS, VANISHING_RATIO, ForgottenBiasNetwork, MissingDerivativeNetwork,
     WrongSignNetwork, buggy_network, dead_units, demo_data, diagnose, gradient_check, gradcheck_verdict,
-    gradient_failure, measure, report, report_items, setup, symptoms,
+    gradient_failure, measure, report, report_items, symptoms,
 )
+from helpers.bugs import setup as set_up_job  # under its own name pytest 7 takes it for a module set-up hook
 from helpers.gradcheck import AGREE, SUSPICIOUS
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -189,7 +190,7 @@ def test_a_copy_of_a_buggy_network_keeps_its_bug():
 
 def test_the_wrong_sign_update_is_the_right_update_reversed():
     X, y = demo_data()
-    right, wrong = setup("wrong_sign", buggy=False).net, buggy_network("wrong_sign")
+    right, wrong = set_up_job("wrong_sign", buggy=False).net, buggy_network("wrong_sign")
     _, grads = right.gradients(X, y)
     start = right.parameters()
     right.step(grads, 0.1)
@@ -199,7 +200,7 @@ def test_the_wrong_sign_update_is_the_right_update_reversed():
 
 def test_the_missing_derivative_network_only_differs_below_the_output():
     X, y = demo_data()
-    right, buggy = setup("missing_derivative", buggy=False).net, buggy_network("missing_derivative")
+    right, buggy = set_up_job("missing_derivative", buggy=False).net, buggy_network("missing_derivative")
     _, good = right.gradients(X, y)
     _, bad = buggy.gradients(X, y)
     np.testing.assert_allclose(bad.dL_dW[2], good.dL_dW[2])
@@ -264,7 +265,7 @@ def trained_healthy():
     from helpers import train
 
     X, y = demo_data()
-    job = setup(HEALTHY)
+    job = set_up_job(HEALTHY)
     train(job.net, X, y, eta=job.eta, epochs=job.epochs)
     return job.net, X, y
 
@@ -322,7 +323,7 @@ def test_a_dead_first_layer_unit_never_moves_while_a_dead_deeper_unit_can_come_b
     from helpers import train
 
     X, y = demo_data()
-    dead_relu = setup("dead_relu").net
+    dead_relu = set_up_job("dead_relu").net
     silent = np.all(dead_relu.forward(X).z[1] <= 0, axis=0)            # the dead units of layer 1
     assert dead_units(dead_relu, X) == (7, 8) and silent.sum() == 7
     before = dead_relu.W[1][silent].copy(), dead_relu.b[1][silent].copy()
@@ -340,7 +341,7 @@ def test_a_dead_first_layer_unit_never_moves_while_a_dead_deeper_unit_can_come_b
 
 def test_a_transposed_w_in_the_two_eight_two_classifier_stops_with_a_shape_error():
     """Notebook 08, section 3.2: a transposed W there cannot 'look like' a failing check, since W[2] is 2 × 8."""
-    net = setup("healthy").net
+    net = set_up_job("healthy").net
     X, y = demo_data()
     fp = net.forward(X)
     grads = net.backward(fp, net.check_targets(y, len(y)))

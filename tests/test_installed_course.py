@@ -29,6 +29,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 TEST_TOOLS = {"pytest", "nbval", "playwright", "pytest-xdist"}
+# What only tools/ imports (re-executing the notebooks, the book): pyproject.toml's `tools` extra.
+MAINTAINER_TOOLS = {"nbconvert", "nbclient", "nbformat", "jupyter-server-mathjax"}
 FOR_A_HUB = {"nbgitpuller"}  # hands the notebooks out on a class hub; not a dependency of the code
 
 
@@ -197,11 +199,18 @@ def test_the_wheel_holds_every_module_of_helpers_and_the_same_data_bytes(wheel, 
     modules = {path.relative_to(project).as_posix() for path in (project / "helpers").rglob("*.py")}
     missing = sorted(modules - names)
     assert not missing, f"the wheel leaves out {missing}"
-    for subpackage in ("helpers/widgets/__init__.py", "helpers/exercises/__init__.py"):
-        assert subpackage in names
+    # every subpackage on disk, whole: a folder of helpers that holds Python code ships with its __init__.py
+    subpackages = {path.parent for path in (project / "helpers").rglob("*.py")}
+    for folder in sorted(subpackages):
+        assert f"{folder.relative_to(project).as_posix()}/__init__.py" in names, f"the wheel leaves out {folder.name}"
+    assert {"helpers/widgets/__init__.py", "helpers/exercises/__init__.py"} <= names
+    page_modules = {f"helpers/widgets/page/js/{path.name}" for path in (project / "helpers/widgets/page/js").glob("*.js")}
+    assert page_modules and page_modules <= names, f"the page widgets' modules left out: {sorted(page_modules - names)}"
+    data = {f"helpers/course_data/{path.name}" for pattern in ("*.csv", "*.md") for path in (project / "data").glob(pattern)}
+    assert "helpers/course_data/README.md" in data, "the data's description and licence travel with it"
+    assert data <= names, f"the data files left out: {sorted(data - names)}"
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read("helpers/course_data/cat_dog.csv")
-        assert "helpers/course_data/README.md" in names, "the data's description and licence travel with it"
     assert shipped == (ROOT / "data" / "cat_dog.csv").read_bytes()
 
 
@@ -266,9 +275,22 @@ def test_binder_installs_what_the_package_needs_pinned_and_no_test_tools():
     assert not unpinned, f"binder/requirements.txt should pin exact versions, but has {unpinned}"
     named = {_normalise(r) for r in requirements}
     assert not named & TEST_TOOLS, f"a learner does not need the test tools {sorted(named & TEST_TOOLS)}"
+    assert not named & MAINTAINER_TOOLS, f"a learner does not need the tools' packages {sorted(named & MAINTAINER_TOOLS)}"
     wanted = {_normalise(r) for r in _pyproject()["project"]["dependencies"]} | FOR_A_HUB
     assert named == wanted, (f"binder/requirements.txt and pyproject.toml disagree: only in binder "
                              f"{sorted(named - wanted)}, only in pyproject {sorted(wanted - named)}")
+
+
+def test_binder_pins_versions_at_or_above_pyprojects_floors():
+    from packaging.requirements import Requirement
+
+    pinned = {_normalise(r): r.split("==", 1)[1] for r in _binder_requirements()}
+    below = {}
+    for declared in map(Requirement, _pyproject()["project"]["dependencies"]):
+        name = _normalise(declared.name)
+        if not declared.specifier.contains(pinned[name], prereleases=True):
+            below[name] = f"{pinned[name]} against {declared.specifier}"
+    assert not below, f"binder/requirements.txt pins versions pyproject.toml does not accept: {below}"
 
 
 def test_binder_pins_a_python_the_package_accepts():

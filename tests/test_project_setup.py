@@ -1,5 +1,6 @@
 """The project's own set-up: the two install routes agree, the lab is safe, re-running is stable."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -18,24 +19,26 @@ def _normalise(requirement):
     return name.lower().replace("_", "-")
 
 
-def _pyproject_packages():
-    if sys.version_info >= (3, 11):
+def _pyproject():
+    try:
         import tomllib
-    else:  # Python 3.10 has no tomllib; the installed metadata is made from the same file
-        tomllib = None
-    if tomllib is None:
-        from importlib.metadata import requires
-
-        return {_normalise(r) for r in requires("backprop-course-helpers")}
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    names = {_normalise(r) for r in project["dependencies"]}
-    for extra in project.get("optional-dependencies", {}).values():
-        names |= {_normalise(r) for r in extra}
-    return names
+    except ModuleNotFoundError:  # Python 3.10; pytest brings tomli there
+        tomllib = pytest.importorskip("tomli")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def _conda_packages():
-    names = set()
+def _specs(requirements):
+    """{name: version spec} of requirement strings, e.g. {"numpy": ">=2.0"}."""
+    found = {}
+    for requirement in requirements:
+        requirement = requirement.split("#", 1)[0].split(";", 1)[0].strip()
+        found[_normalise(requirement)] = re.sub(r"\s+", "", requirement[len(_normalise(requirement)):])
+    return found
+
+
+def _conda_dependencies():
+    """environment.yml's conda packages, each with its version spec, less python and pip."""
+    found = []
     in_pip = in_dependencies = False
     for line in (ROOT / "environment.yml").read_text().splitlines():
         stripped = line.split("#", 1)[0].rstrip()
@@ -53,12 +56,58 @@ def _conda_packages():
         if in_pip and len(match.group(1)) > 2:
             continue  # the pip section installs the local package itself
         in_pip = False
-        names.add(_normalise(match.group(2)))
-    return names - {"python", "pip"}
+        found.append(match.group(2))
+    return {name: spec for name, spec in _specs(found).items() if name not in {"python", "pip"}}
 
 
-def test_environment_yml_and_pyproject_name_the_same_packages():
-    assert _conda_packages() == _pyproject_packages()
+def test_environment_yml_installs_what_a_learner_needs_with_pyprojects_floors_and_nothing_more():
+    project = _pyproject()["project"]
+    assert _conda_dependencies() == _specs(project["dependencies"])
+    python = next(line for line in (ROOT / "environment.yml").read_text().splitlines() if re.match(r"\s*- python\W", line))
+    assert python.split("python", 1)[1].strip() == project["requires-python"]
+
+
+def test_the_tools_and_the_test_tools_are_extras_that_make_installs():
+    project = _pyproject()["project"]
+    extras = {name: set(_specs(requirements)) for name, requirements in project["optional-dependencies"].items()}
+    assert {"nbconvert", "nbclient", "nbformat", "jupyter-server-mathjax"} <= extras["tools"]
+    assert {"pytest", "playwright"} <= extras["test"]
+    learner = set(_specs(project["dependencies"]))
+    assert not learner & (extras["tools"] | extras["test"]), "a package is both a learner's and a maintainer's"
+    assert "pip install --quiet -e '.[tools,test]'" in (ROOT / "Makefile").read_text()
+
+
+def _imports(folder):
+    """Top-level names of the modules that the .py files in folder import, less Python's own and the course's."""
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {name for name in found if name not in sys.stdlib_module_names and name not in {"helpers", "tools"}}
+
+
+def test_the_tools_import_only_packages_that_pyproject_declares_for_them():
+    project = _pyproject()["project"]
+    declared = set(_specs(project["dependencies"])) | set(_specs(project["optional-dependencies"]["tools"]))
+    names = {module: module.replace("_", "-") for module in _imports(ROOT / "tools")}
+    undeclared = sorted(module for module, name in names.items() if name not in declared)
+    assert not undeclared, f"tools/ imports these, but neither the dependencies nor the tools extra name them: {undeclared}"
+    # and what only tools/ imports stays out of a learner's install
+    assert not _imports(ROOT / "helpers") & {"nbconvert", "nbclient", "nbformat", "jupyter_server_mathjax"}
+
+
+def test_the_package_list_names_every_subpackage_of_helpers_on_disk():
+    """pyproject.toml lists the packages (discovery cannot add data/ as helpers.course_data), so a new
+    subpackage must be added there; the wheel test in test_installed_course.py checks the built wheel."""
+    setuptools = _pyproject()["tool"]["setuptools"]
+    on_disk = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "helpers").rglob("*.py")
+               if "__pycache__" not in path.parts}
+    assert set(setuptools["packages"]) == on_disk | {"helpers.course_data"}
+    assert setuptools["package-dir"] == {"helpers.course_data": "data"}
+    assert not (ROOT / "setup.py").exists(), "pyproject.toml holds the whole build configuration"
 
 
 def test_environment_yml_uses_conda_forge_and_installs_the_local_package():
@@ -161,6 +210,18 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
     assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
+
+
+def test_ci_runs_the_unit_tests_at_the_lowest_declared_versions_before_make_test():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci, "a failing step must fail CI"
+    lowest = re.search(r"^bash tools/lowest\.sh$", ci, re.M)
+    assert lowest and lowest.start() < re.search(r"^make test$", ci, re.M).start()
+    script = (ROOT / "tools" / "lowest.sh").read_text()
+    assert "set -euo pipefail" in script
+    assert "--resolution lowest-direct" in script and "[tools,test]" in script
+    assert '-m "not browser"' in script and "-n 2" in script
+    assert "bash tools/lowest.sh" in _recipe("lowest")
 
 
 def test_notebooks_are_numbered_and_linked_from_the_readme():

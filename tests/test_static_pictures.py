@@ -80,7 +80,7 @@ def test_the_display_data_holds_the_live_view_and_a_picture_of_the_figure(name, 
     if w.still_lines():  # the numbers beside the figure are printed under it
         assert size[0] == width and size[1] > height
     else:
-        assert size == (width, height)
+        assert size == pytest.approx((width, height), abs=1)  # matplotlib 3.10 truncates where 3.11 rounds
 
 
 @pytest.mark.parametrize("name", WIDGETS)

@@ -217,7 +217,7 @@ def test_the_two_y_labels_line_up_clear_of_their_tick_labels():
         ticks = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
         assert label.x1 < min(t.x0 for t in ticks)
         lefts.append(label.x0)
-    assert lefts[0] == pytest.approx(lefts[1], abs=1)
+    assert lefts[0] == pytest.approx(lefts[1], abs=2)  # each label may sit 1 px apart between matplotlib versions
     colour_bar = p.landscape.colorbar.ax.get_tightbbox(renderer)
     assert colour_bar.x1 < min(lefts)
 
