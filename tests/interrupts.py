@@ -16,8 +16,8 @@ HELPERS = Path(__file__).resolve().parent.parent / "helpers"
 @contextlib.contextmanager
 def stop_button(*parts, after=0.05, every=0.02):
     """Raise KeyboardInterrupt in the main thread once `after` seconds have passed, at the first tick
-    that finds a frame of helpers/<part> on the stack (parts such as "tiny.py" or "sandbox.py")."""
-    files = {str(HELPERS / part) for part in parts}
+    that finds a frame of a file named <part> under helpers/ (parts such as "tiny.py" or "sandbox.py")."""
+    files = {str(path) for part in parts for path in HELPERS.rglob(part)}  # helpers/core/tiny.py and the like
     pressed = []
 
     def handler(signum, frame):

@@ -4,6 +4,6 @@ Importing this package in an IPython kernel also adds a friendly note below ever
 cell run before the cells above it): see `helpers.friendly`. Outside IPython it does nothing.
 """
 
-from .. import friendly as _friendly
+from ..checking import friendly as _friendly
 
 _friendly.install()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..codecheck import Case
+from ..checking.codecheck import Case
 
 # The hidden cases are drawn from fixed seeds: the same every run, different from the example.
 _SEED = 909

@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from ..checks import CORRECT, WRONG, Feedback, check_choice, shown, unanswered
+from ..checking.checks import CORRECT, WRONG, Feedback, check_choice, shown, unanswered
 
 CYCLE = ("forward", "loss", "backward", "update", "repeat")
 """The five steps of the learning cycle, in the order they happen."""

@@ -6,9 +6,9 @@
 
 import numpy as np
 
-from ..activations import relu, sigmoid, tanh
-from ..answers import read_shape
-from ..checks import check_number, check_shape, shown
+from ..core.activations import relu, sigmoid, tanh
+from ..checking.answers import read_shape
+from ..checking.checks import check_number, check_shape, shown
 
 # Exercise 1: one sigmoid neuron with three inputs (the numbers the notebook states).
 NEURON_X = (1.0, 2.0, -1.0)

@@ -6,8 +6,8 @@
 Every expected value is computed by `helpers.losses`, so the checks agree with the notebook.
 """
 
-from ..checks import check_choice, check_number
-from ..losses import cross_entropy, mse, squared_error
+from ..checking.checks import check_choice, check_number
+from ..core.losses import cross_entropy, mse, squared_error
 
 # Exercise 1: one prediction above its target.
 SE_Y_HAT = 2.5

@@ -4,8 +4,8 @@
     check.partial_derivative(12)
 """
 
-from ..activations import sigmoid, sigmoid_derivative
-from ..checks import check_number
+from ..core.activations import sigmoid, sigmoid_derivative
+from ..checking.checks import check_number
 
 # Exercise 1: g(w, b) = w²·b + 4·b at w = 3, b = 2; the partial derivative with respect to w.
 PARTIAL_W = 3.0

@@ -12,9 +12,9 @@ learner's function through `helpers.codecheck` on the worked example and six hid
 every slip they name is in BACKWARD_SLIPS and BIASED_SLIPS, written as a function with that mistake.
 """
 
-from ..activations import _sigmoid_number
-from ..checks import check_number
-from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, TwoTwoOne
+from ..core.activations import _sigmoid_number
+from ..checking.checks import check_number
+from ..core.tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, TwoTwoOne
 
 # An answer within 0.2 % of the exact value is right: enough for products of the four-decimal
 # factors the notebook prints, too tight for a slip.

@@ -10,10 +10,10 @@ with that mistake. `helpers.exercises.nb04` (what the notebook imports as `check
 
 import numpy as np
 
-from ..activations import _sigmoid_number
-from ..checks import WRONG, Feedback
-from ..codecheck import Case, Slip, check_function, observe_return, read_numbers, run_case, same
-from ..tiny import (EXAMPLE_BIASES, EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, PARAMETER_NAMES,
+from ..core.activations import _sigmoid_number
+from ..checking.checks import WRONG, Feedback
+from ..checking.codecheck import Case, Slip, check_function, observe_return, read_numbers, run_case, same
+from ..core.tiny import (EXAMPLE_BIASES, EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, PARAMETER_NAMES,
                     BiasedTwoTwoOne, TwoTwoOne)
 
 N_HIDDEN = 6

@@ -2,10 +2,10 @@
 
 import math
 
-from ..answers import quoted_number, quotes_hint, read_number, shown
-from ..checks import WRONG, Feedback, check_choice, check_number, same_to_six_digits, unanswered
-from ..tiny import TwoTwoOne
-from ..training import descend_tiny
+from ..checking.answers import quoted_number, quotes_hint, read_number, shown
+from ..checking.checks import WRONG, Feedback, check_choice, check_number, same_to_six_digits, unanswered
+from ..core.tiny import TwoTwoOne
+from ..practice.training import descend_tiny
 
 # Exercise 1: three learning rates for the 2-2-1 example; which one overshoots?
 RATES = (0.1, 1.0, 4.0)

@@ -9,11 +9,11 @@ import time
 
 import numpy as np
 
-from .. import diagnose
-from ..activations import sigmoid_derivative
-from ..checks import WRONG, Feedback, check_array, check_number, check_shape
-from ..codecheck import Case, Slip, call_with_time_limit, check_function, same, shown
-from ..network import Network
+from ..checking import diagnose
+from ..core.activations import sigmoid_derivative
+from ..checking.checks import WRONG, Feedback, check_array, check_number, check_shape
+from ..checking.codecheck import Case, Slip, call_with_time_limit, check_function, same, shown
+from ..core.network import Network
 
 SIZES = [3, 4, 4, 1]
 SEED = 0

@@ -14,10 +14,10 @@ import time
 
 import numpy as np
 
-from .. import diagnose
-from ..checks import check_number
-from ..codecheck import Case, Slip, check_function, observe_return
-from ..two_two_two import FORK_ETA, FORK_INPUTS, FORK_TARGETS, TwoTwoTwo
+from ..checking import diagnose
+from ..checking.checks import check_number
+from ..checking.codecheck import Case, Slip, check_function, observe_return
+from ..core.two_two_two import FORK_ETA, FORK_INPUTS, FORK_TARGETS, TwoTwoTwo
 
 # As in the 2-2-1 checks: within 0.2 % of the exact value is right (products of the four-decimal numbers
 # the notebook prints land well inside it); within 3 % is close, a rounding or a digit off.
@@ -311,7 +311,7 @@ def read_fork_gradients(result):
 
 
 def _short(value):
-    from ..codecheck import shown
+    from ..checking.codecheck import shown
     return shown(value)
 
 

@@ -10,13 +10,13 @@ import time
 
 import numpy as np
 
-from .. import diagnose
-from ..activations import _sigmoid_number
-from ..answers import read_number
-from ..checks import WRONG, Feedback, check_number
-from ..codecheck import Case, Slip, check_function, shown
+from ..checking import diagnose
+from ..core.activations import _sigmoid_number
+from ..checking.answers import read_number
+from ..checking.checks import WRONG, Feedback, check_number
+from ..checking.codecheck import Case, Slip, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
-from ..network import Network
+from ..core.network import Network
 # Exercise 7, the training loop, checked by what a right loop does (imported here: `check.train_loop`).
 from .nb07_loop import (_LOOP_SEED, LOOP_EXAMPLE, N_HIDDEN_RUNS, RIGHT_ORDERS, TRAIN_LOOP_SLIPS,  # noqa: F401
                         _train_loop_cases, train_loop, train_loop_solution)

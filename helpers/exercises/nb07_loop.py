@@ -20,9 +20,9 @@ import math
 
 import numpy as np
 
-from ..codecheck import Case, Slip, check_function, shown
+from ..checking.codecheck import Case, Slip, check_function, shown
 from ..data import load_cat_dog, train_test_split
-from ..network import Network
+from ..core.network import Network
 
 _LOOP_SEED = 707
 N_HIDDEN_RUNS = 4

@@ -25,12 +25,12 @@ import time
 
 import numpy as np
 
-from .. import codecheck, diagnose, sandbox
-from ..checks import CORRECT, WRONG, Feedback
-from ..codecheck import Case, check_function, shown
+from ..checking import codecheck, diagnose, sandbox
+from ..checking.checks import CORRECT, WRONG, Feedback
+from ..checking.codecheck import Case, check_function, shown
 from ..data import Standardizer, load_cat_dog, train_test_split
-from ..losses import one_hot
-from ..network import Network
+from ..core.losses import one_hot
+from ..core.network import Network
 from .nb07_ninja_rules import ORDER, RULES, UPSTREAM  # noqa: F401  (the tensors, in order, and their rules)
 
 EXAMPLE_SIZE = 25          # the notebook's batch: the first mini-batch of 25 standardised training animals

@@ -4,9 +4,9 @@ The companion of `helpers.slowdown`: the neuron of that section starts at a = 0.
 y = 0, and the learner computes squared error's δ = (a − y)·σ′(z) = (a − y)·a(1 − a) there.
 """
 
-from ..activations import _sigmoid_number
-from ..answers import read_number
-from ..checks import check_number
+from ..core.activations import _sigmoid_number
+from ..checking.answers import read_number
+from ..checking.checks import check_number
 
 # The output and target of the question: a, rounded to two decimals as the notebook prints it, and y.
 CONFIDENT_OUTPUT = 0.98

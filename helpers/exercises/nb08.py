@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from .. import bugs
-from ..bugs import BUGS, KINDS
-from ..checks import check_choice, check_number
-from ..codecheck import Case, Slip
-from ..gradcheck import AGREE, SUSPICIOUS, relative_error
-from ..network import Network
+from ..practice import bugs
+from ..practice.bugs import BUGS, KINDS
+from ..checking.checks import check_choice, check_number
+from ..checking.codecheck import Case, Slip
+from ..practice.gradcheck import AGREE, SUSPICIOUS, relative_error
+from ..core.network import Network
 from .nb06 import check_layer_loop, layer_cause
 
 # Exercise 1: two gradients of three parameters that differ in the sign of one entry.

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from ..checks import check_number
-from ..codecheck import Case, Slip, check_function, shown
+from ..checking.checks import check_number
+from ..checking.codecheck import Case, Slip, check_function, shown
 from ..data import load_cat_dog, train_test_split
 from .nb09_bugs import *  # noqa: F401,F403
 

@@ -8,12 +8,12 @@ import time
 
 import numpy as np
 
-from .. import diagnose
-from ..bugs import demo_data
-from ..checks import CORRECT, WRONG, Feedback
-from ..codecheck import Case, Slip, call_with_time_limit, check_function, shown
-from ..network import Network
-from ..recipe_bugs import AccumulatingNetwork
+from ..checking import diagnose
+from ..practice.bugs import demo_data
+from ..checking.checks import CORRECT, WRONG, Feedback
+from ..checking.codecheck import Case, Slip, call_with_time_limit, check_function, shown
+from ..core.network import Network
+from ..practice.recipe_bugs import AccumulatingNetwork
 
 __all__ = ["softmax_rows", "train_steps", "softmax_rows_solution", "train_steps_solution",
            "train_steps_with_the_bug", "SOFTMAX_SLIPS", "TRAIN_STEPS_SLIPS", "LARGE_LOGITS", "loop_example"]

@@ -16,10 +16,10 @@ import time
 
 import numpy as np
 
-from .. import diagnose
-from ..autograd import topological_order
-from ..autograd_examples import fork, random_graph, two_two_one
-from ..codecheck import Case, Slip, check_function, read_numbers, shown
+from ..checking import diagnose
+from ..core.autograd import topological_order
+from ..core.autograd_examples import fork, random_graph, two_two_one
+from ..checking.codecheck import Case, Slip, check_function, read_numbers, shown
 
 from ._nb10_cases import _SEED, N_HIDDEN, _away_from_one, _hidden  # noqa: F401
 

@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
-from ..activations import _sigmoid_number
-from ..autograd import Value
-from ..codecheck import Case, Slip, check_function, shown
+from ..core.activations import _sigmoid_number
+from ..core.autograd import Value
+from ..checking.codecheck import Case, Slip, check_function, shown
 from ._nb10_cases import _SEED, N_HIDDEN, _away_from_one
 
 # ---- Exercise 4: a new operation for the engine, softplus ----

@@ -10,7 +10,8 @@ method that changes those artists in place, so a widget never rebuilds a figure 
     diagram = network_diagram(TwoTwoOne())           # the 2-2-1 example, numbers on every node
     diagram.update(TwoTwoOne(w1=0.2))                # same lines, new widths and styles
 
-Colours come from `helpers.style` (Okabe–Ito). Import from here, as before the split:
+Colours come from `style` (Okabe–Ito), the course's one look; `graph_plot` draws a computation graph
+of `Value`s and `recipe_plots` the figures of the checks practitioners run. Import from here, as before the split:
 `from helpers.plots import network_diagram` or `plots.loss_curve(...)`.
 """
 

@@ -6,7 +6,7 @@ costs several milliseconds on every draw, which a widget pays on every move.
 
 import matplotlib.pyplot as plt
 
-from .. import style
+from . import style
 from ..formatting import DIVERGED, MINUS, fixed  # noqa: F401  (MINUS and DIVERGED: plots import them from here)
 
 # Upper bounds on how finely a figure samples: far beyond what a picture can show, far below what exhausts memory.

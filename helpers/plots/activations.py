@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import style, validate
-from ..activations import get_activation
+from . import style
+from .. import validate
+from ..core.activations import get_activation
 from ._common import _axes, _Plot, MAX_POINTS
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
-from .. import style, validate
+from . import style
+from .. import validate
 from ..data import CLASS_NAMES
-from ..network import Network
+from ..core.network import Network
 from ._common import _axes, _Plot, MAX_GRID
 
 # Light fills for the two classes' regions: the class colours mixed with white, so markers stay visible.

@@ -6,9 +6,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from .. import style, validate
-from ..gradcheck import numerical_derivative
-from ..training import History
+from . import style
+from .. import validate
+from ..practice.gradcheck import numerical_derivative
+from ..practice.training import History
 from ._common import _axes, _number, _Plot, MAX_POINTS
 
 
@@ -231,7 +232,7 @@ def _evaluate(f, curve_w, at_w, tangent_w, name):
     """Every loss and slope one drawing needs, as lists of floats. A learner's f runs in one child process
     (helpers.gradcheck's guard), stopped with a TimeoutError naming f if a call never ends; the course's own f
     runs here. An error inside f comes back as the same kind of error, with the same message."""
-    from ..gradcheck import _guarded
+    from ..practice.gradcheck import _guarded
 
     def body(call):
         def loss(v):

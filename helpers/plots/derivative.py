@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .. import style, validate
+from . import style
+from .. import validate
 from ..formatting import significant
-from ..gradcheck import numerical_derivative
+from ..practice.gradcheck import numerical_derivative
 from ._common import _axes, _number, _Plot
 
 _SECANT_STYLES = ("--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
@@ -66,7 +67,7 @@ class SecantPlot(_Plot):
 def _values_of(f, xs):
     """[f(x) for x in xs] as floats. A learner's f runs in one child process (helpers.gradcheck's guard),
     stopped with a TimeoutError naming f if a call never ends; the course's own f runs here."""
-    from ..gradcheck import _guarded
+    from ..practice.gradcheck import _guarded
 
     def body(call):
         return [float(call(f"f({float(v)!r})", float(v))) for v in xs]

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import style, validate
-from ..network import ForwardPass, Gradients, Network
-from ..tiny import BACKWARD_ORDER, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, Chain, TwoTwoOne
+from . import style
+from .. import validate
+from ..core.network import ForwardPass, Gradients, Network
+from ..core.tiny import BACKWARD_ORDER, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, Chain, TwoTwoOne
 from ._common import _axes, _number, _Plot
 
 # The widest line is drawn for |w| at or above this; sliders of the course go from −3 to 3.

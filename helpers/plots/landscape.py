@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import BoundaryNorm
 
-from .. import style, validate
+from . import style
+from .. import validate
 from ._common import _axes, _Plot, MAX_GRID
 
 
@@ -58,7 +59,7 @@ def _grid_losses(f, W_x, W_y):
     A learner's f runs in one child process (helpers.gradcheck's guard), stopped with a TimeoutError naming
     f if a call never ends; the course's own f runs here.
     """
-    from ..gradcheck import _guarded
+    from ..practice.gradcheck import _guarded
 
     def body(call):
         with np.errstate(all="ignore"):

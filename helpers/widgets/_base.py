@@ -21,7 +21,7 @@ import base64
 
 import ipywidgets as widgets
 
-from .. import style
+from ..plots import style
 # What widgets import from here, each defined in its own module.
 from ..formatting import (  # noqa: F401
     _HYPHEN_MINUS, DIVERGED, DIVERGED_ABOVE, MINUS, fmt, number, short, signed, with_minus_signs,

@@ -16,7 +16,7 @@ from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import style
+from ..plots import style
 
 
 def _png_chunk(kind, data):

@@ -6,7 +6,7 @@
 
 import ipywidgets as widgets
 
-from .. import style
+from ..plots import style
 
 
 PRESENTATION_CLASS = "course-presentation"

@@ -15,7 +15,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from .. import style
+from ..plots import style
 from ._pictures import encode_png
 
 RENDER_LOCK = threading.RLock()

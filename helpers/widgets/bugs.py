@@ -14,7 +14,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from .. import bugs, style
+from ..practice import bugs
+from ..plots import style
 from ._base import CourseWidget, Dropdown, drawing, FigureView, new_figure, start_option, with_minus_signs
 
 MAX_LAYERS = max(len(bugs.SIZES), len(bugs.DEEP_SIZES)) - 1

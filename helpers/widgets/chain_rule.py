@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, validate
-from ..activations import sigmoid, sigmoid_derivative
-from ..losses import squared_error, squared_error_gradient
+from ..plots import style
+from .. import validate
+from ..core.activations import sigmoid, sigmoid_derivative
+from ..core.losses import squared_error, squared_error_gradient
 from ._base import BlitView, CourseWidget, FloatLogSlider, FloatSlider, drawing, fmt, new_figure, short, start_number
 from ._base import number as _number
 from ._base import start_option

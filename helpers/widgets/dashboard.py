@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, validate
+from ..plots import style
+from .. import validate
 from ..data import CLASS_NAMES, Standardizer, load_cat_dog, train_test_split
-from ..network import Network
+from ..core.network import Network
 from ..plots import decision_boundary, loss_curve
-from ..training import TrainingInterrupted, train
+from ..practice.training import TrainingInterrupted, train
 from ._base import CourseWidget, drawing, FigureView, _plain, fmt, loss_diverged, new_figure, round_slider, round_values, short
 from ._base import start_number, start_whole
 from ._counts import IntSlider

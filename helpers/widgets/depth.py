@@ -15,8 +15,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.transforms import offset_copy
 
-from .. import style, validate
-from ..network import Network
+from ..plots import style
+from .. import validate
+from ..core.network import Network
 from ._base import FINE_MANTISSAS, CourseWidget, drawing, fmt, new_figure, round_slider, round_values
 from ._base import start_number, start_option, start_whole
 from ._counts import IntSlider

@@ -17,11 +17,11 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.gridspec import GridSpec
 
-from .. import style
+from ..plots import style
 from ..formatting import true_minus
 from ..plots import loss_curve, loss_landscape
-from ..tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
-from ..training import descend_tiny
+from ..core.tiny import EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
+from ..practice.training import descend_tiny
 from matplotlib.ticker import FuncFormatter, LogLocator
 from matplotlib.transforms import offset_copy
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import validate
 from ..data import Standardizer, load_cat_dog, train_test_split
-from ..network import Network
+from ..core.network import Network
 
 HIDDEN = (8, 8, 8)
 """Neurons in each hidden layer: three hidden layers, so a change can be followed layer after layer."""

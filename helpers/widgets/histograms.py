@@ -24,7 +24,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from ..plots import style
 from ._base import (
     CourseWidget, Dropdown, drawing, new_figure, round_slider, round_values, start_number, start_option,
 )

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, validate
-from ..losses import EPS, get_loss
+from ..plots import style
+from .. import validate
+from ..core.losses import EPS, get_loss
 from ._base import CourseWidget, FloatSlider, drawing, fmt, new_figure, signed, start_number, start_option
 from ._kept import KeptView
 from .weights import HOMES

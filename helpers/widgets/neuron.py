@@ -10,8 +10,9 @@ The dashed curve is the slope da/dz, the factor this neuron contributes to the c
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, validate
-from ..activations import get_activation
+from ..plots import style
+from .. import validate
+from ..core.activations import get_activation
 from ..plots import ACTIVATION_NAMES, activation_plot
 from ._base import CourseWidget, Dropdown, FloatSlider, drawing, fmt, new_figure, start_number, start_option
 from ._base import BlitView

@@ -15,9 +15,9 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
-from ..autograd import backward_steps
-from ..autograd_examples import EXPRESSIONS
-from ..graph_plot import draw_graph, number
+from ..core.autograd import backward_steps
+from ..core.autograd_examples import EXPRESSIONS
+from ..plots.graph_plot import draw_graph, number
 from ._base import BlitView, CourseWidget, Dropdown, drawing, new_figure, start_option
 from .weights import HOMES
 

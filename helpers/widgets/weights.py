@@ -9,9 +9,9 @@ that weight. One step of gradient descent moves every weight by −η·∂L/∂w
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from ..plots import style
 from ..plots import network_diagram
-from ..tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
+from ..core.tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from ._base import (
     RENDER_LOCK, BlitView, CourseWidget, FloatSlider, drawing, fmt, log_slider, log_value, loss_diverged, new_figure,
     _plain, short, signed, start_number, start_option, start_values,

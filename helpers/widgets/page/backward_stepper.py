@@ -15,10 +15,10 @@ import numbers
 
 import traitlets as t
 
-from ... import style
-from ...autograd import backward_steps
-from ...autograd_examples import EXPRESSIONS
-from ...graph_plot import BOX_HEIGHT, BOX_WIDTH, PENDING, layout, node_title, number, root_seed
+from ...plots import style
+from ...core.autograd import backward_steps
+from ...core.autograd_examples import EXPRESSIONS
+from ...plots.graph_plot import BOX_HEIGHT, BOX_WIDTH, PENDING, layout, node_title, number, root_seed
 from .._base import start_option
 from ..stepper import FIGSIZE, MIN_SPAN, WORDINGS, BackwardStepper, _as_operand, _signed
 from ._base import Checked, PageWidget, kernel_still

@@ -11,7 +11,7 @@ the kernel version gives them.
 import numpy as np
 import traitlets as t
 
-from ... import style
+from ...plots import style
 from .._base import fmt, short, start_number
 from ..chain_rule import (NUDGE_EXPONENTS, RISE_RUN_LABEL_MIN, TANGENT_HALF_WIDTH, W, X_RANGE, Y, ChainRuleNudger,
                           chain_links, chain_loss, measured_slope, number)

@@ -13,9 +13,9 @@ import numpy as np
 import traitlets as t
 from matplotlib.colors import BoundaryNorm, to_hex
 
-from ... import style
-from ...tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS
-from ...training import DIVERGED_LOSS
+from ...plots import style
+from ...core.tiny import EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS
+from ...practice.training import DIVERGED_LOSS
 from .._base import RISING_STEPS, start_number, start_values, start_whole
 from ..gradient_descent import (CLEAR_ERROR, CRAWL_RATIO_PER_STEP, ETA_EXPONENTS, ETA_RANGE, LOSS_DECADES_STEP,
                                 STEPS_RANGE, START, W3_RANGE, W4_RANGE, GradientDescentPlayground,

@@ -9,7 +9,7 @@ helpers.losses, so a learner's code reads `explorer.reading` exactly as the kern
 
 import traitlets as t
 
-from ... import style
+from ...plots import style
 from .._base import start_number
 from ..loss import Y_HAT_RANGE, Y_RANGE, LossExplorer, loss_reading
 from ._base import Checked, PageWidget, kernel_still

@@ -10,7 +10,7 @@ the kernel version gives them.
 
 import traitlets as t
 
-from ... import style
+from ...plots import style
 from ...plots import ACTIVATION_NAMES
 from .._base import start_number, start_option
 from ..neuron import B_RANGE, W_RANGE, X_RANGE, Z_RANGE, NeuronExplorer, neuron_numbers

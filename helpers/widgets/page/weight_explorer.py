@@ -11,8 +11,8 @@ import math
 
 import traitlets as t
 
-from ... import style
-from ...tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
+from ...plots import style
+from ...core.tiny import EXAMPLE_ETA, EXAMPLE_INPUTS, EXAMPLE_TARGET, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from .._base import DIVERGED_ABOVE, start_number, start_values
 from ..weights import DIVERGED_WEIGHT, ETA_RANGE, SATURATED_SLOPE, WEIGHT_RANGE, WEIGHT_STEP, WeightExplorer, _finite
 from ._base import Checked, PageWidget, kernel_still

@@ -15,7 +15,7 @@ from dataclasses import FrozenInstanceError, dataclass, fields, replace
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .activations import _sigmoid_number
 from .network import Network
 

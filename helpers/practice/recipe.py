@@ -12,7 +12,7 @@
 
 Every function leaves the networks it is given unchanged (it trains copies) and is deterministic.
 The checks live in `recipe_checks.py`, their figures (plot_overfit, plot_starts, plot_baseline,
-plot_update_ratios, plot_learning_rate_range, plot_layer_histograms) in `recipe_plots.py`; both are
+plot_update_ratios, plot_learning_rate_range, plot_layer_histograms) in `helpers.plots.recipe_plots`; both are
 importable from here.
 """
 
@@ -21,7 +21,7 @@ from .recipe_checks import (  # noqa: F401
     input_blind_run, layer_statistics, LayerStats, learning_rate_range, Overfit, OVERFIT_LOSS, overfit_small_batch,
     SATURATED, saturated_share, update_ratios,
 )
-from .recipe_plots import (  # noqa: F401
+from ..plots.recipe_plots import (  # noqa: F401
     _axes, _losses, plot_baseline, plot_layer_histograms, plot_learning_rate_range, plot_overfit, plot_starts,
     plot_update_ratios,
 )

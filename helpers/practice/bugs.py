@@ -37,11 +37,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import validate
-from .data import Standardizer, load_cat_dog, train_test_split
+from .. import validate
+from ..data import Standardizer, load_cat_dog, train_test_split
 from .gradcheck import AGREE, SUSPICIOUS, _network, compare_gradients, network_numerical_gradient, relative_error
 from .gradcheck import verdict as gradcheck_verdict
-from .network import Network
+from ..core.network import Network
 from .training import train
 
 KINDS = ("wrong_sign", "missing_derivative", "forgotten_bias_gradient", "learning_rate_too_high",

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import style
-from .autograd import topological_order
-from .formatting import significant, true_minus
+from ..core.autograd import topological_order
+from ..formatting import significant, true_minus
 
 BOX_WIDTH, BOX_HEIGHT = 1.2, 0.66    # in data units; rows are 1 apart
 COLUMN_GAP = 1.9                     # columns are this far apart, so arrows are long enough to label

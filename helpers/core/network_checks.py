@@ -7,7 +7,7 @@ forward and backward passes; everything here only decides whether they may run.
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .activations import get_activation
 from .losses import check_targets as check_loss_targets, get_loss, one_hot
 

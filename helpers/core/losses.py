@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import validate
+from .. import validate
 
 # Probabilities are kept this far from 0 and 1 before taking a log, so log(0) never happens.
 EPS = 1e-12

@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .activations import sigmoid
-from .gradcheck import numerical_derivative, relative_error
+from ..practice.gradcheck import numerical_derivative, relative_error
 from .network import Network
 
 # The worked example's numbers (chosen for this course). With them the forward pass gives

@@ -4,7 +4,7 @@ A notebook exercise ends with a call such as ``check.loss_of_the_example(answer)
 starts as ``None`` so the notebook runs top to bottom before anyone has answered; the check then
 says so, without raising an error. Any other answer, however odd (text, True, a ragged list, a set,
 a function, 10**400, a complex number), gets a hint that says what came: never a traceback, and
-never "Correct" for something that is not the right number (`helpers.answers` reads answers).
+never "Correct" for something that is not the right number (`helpers.checking.answers` reads answers).
 
 The outcome is a `Feedback`. In JupyterLab it shows as a coloured panel that says "Correct",
 "Not yet" or "Not answered yet" in words (the colour and the panel's border style repeat what the
@@ -25,7 +25,7 @@ WRONG = "wrong"
 UNANSWERED = "unanswered"
 
 # What each status looks like: the words, a decoration that is in ordinary fonts (the words carry
-# the meaning), the border (a colour of the course palette, helpers.style.PALETTE, and a line style
+# the meaning), the border (a colour of the course palette, helpers.plots.style.PALETTE, and a line style
 # that differs too), a light background, and a darker shade of the colour for the words, which
 # keeps a contrast of at least 4.5 : 1 on that background.
 LOOK = {
@@ -38,15 +38,15 @@ LOOK = {
 }
 TEXT_COLOUR = "#1B1B1B"
 FONT_SIZE = "16px"               # the size of the course's prose in JupyterLab, and a little more
-PRESENTATION_FONT_SIZE = "20px"  # as helpers.style.PRESENTATION_CONTROLS["font_size"]
+PRESENTATION_FONT_SIZE = "20px"  # as helpers.plots.style.PRESENTATION_CONTROLS["font_size"]
 # Lines break between words only, never inside one ("co|mes"), and runs of spaces collapse.
 WRAPPING = "white-space: normal; overflow-wrap: normal; word-break: normal"
 
 
 def _font_size():
-    # Presentation mode can only be on if helpers.style was imported: look without importing it,
+    # Presentation mode can only be on if helpers.plots.style was imported: look without importing it,
     # so that checks do not load matplotlib.
-    style = sys.modules.get("helpers.style")
+    style = sys.modules.get("helpers.plots.style")
     return PRESENTATION_FONT_SIZE if style is not None and style.presentation_active() else FONT_SIZE
 
 

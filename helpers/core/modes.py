@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import validate
-from .gradcheck import _network, gradient_costs
+from .. import validate
+from ..practice.gradcheck import _network, gradient_costs
 from .network import _FUSED, ForwardPass, Gradients
 
 

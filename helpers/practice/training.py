@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import validate
-from .activations import _sigmoid_number
-from .network import MAX_TARGET, Network
-from .tiny import _LARGEST_SQUARABLE, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
+from .. import validate
+from ..core.activations import _sigmoid_number
+from ..core.network import MAX_TARGET, Network
+from ..core.tiny import _LARGEST_SQUARABLE, EXAMPLE_INPUTS, EXAMPLE_TARGET, WEIGHT_NAMES, TwoTwoOne
 
 # A loss above this is treated as diverged: the numbers are about to overflow.
 DIVERGED_LOSS = 1e12

@@ -11,7 +11,7 @@ the same numbers as the hand-written backward pass of `Network`, found by walkin
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .autograd import Value
 from .network import Gradients, Network
 

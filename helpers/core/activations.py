@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import validate
+from .. import validate
 
 
 # The course's one sigmoid, σ(z) = 1 / (1 + e^(−z)), written in the form that never overflows:

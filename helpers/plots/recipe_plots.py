@@ -14,8 +14,9 @@ import matplotlib.axes
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import style, validate
-from .recipe_checks import HEALTHY_RATIO, Baseline, LayerStats, Overfit
+from . import style
+from .. import validate
+from ..practice.recipe_checks import HEALTHY_RATIO, Baseline, LayerStats, Overfit
 
 def _losses(losses):
     """The losses of learning_rate_range as an array: numbers, with inf for a diverged run; never NaN."""

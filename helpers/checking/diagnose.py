@@ -10,14 +10,14 @@ node in backward order), and what kind of difference it is:
 - only some entries wrong (how many, and the first),
 - an agreement to five significant digits or more: the method is right, the precision is not.
 
-    from helpers.diagnose import compare
+    from helpers.checking.diagnose import compare
     compare({"dL_dW[2]": got_W2, "dL_db[2]": got_b2}, {"dL_dW[2]": W2, "dL_db[2]": b2})
 
 `compare` returns a short message (a verdict, where, how, one thing to try; a few lines and at most
 a dozen numbers), or None when everything matches. Pure NumPy: it runs anywhere, in a check's child
 process too. `broadcast_words` turns NumPy's "could not be broadcast" error into a sentence.
 
-`after_check` puts such a message in place of a code check's fallback (helpers.codecheck lists the
+`after_check` puts such a message in place of a code check's fallback (helpers.checking.codecheck lists the
 numbers when no slip matches): the per-notebook checks in helpers/exercises call it with a function
 that reruns the learner's code on every case and says where the first case that differs goes wrong.
 """
@@ -29,10 +29,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from .formatting import significant
+from ..formatting import significant
 
 # Results agree when every entry is within TOLERANCE times the largest entry of either (about six
-# significant digits, as in helpers.codecheck); within NEAR they agree to five digits, and the
+# significant digits, as in helpers.checking.codecheck); within NEAR they agree to five digits, and the
 # difference is precision (float32, a constant written with few decimals), not the method.
 TOLERANCE = 1e-6
 NEAR = 1e-5
@@ -289,7 +289,7 @@ def broadcast_words(error_text):
     return words + " Print the shapes of the arrays on that line and make them agree."
 
 
-# What helpers.codecheck puts between its verdict and what the learner's function printed.
+# What helpers.checking.codecheck puts between its verdict and what the learner's function printed.
 _PRINTED = "\n\nWhat your function printed on "
 # Seconds a diagnosis may add to a check beyond the check's own time limit, at most.
 _SPARE = 0.8
@@ -298,13 +298,13 @@ _SPARE = 0.8
 def after_check(feedback, function, explain, slips=(), started=None, expected=None):
     """The check's `feedback`, its message replaced by `explain(function)` when that finds where it differs.
 
-    For a code check (helpers.codecheck.check_function) whose verdict is WRONG with no named slip: the
+    For a code check (helpers.checking.codecheck.check_function) whose verdict is WRONG with no named slip: the
     learner's function runs again, on all the cases, in a child process (printing nothing), through
     `explain(function) -> message or None`, which raises (or returns None) when a case fails in another
     way; then the check's own message stays. slips: the Slip objects whose hints are kept as they are.
     started: time.monotonic() when the check began, so that the whole check stays within its time
     limit and a second. expected: the check's right function: the course functions that
-    helpers.codecheck.REFERENCES lists for it refuse again, so a learner's call of one keeps its hint.
+    helpers.checking.codecheck.REFERENCES lists for it refuse again, so a learner's call of one keeps its hint.
     """
     import time
 

@@ -4,7 +4,7 @@ A code exercise gives the learner a function to complete. Its template raises No
 so that Run All works before anyone has answered. `check_function` then
 
 1. calls the function on the worked example and on hidden random cases, all in one child process
-   (helpers.sandbox) that is killed when a call overruns its time limit, whatever `except` the
+   (helpers.checking.sandbox) that is killed when a call overruns its time limit, whatever `except` the
    function holds, and whose memory is capped; what the function prints on the first case is shown
    once, under the verdict;
 2. turns anything odd into a plain hint, never a traceback: an error raised inside the function,
@@ -21,7 +21,7 @@ which one it is. Results agree when they are equal to about six significant digi
 float32 calculation passes; results that agree to five digits but not six get a hint that the
 method is right and a rounded constant or float32 is the likely cause.
 
-    from helpers.codecheck import Case, Slip, check_function
+    from helpers.checking.codecheck import Case, Slip, check_function
 """
 
 import ast
@@ -61,26 +61,26 @@ _TINY = 1e-12
 # exercise's right function (`expected`, as module.name). While the learner's function runs in a check,
 # each of these raises "write this one yourself: the check compares your code with <name>", so that
 # `return net.backward(fp, Y)` is not praised for matching itself.
-_NETWORK_BACKWARD = ("helpers.network:Network.backward", "helpers.network:Network.gradients")
-_TWO_TWO_ONE = ("helpers.tiny:TwoTwoOne.gradients", "helpers.tiny:Chain.gradients", "helpers.tiny:Chain.dL_dw1",
-                "helpers.tiny:Chain.dL_dw2", "helpers.tiny:Chain.dL_dw3", "helpers.tiny:Chain.dL_dw4",
-                "helpers.autograd:Value.backward") + _NETWORK_BACKWARD
+_NETWORK_BACKWARD = ("helpers.core.network:Network.backward", "helpers.core.network:Network.gradients")
+_TWO_TWO_ONE = ("helpers.core.tiny:TwoTwoOne.gradients", "helpers.core.tiny:Chain.gradients", "helpers.core.tiny:Chain.dL_dw1",
+                "helpers.core.tiny:Chain.dL_dw2", "helpers.core.tiny:Chain.dL_dw3", "helpers.core.tiny:Chain.dL_dw4",
+                "helpers.core.autograd:Value.backward") + _NETWORK_BACKWARD
 REFERENCES = {
     "helpers.exercises.nb04_backward.backward_solution": _TWO_TWO_ONE,
-    "helpers.exercises.nb04_backward.backward_biased_solution": _TWO_TWO_ONE + ("helpers.tiny:BiasedTwoTwoOne.gradients",),
+    "helpers.exercises.nb04_backward.backward_biased_solution": _TWO_TWO_ONE + ("helpers.core.tiny:BiasedTwoTwoOne.gradients",),
     "helpers.exercises.nb06.backward_solution": _NETWORK_BACKWARD,
     "helpers.exercises.nb06_fork.backward_fork_solution": (
-        "helpers.two_two_two:fork_backward", "helpers.two_two_two:ForkPass.gradients",
-        "helpers.two_two_two:TwoTwoTwo.gradients") + _NETWORK_BACKWARD,
-    "helpers.exercises.nb07_loop.train_loop_solution": ("helpers.training:train",),
+        "helpers.core.two_two_two:fork_backward", "helpers.core.two_two_two:ForkPass.gradients",
+        "helpers.core.two_two_two:TwoTwoTwo.gradients") + _NETWORK_BACKWARD,
+    "helpers.exercises.nb07_loop.train_loop_solution": ("helpers.practice.training:train",),
     "helpers.exercises.nb07_ninja.backward_tensors_solution": _NETWORK_BACKWARD + (
-        "helpers.losses:softmax_cross_entropy_gradient",),
+        "helpers.core.losses:softmax_cross_entropy_gradient",),
     "helpers.exercises.nb08.fixed_backward_solution": _NETWORK_BACKWARD,
-    "helpers.exercises.nb09_bugs.softmax_rows_solution": ("helpers.activations:softmax", "helpers.losses:log_softmax"),
+    "helpers.exercises.nb09_bugs.softmax_rows_solution": ("helpers.core.activations:softmax", "helpers.core.losses:log_softmax"),
     "helpers.exercises.nb09.standardize_solution": ("helpers.data:Standardizer.fit",
                                                     "helpers.data:Standardizer.transform"),
-    "helpers.exercises.nb10.backward_solution": ("helpers.autograd:Value.backward",),
-    "helpers.exercises.nb10_softplus.softplus_by_nudging": ("helpers.gradcheck:numerical_derivative",),
+    "helpers.exercises.nb10.backward_solution": ("helpers.core.autograd:Value.backward",),
+    "helpers.exercises.nb10_softplus.softplus_by_nudging": ("helpers.practice.gradcheck:numerical_derivative",),
 }
 
 
@@ -166,7 +166,7 @@ def call_with_time_limit(function, args, time_limit=None):
     """function(*args), stopped after `time_limit` seconds (TIME_LIMIT if None). Returns (value, None) or
     (None, exception).
 
-    Called from the kernel, the call runs in a child process (helpers.sandbox) that is killed at the limit,
+    Called from the kernel, the call runs in a child process (helpers.checking.sandbox) that is killed at the limit,
     whatever `except` the function holds; what it prints is dropped, and its result comes back as JSON.
     Inside a check's child, or where fork is unavailable, it runs here: in the main thread a timer signal
     interrupts even a `while True: pass`; elsewhere the call runs in a helper thread that is abandoned if
@@ -609,7 +609,7 @@ def _reference_names(expected):
 
 def check_function(function, *, cases, expected, read, slips=(), observe=observe_return, arguments="",
                    what="your function", praise="", time_limit=None, refuse=None):
-    """Check a learner's function on `cases`; return a Feedback from helpers.checks.
+    """Check a learner's function on `cases`; return a Feedback from helpers.checking.checks.
 
     cases: Case objects, the worked example first. expected: the right function (same signature).
     read(result) -> (tuple of floats, None) or (None, problem): turns what `observe` gave into
@@ -620,7 +620,7 @@ def check_function(function, *, cases, expected, read, slips=(), observe=observe
     'module:Name.attr' strings of course functions that refuse while the learner's function runs
     (None: those REFERENCES lists for `expected`).
 
-    All the cases run in one child process (helpers.sandbox); only the verdict comes back. What the
+    All the cases run in one child process (helpers.checking.sandbox); only the verdict comes back. What the
     function printed on the first case follows the verdict, once.
     """
     if function is None:

@@ -111,12 +111,17 @@ def _resolve(dotted):
 
 
 def _shown_name(dotted):
-    """How a message names a course function: 'Network.backward', or 'helpers.train' for one the package exports."""
+    """How a message names a course function: 'Network.backward', 'helpers.train' for one the package exports,
+    or 'helpers.two_two_two.fork_backward' (the short path helpers.MOVED keeps) for any other."""
     module_name, _, attribute = dotted.partition(":")
     if "." in attribute:
         return attribute
     package = importlib.import_module(module_name.split(".")[0])
-    return f"{package.__name__}.{attribute}" if hasattr(package, attribute) else f"{module_name}.{attribute}"
+    if hasattr(package, attribute):
+        return f"{package.__name__}.{attribute}"
+    # the short path that imports the same module: helpers.two_two_two, not helpers.core.two_two_two
+    short = {new: old for old, new in getattr(package, "MOVED", {}).items()}.get(module_name, module_name)
+    return f"{short}.{attribute}"
 
 
 def _refusing_code(name, original):
@@ -126,7 +131,7 @@ def _refusing_code(name, original):
               + "".join(f"    {v} = None\n" for v in free)
               + "    def refused(*args, **kwargs):\n"
               + "".join(f"        {v}\n" for v in free)
-              + "        import helpers.sandbox as s\n"
+              + "        import helpers.checking.sandbox as s\n"
               + f"        return s._refuse_or_run({name!r}, args, kwargs)\n"
               + "    return refused\n")
     namespace = {}
@@ -153,7 +158,7 @@ def _refuse_or_run(name, args, kwargs):
 
 @contextlib.contextmanager
 def refusing(names):
-    """While inside, each function named in `names` ('helpers.training:train', 'helpers.network:Network.backward')
+    """While inside, each function named in `names` ('helpers.practice.training:train', 'helpers.core.network:Network.backward')
     raises Refused when code outside `helpers` calls it. The function object itself is changed, so a name
     imported earlier refuses too."""
     originals = []

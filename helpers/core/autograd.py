@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 
 from .activations import _sigmoid_number
-from .validate import describe
+from ..validate import describe
 
 _sigmoid = _sigmoid_number  # σ of one float; notebook 10 prints Value.sigmoid, which reads it by this name
 

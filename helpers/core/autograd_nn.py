@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .autograd import Value
 from .network import Gradients, Network
 from .tiny import EXAMPLE_WEIGHTS

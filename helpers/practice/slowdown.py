@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import style, validate
-from .activations import _sigmoid
-from .plots._common import _Plot
+from ..plots import style
+from .. import validate
+from ..core.activations import _sigmoid
+from ..plots._common import _Plot
 
 LOSS_NAMES = ("half_squared_error", "binary_cross_entropy")
 # How each loss is named on figures and in printed tables.

@@ -18,10 +18,10 @@ import copy
 
 import numpy as np
 
-from . import validate
+from .. import validate
 from .gradcheck import _guarded, compare_gradients, network_numerical_gradient
-from .losses import _cross_entropy_from_log_probabilities
-from .network import ForwardPass, Gradients, Network
+from ..core.losses import _cross_entropy_from_log_probabilities
+from ..core.network import ForwardPass, Gradients, Network
 
 # Output activation and loss pairs whose combined δ is simply (a − y) for one sample's loss.
 _FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")}

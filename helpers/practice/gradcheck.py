@@ -7,8 +7,8 @@ one-sided kind, so in float64 with ε = 1e-5 they agree with an exact gradient t
 
 import numpy as np
 
-from . import validate
-from .activations import _float32_sigmoid
+from .. import validate
+from ..core.activations import _float32_sigmoid
 
 # How to read relative_error(exact, numerical). These lines assume float64 arithmetic and centred
 # differences with ε = 1e-5. They do not apply in float32: there the loss keeps only about 7 digits,
@@ -41,7 +41,7 @@ def _nudge(eps, h):
 
 def _network(net, name="net"):
     """net itself, if it is a helpers Network; otherwise a TypeError that says what came instead."""
-    from .network import Network  # here, not at the top: network.py must not depend on this module
+    from ..core.network import Network  # here, not at the top: network.py must not depend on this module
 
     if not isinstance(net, Network):
         raise TypeError(f"{name} must be a helpers Network, such as Network([2, 3, 1]), but got "
@@ -97,7 +97,7 @@ def _is_course_code(function):
 
 def _cell_note(error):
     """' (raised at line 3 of your cell: `return x / 0`)' for an error raised in a notebook cell's code, or ''."""
-    from .codecheck import _cell_line
+    from ..checking.codecheck import _cell_line
 
     found = _cell_line(error)
     if not found:
@@ -112,7 +112,7 @@ def _guarded(function, name, body):
     JSON (floats, lists). An error inside comes back as the same kind of error, with the same message."""
     if _is_course_code(function):
         return body(lambda what, *args: function(*args))
-    from . import sandbox
+    from ..checking import sandbox
 
     def task(calls):
         def call(what, *args):
@@ -273,7 +273,7 @@ def network_numerical_gradient(net, X, y, eps=1e-5, *, h=None):
 
 def _plain_network(net):
     """True when net's forward pass, loss and parameter layout are Network's own (not a subclass's)."""
-    from .network import Network
+    from ..core.network import Network
 
     return all(getattr(type(net), name) is getattr(Network, name)
                for name in ("_forward", "_loss_value", "set_parameters", "parameters"))

@@ -11,7 +11,7 @@
     learning_rate_range(make_net, X, y, ...) the loss after a short run at each of many learning rates
 
 Every function leaves the networks it is given unchanged (it trains copies) and is deterministic.
-Their figures are in `recipe_plots.py`; `helpers.recipe` holds both.
+Their figures are in `helpers.plots.recipe_plots`; `helpers.practice.recipe` holds both.
 """
 
 import math
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import validate
-from .network import Network
+from .. import validate
+from ..core.network import Network
 from .training import train
 
 # A network that cannot bring the loss on a few samples this low has a bug or too little capacity.

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import network_checks as checks, validate
+from . import network_checks as checks
+from .. import validate
 from .losses import _log_softmax, _cross_entropy_from_log_probabilities
 from .network_checks import MAX_PARAMETERS, MAX_TARGET, MAX_WEIGHT_SCALE  # noqa: F401  (imported from here)
 from .network_checks import Layers as _Layers, by_layer as _by_layer  # noqa: F401  (their names before)
