@@ -17,7 +17,7 @@ NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=1
 # 332 s of wall time with 2 workers, 263 s with 3). A whole file goes to one worker, in order, so a
 # notebook's cells share one kernel as in nbval alone. tests/conftest.py says which files start first.
 WORKERS ?= 3
-PARALLEL := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+PARALLEL := -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 # Plots are drawn off-screen and widgets are rendered as text, so runs are the same everywhere.
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
@@ -75,7 +75,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PARALLEL) tests $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
 
 quick: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(QUICK) $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(QUICK) $(NBVAL) $(NOTEBOOKS) -p no:cacheprovider
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PARALLEL) tests -m "not browser" -p no:cacheprovider

@@ -57,7 +57,7 @@ def lab_page(browser, lab):
     context.close()
 
 
-# `make test` deals the suite out to its workers (pytest-xdist, `--dist loadfile`): a file's tests stay
+# `make test` deals the suite out to its workers (pytest-xdist, `--dist loadgroup`): a file's tests stay
 # together on one worker, in order, as nbval needs (a notebook's cells run one after another in one
 # kernel) and as the module-scoped JupyterLab, venv and site fixtures need. Files are handed out in the
 # order collected; the slow ones below start first, so the rest fill in beside them instead of waiting
@@ -110,6 +110,12 @@ def _rename(item, nodeid):
         item._id = coerce_node_id(nodeid)
 
 
+def work_unit(nodeid):
+    """The unit of work a test is dealt out in: its file, or for test_browser.py's Run All, one of two halves."""
+    half = _half(nodeid)
+    return f"tests/test_browser.py::half-{half}" if half is not None else nodeid.split("::", 1)[0]
+
+
 def pytest_collection_modifyitems(config, items):
     rank = {name: place for place, name in enumerate(START_FIRST)}
     # A stable sort by file: the order of the tests within each file is kept.
@@ -130,18 +136,10 @@ def pytest_collection_modifyitems(config, items):
                 name = ADDRESS.sub("", name)
             taken.add(name)
             _rename(item, name)
+    # xdist's `--dist loadgroup` deals out one unit per group, and reads a test's group after the "@" that ends
+    # its node id. Its xdist_group mark writes that suffix by setting a private attribute that pytest 9 no longer
+    # reads, so the suffix is written here, with pytest's own renaming.
+    if getattr(config.option, "loadgroup", False):  # set on each worker of a `--dist loadgroup` run
+        for item in items:
+            _rename(item, f"{item.nodeid}@{work_unit(item.nodeid)}")
 
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """--dist loadfile, but with test_browser.py dealt out as two units of work (see _half)."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class LoadFileSplittingTheLongest(LoadFileScheduling):
-        def _split_scope(self, nodeid):
-            half = _half(nodeid)
-            return f"tests/test_browser.py::half-{half}" if half is not None else super()._split_scope(nodeid)
-
-    return LoadFileSplittingTheLongest(config, log)

@@ -157,36 +157,49 @@ def test_make_test_runs_nbval_in_strict_mode_over_the_notebooks():
 def test_make_test_gives_each_worker_whole_files_so_a_notebooks_cells_run_in_order_in_one_kernel():
     makefile = (ROOT / "Makefile").read_text()
     workers = re.search(r"^PARALLEL := (.*)$", makefile, re.M)
-    assert workers and "--dist loadfile" in workers.group(1).split("#")[0]
+    assert workers and "--dist loadgroup" in workers.group(1).split("#")[0]
     assert "$(PARALLEL)" in _recipe("test")
+    assert "--dist loadgroup" in _recipe("quick")
 
 
-def test_the_scheduler_keeps_a_notebook_and_every_file_but_the_split_one_in_one_unit(monkeypatch):
+def test_the_units_of_work_use_xdists_loadgroup_not_its_private_scheduler_classes():
+    conftest = (ROOT / "tests" / "conftest.py").read_text()
+    assert "pytest_xdist_make_scheduler" not in conftest and "xdist.scheduler" not in conftest
+
+
+def test_under_loadgroup_each_file_runs_whole_on_one_worker():
     pytest.importorskip("xdist")
+    files = ["tests/test_activations.py", "tests/test_losses.py"]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup",
+                          "-v", *files], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:]
+    workers = {}
+    for worker, nodeid in re.findall(r"^\[(gw\d+)\] \[ *\d+%\] PASSED (.+?) *$", run.stdout, re.M):
+        workers.setdefault(nodeid.split("::")[0], set()).add(worker)
+        assert nodeid.endswith("@" + nodeid.split("::")[0]), nodeid   # the group xdist reads
+    assert set(workers) == set(files) and all(len(w) == 1 for w in workers.values()), workers
+
+
+def test_each_unit_of_work_is_a_notebook_a_file_or_one_half_of_the_run_all():
     import conftest
 
-    class Config:
-        option = type("Option", (), {"loadscopereorder": False})()
-
-        def getvalue(self, name):
-            return {"dist": "loadfile", "tx": ["popen", "popen"], "numprocesses": None}.get(name)
-
-    scheduler = conftest.pytest_xdist_make_scheduler(Config(), None)
     cells = [f"notebooks/04_backprop_by_hand.ipynb::Cell {i}" for i in range(30)]
-    assert {scheduler._split_scope(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
+    assert {conftest.work_unit(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
     tests = [f"tests/test_installed_course.py::test_{i}" for i in range(5)]
-    assert {scheduler._split_scope(test) for test in tests} == {"tests/test_installed_course.py"}
+    assert {conftest.work_unit(test) for test in tests} == {"tests/test_installed_course.py"}
     # test_browser.py's Run All of the eleven notebooks goes in two halves; a test that goes on with a notebook
     # after its run (in test_browser.py or another file) goes with that notebook; the rest with the first half.
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    runs = {name: scheduler._split_scope(f"{conftest.RUN_ALL}{name}]") for name in notebooks}
+    runs = {name: conftest.work_unit(f"{conftest.RUN_ALL}{name}]") for name in notebooks}
     assert len(set(runs.values())) == 2
-    assert 4 <= sum(scope == runs[notebooks[0]] for scope in runs.values()) <= 6, "the notebooks are shared out evenly"
+    assert 4 <= sum(unit == runs[notebooks[0]] for unit in runs.values()) <= 6, "the notebooks are shared out evenly"
     for follower, notebook in conftest.FOLLOWS.items():
         assert notebook in runs, f"{follower} follows {notebook}, which is not a notebook"
-        assert scheduler._split_scope(follower) == runs[notebook]
-    assert scheduler._split_scope("tests/test_browser.py::test_other") == runs[notebooks[0]]
-    assert scheduler._split_scope("tests/test_book_browser.py::test_x") == "tests/test_book_browser.py"
+        assert conftest.work_unit(follower) == runs[notebook]
+    assert conftest.work_unit("tests/test_browser.py::test_other") == runs[notebooks[0]]
+    assert conftest.work_unit("tests/test_book_browser.py::test_x") == "tests/test_book_browser.py"
+    # xdist reads a group after the last "@" of a node id, and after its last "]": no unit may hold either
+    assert not any("@" in unit or "]" in unit for unit in set(runs.values()) | {conftest.work_unit(cells[0])})
 
 
 def test_the_tests_that_go_on_with_a_notebook_come_straight_after_its_run():
