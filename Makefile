@@ -87,7 +87,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m tools.execute $(NOTEBOOKS)
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+	$(BIN)/python bench/bench.py
 
 # Needs no .venv: it makes its own, in a temporary folder (tools/lowest.sh says how it finds Python 3.10).
 lowest:

@@ -3,9 +3,13 @@
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+
+# `make bench` lives in bench/; the browser tests share its screens and its scratch notebook (bench_browser).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -1,7 +1,7 @@
 """The browser and class benchmarks measure what they claim: the right cells, every widget, honest pictures.
 
-No timing is asserted here; these check the harness that `make bench` runs (tests/bench_browser.py and
-tests/bench_class.py), and that tests/bench.py judges each figure against issue 16's goals, without a
+No timing is asserted here; these check the harness that `make bench` runs (bench/bench_browser.py and
+bench/bench_class.py), and that bench/bench.py judges each figure against issue 16's goals, without a
 browser or a server.
 """
 

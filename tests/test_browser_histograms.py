@@ -1,6 +1,6 @@
 """The histogram explorer of notebook 09 in a real JupyterLab (Debian's chromium through Playwright).
 
-One JupyterLab, one page and one Run All of `make bench`'s scratch notebook (tests/bench_browser.py)
+One JupyterLab, one page and one Run All of `make bench`'s scratch notebook (bench/bench_browser.py)
 holding the histogram explorer built normally and built in presentation mode:
 
 - at 1366x768 (file browser shown), and built in presentation mode at 1280x720 (left sidebar closed),

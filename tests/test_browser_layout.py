@@ -2,7 +2,7 @@
 (issue 16): at 1366x768 with JupyterLab as it opens (file browser shown), and, built in presentation
 mode, on a 1280x720 projector with the left sidebar closed, as the teacher's guide advises.
 
-One JupyterLab, one page and one Run All of `make bench`'s scratch notebook (tests/bench_browser.py),
+One JupyterLab, one page and one Run All of `make bench`'s scratch notebook (bench/bench_browser.py),
 which shows every widget the course displays, normally and in presentation mode. The measure is the
 bench's own (bench_browser.measure_fit and fit_verdict), so the table and this test cannot disagree:
 scrolled until the widget's first control or picture meets the top of the notebook's visible area,

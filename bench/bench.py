@@ -21,7 +21,9 @@ from nbclient import NotebookClient
 import helpers
 from helpers import data, gradcheck
 from helpers import widgets as course_widgets
-from kernel_widgets import kernel_version
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # kernel_widgets
+from kernel_widgets import kernel_version  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -303,8 +305,8 @@ def bench_shortcut():
 
 
 def bench_browser_and_class():
-    """What a learner feels in JupyterLab (tests/bench_browser.py), and how many learners one server holds
-    (tests/bench_class.py): each reported as not measured, rather than ending the run, if it cannot start."""
+    """What a learner feels in JupyterLab (bench/bench_browser.py), and how many learners one server holds
+    (bench/bench_class.py): each reported as not measured, rather than ending the run, if it cannot start."""
     import bench_browser
     import bench_class
 

@@ -13,8 +13,8 @@ each move runs the callback and sends a new picture back) and with its page vers
 default: the page draws, so a move sends only a state sync, the new weights, which the kernel checks
 and keeps). A page learner's move must send back no picture.
 
-Nothing is asserted: `run()` returns rows for tests/bench.py's table. Kernels and server are always
-shut down. `python tests/bench_class.py --quick` tries a class of 1 and 2 with 2 moves each.
+Nothing is asserted: `run()` returns rows for bench/bench.py's table. Kernels and server are always
+shut down. `python bench/bench_class.py --quick` tries a class of 1 and 2 with 2 moves each.
 """
 
 import json
@@ -32,7 +32,7 @@ import nbformat
 import numpy as np
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # lab_server, kernel_widgets
 from lab_server import ROOT, LabServer  # noqa: E402
 
 from helpers.tiny import EXAMPLE_WEIGHTS  # noqa: E402

@@ -23,7 +23,7 @@ and Debian's chromium through Playwright. In one run and one page:
 - the widgets that still draw in the kernel, built in presentation mode, timed again on the projector's
   screen (key press to picture, and a fast drag; their read-out must match the value Python holds).
 
-Nothing is asserted here: `run()` returns rows for tests/bench.py's table. `python tests/bench_browser.py
+Nothing is asserted here: `run()` returns rows for bench/bench.py's table. `python bench/bench_browser.py
 --quick` makes 2 moves per widget (add `--presentation` to check presentation mode too);
 `--only=name,name` measures only those widgets.
 """
@@ -39,7 +39,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # lab_server, kernel_widgets
 from lab_server import ROOT, LabServer  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
