@@ -25,11 +25,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # `make quick`, for the edit loop: the maths, the checks and exercises, every widget swept headless (kernel
 # versions) with every page module's words, and every notebook under strict nbval; about 50 s on 2 cores.
-QUICK := $(addprefix tests/test_,$(addsuffix .py,activations losses network autograd gradients_vs_finite_differences \
+QUICK := $(foreach name,activations losses network autograd gradients_vs_finite_differences \
 	numerical_gradient_layers two_two_one two_two_two training checks codecheck number_answers \
 	exercises_nb00 exercises_nb01 exercises_nb02 exercises_nb03 exercises_nb04 exercises_nb05 exercises_nb06 \
 	exercises_nb06_fork exercises_nb07 exercises_nb08 exercises_nb09 exercises_nb10 modes slowdown recipe recipe_bugs \
-	exercises_nb07_ninja exercises_nb09_bugs autograd_nn widget_sweep notice))
+	exercises_nb07_ninja exercises_nb09_bugs autograd_nn widget_sweep notice,$(wildcard tests/*/test_$(name).py))
 
 .PHONY: help lab fresh test quick unit lowest notebooks check bench book clean
 

@@ -19,7 +19,7 @@ and Debian's chromium through Playwright. In one run and one page:
   (JupyterLab as it opens, file browser shown), and, built in presentation mode, at 1280x720 with the
   left sidebar closed, as the teacher's guide advises: scrolled to the widget, its controls and
   pictures are no taller and no wider than that area, and its first control and picture are on
-  screen at once (measure_fit, fit_verdict; tests/test_browser_layout.py asserts the same);
+  screen at once (measure_fit, fit_verdict; tests/browser/test_browser_layout.py asserts the same);
 - the widgets that still draw in the kernel, built in presentation mode, timed again on the projector's
   screen (key press to picture, and a fast drag; their read-out must match the value Python holds).
 

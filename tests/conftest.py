@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The tests live in folders by what they test (maths, exercises, widgets, notebooks, browser, install); the
+# modules they share (lab_server, kernel_widgets, capture, feedback, interrupts, fixtures_page) stay here.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 # `make bench` lives in bench/; the browser tests share its screens and its scratch notebook (bench_browser).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -67,27 +70,27 @@ def lab_page(browser, lab):
 # order collected; the slow ones below start first, so the rest fill in beside them instead of waiting
 # at the end. Any order gives the same results; only the wall time changes.
 START_FIRST = (
-    "tests/test_browser.py",
-    "tests/test_installed_course.py",
-    "tests/test_make_lab.py",
-    "tests/test_book_browser.py",
-    "tests/test_browser_layout.py",
+    "tests/browser/test_browser.py",
+    "tests/install/test_installed_course.py",
+    "tests/install/test_make_lab.py",
+    "tests/browser/test_book_browser.py",
+    "tests/browser/test_browser_layout.py",
 )
 # The one file too long for one worker: test_browser.py's Run All of every notebook is dealt out in two halves,
 # each on its worker with that worker's JupyterLab (the notebooks below, and the rest); the file's other tests go
 # with the first half. A test that goes on with a notebook just run (the page still shows it, so it is not run a
 # second time) comes straight after that notebook's Run All test, in the same half, even from another file.
-RUN_ALL = "tests/test_browser.py::test_notebook_runs_all_cells_in_jupyterlab["
+RUN_ALL = "tests/browser/test_browser.py::test_notebook_runs_all_cells_in_jupyterlab["
 SECOND_HALF = ("01_", "02_", "03_", "06_", "07_", "08_")
 FOLLOWS = {
-    "tests/test_browser.py::test_the_weight_explorer_in_04_answers_keys_a_drag_and_step_from_the_page":
+    "tests/browser/test_browser.py::test_the_weight_explorer_in_04_answers_keys_a_drag_and_step_from_the_page":
         "04_backprop_by_hand.ipynb",
-    "tests/test_browser_autograd.py::"
+    "tests/browser/test_browser_autograd.py::"
     "test_the_backward_stepper_in_04_walks_the_2_2_1_graph_as_upstream_times_local_in_jupyterlab":
         "04_backprop_by_hand.ipynb",
-    "tests/test_browser.py::test_the_playground_in_05_redraws_in_the_page_when_the_learning_rate_changes":
+    "tests/browser/test_browser.py::test_the_playground_in_05_redraws_in_the_page_when_the_learning_rate_changes":
         "05_gradient_descent.ipynb",
-    "tests/test_browser_autograd.py::test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab":
+    "tests/browser/test_browser_autograd.py::test_the_backward_stepper_steps_backs_and_switches_computation_in_jupyterlab":
         "10_autograd.ipynb",
 }
 
@@ -97,7 +100,7 @@ def _half(nodeid):
     notebook = nodeid[len(RUN_ALL):-1] if nodeid.startswith(RUN_ALL) else FOLLOWS.get(nodeid)
     if notebook is not None:
         return 1 if notebook.startswith(SECOND_HALF) else 0
-    return 0 if nodeid.startswith("tests/test_browser.py::") else None
+    return 0 if nodeid.startswith("tests/browser/test_browser.py::") else None
 
 
 # A test id made from an object's repr carries its memory address, which differs in every worker; the
@@ -117,7 +120,7 @@ def _rename(item, nodeid):
 def work_unit(nodeid):
     """The unit of work a test is dealt out in: its file, or for test_browser.py's Run All, one of two halves."""
     half = _half(nodeid)
-    return f"tests/test_browser.py::half-{half}" if half is not None else nodeid.split("::", 1)[0]
+    return f"tests/browser/test_browser.py::half-{half}" if half is not None else nodeid.split("::", 1)[0]
 
 
 def pytest_collection_modifyitems(config, items):

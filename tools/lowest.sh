@@ -60,5 +60,5 @@ echo "lowest: installed in $((SECONDS - started)) s:"
 # which are the newest versions, not the lowest.
 MPLBACKEND=module://matplotlib_inline.backend_inline PYTHONHASHSEED=0 \
   "$VENV/bin/python" -m pytest -p no:cacheprovider -q -n 2 --dist loadfile -m "not browser" \
-  --ignore tests/test_installed_course.py tests
+  --ignore tests/install/test_installed_course.py tests
 echo "lowest: done in $((SECONDS - started)) s"

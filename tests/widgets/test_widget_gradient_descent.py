@@ -299,7 +299,7 @@ def test_notebook_05_says_how_many_key_presses_walk_eta_across_and_from_which_va
 
     from helpers.widgets.gradient_descent import ETA_KEYS
 
-    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "05_gradient_descent.ipynb").read_text())
+    nb = json.loads((Path(__file__).resolve().parents[2] / "notebooks" / "05_gradient_descent.ipynb").read_text())
     text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown").split()
     text = " ".join(text)
     first = ", ".join(f"{v:g}" for v in ETA_KEYS[:4])

@@ -1,6 +1,6 @@
 """The gradient-descent playground drawn in the page (helpers/widgets/page), without a browser: what Python holds.
 
-The page runs its own descent (tests/test_browser_page_gradient_descent_playground.py checks it in
+The page runs its own descent (tests/browser/test_browser_page_gradient_descent_playground.py checks it in
 chromium); here: the state a learner's code sets and reads, the run helpers.training gives for it, the
 bundle a saved notebook and the book keep, clear refusals of values no slider can show, and the
 module's maths run in node against Python's, number for number.

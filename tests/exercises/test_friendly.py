@@ -214,7 +214,7 @@ def test_a_kernel_whose_environment_cannot_be_written_still_gets_the_note(tmp_pa
 
 
 def test_every_install_route_writes_the_kernel_config():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text()
     conda = readme[readme.index("### With conda"):]
     conda = conda[:conda.index("```", conda.index("```bash") + 3)]

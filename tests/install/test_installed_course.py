@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 TEST_TOOLS = {"pytest", "nbval", "playwright", "pytest-xdist"}
 # What only tools/ imports (re-executing the notebooks, the book): pyproject.toml's `tools` extra.

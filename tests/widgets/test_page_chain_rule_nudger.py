@@ -1,6 +1,6 @@
 """The chain-rule nudger drawn in the page (helpers/widgets/page), without a browser: what Python holds.
 
-The page computes its own numbers (tests/test_browser_page_chain_rule_nudger.py checks them in
+The page computes its own numbers (tests/browser/test_browser_page_chain_rule_nudger.py checks them in
 chromium); here: the state a learner's code sets and reads, the numbers helpers/widgets/chain_rule.py
 gives for it, the bundle a saved notebook and the book keep, clear refusals of values no slider can
 show, and the module's maths and number formatting run in node against Python's.
@@ -28,7 +28,7 @@ from helpers.widgets.page import PAGE_MIME, module_names, module_source
 from helpers.widgets.page.chain_rule_nudger import PageChainRuleNudger, nudger_lines
 
 MODULE = "chain_rule_nudger"
-PAGE_JS = Path(__file__).resolve().parent.parent / "helpers" / "widgets" / "page" / "js"
+PAGE_JS = Path(__file__).resolve().parents[2] / "helpers" / "widgets" / "page" / "js"
 LINE_NAMES = ["forward", "dL_da", "da_dz", "dz_dx", "product", "measured", "gap"]
 ROUNDOFF = 4 * 2.0 ** -52
 """How far two computations of L(x) may differ when their exp differs in the last bit (L < 1): a
@@ -44,7 +44,7 @@ def run_node(script):
     """Run an ES module in node and return what it printed, parsed as JSON (skipped without node)."""
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_page_chain_rule_nudger.py checks the page in chromium"
+        message = "node is not installed; tests/browser/test_browser_page_chain_rule_nudger.py checks the page in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import losses
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIRST = ["00_welcome", "01_forward_pass", "02_loss"]
 
 

@@ -436,9 +436,9 @@ def test_every_plots_name_the_course_uses_is_still_importable_from_helpers_plots
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     used = set()
-    for path in [*root.glob("notebooks/*.ipynb"), *root.glob("helpers/**/*.py"), *root.glob("tests/*.py")]:
+    for path in [*root.glob("notebooks/*.ipynb"), *root.glob("helpers/**/*.py"), *root.glob("tests/**/*.py")]:
         if path.parent.name == "plots" and path.parent.parent.name == "helpers":
             continue
         text = path.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """The neuron explorer drawn in the page (helpers/widgets/page), without a browser: what Python holds.
 
-The page computes its own numbers (tests/test_browser_page_neuron_explorer.py checks them in chromium);
+The page computes its own numbers (tests/browser/test_browser_page_neuron_explorer.py checks them in chromium);
 here: the state a learner's code sets and reads, the numbers neuron_numbers gives for it, the bundle a
 saved notebook and the book keep, clear refusals of values no control can show, and the module's maths
 run in node against helpers.activations.
@@ -190,7 +190,7 @@ def test_limits_and_presentation_are_read_only():
 def _node():
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_page_neuron_explorer.py checks the read-outs in chromium"
+        message = "node is not installed; tests/browser/test_browser_page_neuron_explorer.py checks the read-outs in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)

@@ -17,7 +17,7 @@ from helpers.checks import CORRECT, UNANSWERED
 from helpers.exercises import nb07
 from helpers.exercises import nb07_ninja as ninja
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_cat_or_dog.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "07_cat_or_dog.ipynb"
 
 
 def chain(**replaced):

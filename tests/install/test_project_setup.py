@@ -11,7 +11,7 @@ import pytest
 
 from tools.execute import execute
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _normalise(requirement):
@@ -169,7 +169,7 @@ def test_the_units_of_work_use_xdists_loadgroup_not_its_private_scheduler_classe
 
 def test_under_loadgroup_each_file_runs_whole_on_one_worker():
     pytest.importorskip("xdist")
-    files = ["tests/test_activations.py", "tests/test_losses.py"]
+    files = ["tests/maths/test_activations.py", "tests/maths/test_losses.py"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup",
                           "-v", *files], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
@@ -185,8 +185,8 @@ def test_each_unit_of_work_is_a_notebook_a_file_or_one_half_of_the_run_all():
 
     cells = [f"notebooks/04_backprop_by_hand.ipynb::Cell {i}" for i in range(30)]
     assert {conftest.work_unit(cell) for cell in cells} == {"notebooks/04_backprop_by_hand.ipynb"}
-    tests = [f"tests/test_installed_course.py::test_{i}" for i in range(5)]
-    assert {conftest.work_unit(test) for test in tests} == {"tests/test_installed_course.py"}
+    tests = [f"tests/install/test_installed_course.py::test_{i}" for i in range(5)]
+    assert {conftest.work_unit(test) for test in tests} == {"tests/install/test_installed_course.py"}
     # test_browser.py's Run All of the eleven notebooks goes in two halves; a test that goes on with a notebook
     # after its run (in test_browser.py or another file) goes with that notebook; the rest with the first half.
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -196,8 +196,8 @@ def test_each_unit_of_work_is_a_notebook_a_file_or_one_half_of_the_run_all():
     for follower, notebook in conftest.FOLLOWS.items():
         assert notebook in runs, f"{follower} follows {notebook}, which is not a notebook"
         assert conftest.work_unit(follower) == runs[notebook]
-    assert conftest.work_unit("tests/test_browser.py::test_other") == runs[notebooks[0]]
-    assert conftest.work_unit("tests/test_book_browser.py::test_x") == "tests/test_book_browser.py"
+    assert conftest.work_unit("tests/browser/test_browser.py::test_other") == runs[notebooks[0]]
+    assert conftest.work_unit("tests/browser/test_book_browser.py::test_x") == "tests/browser/test_book_browser.py"
     # xdist reads a group after the last "@" of a node id, and after its last "]": no unit may hold either
     assert not any("@" in unit or "]" in unit for unit in set(runs.values()) | {conftest.work_unit(cells[0])})
 
@@ -205,7 +205,7 @@ def test_each_unit_of_work_is_a_notebook_a_file_or_one_half_of_the_run_all():
 def test_the_tests_that_go_on_with_a_notebook_come_straight_after_its_run():
     """The page still shows the notebook then, so it is not run a second time (test_browser.opened_and_run)."""
     result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                             "tests/test_browser.py", "tests/test_browser_autograd.py"],
+                             "tests/browser/test_browser.py", "tests/browser/test_browser_autograd.py"],
                             cwd=ROOT, capture_output=True, text=True)
     import conftest
 
@@ -312,7 +312,7 @@ def test_no_saved_output_is_stderr_or_tool_noise(path):
 
 
 def test_the_licence_citation_and_changelog_name_the_packages_version():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     pyproject = (root / "pyproject.toml").read_text()
     project = {"version": re.search(r'^version = "([^"]+)"$', pyproject, re.M).group(1)}
     assert 'license = "MIT"\nlicense-files = ["LICENSE"]\n' in pyproject
@@ -338,7 +338,7 @@ def test_make_unit_leaves_out_the_browser_tests():
 
 def test_make_quick_runs_existing_headless_test_files_and_every_notebook_under_strict_nbval():
     command = _make_dry_run("quick")
-    files = re.findall(r"tests/test_\w+\.py", command)
+    files = re.findall(r"tests/\w+/test_\w+\.py", command)
     assert len(files) >= 20 and all((ROOT / f).is_file() for f in files), files
     for f in files:
         assert "pytest.mark.browser" not in (ROOT / f).read_text(), f

@@ -1,7 +1,7 @@
 """The loss explorer drawn in the page (helpers/widgets/page), without a browser: what Python holds, and
 the page's own maths and words run in node against helpers.
 
-tests/test_browser_page_loss_explorer.py checks the page in chromium; here: the state a learner's code
+tests/browser/test_browser_page_loss_explorer.py checks the page in chromium; here: the state a learner's code
 sets and reads, the numbers helpers.losses gives for it, the bundle a saved notebook and the book keep,
 clear refusals of values no slider can show, and js/loss_explorer.js's numbers, words, curves and
 layout held to helpers.losses, LossExplorer's labels and the kernel figure.
@@ -33,7 +33,7 @@ from helpers.widgets.loss import (
 from helpers.widgets.page import PAGE_MIME, module_names, module_source
 from helpers.widgets.page.loss_explorer import PageLossExplorer
 
-PAGE_JS = Path(__file__).resolve().parent.parent / "helpers" / "widgets" / "page" / "js"
+PAGE_JS = Path(__file__).resolve().parents[2] / "helpers" / "widgets" / "page" / "js"
 MODULE = "loss_explorer"
 
 
@@ -270,7 +270,7 @@ def run_node(code):
     """Run js/loss_explorer.js (with course.js) followed by `code`; return what it printed, read as JSON."""
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_page_loss_explorer.py checks the module in chromium"
+        message = "node is not installed; tests/browser/test_browser_page_loss_explorer.py checks the module in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)

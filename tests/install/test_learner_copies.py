@@ -15,7 +15,7 @@ from lab_server import make_safe_path
 
 from tools import copies
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENV = make_safe_path(sys.prefix)  # the installed venv, by a path make can take
 
 

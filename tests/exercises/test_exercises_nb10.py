@@ -129,7 +129,7 @@ def test_the_worked_solutions_printed_in_the_notebook_pass_their_checks():
     import re
     from pathlib import Path
 
-    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "10_autograd.ipynb").read_text())
+    nb = json.loads((Path(__file__).resolve().parents[2] / "notebooks" / "10_autograd.ipynb").read_text())
     solutions = [m.group(1) for cell in nb["cells"] if cell["cell_type"] == "markdown"
                  for m in re.finditer(r"<summary>Worked solution</summary>\s*```python\n(.*?)```", "".join(cell["source"]), re.S)]
     assert len(solutions) == 4

@@ -17,7 +17,7 @@ from helpers.checks import CORRECT, UNANSWERED, WRONG
 from helpers.exercises import nb06, nb06_fork, nb07, nb08
 from helpers.gradcheck import AGREE, check_backward_function
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 CHECKS = [
     (nb06.backward_fork, nb06_fork.backward_fork_solution, nb06_fork.FORK_SLIPS),

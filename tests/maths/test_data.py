@@ -19,7 +19,7 @@ from helpers.data import (
     train_test_split,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "data" / "make_cat_dog.py"
 CSV = ROOT / "data" / "cat_dog.csv"
 GOOD_HEADER = "weight_kg,ear_length_cm,label\n"
@@ -321,7 +321,7 @@ def test_the_data_is_found_beside_the_courses_own_helpers_when_no_course_data_pa
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     code = (
         "import importlib.abc, sys\n"
         "class NoCourseData(importlib.abc.MetaPathFinder):\n"

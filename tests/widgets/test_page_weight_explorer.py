@@ -1,6 +1,6 @@
 """The weight explorer drawn in the page (helpers/widgets/page), without a browser: what Python holds.
 
-The page computes its own numbers (tests/test_browser_page_widgets.py checks them against these);
+The page computes its own numbers (tests/browser/test_browser_page_widgets.py checks them against these);
 here: the state a learner's code sets and reads, the numbers helpers.tiny gives for it, the bundle a
 saved notebook and the book keep, and clear refusals of values no slider can show.
 """
@@ -23,7 +23,7 @@ from helpers.widgets import weight_explorer
 from helpers.widgets.page import PAGE_MIME, PageWeightExplorer, module_names, module_source
 from helpers.widgets.weights import WeightExplorer
 
-PAGE_JS = Path(__file__).resolve().parent.parent / "helpers" / "widgets" / "page" / "js"
+PAGE_JS = Path(__file__).resolve().parents[2] / "helpers" / "widgets" / "page" / "js"
 
 
 def expected_numbers(weights, eta):
@@ -286,7 +286,7 @@ def test_the_modules_number_formatting_writes_what_python_writes():
 
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_page_widgets.py checks the read-outs in chromium"
+        message = "node is not installed; tests/browser/test_browser_page_widgets.py checks the read-outs in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)
@@ -355,7 +355,7 @@ def test_the_modules_eta_keys_are_pythons_value_for_value():
 
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_projector_page_widgets.py presses the keys in chromium"
+        message = "node is not installed; tests/browser/test_browser_projector_page_widgets.py presses the keys in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)

@@ -1,6 +1,6 @@
 """The backward stepper drawn in the page (helpers/widgets/page), without a browser: what Python holds.
 
-The page replays a walk Python worked out (tests/test_browser_page_backward_stepper.py checks what it
+The page replays a walk Python worked out (tests/browser/test_browser_page_backward_stepper.py checks what it
 shows); here: the walk and the graph Python sends equal helpers.autograd's and graph_plot's, the
 labels and gradient texts a learner's code reads equal the kernel version's at every step, the
 module's own labels (run in node) equal them on random computations, the bundle a saved notebook
@@ -33,7 +33,7 @@ from helpers.widgets.page.backward_stepper import (AXES, PageBackwardStepper, gr
                                                    walk)
 from helpers.widgets.stepper import FIGSIZE, WORDINGS, BackwardStepper
 
-PAGE_JS = Path(__file__).resolve().parent.parent / "helpers" / "widgets" / "page" / "js"
+PAGE_JS = Path(__file__).resolve().parents[2] / "helpers" / "widgets" / "page" / "js"
 NAMES = list(EXPRESSIONS)
 
 
@@ -319,7 +319,7 @@ def random_graphs(count, seed=9):
 def run_node(script):
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; tests/test_browser_page_backward_stepper.py checks the page in chromium"
+        message = "node is not installed; tests/browser/test_browser_page_backward_stepper.py checks the page in chromium"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run this test, but {message}")
         pytest.skip(message)

@@ -9,7 +9,7 @@ import pytest
 from capture import all_exercises, exercise_modules
 from helpers.checks import UNANSWERED
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = all_exercises()
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from helpers.tiny import EXAMPLE_ETA, TwoTwoOne
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_backprop_by_hand.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -687,7 +687,7 @@ def test_04_fills_the_graph_from_the_loss_and_opens_the_stepper_on_the_2_2_1_exa
     fills = re.findall(r'filled="(\w+)"', code)
     assert fills == ["y_hat", "w3", "w1"]                   # in the order the walk reaches them
     assert 'backward_stepper("the 2-2-1 example of 04", wording="upstream")' in code
-    assert "crosses six arrows here, not four" in prose      # tests/test_widget_stepper.py counts them
+    assert "crosses six arrows here, not four" in prose      # tests/widgets/test_widget_stepper.py counts them
     assert "\\text{downstream} = \\text{upstream} \\times \\text{local}" in prose
 
 

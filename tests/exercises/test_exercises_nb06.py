@@ -176,7 +176,7 @@ def _notebook_code_cells():
 
     import nbformat
 
-    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "06_backprop_any_depth.ipynb", as_version=4)
+    nb = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / "06_backprop_any_depth.ipynb", as_version=4)
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 

@@ -21,7 +21,7 @@ import pytest
 import helpers
 from helpers.checking import codecheck
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HELPERS = ROOT / "helpers"
 
 FOLDERS = {"core", "practice", "plots", "widgets", "checking", "exercises"}
@@ -146,8 +146,8 @@ IMPORTED = _imports([*_python_sources(), *_notebook_sources()])
 
 def test_the_scan_finds_the_imports_of_tests_tools_and_notebooks():
     places = {where for where, _, _ in IMPORTED}
-    assert "tests/test_internals.py" in places and "04_backprop_by_hand.ipynb" in places
-    assert ("tests/test_internals.py", "helpers.gradcheck", "numerical_derivative") in IMPORTED
+    assert "tests/install/test_internals.py" in places and "04_backprop_by_hand.ipynb" in places
+    assert ("tests/install/test_internals.py", "helpers.gradcheck", "numerical_derivative") in IMPORTED
 
 
 def test_every_name_a_test_a_tool_or_a_notebook_imports_from_helpers_resolves():

@@ -16,7 +16,7 @@ from helpers.exercises import nb09_bugs as check
 
 pytestmark = pytest.mark.skipif(not sandbox.CAN_FORK, reason="the checks run the learner's function in a child process")
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "09_debugging_training.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "09_debugging_training.ipynb"
 
 CHECKS = [
     (check.softmax_rows, check.softmax_rows_solution, check.SOFTMAX_SLIPS),

@@ -368,7 +368,7 @@ def test_the_worked_solutions_printed_in_notebook_04_pass_their_checks():
     import re
     from pathlib import Path
 
-    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb").read_text())
+    nb = json.loads((Path(__file__).resolve().parents[2] / "notebooks" / "04_backprop_by_hand.ipynb").read_text())
     sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     solutions = [m.group(1) for s in sources
                  for m in re.finditer(r"<summary>Worked solution</summary>\s*```python\n(.*?)```", s, re.S)]
@@ -386,7 +386,7 @@ def test_the_worked_solutions_printed_in_notebook_04_pass_their_checks():
 def test_the_code_checks_run_the_example_and_the_six_hidden_networks_the_notebook_promises():
     from pathlib import Path
     assert len(check._cases()) == len(check._cases(extra=1)) == 1 + check.N_HIDDEN == 7
-    nb = (Path(__file__).resolve().parent.parent / "notebooks" / "04_backprop_by_hand.ipynb").read_text()
+    nb = (Path(__file__).resolve().parents[2] / "notebooks" / "04_backprop_by_hand.ipynb").read_text()
     assert "on six hidden networks" in nb
     assert "six hidden networks" in check.backward(check.backward_solution).message
 

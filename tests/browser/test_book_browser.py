@@ -1,6 +1,6 @@
 """The static book (make book) in a real browser, opened from disk with no server and no network.
 
-Playwright drives Debian's chromium exactly as tests/test_browser.py does. Screenshots go to
+Playwright drives Debian's chromium exactly as tests/browser/test_browser.py does. Screenshots go to
 screenshots/ (ignored by git) for a person to look at.
 """
 
