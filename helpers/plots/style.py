@@ -103,7 +103,9 @@ PRESENTATION_CONTROLS = {
 # Tables grow with the prose, and every table in a cell (a markdown table, a printed one, a widget's)
 # keeps three quarters of a letter's width of room either side of each cell's text, so neighbouring columns stay
 # apart (a widget's own table rules set 1 px; `body` makes this rule outrank them). Code lines wrap
-# instead of running off the right of a cell that is narrower at the larger size.
+# instead of running off the right of a cell that is narrower at the larger size. MathJax's hidden copy of
+# a formula for screen readers can be wider than the formula drawn; held to the drawn one's width, it no
+# longer gives a cell a sideways scrollbar when the formula ends a line.
 PRESENTATION_PAGE_SIZES = {"prose": "20px", "code": "18px", "cell_gap": "0.75em"}
 PRESENTATION_PAGE_CSS = """<style>
 body {{
@@ -117,6 +119,7 @@ body {{
 body .jp-Notebook .jp-Cell table td, body .jp-Notebook .jp-Cell table th {{ padding-left: {cell_gap}; padding-right: {cell_gap}; }}
 .jp-Notebook .jp-Cell .cm-content {{ white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere;
   flex-shrink: 1; }}
+mjx-container mjx-assistive-mml {{ right: 0 !important; }}
 </style>""".format(**PRESENTATION_PAGE_SIZES)
 
 _presentation = False  # the one switch behind presentation_mode(); read it with presentation_active()

@@ -1,13 +1,18 @@
 """The course in a real browser: JupyterLab driven by Playwright with Debian's chromium.
 
-For every notebook: open it, Run All Cells from the menu, wait for the kernel, and check that
-every code cell ran, nothing shows an error and every widget rendered. Screenshots go to
-screenshots/ (ignored by git) for a person to look at.
+For every notebook, as a teacher shows it to a class: its copy in the lab's folder gets a first cell that
+turns presentation mode on; open it at the projector's 1280x720 with the sidebar closed, Run All Cells
+from the menu, wait for the kernel, and check that every code cell ran, nothing shows an error, every
+widget rendered, every table keeps its columns apart and nothing runs off the right of its cell
+(test_browser_projector_tables.py's measures). Each notebook is run in JupyterLab this once; the tests
+that go on with it come straight after (conftest.py). Screenshots go to screenshots/ (ignored by git)
+for a person to look at.
 """
 
 import ast
 import json
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,7 +22,9 @@ from helpers.tiny import EXAMPLE_WEIGHTS, TwoTwoOne
 from helpers.widgets._base import fmt
 from helpers.widgets.gradient_descent import descend_output_weights, number
 from helpers.widgets.page import PAGE_MIME
+import bench_browser
 from lab_server import ROOT, current_tab, menu, open_notebook, wait_idle
+from test_browser_projector_tables import projector_problems
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +39,12 @@ def page(lab_page):
     return lab_page
 
 
-def run_all(page, name):
+def run_all(page, name, added=0):
     """Clear the saved outputs, Run All Cells from the menu, and wait until every output is back.
 
     The saved notebook already shows execution counts, so the sign that the run has finished is
-    that every cell which has outputs in the saved copy shows outputs again, with the kernel idle.
+    that every cell which has outputs in the saved copy (and the `added` cells put before them) shows
+    outputs again, with the kernel idle.
     """
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-OutputArea-child').length === 0")
@@ -52,7 +60,7 @@ def run_all(page, name):
         page.wait_for_function(
             """(expected) => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
                 .filter(cell => cell.querySelector('.jp-OutputArea-child')).length >= expected""",
-            arg=saved_cells_with_outputs(name), timeout=180_000)
+            arg=saved_cells_with_outputs(name) + added, timeout=180_000)
     except Exception as exc:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"FAILED-{Path(name).stem}.png"), full_page=True)
@@ -101,10 +109,27 @@ def requests_off_localhost(page, lab):
             if not url.startswith(("data:", "blob:")) and urlparse(url).netloc != local]
 
 
+PRESENTING = "import helpers\nhelpers.presentation_mode()"
+
+
+def write_presented(lab, name):
+    """Write over the lab's copy of notebook `name` the copy a teacher presents: a first cell turns
+    presentation mode on. Returns how many cells with outputs it adds (one)."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PRESENTING))
+    nbformat.write(nb, lab.workdir / "notebooks" / name)
+    return 1
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
+    added = write_presented(lab, name)
     open_notebook(page, name)
-    run_all(page, name)
+    bench_browser.show_screen(page, True)  # 1280x720, the sidebar closed
+    assert page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first.inner_text().strip() == PRESENTING
+    run_all(page, name, added)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
 
@@ -128,6 +153,9 @@ def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     assert [widget for widget, _ in shown] == page_widgets
     assert all(pictures >= 1 for _, pictures in shown), shown
     assert requests_off_localhost(page, lab) == []
+    # On the projector: every table keeps its columns apart, and nothing runs off the right of its cell.
+    assert projector_problems(page, name) == []
+    bench_browser.show_screen(page, False)  # the file browser back, as the other tests expect
     page.ran.add(name)  # as the saved notebook shows it: a later test may go on with it
 
 
@@ -173,12 +201,29 @@ def page_slider_values(root, names):
 
 def until(check, seconds=10):
     """Wait until check() is true (polled every 20 ms), then return; fail with check's last answer."""
-    import time
-
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "the page did not answer in time"
         time.sleep(0.02)
+
+
+def settled(read, done, seconds=10):
+    """read() again until done(what it returned) is true, or `seconds` pass; returns the last value read.
+
+    The page sends a value to Python when a move ends, but ipywidgets lets one message per widget wait
+    for the kernel at a time and sends the next once the kernel has taken it: on a busy machine Python
+    may hold a move's last value a moment after the page shows it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        got = read()
+        if done(got) or time.monotonic() > deadline:
+            return got
+
+
+def python_holds(read, want, seconds=10):
+    """Python comes to hold `want` (read() asks it) within `seconds`."""
+    got = settled(read, lambda got: got == want, seconds)
+    assert got == want, f"Python holds {got!r}, not {want!r}"
 
 
 def test_the_weight_explorer_in_04_answers_keys_a_drag_and_step_from_the_page(page, lab):

@@ -2,10 +2,11 @@
 table a notebook shows (its markdown tables, and the loss explorer's table of losses in 02) keeps its
 columns apart, and no code, prose or printed output runs off the right of its cell.
 
-Each notebook with a table is opened as a copy whose first cell turns presentation mode on, and run
-from the menu. In every row of every table, the text of each cell ends at least 8 px before the text
-of the next cell begins (text, not the cells' boxes: the complaint was "½ squared error½(ŷ − y)²").
-A table squeezed on purpose shows that the measure fails.
+The measures are here; test_browser.py applies them to every notebook straight after its one Run All
+in JupyterLab, which shows each notebook as a teacher presents it (a first cell turns presentation mode
+on, the page at 1280x720 with the sidebar closed). In every row of every table, the text of each cell
+ends at least 8 px before the text of the next cell begins (text, not the cells' boxes: the complaint
+was "½ squared error½(ŷ − y)²"). A table squeezed on purpose shows that the measure fails.
 """
 
 import json
@@ -16,7 +17,7 @@ import pytest
 
 import bench_browser
 from helpers import style
-from lab_server import ROOT, LabServer, menu, open_lab, open_notebook, wait_idle
+from lab_server import ROOT, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -74,76 +75,73 @@ SIDEWAYS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def projector(browser, tmp_path_factory):
-    """One JupyterLab and one page at the projector's size, with the left sidebar closed."""
-    lab = LabServer(tmp_path_factory.mktemp("projector_tables")).start()
-    try:
-        context = browser.new_context(viewport=bench_browser.SCREENS[True])
-        page = open_lab(context.new_page(), lab)
-        page.lab = lab
-        yield page
-        context.close()
-    finally:
-        lab.stop()
-
-
-def presented(page, name):
-    """A copy of notebook `name` whose first cell turns presentation mode on, open and run to the end."""
-    copy = f"presenting_{name}"
-    if getattr(page, "presented", None) == copy:  # already open and run
-        return
-    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell("import helpers\nhelpers.presentation_mode()"))
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nbformat.write(nb, page.lab.workdir / "notebooks" / copy)
-    open_notebook(page, copy)
-    bench_browser.show_screen(page, True)
-    menu(page, "Run", "Run All Cells")
-    page.wait_for_function(
-        """(n) => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-                  .filter((p) => /\\[\\d+\\]/.test(p.textContent)).length >= n""",
-        arg=sum(c.cell_type == "code" for c in nb.cells), timeout=300_000)
-    wait_idle(page)
+def projector_problems(page, name, tables=None):
+    """What is wrong with notebook `name` as the page shows it now, run to the end in presentation mode
+    at 1280x720: [] when presentation mode is on, the sidebar closed, every table there (`tables` markdown
+    tables, by default as many as the course's notebook `name` holds) and keeping its columns apart, and
+    nothing scrolling sideways inside a cell."""
+    tables_expected = tables_in(name) if tables is None else tables
+    problems = []
+    if page.viewport_size != bench_browser.SCREENS[True]:
+        problems.append(f"the page is {page.viewport_size}, not the projector's {bench_browser.SCREENS[True]}")
+    if page.locator(f"{bench_browser.LEFT_TABS}.lm-mod-current").count():
+        problems.append("the left sidebar should be closed")
     for widget in WIDGET_TABLES.get(name, []):
         page.wait_for_selector(f"[data-widget='{widget}'] table")
     page.evaluate("() => document.querySelectorAll('.jp-Notebook details').forEach((d) => { d.open = true; })")
     page.evaluate(bench_browser.STEADY)
-    page.presented = copy
+    prose = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize)")
+    if prose != float(style.PRESENTATION_PAGE_SIZES["prose"].removesuffix("px")):
+        problems.append(f"presentation mode is not on: prose is {prose} px")
+    tables = page.evaluate(TABLE_GAPS, None)
+    kinds = [t["kind"] for t in tables]
+    if kinds.count("markdown") != tables_expected:
+        problems.append(f"{tables_expected} markdown tables in the notebook, {kinds.count('markdown')} on the page")
+    problems += [f"the {widget} table is missing" for widget in WIDGET_TABLES.get(name, []) if widget not in kinds]
+    for table in tables:
+        if not table["gaps"]:
+            problems.append(f"a {table['kind']} table with no neighbouring cells of text: {table}")
+        if table["kind"] == "markdown" and table["fontSize"] != prose:  # as large as the prose around it
+            problems.append(f"a markdown table at {table['fontSize']} px beside prose at {prose} px")
+        cramped = [g for g in table["gaps"] if g["gap"] < MIN_GAP]
+        if cramped:
+            problems.append(f"{table['kind']} table: text of neighbouring cells closer than {MIN_GAP} px: {cramped}")
+    sideways = page.evaluate(SIDEWAYS)
+    if sideways:
+        problems.append(f"scrolls sideways inside a cell: {sideways}")
+    return problems
 
 
 def test_every_notebook_with_a_table_is_checked():
     assert {"00_welcome.ipynb", "01_forward_pass.ipynb", "02_loss.ipynb", "03_chain_rule.ipynb"} <= set(NOTEBOOKS)
     assert tables_in("02_loss.ipynb") == 2 and tables_in("01_forward_pass.ipynb") == 2
+    # test_browser.py's Run All measures every notebook, tables or not, on the projector with these measures.
+    runs_all = (ROOT / "tests" / "browser" / "test_browser.py").read_text()
+    assert "assert projector_problems(page, name) == []" in runs_all and "show_screen(page, True)" in runs_all
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_presentation_mode_keeps_every_tables_columns_apart_at_1280x720(projector, name):
-    page = projector
-    presented(page, name)
-    assert page.locator(f"{bench_browser.LEFT_TABS}.lm-mod-current").count() == 0, "the left sidebar should be closed"
-    prose = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize)")
-    assert prose == float(style.PRESENTATION_PAGE_SIZES["prose"].removesuffix("px")), "presentation mode is not on"
-    tables = page.evaluate(TABLE_GAPS, None)
-    kinds = [t["kind"] for t in tables]
-    assert kinds.count("markdown") == tables_in(name), kinds
-    for widget in WIDGET_TABLES.get(name, []):
-        assert widget in kinds, kinds
-    for table in tables:
-        assert table["gaps"], table
-        if table["kind"] == "markdown":  # as large as the prose around it
-            assert table["fontSize"] == prose, table
-        cramped = [g for g in table["gaps"] if g["gap"] < MIN_GAP]
-        assert not cramped, f"{name}, {table['kind']} table: text of neighbouring cells closer than {MIN_GAP} px: {cramped}"
+@pytest.fixture(scope="module")
+def projector(lab_page, lab):
+    """A small notebook open in the worker's JupyterLab page at the projector's size, in presentation mode."""
+    nb = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[0], as_version=4)
+    nb.cells = [nbformat.v4.new_markdown_cell("Some prose, and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+                nbformat.v4.new_code_cell("import helpers\nhelpers.presentation_mode()")]
+    nbformat.write(nb, lab.workdir / "notebooks" / "projector_measure.ipynb")
+    open_notebook(lab_page, "projector_measure.ipynb")
+    bench_browser.show_screen(lab_page, True)
+    menu(lab_page, "Run", "Run All Cells")
+    lab_page.wait_for_function("() => /\\[\\d+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent)")
+    wait_idle(lab_page)
+    yield lab_page
+    bench_browser.show_screen(lab_page, False)
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_presentation_mode_needs_no_sideways_scrolling_inside_a_cell_at_1280x720(projector, name):
-    page = projector
-    presented(page, name)
-    assert page.evaluate(SIDEWAYS) == []
+def test_the_measures_pass_a_small_presented_notebook_and_name_what_is_missing(projector):
+    """The measures find nothing wrong with a presented notebook that is right, and name what is missing
+    when the notebook they are told of has more tables than the page shows."""
+    assert projector_problems(projector, "projector_measure.ipynb", tables=1) == []
+    missing = projector_problems(projector, "01_forward_pass.ipynb")
+    assert missing == ["2 markdown tables in the notebook, 1 on the page"], missing
 
 
 def test_a_squeezed_table_fails_the_measure(projector):
