@@ -21,7 +21,7 @@ import pytest
 
 from helpers.widgets.chain_rule import ChainRuleNudger, chain_links, chain_loss, measured_slope
 from helpers.widgets.page.chain_rule_nudger import nudger_lines
-from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch, settled  # noqa: F401 (fixture)
 from test_browser_page_widgets import TOLERANCE, shown_numbers
 
 pytestmark = pytest.mark.browser
@@ -162,7 +162,7 @@ def test_the_page_chain_rule_nudger_computes_what_helpers_computes(page, lab):
     assert x == pytest.approx(0.5 + KEY_PRESSES * 0.01, abs=1e-9)
     dx = 10 ** float(root.locator('input[data-name="nudge"]').input_value())
     assert np.log10(dx) == pytest.approx(np.log10(0.5) + 0.3, abs=0.05)  # three steps of 0.1, from 10^−0.301
-    held = python_side(page)
+    held = settled(lambda: python_side(page), lambda held: held["x"] == x)
     assert held["x"] == x and held["nudge"] == pytest.approx(dx, rel=1e-15)
     assert held["measured"] == measured_slope(held["x"], held["nudge"])
     check_numbers(root, held["x"], held["nudge"])

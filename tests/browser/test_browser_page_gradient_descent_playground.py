@@ -15,7 +15,7 @@ import pytest
 
 from helpers.widgets._base import _plain
 from helpers.widgets.gradient_descent import GradientDescentPlayground, descend_output_weights, verdict
-from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import SCREENSHOTS, page, python_holds, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
 from test_browser_page_widgets import TOLERANCE, python_side
 
 pytestmark = pytest.mark.browser
@@ -162,7 +162,7 @@ def test_the_page_gradient_descent_playground_runs_what_helpers_runs(page, lab):
           f"longest {max(times):.1f} ms")
     assert statistics.median(times) < 50
     moved = {"w3": round(-1.5 + KEY_PRESSES * 0.05, 10), "w4": -1.5}
-    assert python_side(page) == {"eta": 0.3, "steps": 30, "start": pytest.approx(moved, abs=1e-12)}
+    python_holds(lambda: python_side(page), {"eta": 0.3, "steps": 30, "start": pytest.approx(moved, abs=1e-12)})
     held = python_side(page)["start"]
     assert largest_difference(shown(root), expected(0.3, 30, held)) <= TOLERANCE
     assert shown_lines(root) == kernel_lines(0.3, 30, held)
@@ -171,7 +171,7 @@ def test_the_page_gradient_descent_playground_runs_what_helpers_runs(page, lab):
     root.locator('input[data-name="steps"]').focus()
     page.keyboard.press("End")
     assert root.get_attribute("data-steps") == "200"
-    assert python_side(page)["steps"] == 200
+    python_holds(lambda: python_side(page)["steps"], 200)
 
     # Presentation mode: the larger picture (1250 px wide), the large controls.
     big = page.locator(".bpc-gd").nth(1)

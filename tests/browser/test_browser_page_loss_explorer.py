@@ -17,7 +17,7 @@ import pytest
 from helpers import losses
 from helpers.widgets._base import _plain
 from helpers.widgets.loss import LOSS_NAMES, Y_HAT_RANGE, Y_RANGE, LossExplorer
-from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import SCREENSHOTS, page, python_holds, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
 from test_browser_page_widgets import largest_difference, shown_numbers
 
 pytestmark = pytest.mark.browser
@@ -165,7 +165,7 @@ def test_the_page_loss_explorer_computes_what_helpers_computes(page, lab):
     assert statistics.median(times) < 50
     sliders = shown_sliders(root)
     assert sliders == {"y_hat": "0.9", "y": "0.8"}  # 0.7 + 20 steps of 0.01; 1 − 4 steps of 0.05
-    assert python_side(page) == {"y_hat": 0.9, "y": 0.8}
+    python_holds(lambda: python_side(page), {"y_hat": 0.9, "y": 0.8})
     assert largest_difference(shown_numbers(root), expected(0.9, 0.8)) <= TOLERANCE
     assert shown_words(root) == kernel_words(0.9, 0.8)
 
@@ -182,7 +182,7 @@ def test_the_page_loss_explorer_computes_what_helpers_computes(page, lab):
     page.mouse.up()
     dropped = float(shown_sliders(root)["y_hat"])
     assert dropped < during
-    assert python_side(page) == {"y_hat": dropped, "y": 0.8}
+    python_holds(lambda: python_side(page), {"y_hat": dropped, "y": 0.8})
     assert largest_difference(shown_numbers(root), expected(dropped, 0.8)) <= TOLERANCE
 
     # Presentation mode: the larger picture (1150 px wide), the larger controls, all of it on a projector.

@@ -15,7 +15,7 @@ import pytest
 
 from helpers.widgets._base import _plain
 from helpers.widgets.neuron import NeuronExplorer, neuron_numbers
-from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import SCREENSHOTS, page, python_holds, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
 from test_browser_page_widgets import largest_difference, shown_numbers
 
 pytestmark = pytest.mark.browser
@@ -136,7 +136,7 @@ def test_the_page_neuron_explorer_computes_what_helpers_computes(page, lab):
     x, moved, b = 1.0, float(root.get_attribute("data-w")), 0.0
     assert moved == pytest.approx(-0.5 + KEY_PRESSES * 0.05, abs=1e-9)
     assert float(root.locator('input[data-name="w"]').input_value()) == moved
-    assert python_side(page) == [x, moved, b, "sigmoid"]
+    python_holds(lambda: python_side(page), [x, moved, b, "sigmoid"])
     assert largest_difference(shown_numbers(root), expected(x, moved, b, "sigmoid")) <= TOLERANCE
     assert shown_lines(root) == kernel_lines(x, moved, b, "sigmoid")
 
@@ -146,7 +146,7 @@ def test_the_page_neuron_explorer_computes_what_helpers_computes(page, lab):
     page.keyboard.press("Home")
     page.keyboard.press("ArrowDown")
     assert select.input_value() == "tanh"
-    assert python_side(page) == [x, moved, b, "tanh"]
+    python_holds(lambda: python_side(page), [x, moved, b, "tanh"])
     assert largest_difference(shown_numbers(root), expected(x, moved, b, "tanh")) <= TOLERANCE
     assert root.locator("svg text", has_text="tanh(z)").count() >= 1
 

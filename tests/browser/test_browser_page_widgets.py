@@ -15,7 +15,7 @@ import pytest
 
 from helpers.tiny import EXAMPLE_ETA, EXAMPLE_WEIGHTS, WEIGHT_NAMES, TwoTwoOne
 from helpers.widgets.weights import WeightExplorer
-from test_browser import SCREENSHOTS, page, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import SCREENSHOTS, page, python_holds, requests_off_localhost, rerun, run_scratch  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +149,7 @@ def test_the_page_weight_explorer_computes_what_helpers_computes(page, lab):
     assert statistics.median(times) < 50
     moved = {**EXAMPLE_WEIGHTS, "w1": shown_weights(root)["w1"]}
     assert moved["w1"] == pytest.approx(EXAMPLE_WEIGHTS["w1"] + KEY_PRESSES * 0.01, abs=1e-9)
-    assert python_side(page) == {"weights": moved, "eta": EXAMPLE_ETA}
+    python_holds(lambda: python_side(page), {"weights": moved, "eta": EXAMPLE_ETA})
     assert largest_difference(shown_numbers(root), expected(moved, EXAMPLE_ETA)) <= TOLERANCE
 
     # Reset, then Step in the page: ŷ 0.8501 and L 0.0225, and Python's weights are helpers.tiny's step.
@@ -159,7 +159,7 @@ def test_the_page_weight_explorer_computes_what_helpers_computes(page, lab):
     assert lines[0] == "prediction ŷ = 0.8501 (target y = 1)"
     assert lines[1] == "loss L = (ŷ − y)² = 0.0225"
     stepped = TwoTwoOne().step(EXAMPLE_ETA).weights
-    assert python_side(page) == {"weights": stepped, "eta": EXAMPLE_ETA}
+    python_holds(lambda: python_side(page), {"weights": stepped, "eta": EXAMPLE_ETA})
     assert largest_difference(shown_numbers(root), expected(stepped, EXAMPLE_ETA)) <= TOLERANCE
 
     # The buttons answer the keyboard too: Tab from the η slider past Step to Reset, then Space.
@@ -169,7 +169,7 @@ def test_the_page_weight_explorer_computes_what_helpers_computes(page, lab):
     assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Reset"
     page.keyboard.press("Space")
     assert shown_lines(root) == WeightExplorer().still_lines()
-    assert python_side(page) == {"weights": EXAMPLE_WEIGHTS, "eta": EXAMPLE_ETA}
+    python_holds(lambda: python_side(page), {"weights": EXAMPLE_WEIGHTS, "eta": EXAMPLE_ETA})
 
     # Presentation mode: the larger picture (800 px wide), the sliders in two rows laid out as the
     # picture is (w1 above w2, w3 above w4 to their right, η above Step), and the numbers beside the picture.

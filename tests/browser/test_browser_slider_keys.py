@@ -12,7 +12,7 @@ import pytest
 
 from helpers.widgets._base import short
 from helpers.widgets.gradient_descent import ETA_KEYS, ETA_PAGE_KEYS, STEPS_KEYS
-from test_browser import page, rerun, run_scratch  # noqa: F401 (fixture)
+from test_browser import page, python_holds, rerun, run_scratch  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def test_arrow_keys_walk_eta_from_001_to_10_through_round_values_and_python_hold
 
     # Home: the lowest η, and Python holds it.
     assert press(page, root, "eta", "Home") == "0.01"
-    assert python_side(page)["eta"] == 0.01
+    python_holds(lambda: python_side(page)["eta"], 0.01)
 
     # ArrowRight from 0.01 until 10: count the presses, and every value shown is the next round one.
     seen = walk(page, root, "eta", "ArrowRight", "10")
@@ -73,13 +73,14 @@ def test_arrow_keys_walk_eta_from_001_to_10_through_round_values_and_python_hold
     assert 40 <= len(seen) <= MOST_PRESSES
     # The page carries the exact η it runs with, and Python holds exactly the value shown.
     assert float(root.get_attribute("data-eta")) == 10.0
-    assert python_side(page)["eta"] == float(seen[-1]) == 10.0
+    assert float(seen[-1]) == 10.0
+    python_holds(lambda: python_side(page)["eta"], 10.0)
 
     # One more press stays at the end; ArrowLeft steps back down the same values.
     assert press(page, root, "eta", "ArrowRight") == "10"
     back = walk(page, root, "eta", "ArrowLeft", "0.5")
     assert back == [short(v) for v in reversed(ETA_KEYS[ETA_KEYS.index(0.5):-1])]
-    assert python_side(page)["eta"] == 0.5
+    python_holds(lambda: python_side(page)["eta"], 0.5)
 
     # Page Up and Page Down jump through 1, 2, 5 in each decade.
     assert press(page, root, "eta", "PageUp") == "1"
@@ -95,9 +96,9 @@ def test_arrow_keys_walk_eta_from_001_to_10_through_round_values_and_python_hold
         input.dispatchEvent(new Event('input', {bubbles: true}));
         input.dispatchEvent(new Event('change', {bubbles: true})); }""")
     assert shown(root, "eta") == "1.16"
-    assert python_side(page)["eta"] == 1.16
+    python_holds(lambda: python_side(page)["eta"], 1.16)
     assert press(page, root, "eta", "ArrowRight") == "1.2"
-    assert python_side(page)["eta"] == 1.2
+    python_holds(lambda: python_side(page)["eta"], 1.2)
     assert root.locator('input[data-name="eta"]').get_attribute("aria-valuetext") == "1.2"
 
 
@@ -110,6 +111,6 @@ def test_arrow_keys_walk_the_steps_from_1_to_200_in_30_presses(page, lab):
     print(f"\nsteps from 1 to 200: {len(seen)} presses of ArrowRight; shown: {' '.join(seen)}")
     assert seen == [str(v) for v in STEPS_KEYS[1:]]
     assert len(seen) <= MOST_PRESSES
-    assert python_side(page)["steps"] == 200
+    python_holds(lambda: python_side(page)["steps"], 200)
     assert press(page, root, "steps", "PageDown") == "100"
-    assert python_side(page)["steps"] == 100
+    python_holds(lambda: python_side(page)["steps"], 100)
