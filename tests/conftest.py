@@ -64,6 +64,26 @@ def lab_page(browser, lab):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def course_book(tmp_path_factory):
+    """The course's book (`make book`), built once for test_book.py and test_book_browser.py, which are dealt
+    out together as one unit of work (work_unit below). Building it must not change the notebooks."""
+    import hashlib
+
+    from tools import book
+
+    notebooks = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+    def digest():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks}
+
+    before = digest()
+    out = tmp_path_factory.mktemp("book") / "site"
+    assert book.main(["--out", str(out)]) == 0, "the build reported problems (see its warnings)"
+    assert digest() == before, "building the book must not change (or execute) the notebooks"
+    return out
+
+
 # `make test` deals the suite out to its workers (pytest-xdist, `--dist loadgroup`): a file's tests stay
 # together on one worker, in order, as nbval needs (a notebook's cells run one after another in one
 # kernel) and as the module-scoped JupyterLab, venv and site fixtures need. Files are handed out in the
@@ -117,10 +137,18 @@ def _rename(item, nodeid):
         item._id = coerce_node_id(nodeid)
 
 
+# Files that share a session fixture built once per worker go out as one unit: the two book files share the book.
+TOGETHER = {"tests/notebooks/test_book.py": "tests/book", "tests/browser/test_book_browser.py": "tests/book"}
+
+
 def work_unit(nodeid):
-    """The unit of work a test is dealt out in: its file, or for test_browser.py's Run All, one of two halves."""
+    """The unit of work a test is dealt out in: its file (or the files it goes with, TOGETHER), or for
+    test_browser.py's Run All, one of two halves."""
     half = _half(nodeid)
-    return f"tests/browser/test_browser.py::half-{half}" if half is not None else nodeid.split("::", 1)[0]
+    if half is not None:
+        return f"tests/browser/test_browser.py::half-{half}"
+    file = nodeid.split("::", 1)[0]
+    return TOGETHER.get(file, file)
 
 
 def pytest_collection_modifyitems(config, items):

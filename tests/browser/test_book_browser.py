@@ -22,10 +22,9 @@ MATHJAX_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pendi
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = book.build(tmp_path_factory.mktemp("book") / "site")
-    assert built.problems == []
-    return built.out
+def site(course_book):
+    """The course's book, built once for this file and test_book.py (conftest.py)."""
+    return course_book
 
 
 @pytest.fixture

@@ -197,7 +197,10 @@ def test_each_unit_of_work_is_a_notebook_a_file_or_one_half_of_the_run_all():
         assert notebook in runs, f"{follower} follows {notebook}, which is not a notebook"
         assert conftest.work_unit(follower) == runs[notebook]
     assert conftest.work_unit("tests/browser/test_browser.py::test_other") == runs[notebooks[0]]
-    assert conftest.work_unit("tests/browser/test_book_browser.py::test_x") == "tests/browser/test_book_browser.py"
+    # The two files that share the book go out together, and no other file joins them.
+    assert conftest.work_unit("tests/browser/test_book_browser.py::test_x") == "tests/book"
+    assert conftest.work_unit("tests/notebooks/test_book.py::test_y") == "tests/book"
+    assert conftest.work_unit("tests/notebooks/test_teaching_guide.py::test_z") == "tests/notebooks/test_teaching_guide.py"
     # xdist reads a group after the last "@" of a node id, and after its last "]": no unit may hold either
     assert not any("@" in unit or "]" in unit for unit in set(runs.values()) | {conftest.work_unit(cells[0])})
 

@@ -1,10 +1,10 @@
 """`make book`: the static copy of the course in site/, built from the saved notebooks.
 
-The book is built once into a temporary folder; the tests read its files as a browser would
+The book is built once into a temporary folder (conftest.py's course_book, shared with
+test_book_browser.py); the tests read its files as a browser would
 find them on disk.
 """
 
-import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -47,17 +47,10 @@ class Tags(HTMLParser):
                 and all(k in a and (v in a[k].split() if k == "class" else a[k] == v) for k, v in attrs.items())]
 
 
-def _digest(paths):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    before = _digest(NOTEBOOKS)
-    out = tmp_path_factory.mktemp("book") / "site"
-    assert book.main(["--out", str(out)]) == 0, "the build reported problems (see its warnings)"
-    assert _digest(NOTEBOOKS) == before, "building the book must not change (or execute) the notebooks"
-    return out
+def site(course_book):
+    """The course's book, built once for this file and test_book_browser.py (conftest.py)."""
+    return course_book
 
 
 def _page(site, name):
