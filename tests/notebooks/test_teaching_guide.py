@@ -89,8 +89,8 @@ def test_readme_and_guide_give_a_class_server_the_same_measured_figures():
     readme = _paragraph(README, "**How big a server.**")
     guide = _paragraph(GUIDE, "**On a class server (JupyterHub).**")
     assert _figures(readme) == _figures(guide)
-    for figure in ("64 learners", "3 ms", "2 ms", "16 learners", "14 ms", "23 ms", "75 s", "116 MiB",
-                   "271 MiB", "17 GiB", "23.5 GiB"):
+    for figure in ("32 learners", "64 learners", "3 ms", "2 ms", "120 s", "16 learners", "13 ms", "15 ms", "75 s",
+                   "116 MiB", "295 MiB", "18 GiB", "23.5 GiB"):
         assert figure in _figures(guide), figure
     assert "one core for every eight learners" in readme and "one core for every eight learners" in guide
 
@@ -99,7 +99,7 @@ def test_the_class_server_figures_come_from_the_run_in_the_performance_table():
     performance = README[README.index("## Performance"):README.index("## Further reading")]
     table = " ".join(performance.split())
     assert "2-core AMD EPYC virtual machine with 23.5 GiB" in table
-    for figure in ("64 learners", "3 ms", "2 ms", "16 learners", "14 ms", "23 ms", "75 s", "116 MiB", "271 MiB"):
+    for figure in ("32 learners", "3 ms", "2 ms", "120 s", "16 learners", "13 ms", "15 ms", "75 s", "116 MiB", "295 MiB"):
         assert figure in table, figure
 
 
