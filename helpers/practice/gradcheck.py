@@ -97,9 +97,9 @@ def _is_course_code(function):
 
 def _cell_note(error):
     """' (raised at line 3 of your cell: `return x / 0`)' for an error raised in a notebook cell's code, or ''."""
-    from ..checking.codecheck import _cell_line
+    from ..checking.hints import cell_line
 
-    found = _cell_line(error)
+    found = cell_line(error)
     if not found:
         return ""
     number, line = found
