@@ -16,6 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / ".jupyter"
+# A wait for something that takes seconds (a notebook running, its kernel, MathJax) asks the page every
+# 100 ms. Playwright's default asks on every animation frame, which keeps chromium drawing a frame 60 times
+# a second for the whole wait. Waits for one key press's redraw keep asking every frame, as they time it.
+POLL_MS = 100
 
 
 def make_safe_path(path):
@@ -121,7 +125,7 @@ def wait_idle(page, timeout=90_000):
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
     page.wait_for_function(
         """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))""",
-        timeout=timeout)
+        timeout=timeout, polling=POLL_MS)
 
 
 def current_tab(page):
@@ -169,6 +173,6 @@ def open_notebook(page, name):
     box.fill(name)
     box.press("Enter")
     page.wait_for_function("([selector, name]) => document.querySelector(selector)?.textContent === name",
-                           arg=[CURRENT_TAB, name])
+                           arg=[CURRENT_TAB, name], polling=POLL_MS)
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     wait_idle(page)

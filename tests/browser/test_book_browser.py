@@ -11,6 +11,7 @@ import pytest
 
 import fixtures_page
 from tools import book
+from lab_server import POLL_MS
 from test_browser import NOTEBOOKS, ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -81,7 +82,7 @@ def test_the_book_opens_from_disk_and_a_notebook_page_shows_maths_figures_and_wi
 
     page.locator(f"ol.chapters a[href='{PAGE}.html']").click()
     page.wait_for_url(f"**/{PAGE}.html")
-    page.wait_for_function(MATHJAX_DONE)
+    page.wait_for_function(MATHJAX_DONE, polling=POLL_MS)
     assert page.locator(".MathJax_Display").count() > 0, "no display maths was typeset"
     assert page.locator(".MathJax").count() > 20, "too little inline maths was typeset"
     assert page.locator(".MathJax_Error, .MathJax .merror").count() == 0, "MathJax reported a TeX error"
@@ -222,7 +223,7 @@ def every_page(site, browser):
     try:
         for name in NOTEBOOKS:
             page.goto((site / name.replace(".ipynb", ".html")).as_uri())
-            page.wait_for_function(MATHJAX_DONE)
+            page.wait_for_function(MATHJAX_DONE, polling=POLL_MS)
             seen[name] = {"tex_errors": page.locator(".MathJax_Error, .MathJax .merror").count(),
                           "raw_tex": "$$" in page.locator("main").inner_text()}
             for width, height in SCREENS:
@@ -305,7 +306,8 @@ def _counts(page):
 
 def _wait_until_live(page, count):
     """Wait until `count` page widgets have rendered (their modules load after the page does)."""
-    page.wait_for_function(f"() => document.querySelectorAll('div.{book.PAGE_WIDGET_CLASS}-live').length === {count}")
+    page.wait_for_function(f"() => document.querySelectorAll('div.{book.PAGE_WIDGET_CLASS}-live').length === {count}",
+                           polling=POLL_MS)
 
 
 def test_two_counters_in_the_book_each_keep_their_own_count_with_no_request_off_disk(demo_site, page):
@@ -420,7 +422,7 @@ def test_a_page_with_maths_logs_no_error_fails_no_request_and_loads_every_font_i
             if message.type in ("error", "warning") else None)
     page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
     page.goto((site / f"{name}.html").as_uri())
-    page.wait_for_function(MATHJAX_DONE)
+    page.wait_for_function(MATHJAX_DONE, polling=POLL_MS)
     page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_load_state("load")
     fonts = page.evaluate(FONTS_USED)

@@ -23,7 +23,7 @@ from helpers.widgets._base import fmt
 from helpers.widgets.gradient_descent import descend_output_weights, number
 from helpers.widgets.page import PAGE_MIME
 import bench_browser
-from lab_server import ROOT, current_tab, menu, open_notebook, wait_idle
+from lab_server import POLL_MS, ROOT, current_tab, menu, open_notebook, wait_idle
 from test_browser_projector_tables import projector_problems
 
 pytestmark = pytest.mark.browser
@@ -47,12 +47,13 @@ def run_all(page, name, added=0):
     outputs again, with the kernel idle.
     """
     menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-OutputArea-child').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-OutputArea-child').length === 0",
+                           polling=POLL_MS)
     menu(page, "Run", "Run All Cells")
     started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                      .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     try:
-        page.wait_for_function(started, timeout=20_000)
+        page.wait_for_function(started, timeout=20_000, polling=POLL_MS)
     except Exception:  # the kernel was not ready for the first request: ask once more
         wait_idle(page)
         menu(page, "Run", "Run All Cells")
@@ -60,7 +61,7 @@ def run_all(page, name, added=0):
         page.wait_for_function(
             """(expected) => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
                 .filter(cell => cell.querySelector('.jp-OutputArea-child')).length >= expected""",
-            arg=saved_cells_with_outputs(name) + added, timeout=180_000)
+            arg=saved_cells_with_outputs(name) + added, timeout=180_000, polling=POLL_MS)
     except Exception as exc:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"FAILED-{Path(name).stem}.png"), full_page=True)
@@ -143,7 +144,7 @@ def test_notebook_runs_all_cells_in_jupyterlab(page, lab, name):
     page.wait_for_function(
         """(n) => [...document.querySelectorAll('.jp-OutputArea-output')]
                   .filter(o => o.querySelector('.jupyter-widgets, [data-widget]')).length >= n""",
-        arg=expected, timeout=60_000)
+        arg=expected, timeout=60_000, polling=POLL_MS)
     rendered = page.locator(".jp-OutputArea-output", has=page.locator(".jupyter-widgets, [data-widget]"))
     assert rendered.count() == expected
     # Each page widget the notebook saved is drawn by its own module: its root holds its picture.
@@ -187,7 +188,7 @@ def wait_for_label(page, prefix, expected):
         """([prefix, expected]) => [...document.querySelectorAll('.widget-html-content')]
             .some(el => el.textContent.startsWith(prefix) && el.querySelector('b')
                         && el.querySelector('b').textContent === expected)""",
-        arg=[prefix, expected], timeout=20_000)
+        arg=[prefix, expected], timeout=20_000, polling=POLL_MS)
 
 
 def page_number(root, name):

@@ -17,7 +17,7 @@ import pytest
 
 import bench_browser
 from helpers import style
-from lab_server import ROOT, menu, open_notebook, wait_idle
+from lab_server import POLL_MS, ROOT, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +130,9 @@ def projector(lab_page, lab):
     open_notebook(lab_page, "projector_measure.ipynb")
     bench_browser.show_screen(lab_page, True)
     menu(lab_page, "Run", "Run All Cells")
-    lab_page.wait_for_function("() => /\\[\\d+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent)")
+    lab_page.wait_for_function(
+        "() => /\\[\\d+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent)",
+        polling=POLL_MS)
     wait_idle(lab_page)
     yield lab_page
     bench_browser.show_screen(lab_page, False)

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from helpers.widgets.notice import KERNEL_GONE, NOTICE_CLASS
-from lab_server import wait_idle
+from lab_server import POLL_MS, wait_idle
 from test_browser import page, run_scratch  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -43,13 +43,15 @@ def restart_kernel(page):
 def test_every_widget_says_run_this_cell_again_after_a_restart_and_the_cell_brings_it_back(page, lab):
     page.set_viewport_size({"width": 1366, "height": 768})
     run_scratch(page, lab, "restart.ipynb", CELLS)
-    page.wait_for_function(f"(n) => document.querySelectorAll('.{NOTICE_CLASS}').length >= n", arg=len(CELLS))
+    page.wait_for_function(f"(n) => document.querySelectorAll('.{NOTICE_CLASS}').length >= n", arg=len(CELLS),
+                           polling=POLL_MS)
     before = notices(page)
     assert len(before) == len(CELLS) and not any(shown for shown, _ in before), before
 
     restart_kernel(page)
     page.wait_for_function(f"""(n) => [...document.querySelectorAll('.{NOTICE_CLASS}')]
-        .filter(e => getComputedStyle(e).display !== 'none').length >= n""", arg=len(CELLS), timeout=30_000)
+        .filter(e => getComputedStyle(e).display !== 'none').length >= n""", arg=len(CELLS), timeout=30_000,
+        polling=POLL_MS)
     after = notices(page)
     assert after == [[True, KERNEL_GONE]] * len(CELLS), after
     # the page widget's controls are dimmed and take no clicks
@@ -64,5 +66,5 @@ def test_every_widget_says_run_this_cell_again_after_a_restart_and_the_cell_brin
     page.wait_for_function(f"""() => {{
         const first = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell');
         const n = first && first.querySelector('.{NOTICE_CLASS}');
-        return n && getComputedStyle(n).display === 'none'; }}""", timeout=30_000)
+        return n && getComputedStyle(n).display === 'none'; }}""", timeout=30_000, polling=POLL_MS)
     assert notices(page)[0][0] is False

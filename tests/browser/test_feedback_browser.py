@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lab_server import close_notebooks, menu, open_notebook, wait_idle
+from lab_server import POLL_MS, close_notebooks, menu, open_notebook, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -96,16 +96,16 @@ def test_saved_panels_keep_their_look_when_the_notebook_is_reopened(page):
 
 def test_panels_look_the_same_when_the_cells_run_live(page):
     menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')")
+    page.wait_for_function("() => !document.querySelector('.jp-Notebook .course-feedback')", polling=POLL_MS)
     menu(page, "Run", "Run All Cells")
     started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                      .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     try:
-        page.wait_for_function(started, timeout=20_000)
+        page.wait_for_function(started, timeout=20_000, polling=POLL_MS)
     except Exception:  # the kernel was not ready for the first request (a loaded machine): ask once more
         wait_idle(page)
         menu(page, "Run", "Run All Cells")
     page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .course-feedback').length === 4",
-                           timeout=90_000)
+                           timeout=90_000, polling=POLL_MS)
     _assert_panels(page.evaluate(PANELS))
     _assert_note(page.evaluate(NOTE))
