@@ -24,7 +24,7 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # `make quick`, for the edit loop: the maths, the checks and exercises, every widget swept headless (kernel
-# versions) with every page module's words, and every notebook under strict nbval; about 40 s on 2 cores, on the
+# versions) with every page module's words, and every notebook under strict nbval; about 45 s on 2 cores, on the
 # same three workers as make test (each notebook's kernel leaves its worker waiting, which a third worker fills).
 QUICK := $(foreach name,activations losses network autograd gradients_vs_finite_differences \
 	numerical_gradient_layers two_two_one two_two_two training checks codecheck number_answers \
