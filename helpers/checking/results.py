@@ -84,6 +84,22 @@ def ordinal(n):
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+def _first_among_entries(value, path, depth, find):
+    """find(entry, its path, depth + 1) for each entry of a dict, tuple or list (the first 1000), in order:
+    the first answer that is not None, or None."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, (tuple, list)):
+        items = list(enumerate(value))
+    else:
+        return None
+    for key, item in items[:1000]:
+        found = find(item, path + (key,), depth + 1)
+        if found:
+            return found
+    return None
+
+
 def first_non_finite(value, path=(), depth=0):
     """(path, number) of the first nan or inf inside a returned value (numbers, tuples, lists, dicts,
     arrays), or None. A path holds tuple positions, dict keys and array indices."""
@@ -99,17 +115,7 @@ def first_non_finite(value, path=(), depth=0):
         value = value.item()
     if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
         return None if math.isfinite(value) else (path, value)
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, (tuple, list)):
-        items = list(enumerate(value))
-    else:
-        return None
-    for key, item in items[:1000]:
-        found = first_non_finite(item, path + (key,), depth + 1)
-        if found:
-            return found
-    return None
+    return _first_among_entries(value, path, depth, first_non_finite)
 
 
 def returned_names(function, count):
@@ -172,17 +178,7 @@ def first_complex(value, path=(), depth=0):
         return None
     if isinstance(value, (complex, np.complexfloating)):
         return path, value
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, (tuple, list)):
-        items = list(enumerate(value))
-    else:
-        return None
-    for key, item in items[:1000]:
-        found = first_complex(item, path + (key,), depth + 1)
-        if found:
-            return found
-    return None
+    return _first_among_entries(value, path, depth, first_complex)
 
 
 def near_miss(got, right, case):
