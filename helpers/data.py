@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validate import _describe, as_array, as_number, positive_int
+from .validate import as_array, as_number, describe, positive_int
 
 
 
@@ -67,7 +67,7 @@ def load_cat_dog(path=None):
         with resources.as_file(CAT_DOG_CSV) as course_copy:
             return load_cat_dog(course_copy)
     if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a file name (str or pathlib.Path) or None, but got {_describe(path)}")
+        raise TypeError(f"path must be a file name (str or pathlib.Path) or None, but got {describe(path)}")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
